@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial.ts';
+
+/**
+ * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
+ * a bundle and from a compiled build. The key is the order: Kysely sorts names, so keep the
+ * zero-padded number prefix and the file name identical to the key (a mismatch is how hand-kept
+ * lists drift).
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

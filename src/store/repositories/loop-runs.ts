@@ -1,0 +1,116 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { LoopRunsTable, Schema } from '../schema.ts';
+import { fromJsonText, isoAt, newId, systemClock, toJsonText, type Clock } from '../columns.ts';
+
+export type LoopRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** One run of one loop for one integration: what the summary page and the job runner report. */
+export interface LoopRun {
+  id: string;
+  integrationId: string;
+  loop: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: LoopRunStatus;
+  error: string | null;
+  /** Counters the loop chose to report (observed, planned, applied, failed…). */
+  stats: Record<string, unknown>;
+}
+
+const toRun = (row: Selectable<LoopRunsTable>): LoopRun => ({
+  id: row.id,
+  integrationId: row.integration_id,
+  loop: row.loop,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+  status: row.status as LoopRunStatus,
+  error: row.error,
+  stats: fromJsonText<Record<string, unknown>>(row.stats, {}),
+});
+
+export class LoopRunsRepository {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async start(integrationId: string, loop: string): Promise<LoopRun> {
+    const row = {
+      id: newId(),
+      integration_id: integrationId,
+      loop,
+      started_at: isoAt(this.clock),
+      finished_at: null,
+      status: 'running',
+      error: null,
+      stats: '{}',
+    };
+    await this.db.insertInto('loop_runs').values(row).execute();
+    return toRun(row);
+  }
+
+  async finish(id: string, outcome: { status: Exclude<LoopRunStatus, 'running'>; error?: string | null; stats?: Record<string, unknown> }): Promise<void> {
+    await this.db
+      .updateTable('loop_runs')
+      .set({ finished_at: isoAt(this.clock), status: outcome.status, error: outcome.error ?? null, stats: toJsonText(outcome.stats ?? {}) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async get(id: string): Promise<LoopRun | undefined> {
+    const row = await this.db.selectFrom('loop_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRun(row);
+  }
+
+  /** Newest first. */
+  async list(integrationId: string, filter: { loop?: string; limit?: number } = {}): Promise<LoopRun[]> {
+    let query = this.db.selectFrom('loop_runs').selectAll().where('integration_id', '=', integrationId);
+    if (filter.loop !== undefined) query = query.where('loop', '=', filter.loop);
+    const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 50).execute();
+    return rows.map(toRun);
+  }
+
+  /** The latest run of each loop of an integration, for the summary page. */
+  async latestPerLoop(integrationId: string): Promise<LoopRun[]> {
+    const rows = await this.db
+      .selectFrom('loop_runs as r')
+      .selectAll('r')
+      .where('r.integration_id', '=', integrationId)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('loop_runs as later')
+              .select('later.id')
+              .whereRef('later.integration_id', '=', 'r.integration_id')
+              .whereRef('later.loop', '=', 'r.loop')
+              .where((inner) =>
+                inner.or([
+                  inner('later.started_at', '>', inner.ref('r.started_at')),
+                  inner.and([inner('later.started_at', '=', inner.ref('r.started_at')), inner('later.id', '>', inner.ref('r.id'))]),
+                ]),
+              ),
+          ),
+        ),
+      )
+      .orderBy('r.loop')
+      .execute();
+    return rows.map(toRun);
+  }
+
+  /** Marks runs left `running` by a process that died as failed (call at startup of the sole runner). */
+  async failAbandoned(startedBefore: string, reason = 'the process running this loop stopped before it finished'): Promise<number> {
+    const result = await this.db
+      .updateTable('loop_runs')
+      .set({ status: 'failed', error: reason, finished_at: isoAt(this.clock) })
+      .where('status', '=', 'running')
+      .where('started_at', '<', startedBefore)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async pruneOlderThan(isoTime: string): Promise<number> {
+    const result = await this.db.deleteFrom('loop_runs').where('started_at', '<', isoTime).where('status', '!=', 'running').executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

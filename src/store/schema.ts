@@ -1,0 +1,155 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Conventions, identical on SQLite and PostgreSQL:
+ * - ids are text UUIDs made by the application (`crypto.randomUUID()`);
+ * - timestamps are ISO-8601 UTC text with milliseconds (`2025-01-31T12:00:00.000Z`), which sorts
+ *   and compares correctly as text;
+ * - JSON values are text holding JSON, parsed by the repositories;
+ * - booleans are integers 0/1.
+ * Rows use snake_case; repositories map them to camelCase records.
+ */
+export interface Schema {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  connections: ConnectionsTable;
+  integrations: IntegrationsTable;
+  integration_settings: IntegrationSettingsTable;
+  mappings: MappingsTable;
+  product_mappings: ProductMappingsTable;
+  journal: JournalTable;
+  cursors: CursorsTable;
+  audit_log: AuditLogTable;
+  loop_runs: LoopRunsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface SessionsTable {
+  /** sha256 (hex) of the session token; the token itself is only ever in the user's cookie. */
+  id: string;
+  user_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  name: string;
+  base_url: string;
+  client_id: string;
+  client_secret_encrypted: string;
+  tenant_id: string | null;
+  tenant_name: string | null;
+  status: string;
+  last_checked_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IntegrationsTable {
+  id: string;
+  name: string;
+  connection_id: string;
+  target: string;
+  credentials_encrypted: string;
+  enabled: number;
+  features: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IntegrationSettingsTable {
+  integration_id: string;
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface MappingsTable {
+  id: string;
+  integration_id: string;
+  company_id: string;
+  company_name: string;
+  tenant_id: string | null;
+  tenant_name: string | null;
+  state: string;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductMappingsTable {
+  id: string;
+  integration_id: string;
+  offering_item: string;
+  infra_id: string | null;
+  target_product_id: string;
+  target_product_name: string;
+  period_type: string;
+  options: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JournalTable {
+  id: string;
+  integration_id: string;
+  loop: string;
+  operation: string;
+  idempotency_key: string;
+  payload: string;
+  state: string;
+  external_id: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CursorsTable {
+  integration_id: string;
+  loop: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  details: string;
+}
+
+export interface LoopRunsTable {
+  id: string;
+  integration_id: string;
+  loop: string;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+  error: string | null;
+  stats: string;
+}

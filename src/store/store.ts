@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from './schema.ts';
+import { systemClock, type Clock } from './columns.ts';
+import { openDatabase, type Dialect } from './database.ts';
+import { migrateToLatest } from './migrate.ts';
+import { ApiTokensRepository } from './repositories/api-tokens.ts';
+import { AuditLogRepository } from './repositories/audit-log.ts';
+import { ConnectionsRepository } from './repositories/connections.ts';
+import { CursorsRepository } from './repositories/cursors.ts';
+import { IntegrationsRepository } from './repositories/integrations.ts';
+import { JournalRepository } from './repositories/journal.ts';
+import { LoopRunsRepository } from './repositories/loop-runs.ts';
+import { MappingsRepository } from './repositories/mappings.ts';
+import { ProductMappingsRepository } from './repositories/product-mappings.ts';
+import { SessionsRepository } from './repositories/sessions.ts';
+import { SettingsRepository } from './repositories/settings.ts';
+import { UsersRepository } from './repositories/users.ts';
+
+export interface Repositories {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  apiTokens: ApiTokensRepository;
+  connections: ConnectionsRepository;
+  integrations: IntegrationsRepository;
+  settings: SettingsRepository;
+  mappings: MappingsRepository;
+  productMappings: ProductMappingsRepository;
+  journal: JournalRepository;
+  cursors: CursorsRepository;
+  auditLog: AuditLogRepository;
+  loopRuns: LoopRunsRepository;
+}
+
+export interface Store {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  /** Where the data lives, without any password; safe to log. */
+  location: string;
+  repos: Repositories;
+  close(): Promise<void>;
+}
+
+export function createRepositories(db: Kysely<Schema>, secretKey: Buffer, clock: Clock = systemClock): Repositories {
+  return {
+    users: new UsersRepository(db, clock),
+    sessions: new SessionsRepository(db, clock),
+    apiTokens: new ApiTokensRepository(db, clock),
+    connections: new ConnectionsRepository(db, secretKey, clock),
+    integrations: new IntegrationsRepository(db, secretKey, clock),
+    settings: new SettingsRepository(db, clock),
+    mappings: new MappingsRepository(db, clock),
+    productMappings: new ProductMappingsRepository(db, clock),
+    journal: new JournalRepository(db, clock),
+    cursors: new CursorsRepository(db, clock),
+    auditLog: new AuditLogRepository(db, clock),
+    loopRuns: new LoopRunsRepository(db, clock),
+  };
+}
+
+/**
+ * Opens the database named by `url` (DATABASE_URL; SQLite under ./data when absent), brings the
+ * schema to the latest migration and returns the repositories.
+ *
+ * @example
+ *   const store = await openStore({ url: process.env.DATABASE_URL, secretKey: loadSecretKey({ env: process.env, dataDir: './data' }).key });
+ *   const connection = await store.repos.connections.getByName('eu2');
+ *   await store.close();
+ */
+export async function openStore(options: { url?: string; secretKey: Buffer; clock?: Clock; migrate?: boolean }): Promise<Store> {
+  const opened = await openDatabase(options.url === undefined ? {} : { url: options.url });
+  try {
+    if (options.migrate !== false) await migrateToLatest(opened.db);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return {
+    db: opened.db,
+    dialect: opened.dialect,
+    location: opened.location,
+    repos: createRepositories(opened.db, options.secretKey, options.clock ?? systemClock),
+    close: opened.close,
+  };
+}
