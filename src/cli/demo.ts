@@ -1,0 +1,72 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { RunningEmulator } from '../../emulators/kit/types.ts';
+import { emulators } from '../../emulators/registry.ts';
+import { loadConfig } from '../config/config.ts';
+import { loadSecretKey } from '../config/secret-key.ts';
+import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
+import { checkConnection } from '../http/connection-check.ts';
+import { openStore } from '../store/store.ts';
+import { startHub } from './hub-process.ts';
+import { parsePort, waitForShutdownSignal } from './process-lifecycle.ts';
+import { generatePassword } from './user.ts';
+
+export const DEMO_USERNAME = 'admin';
+
+/**
+ * Wires the hub to one running emulator of every external system. Everything a user would do by
+ * hand after `serve` (an admin account, a connection per vendor data center) is done here through
+ * the same repositories, so the demo shows the product as it is.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('start every emulator with the demo dataset and the hub on a fresh SQLite database wired to them')
+    .option('-p, --port <port>', 'port of the hub (0 = any free port)', parsePort, 0)
+    .option('--data-dir <dir>', 'where the demo database lives (wiped at start)', './data/demo')
+    .action(async (options: { port: number; dataDir: string }) => {
+      const dataDir = path.resolve(options.dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
+      const config = {
+        ...loadConfig({ ...process.env, PSA_BRIDGE_DATA_DIR: dataDir, DATABASE_URL: path.join(dataDir, 'psa-bridge.db') }),
+        port: options.port,
+      };
+
+      const running: RunningEmulator[] = [];
+      for (const start of Object.values(emulators)) running.push(await start({ port: 0, seed: 'demo' }));
+      const { key } = loadSecretKey({ env: {}, dataDir });
+      const store = await openStore({ url: config.databaseUrl, secretKey: key });
+
+      const password = process.env.PSA_BRIDGE_ADMIN_PASSWORD ?? generatePassword();
+      await store.repos.users.create({ username: DEMO_USERNAME, password });
+
+      const acronis = running.find((e) => e.system === 'acronis');
+      if (acronis) await connectVendor(store, acronis);
+
+      const hub = await startHub({ config, store, env: {} });
+      // Scripts and browser tests read this first line to find the portal and sign in.
+      process.stdout.write(`${JSON.stringify({ portal: hub.url, username: DEMO_USERNAME, password })}\n`);
+      process.stdout.write(`\npsa-bridge demo is running.\n  portal     ${hub.url}\n  API docs   ${hub.url}/api/docs\n  sign in    ${DEMO_USERNAME} / ${password}\n\nemulators (control API under /_emulator/):\n`);
+      for (const emulator of running) {
+        process.stdout.write(`  ${emulator.system.padEnd(11)}${emulator.url}  ${JSON.stringify(emulator.credentials)}\n`);
+      }
+      process.stdout.write('\nPress Ctrl+C to stop.\n');
+
+      await waitForShutdownSignal();
+      await hub.stop();
+      await store.close();
+      await Promise.all(running.map((emulator) => emulator.close()));
+    });
+}
+
+async function connectVendor(store: Awaited<ReturnType<typeof openStore>>, acronis: RunningEmulator): Promise<void> {
+  const clientId = acronis.credentials.client_id ?? '';
+  const clientSecret = acronis.credentials.client_secret ?? '';
+  const connection = await store.repos.connections.create({ name: 'demo-cloud', baseUrl: acronis.url, clientId, clientSecret });
+  const check = await checkConnection(createAcronisVendor, { baseUrl: acronis.url, clientId, clientSecret }, console);
+  await store.repos.connections.recordCheck(
+    connection.id,
+    check.ok ? { ok: true, tenantId: check.tenant.id, tenantName: check.tenant.name } : { ok: false, error: check.error.message },
+  );
+}

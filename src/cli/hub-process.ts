@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { HubConfig } from '../config/config.ts';
+import { ensureAdminFromEnv } from '../http/auth/ensure-admin.ts';
+import { buildApp } from '../http/app.ts';
+import { createLogger } from '../http/logger.ts';
+import { listen } from '../http/server.ts';
+import { createInProcessJobRunner } from '../jobs/in-process-runner.ts';
+import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
+import type { Store } from '../store/store.ts';
+import { hubVersion } from './version.ts';
+
+export interface RunningHub {
+  url: string;
+  logger: Logger;
+  jobRunner: JobRunner;
+  /** Stops the loops (waiting for running passes), then the HTTP server. The store stays open. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the hub in this process: first admin from the environment, the loops' job runner, and the
+ * HTTP API. `serve` and `demo` both start the hub this way, so the demo is the product, not a mock.
+ */
+export async function startHub(options: {
+  config: HubConfig;
+  store: Store;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}): Promise<RunningHub> {
+  const { config, store } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  await ensureAdminFromEnv({ store, env: options.env ?? process.env, log: logger });
+
+  const jobRunner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), logger });
+  await jobRunner.start();
+  const app = await buildApp({ store, logger, jobRunner, version: hubVersion() });
+  const server = await listen(app, { host: config.host, port: config.port });
+  logger.info({ url: server.url, database: store.location }, 'psa-bridge is listening');
+
+  return {
+    url: server.url,
+    logger,
+    jobRunner,
+    stop: async () => {
+      await jobRunner.stop();
+      await server.close();
+    },
+  };
+}

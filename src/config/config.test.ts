@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to a SQLite file under ./data and port 8080', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBe(path.resolve('./data/psa-bridge.db'));
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.admin).toBeUndefined();
+  });
+
+  it('takes a PostgreSQL URL as is', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub' }).databaseUrl).toBe('postgres://u@db:5432/hub');
+  });
+
+  it('names the variable and the fix for a bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: must be a number/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL .*not supported.*postgres:\/\//);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL: must be one of/);
+  });
+
+  it('refuses half an admin account', () => {
+    expect(() => loadConfig({ PSA_BRIDGE_ADMIN_USER: 'admin' })).toThrow(/must be set together/);
+    expect(loadConfig({ PSA_BRIDGE_ADMIN_USER: 'admin', PSA_BRIDGE_ADMIN_PASSWORD: 'pw' }).admin).toEqual({
+      username: 'admin',
+      password: 'pw',
+    });
+  });
+});

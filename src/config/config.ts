@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDatabaseUrl } from '../store/database.ts';
+
+/**
+ * The hub's configuration, read from the environment once at start-up. Every value is validated
+ * here so a typo fails fast with a message naming the variable, instead of surfacing later as a
+ * connection error deep inside a loop.
+ */
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const environmentSchema = z.object({
+  DATABASE_URL: z.string().trim().optional(),
+  PSA_BRIDGE_DATA_DIR: z.string().trim().min(1).default('./data'),
+  PSA_BRIDGE_SECRET_KEY: z.string().trim().min(1).optional(),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(8080),
+  LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  PSA_BRIDGE_ADMIN_USER: z.string().trim().min(1).optional(),
+  PSA_BRIDGE_ADMIN_PASSWORD: z.string().min(1).optional(),
+});
+
+export interface HubConfig {
+  /** `postgres://…` for PostgreSQL; otherwise a SQLite file path. */
+  databaseUrl: string;
+  dataDir: string;
+  /** Raw `PSA_BRIDGE_SECRET_KEY`; when absent a key file in `dataDir` is used (see secret-key.ts). */
+  secretKey: string | undefined;
+  host: string;
+  port: number;
+  logLevel: (typeof logLevels)[number];
+  admin: { username: string; password: string } | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration in the environment:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.PSA_BRIDGE_ADMIN_USER) !== Boolean(e.PSA_BRIDGE_ADMIN_PASSWORD)) {
+    throw new ConfigError(
+      'Invalid configuration in the environment:\n  PSA_BRIDGE_ADMIN_USER and PSA_BRIDGE_ADMIN_PASSWORD must be set together',
+    );
+  }
+  const dataDir = path.resolve(e.PSA_BRIDGE_DATA_DIR);
+  const databaseUrl = e.DATABASE_URL ? e.DATABASE_URL : path.join(dataDir, 'psa-bridge.db');
+  // Parsed here too, so a bad URL stops start-up before anything else happens.
+  try {
+    parseDatabaseUrl(databaseUrl);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration in the environment:\n  ${(error as Error).message}`);
+  }
+  return {
+    databaseUrl,
+    dataDir,
+    secretKey: e.PSA_BRIDGE_SECRET_KEY,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    admin:
+      e.PSA_BRIDGE_ADMIN_USER && e.PSA_BRIDGE_ADMIN_PASSWORD
+        ? { username: e.PSA_BRIDGE_ADMIN_USER, password: e.PSA_BRIDGE_ADMIN_PASSWORD }
+        : undefined,
+  };
+}
