@@ -1,0 +1,125 @@
+// The hub's HTTP application: JSON API under /api/v1 (zod-validated, documented at /api/docs),
+// /healthz and /metrics. `buildApp` returns the Fastify instance without listening (tests use
+// `inject` or listen on port 0; server.ts listens for real).
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
+import { createAuthenticator } from './auth/authenticate.ts';
+import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
+import type { SecureCookieMode } from './auth/session-cookie.ts';
+import './auth/principal.ts';
+import { installErrorHandling } from './error-handler.ts';
+import type { HubStore } from './hub-store.ts';
+import { createLogger } from './logger.ts';
+import { createHubMetrics, type HubMetrics } from './metrics.ts';
+import type { RouteDeps } from './route-deps.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { authRoutes } from './routes/v1/auth.ts';
+import { connectionRoutes } from './routes/v1/connections.ts';
+import { statusRoutes } from './routes/v1/status.ts';
+import { tokenRoutes } from './routes/v1/tokens.ts';
+import type { VendorFactory } from './vendor-factory.ts';
+
+export interface BuildAppOptions {
+  store: HubStore;
+  /** Defaults to a pino logger with secret redaction (see logger.ts). */
+  logger?: Logger;
+  /** Builds the vendor client used to test connections. */
+  vendorFactory?: VendorFactory;
+  /** Present when this process runs loops; the status route reports its schedules. */
+  jobRunner?: JobRunner;
+  version: string;
+  /** Defaults to a fresh registry with default process metrics. */
+  metrics?: HubMetrics;
+  /** Trust X-Forwarded-* from a reverse proxy (for the client IP and https detection). */
+  trustProxy?: boolean | string | string[];
+  /** Session lifetime; sliding (renewed when half of it has passed). Default 12 h. */
+  sessionTtlMs?: number;
+  /** 'auto' (default): Secure when the request came over https. */
+  secureCookies?: SecureCookieMode;
+  loginThrottle?: LoginThrottleOptions;
+}
+
+const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+// A person waits on a connection test: one retry at most, not the loops' patient policy.
+const defaultVendorFactory: VendorFactory = (credentials) => createAcronisVendor({ ...credentials, retry: { maxAttempts: 2 } });
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger();
+  const metrics = options.metrics ?? createHubMetrics();
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'psa-bridge API',
+        description: 'Integration hub between Acronis Cyber Protect Cloud and PSA / billing systems',
+        version: options.version,
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'psa_bridge_session' },
+          token: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/v1/tokens' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const deps: RouteDeps = {
+    store: options.store,
+    cookie: { ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, secure: options.secureCookies ?? 'auto' },
+    throttle: new LoginThrottle(options.loginThrottle),
+    vendorFactory: options.vendorFactory ?? defaultVendorFactory,
+    jobRunner: options.jobRunner,
+    version: options.version,
+  };
+
+  await app.register(healthRoutes, { store: options.store });
+  await app.register(metricsRoutes, { registry: metrics.registry });
+
+  const authenticate = createAuthenticator({ store: options.store, cookie: deps.cookie });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate);
+      const zodApi = api.withTypeProvider<ZodTypeProvider>();
+      await zodApi.register(authRoutes, deps);
+      await zodApi.register(tokenRoutes, deps);
+      await zodApi.register(connectionRoutes, deps);
+      await zodApi.register(statusRoutes, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

@@ -1,0 +1,83 @@
+// API tokens for automation. The token value is returned once, at creation, and stored only hashed.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, notFound } from '../../api-error.ts';
+import { principalOf } from '../../auth/authenticate.ts';
+import { actorOf } from '../../auth/principal.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+
+const tokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+
+export const tokenRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const { apiTokens, auditLog } = deps.store.repos;
+
+  app.post(
+    '/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create an API token; its value is shown in this response only',
+        body: z.object({ name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters') }),
+        response: {
+          201: tokenSchema.extend({ token: z.string().describe('Send as "Authorization: Bearer <token>"; not shown again') }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { token, apiToken } = await apiTokens.create(principal.userId, request.body.name);
+      await auditLog.record({
+        actor: actorOf(principal),
+        action: 'api_token.create',
+        subjectType: 'api_token',
+        subjectId: apiToken.id,
+        details: { name: apiToken.name },
+      });
+      return reply.code(201).send({ ...apiToken, token });
+    },
+  );
+
+  app.get(
+    '/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: "List the caller's API tokens (never their values)",
+        response: { 200: z.object({ items: z.array(tokenSchema) }), ...errorResponses(401) },
+      },
+    },
+    async (request) => ({ items: await apiTokens.list(principalOf(request).userId) }),
+  );
+
+  app.delete(
+    '/tokens/:id',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token',
+        params: z.object({ id: z.string().min(1) }),
+        response: { 204: z.null().describe('Revoked'), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const owned = (await apiTokens.list(principal.userId)).find((t) => t.id === request.params.id);
+      if (!owned) throw notFound('API token', request.params.id);
+      await apiTokens.revoke(owned.id);
+      await auditLog.record({
+        actor: actorOf(principal),
+        action: 'api_token.revoke',
+        subjectType: 'api_token',
+        subjectId: owned.id,
+        details: { name: owned.name },
+      });
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,181 @@
+// The contract every job runner keeps: the in-process one (default, timers in this process) and the
+// pg-boss one (several workers sharing one PostgreSQL). Loops do not know which one runs them.
+//
+// Semantics both implementations keep:
+// - A job is identified by (integrationId, loop). At most one run of a job is in progress at any
+//   time, across the whole deployment.
+// - Coalescing: `runNow` while the job is running does not start a second run; it queues exactly ONE
+//   follow-up run that starts when the current one ends, shared by every request made meanwhile, and
+//   resolves with that follow-up's result. Why a follow-up rather than joining the running pass: the
+//   request may come from a change the running pass already read past (loops are level-triggered),
+//   so only a pass that starts after the request is guaranteed to see it.
+//   A scheduled tick that finds the job running (or a follow-up already queued) is dropped: the next
+//   tick comes anyway, and piling ticks up would make a slow loop run back to back forever.
+// - Retries: a failed run is retried with backoff as described by its `RetryPolicy` (data, not code).
+//   A pending retry is cancelled when any other run of the job starts; that run starts a fresh
+//   series. Dry runs are never retried.
+// - Every attempt is recorded through the `RunRecorder` (the `loop_runs` table in production).
+// - `stop()` stops timers and pending retries, aborts the signal of running handlers (asking them to
+//   stop at their next safe point; the journal makes stopping anywhere safe), and waits for them
+//   until a deadline.
+import type { Logger } from 'pino';
+
+/** A JSON-friendly summary a loop returns: counts of what it observed, planned and applied. */
+export type LoopStats = Record<string, number | string | boolean | null>;
+
+export interface LoopContext {
+  integrationId: string;
+  loop: string;
+  /** Aborted when the runner stops or the run exceeds its timeout: stop at the next safe point. */
+  signal: AbortSignal;
+  /** Observe and plan only; nothing is written to either side. */
+  dryRun: boolean;
+  /** 1 for a fresh run, 2.. for retries. */
+  attempt: number;
+  log: Logger;
+}
+
+export type LoopHandler = (ctx: LoopContext) => Promise<LoopStats | void>;
+
+/** Retry settings as data, named after pg-boss's so the distributed runner maps them 1:1. */
+export interface RetryPolicy {
+  /** Retries after the first failure (0 = none). */
+  retryLimit: number;
+  /** Delay before the first retry. */
+  retryDelayMs: number;
+  /** Double the delay at each retry. */
+  retryBackoff: boolean;
+  /** Upper bound of a single delay. */
+  retryDelayMaxMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  retryLimit: 3,
+  retryDelayMs: 30_000,
+  retryBackoff: true,
+  retryDelayMaxMs: 15 * 60_000,
+};
+
+export interface LoopDefinition {
+  name: string;
+  handler: LoopHandler;
+  retry?: Partial<RetryPolicy>;
+  /** A run taking longer than this has its signal aborted (reason: timeout). */
+  timeoutMs?: number;
+}
+
+export type Cadence =
+  | { intervalMs: number }
+  /** Five-field cron, evaluated by database time in the distributed runner. */
+  | { cron: string };
+
+export interface ScheduleSpec {
+  integrationId: string;
+  loop: string;
+  every: Cadence;
+}
+
+export type RunTrigger = 'schedule' | 'manual' | 'retry';
+export type RunStatus = 'ok' | 'failed' | 'cancelled';
+
+export interface RunError {
+  code: string;
+  message: string;
+}
+
+export interface RunResult {
+  /** Id of the loop_runs record (undefined if recording failed). */
+  runId: string | undefined;
+  integrationId: string;
+  loop: string;
+  trigger: RunTrigger;
+  attempt: number;
+  dryRun: boolean;
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date;
+  stats: LoopStats;
+  error?: RunError;
+  /** When a retry was scheduled for this failure. */
+  nextRetryAt?: Date;
+  /** True when the request found the job running and was served by a follow-up run. */
+  coalesced: boolean;
+}
+
+export interface RunNowOptions {
+  dryRun?: boolean;
+}
+
+export interface StopOptions {
+  /** How long to wait for running handlers after aborting them. */
+  deadlineMs?: number;
+}
+
+export interface StopReport {
+  /** Jobs still running when the deadline passed, as `integrationId/loop`. */
+  abandoned: string[];
+}
+
+/** Where runs are recorded; production writes `loop_runs`, tests keep them in memory. */
+export interface RunRecorder {
+  started(run: {
+    integrationId: string;
+    loop: string;
+    trigger: RunTrigger;
+    attempt: number;
+    dryRun: boolean;
+    startedAt: Date;
+  }): Promise<string>;
+  finished(
+    runId: string,
+    outcome: { status: RunStatus; finishedAt: Date; stats: LoopStats; error?: RunError },
+  ): Promise<void>;
+}
+
+// Schedules and state are async: the pg-boss runner keeps them in the database.
+export interface JobRunner {
+  /** Registers the handler of a loop name (locally, before start); registering a name twice is an error. */
+  register(loop: LoopDefinition): void;
+  /** Adds or replaces the schedule of a job. */
+  schedule(spec: ScheduleSpec): Promise<void>;
+  /** Removes the schedule (and pending retry) of one job, or of every loop of the integration when `loop` is omitted. */
+  unschedule(integrationId: string, loop?: string): Promise<void>;
+  schedules(): Promise<ScheduleSpec[]>;
+  /** Runs the job now (or right after the running pass, see coalescing) and resolves with its result. */
+  runNow(integrationId: string, loop: string, options?: RunNowOptions): Promise<RunResult>;
+  /** Whether a run of the job is in progress. */
+  isRunning(integrationId: string, loop: string): Promise<boolean>;
+  start(): Promise<void>;
+  stop(options?: StopOptions): Promise<StopReport>;
+}
+
+export class JobError extends Error {
+  readonly code: 'unknown_loop' | 'duplicate_loop' | 'stopped' | 'unsupported_cadence' | 'invalid_schedule';
+  constructor(code: JobError['code'], message: string) {
+    super(message);
+    this.name = 'JobError';
+    this.code = code;
+  }
+}
+
+export function jobKey(integrationId: string, loop: string): string {
+  return `${integrationId}/${loop}`;
+}
+
+/** Delay before retry number `retry` (1-based), without jitter. */
+export function retryDelay(policy: RetryPolicy, retry: number): number {
+  const factor = policy.retryBackoff ? 2 ** Math.max(0, retry - 1) : 1;
+  return Math.min(policy.retryDelayMs * factor, policy.retryDelayMaxMs);
+}
+
+/** Turns anything thrown by a handler into a code and a message a person can act on. */
+export function toRunError(err: unknown): RunError {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return {
+      code: typeof code === 'string' && code.length > 0 ? code : err.name === 'AbortError' ? 'aborted' : 'error',
+      message: err.message || err.name,
+    };
+  }
+  return { code: 'error', message: String(err) };
+}

@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../test/support/databases.ts';
+import { openTestStoreRetrying } from '../../test/support/hub.ts';
+import type { Store } from '../store/store.ts';
+import { createInProcessJobRunner } from './in-process-runner.ts';
+import { createStoreRunRecorder } from './store-run-recorder.ts';
+
+describe.each(testDatabases())('runs recorded in loop_runs on $name', (db) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let integrationId: string;
+  beforeEach(async () => {
+    ({ store, cleanup } = await openTestStoreRetrying(db));
+    const connection = await store.repos.connections.create({ name: 'c', baseUrl: 'https://x.example', clientId: 'a', clientSecret: 'b' });
+    integrationId = (await store.repos.integrations.create({ name: 'i', connectionId: connection.id, target: 'autotask', credentials: {} })).id;
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  it('records a successful and a failed run with status, error and stats', async () => {
+    const runner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), random: () => 0.5 });
+    let fail = false;
+    runner.register({
+      name: 'directory',
+      retry: { retryLimit: 0 },
+      handler: async () => {
+        if (fail) throw Object.assign(new Error('Autotask refused the login'), { code: 'auth_failed' });
+        return { observed: 12, applied: 3 };
+      },
+    });
+    const ok = await runner.runNow(integrationId, 'directory');
+    fail = true;
+    const failed = await runner.runNow(integrationId, 'directory');
+    await runner.stop();
+
+    const okRun = await store.repos.loopRuns.get(ok.runId!);
+    expect(okRun).toMatchObject({ status: 'succeeded', error: null, stats: { observed: 12, applied: 3 } });
+    expect(okRun!.finishedAt).toEqual(expect.any(String));
+    const failedRun = await store.repos.loopRuns.get(failed.runId!);
+    expect(failedRun).toMatchObject({
+      status: 'failed',
+      error: 'auth_failed: Autotask refused the login',
+      stats: { _run: { trigger: 'manual', attempt: 1, dryRun: false } },
+    });
+  });
+});
