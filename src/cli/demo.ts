@@ -38,7 +38,7 @@ export function registerDemoCommand(program: Command): void {
       const { key } = loadSecretKey({ env: {}, dataDir });
       const store = await openStore({ url: config.databaseUrl, secretKey: key });
 
-      const password = process.env.PSA_BRIDGE_ADMIN_PASSWORD ?? generatePassword();
+      const password = process.env.PSA_BRIDGE_ADMIN_PASSWORD || generatePassword();
       await store.repos.users.create({ username: DEMO_USERNAME, password });
 
       const acronis = running.find((e) => e.system === 'acronis');

@@ -22,6 +22,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL: must be one of/);
   });
 
+  it('reads an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', PSA_BRIDGE_ADMIN_PASSWORD: '' })).toMatchObject({ port: 8080, admin: undefined });
+  });
+
   it('refuses half an admin account', () => {
     expect(() => loadConfig({ PSA_BRIDGE_ADMIN_USER: 'admin' })).toThrow(/must be set together/);
     expect(loadConfig({ PSA_BRIDGE_ADMIN_USER: 'admin', PSA_BRIDGE_ADMIN_PASSWORD: 'pw' }).admin).toEqual({
