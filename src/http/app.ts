@@ -52,6 +52,7 @@ export interface BuildAppOptions {
 }
 
 const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 // A person waits on a connection test: one retry at most, not the loops' patient policy.
 const defaultVendorFactory: VendorFactory = (credentials) => createAcronisVendor({ ...credentials, retry: { maxAttempts: 2 } });
@@ -120,6 +121,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     { prefix: '/api/v1' },
   );
+
+  // Expired sessions are refused on read already; pruning only keeps the table small.
+  const pruneSessions = (): void => {
+    options.store.repos.sessions.deleteExpired().catch((err: unknown) => app.log.warn({ err }, 'could not prune expired sessions'));
+  };
+  const pruning = setInterval(pruneSessions, SESSION_PRUNE_INTERVAL_MS);
+  pruning.unref();
+  app.addHook('onClose', async () => clearInterval(pruning));
 
   return app;
 }
