@@ -3,6 +3,7 @@ import type { HubConfig } from '../config/config.ts';
 import { ensureAdminFromEnv } from '../http/auth/ensure-admin.ts';
 import { buildApp } from '../http/app.ts';
 import { createLogger } from '../http/logger.ts';
+import { createHubMetrics, observeRuns } from '../http/metrics.ts';
 import { listen } from '../http/server.ts';
 import { createInProcessJobRunner } from '../jobs/in-process-runner.ts';
 import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
@@ -32,9 +33,15 @@ export async function startHub(options: {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   await ensureAdminFromEnv({ store, env: options.env ?? process.env, log: logger });
 
-  const jobRunner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), logger });
+  // One registry for the HTTP metrics and the loops' run counters, so /metrics shows both.
+  const metrics = createHubMetrics();
+  const jobRunner = createInProcessJobRunner({
+    recorder: createStoreRunRecorder(store.repos.loopRuns),
+    logger,
+    onRunFinished: observeRuns(metrics),
+  });
   await jobRunner.start();
-  const app = await buildApp({ store, logger, jobRunner, version: hubVersion() });
+  const app = await buildApp({ store, logger, jobRunner, metrics, version: hubVersion() });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info({ url: server.url, database: store.location }, 'psa-bridge is listening');
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../test/support/databases.ts';
-import { openTestStoreRetrying } from '../../test/support/hub.ts';
+import { openTestStore } from '../../test/support/databases.ts';
 import type { Store } from '../store/store.ts';
 import { createInProcessJobRunner } from './in-process-runner.ts';
 import { createStoreRunRecorder } from './store-run-recorder.ts';
@@ -10,7 +10,7 @@ describe.each(testDatabases())('runs recorded in loop_runs on $name', (db) => {
   let cleanup: () => Promise<void>;
   let integrationId: string;
   beforeEach(async () => {
-    ({ store, cleanup } = await openTestStoreRetrying(db));
+    ({ store, cleanup } = await openTestStore(db));
     const connection = await store.repos.connections.create({ name: 'c', baseUrl: 'https://x.example', clientId: 'a', clientSecret: 'b' });
     integrationId = (await store.repos.integrations.create({ name: 'i', connectionId: connection.id, target: 'autotask', credentials: {} })).id;
   });

@@ -9,7 +9,7 @@ import { openStore, type Store } from '../../src/store/store.ts';
 /**
  * The databases every integration test runs on. SQLite always; PostgreSQL at TEST_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test). Each `open()` gives a database nobody else
- * uses (a temp file, or a fresh schema `t_<random>`), so test files can run in parallel.
+ * uses (a temp file, or a fresh database `t_<time>_<random>`), so test files can run in parallel.
  *
  * When PostgreSQL cannot be reached, CI=true fails the run (CI must test both); elsewhere the
  * postgres entry is left out with a warning. DB=sqlite or DB=postgres runs on one only.
@@ -89,24 +89,43 @@ const sqlite: TestDatabase = {
   },
 };
 
+// A database per open(), not a schema: Kysely's migrator introspects every schema of its database,
+// and a schema dropped by a parallel test file at that moment fails the introspection. Databases
+// are isolated from each other's catalogs. The name carries its creation time, so databases left
+// behind by a killed run are dropped by a later one.
 const postgres: TestDatabase = {
   name: 'postgres',
   async open() {
-    const schema = `t_${randomBytes(8).toString('hex')}`;
-    await withClient(postgresUrl, (client) => client.query(`create schema "${schema}"`));
+    const database = `t_${Math.floor(Date.now() / 1000)}_${randomBytes(6).toString('hex')}`;
+    await withClient(postgresUrl, (client) => client.query(`create database "${database}"`));
     const url = new URL(postgresUrl);
-    url.searchParams.set('schema', schema);
+    url.pathname = `/${database}`;
     return {
       url: url.toString(),
-      cleanup: () => withClient(postgresUrl, (client) => client.query(`drop schema if exists "${schema}" cascade`)).then(() => undefined),
+      cleanup: () =>
+        withClient(postgresUrl, (client) => client.query(`drop database if exists "${database}" with (force)`)).then(() => undefined),
     };
   },
 };
+
+const STALE_AFTER_SECONDS = 3 * 60 * 60;
+
+async function dropStaleTestDatabases(url: string): Promise<void> {
+  await withClient(url, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(`select datname from pg_database where datname ~ '^t_[0-9]+_[0-9a-f]+$'`);
+    const now = Date.now() / 1000;
+    for (const { datname } of rows) {
+      const created = Number(datname.split('_')[1]);
+      if (now - created > STALE_AFTER_SECONDS) await client.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+    }
+  });
+}
 
 async function probePostgres(url: string): Promise<string | undefined> {
   if (process.env.DB?.trim().toLowerCase() === 'sqlite') return 'not asked for';
   try {
     await withClient(url, (client) => client.query('select 1'));
+    await dropStaleTestDatabases(url).catch(() => {});
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message || error.name : String(error);

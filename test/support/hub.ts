@@ -19,24 +19,6 @@ import { createLogger } from '../../src/http/logger.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore, type TestDatabase } from './databases.ts';
 
-/**
- * openTestStore, retried when migrating a fresh PostgreSQL schema fails because another test file
- * dropped its own schema at that moment: Kysely's Migrator introspects every schema of the database
- * (has_schema_privilege on each), so a concurrent DROP SCHEMA makes it fail with
- * `schema "t_…" does not exist`, naming the other test's schema. The lasting fix belongs in
- * src/store/migrate.ts (check for the bookkeeping tables in the current schema only).
- */
-export async function openTestStoreRetrying(database: TestDatabase): ReturnType<typeof openTestStore> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await openTestStore(database);
-    } catch (error) {
-      const race = error instanceof Error && /schema "t_[0-9a-f]+" does not exist/.test(error.message);
-      if (!race || attempt >= 5) throw error;
-    }
-  }
-}
-
 export const TEST_ADMIN = { username: 'admin', password: 'correct horse battery staple' } as const;
 
 export interface TestHub {
@@ -63,7 +45,7 @@ export interface StartHubOptions extends Partial<Omit<BuildAppOptions, 'store' |
 
 export async function startHub(database: TestDatabase, options: StartHubOptions = {}): Promise<TestHub> {
   const { listen = false, admin = true, logLevel = 'debug', ...appOptions } = options;
-  const { store, cleanup } = await openTestStoreRetrying(database);
+  const { store, cleanup } = await openTestStore(database);
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {

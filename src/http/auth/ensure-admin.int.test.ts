@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.ts';
-import { openTestStoreRetrying } from '../../../test/support/hub.ts';
+import { openTestStore } from '../../../test/support/databases.ts';
 import type { Store } from '../../store/store.ts';
 import { ensureAdminFromEnv } from './ensure-admin.ts';
 
@@ -8,7 +8,7 @@ describe.each(testDatabases())('ensureAdminFromEnv on $name', (db) => {
   let store: Store;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    ({ store, cleanup } = await openTestStoreRetrying(db));
+    ({ store, cleanup } = await openTestStore(db));
   });
   afterEach(async () => {
     await cleanup();
