@@ -20,6 +20,11 @@ import type {
 
 export type * from '../domain/vendor-model.ts';
 
+export interface TenantOfferingItem {
+  tenantId: string;
+  item: OfferingItem;
+}
+
 // ─── VendorCloud ────────────────────────────────────────────────────────────────────────────────
 
 export interface ListCustomerTenantsQuery {
@@ -111,6 +116,12 @@ export interface VendorCloud {
 
   /** Every offering item of the tenant, in every edition. */
   getOfferingItems(tenantId: string): Promise<OfferingItem[]>;
+  /**
+   * Offering items of every tenant under `subtreeRootId` in one paged listing (the vendor's sync
+   * listing), instead of a call per tenant; with `updatedSince` (ISO), only items changed since.
+   * Items come grouped by tenant, tenants in a stable order.
+   */
+  listOfferingItems(query: { subtreeRootId: string; updatedSince?: string }): AsyncIterable<TenantOfferingItem>;
   /** What the parent may give a child of `kind` (default customer). */
   getAvailableForChild(parentId: string, kind?: 'customer' | 'partner'): Promise<OfferingItem[]>;
   /** Applies the changes only (unlisted items are untouched); returns the items the vendor updated. */

@@ -268,6 +268,25 @@ describe('Acronis vendor against the emulator', () => {
     expect(unlimited?.quota).toEqual({ value: null, overage: null });
   });
 
+  it('lists the offering items of the whole subtree in a few pages, as the per-tenant reads see them', async () => {
+    const { vendor: v, counter } = vendor();
+    const customers = await collect(v.listCustomerTenants({ parentId: partnerId }));
+    counter.reset();
+    const listed = await collect(v.listOfferingItems({ subtreeRootId: partnerId }));
+    const listingCalls = counter.total();
+    expect(listingCalls).toBeLessThan(customers.length);
+    const byTenant = new Map<string, string[]>();
+    for (const { tenantId, item } of listed) byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), `${item.name}/${item.infraId ?? ''}/${item.enabled}/${item.quota?.value ?? 'unlimited'}`]);
+    const sample = customers.find((c) => byTenant.has(c.id));
+    expect(sample).toBeDefined();
+    const direct = (await v.getOfferingItems(sample!.id)).filter((i) => i.enabled);
+    const fromListing = (byTenant.get(sample!.id) ?? []).filter((entry) => entry.includes('/true/'));
+    expect(fromListing.sort()).toEqual(direct.map((i) => `${i.name}/${i.infraId ?? ''}/true/${i.quota?.value ?? 'unlimited'}`).sort());
+
+    const later = new Date(Date.now() + 60_000).toISOString();
+    expect(await collect(v.listOfferingItems({ subtreeRootId: partnerId, updatedSince: later }))).toEqual([]);
+  });
+
   it('lists alerts by updated_at cursor and sees dismissals', async () => {
     const { vendor: v } = vendor();
     const all = await collect(v.listAlerts());

@@ -23,6 +23,8 @@ export interface AcronisVendorOptions extends AcronisClientOptions {
 const MAX_VERSION_RETRIES = 4;
 /** Usages are read for this many tenants per call (as the WHMCS module does). */
 const USAGE_BATCH = 100;
+/** Items per page of the subtree listing: a customer has a few dozen items, so ~30 tenants a page. */
+const OFFERING_ITEM_PAGE = 1000;
 /** Lookup-then-create rounds when the create itself fails transiently. */
 const CREATE_ROUNDS = 3;
 
@@ -235,6 +237,29 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
 
     async getOfferingItems(tenantId) {
       return (await readOfferingItemsWire(tenantId)).map(toOfferingItem);
+    },
+
+    listOfferingItems({ subtreeRootId, updatedSince }) {
+      return {
+        async *[Symbol.asyncIterator]() {
+          const pages = pageByCursor(
+            async (after) => {
+              const page = await client.requestJson(
+                {
+                  method: 'GET',
+                  path: `${ACCOUNT_API}/tenants/offering_items`,
+                  query: { subtree_root_tenant_id: subtreeRootId, updated_since: updatedSince, limit: OFFERING_ITEM_PAGE, after },
+                  operation: 'list offering items of a subtree',
+                },
+                wire.offeringItemPage,
+              );
+              return { items: page.items, next: page.paging?.cursors?.after ?? undefined };
+            },
+            { system: 'acronis', what: 'list offering items of a subtree' },
+          );
+          for await (const item of pages) yield { tenantId: item.tenant_id, item: toOfferingItem(item) };
+        },
+      };
     },
 
     async getAvailableForChild(parentId, kind = 'customer') {

@@ -117,6 +117,13 @@ export type WireOfferingItem = z.output<typeof offeringItem>;
 
 export const offeringItemList = z.looseObject({ items: z.array(offeringItem) });
 
+/** `GET /tenants/offering_items` (the sync listing): items of a subtree, cursor-paged. */
+export const offeringItemPage = z.looseObject({
+  timestamp: nullableString,
+  items: z.array(offeringItem.extend({ tenant_id: z.string() })),
+  paging: z.looseObject({ cursors: z.looseObject({ after: nullableString }).optional() }).optional(),
+});
+
 export const usage = z.looseObject({
   application_id: z.string(),
   name: z.string(),
