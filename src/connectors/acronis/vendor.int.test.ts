@@ -283,8 +283,13 @@ describe('Acronis vendor against the emulator', () => {
     const fromListing = (byTenant.get(sample!.id) ?? []).filter((entry) => entry.includes('/true/'));
     expect(fromListing.sort()).toEqual(direct.map((i) => `${i.name}/${i.infraId ?? ''}/true/${i.quota?.value ?? 'unlimited'}`).sort());
 
-    const later = new Date(Date.now() + 60_000).toISOString();
-    expect(await collect(v.listOfferingItems({ subtreeRootId: partnerId, updatedSince: later }))).toEqual([]);
+    // Incremental: after a change, only the changed item is listed since the emulator's "now".
+    const { now } = (await control('GET', '/clock')) as { now: string };
+    await control('POST', '/clock', { advance_ms: 1000 });
+    const target = (await v.getOfferingItems(sample!.id)).find((i) => i.enabled && i.type === 'count')!;
+    await v.setOfferingItems(sample!.id, [{ applicationId: target.applicationId, name: target.name, infraId: target.infraId, quota: { value: 42, overage: null } }]);
+    const changed = await collect(v.listOfferingItems({ subtreeRootId: partnerId, updatedSince: new Date(Date.parse(now) + 500).toISOString() }));
+    expect(changed.map((c) => [c.tenantId, c.item.name, c.item.quota?.value])).toEqual([[sample!.id, target.name, 42]]);
   });
 
   it('lists alerts by updated_at cursor and sees dismissals', async () => {
