@@ -17,7 +17,13 @@ import type {
   VendorTenant,
   VendorUser,
 } from '../domain/vendor-model.ts';
+import type { PicklistEntry, TargetPicklists } from '../domain/alert-mapping.ts';
+import type { BillingMode, ContractLine } from '../domain/contract-line.ts';
+import type { PeriodType } from '../domain/product-mapping.ts';
+import type { WritebackMode } from '../domain/usage-writeback.ts';
+import { ConnectorError } from './kit/errors.ts';
 
+export type { BillingMode, ContractLine, PeriodType, PicklistEntry, TargetPicklists, WritebackMode };
 export type * from '../domain/vendor-model.ts';
 
 export interface TenantOfferingItem {
@@ -154,41 +160,342 @@ export interface VendorCloud {
   listStorages(tenantId: string): Promise<VendorStorage[]>;
 }
 
-// ─── Target (SKETCH) ────────────────────────────────────────────────────────────────────────────
-// Minimal on purpose: the Autotask connector work fleshes this out. Everything below may change.
+// ─── Target ─────────────────────────────────────────────────────────────────────────────────────
+//
+// The port every PSA / billing connector implements (Autotask, ConnectWise, CloudBlue, Gradient,
+// interworks). Target-neutral: ids are strings, picklist values are strings, dates are ISO-8601 UTC.
+// A target supports some features only; `capabilities` says which and how, and each feature is an
+// optional group of methods, present exactly when the capability is. Loops check the group, the
+// portal reads the capabilities. Listings are AsyncIterables (break to stop fetching). Every method
+// throws `ConnectorError`; a write that could duplicate takes `{ idempotencyKey }` (or, for tickets,
+// an external reference) and says how an earlier attempt is found before writing again.
 
 export type TargetSystem = 'autotask' | 'connectwise' | 'cloudblue' | 'gradient' | 'interworks';
+export const TARGET_SYSTEMS: readonly TargetSystem[] = ['autotask', 'connectwise', 'cloudblue', 'gradient', 'interworks'];
 
-/** What a target supports; loops and the portal hide what a target cannot do. */
+/** What a target supports. `false` = the feature (and its method group) is absent. */
 export interface TargetCapabilities {
-  /** Alert → ticket (create, note, reopen, close) and ticket → alert (clear on status). */
-  tickets: boolean;
-  /** Contract lines the provisioning loop reads: prepaid (quota = units) and/or pay-as-you-go. */
-  contracts: { prepaid: boolean; payAsYouGo: boolean };
-  /** Usage written back (PAYG quantities, Gradient counts). */
-  usage: boolean;
-  /** Pushes change notifications (webhooks/callbacks) instead of being polled only. */
+  directory: {
+    /** `listCompanies({ updatedSince })` returns changes only (else every call is a full pass). */
+    incremental: boolean;
+    /** Companies carry a type (Customer, Prospect, …) the customer-mapping screen filters on. */
+    companyTypes: boolean;
+  };
+  /** Products/services listed, created by name and priced from the vendor catalog. */
+  catalog: false | { bundles: boolean; periodTypes: readonly PeriodType[]; createServices: boolean };
+  /** Contract lines the provisioning loop reads. */
+  contracts:
+    | false
+    | {
+        prepaid: boolean;
+        payAsYouGo: boolean;
+        /** The target allows PAYG and prepaid lines in one contract (ConnectWise); pass on to `readContractLines`. */
+        allowMixedBilling: boolean;
+        /** `listContracts({ updatedSince })` returns changes only. */
+        incremental: boolean;
+      };
+  /** Usage written back to PAYG lines; `delta` = unit adjustments (Autotask), `absolute` = set the quantity (ConnectWise). */
+  usage: false | { mode: WritebackMode };
+  /** Alert → ticket and ticket → alert. */
+  tickets:
+    | false
+    | {
+        /** Ticket field names (as in TICKET_FIELD_SPECS of src/domain/alert-mapping.ts) `picklists()` answers for. */
+        fields: readonly string[];
+        /** Longest external reference the target's field holds (Autotask externalID: 50). */
+        externalRefMaxLength: number;
+      };
+  /** Pushes change notifications (webhooks) besides being polled. */
   callbacks: boolean;
-  /** Products/services can be created and priced from the vendor catalog. */
-  catalog: boolean;
 }
 
-/** SKETCH: the target's customer record (Autotask company, ConnectWise company, Gradient account, …). */
+/** Idempotency of a write: the stable key of the journal's operation. */
+export interface TargetWriteOptions {
+  /** Stable key of the operation (from the journal); each method says how an earlier attempt is found. */
+  idempotencyKey: string;
+}
+
+// ── directory ──
+
+export interface TargetContact {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+}
+
+/** The target's customer record (Autotask company, ConnectWise company, Gradient account, …). */
 export interface TargetCompany {
   id: string;
   name: string;
-  /** Ids the directory loop can match on (marketplace ids, custom fields), by name. */
-  externalRefs: Record<string, string>;
-  primaryContact: { email: string | null; firstName: string | null; lastName: string | null } | null;
+  /** Company type label (Customer, Prospect, …); null when the target has none. */
+  type: string | null;
   active: boolean;
+  /** Ids the directory loop can match on (company number, marketplace ids, custom fields), by name. */
+  externalRefs: Record<string, string>;
+  primaryContact: TargetContact | null;
+  /** Last-modified time on the target (the directory cursor); null when the target has none. */
   updatedAt: string | null;
 }
 
-/** SKETCH: the Target port; only the parts every loop is sure to need. */
+export interface ListCompaniesQuery {
+  /**
+   * Only companies changed at or after this instant (ISO): the company itself or its primary
+   * contact. Store the largest `updatedAt` seen (or the start of the pass) as the next cursor.
+   */
+  updatedSince?: string;
+  /** Include inactive companies (default false). */
+  includeInactive?: boolean;
+  /** Only these company type labels. */
+  types?: readonly string[];
+}
+
+export interface TargetDirectory {
+  listCompanies(query?: ListCompaniesQuery): AsyncIterable<TargetCompany>;
+  /** Null when there is no such company. */
+  getCompany(id: string): Promise<TargetCompany | null>;
+  /** The company types a person may filter on (label = what `TargetCompany.type` holds). */
+  listCompanyTypes(): Promise<PicklistEntry[]>;
+}
+
+// ── catalog / product mapping ──
+
+export type TargetProductKind = 'service' | 'bundle';
+
+/** A target service/product (Autotask service, ConnectWise product, Gradient SKU) or a bundle of them. */
+export interface TargetProduct {
+  id: string;
+  kind: TargetProductKind;
+  name: string;
+  periodType: PeriodType | null;
+  unitPrice: number | null;
+  unitCost: number | null;
+  /** The target's billing/service code (Autotask: the allocation code id); null when none. */
+  serviceCode: string | null;
+  active: boolean;
+  /** For a bundle: its member services' ids. */
+  memberIds?: readonly string[];
+  updatedAt: string | null;
+}
+
+export interface NewTargetService {
+  name: string;
+  periodType: PeriodType;
+  unitPrice: number;
+  unitCost?: number | null;
+  /** One of `listServiceCodes()`; null = the target's default for recurring services. */
+  serviceCode?: string | null;
+  description?: string | null;
+}
+
+export interface TargetServicePatch {
+  unitPrice?: number;
+  unitCost?: number | null;
+  description?: string | null;
+}
+
+export interface TargetCatalog {
+  listProducts(query?: { kind?: TargetProductKind; activeOnly?: boolean }): AsyncIterable<TargetProduct>;
+  /** Exact name, case-insensitive; services only. Null when none. */
+  findServiceByName(name: string): Promise<TargetProduct | null>;
+  /**
+   * Creates the service unless one with the same name (case-insensitive) exists, which is returned
+   * as it is (`created: false`): the name is the lookup, since services carry no key field we own.
+   * The idempotency key is for logs and errors.
+   */
+  ensureService(service: NewTargetService, options: TargetWriteOptions): Promise<{ product: TargetProduct; created: boolean }>;
+  /** Prices and description; setting the same values again is harmless. */
+  updateService(id: string, patch: TargetServicePatch): Promise<TargetProduct>;
+  /** The values `NewTargetService.serviceCode` may take (Autotask: active Recurring Service allocation codes). */
+  listServiceCodes(): Promise<PicklistEntry[]>;
+}
+
+// ── contracts / provisioning ──
+
+/** A contract (Autotask recurring-service contract, ConnectWise agreement) with its lines. */
+export interface TargetContract {
+  id: string;
+  companyId: string;
+  /** Printed in tickets (seed 000 §5.6). */
+  name: string;
+  /** The PAYG marker (Autotask "Acronis PAYG" UDF; prepaid when unset). Every line carries it too. */
+  billing: BillingMode;
+  active: boolean;
+  startDate: string | null;
+  endDate: string | null;
+  updatedAt: string | null;
+  /** Lines with the quantity in force at the listing's `at`; bundle lines have the bundle id as productId. */
+  lines: ContractLine[];
+}
+
+export interface ListContractsQuery {
+  /** Only these companies. */
+  companyIds?: readonly string[];
+  /**
+   * Only contracts changed at or after this instant (ISO). What counts as a change is the
+   * target's: see the connector (Autotask: the contract record, or a unit period starting since).
+   * A slower full pass repairs what an incremental pass cannot see.
+   */
+  updatedSince?: string;
+  /** Quantities in force at this instant (default now). */
+  at?: Date;
+  /** Include contracts that are inactive or have ended (default true: deprovisioning needs them). */
+  includeEnded?: boolean;
+}
+
+export interface TargetContracts {
+  listContracts(query?: ListContractsQuery): AsyncIterable<TargetContract>;
+}
+
+// ── usage write-back ──
+
+export type ContractLineRef = Pick<ContractLine, 'lineId' | 'contractId' | 'productId'>;
+
+export interface SetBilledQuantityOptions extends TargetWriteOptions {
+  /** ISO date the quantity applies from (the billing period start or the line start). */
+  effectiveDate: string;
+}
+
+export interface BilledQuantityResult {
+  /** What the line held at `effectiveDate` before the call. */
+  previous: number;
+  quantity: number;
+  /** False when the line already held `quantity` and nothing was written. */
+  changed: boolean;
+}
+
+/**
+ * Level-triggered: the caller says what the quantity must be, the connector reads what it is and
+ * writes the difference. A retry after a crash reads the line again and writes nothing when the
+ * first attempt landed, so the same call can be repeated safely.
+ */
+export interface TargetUsage {
+  readonly mode: WritebackMode;
+  /** The quantity in force on the line at `at`. `not_found` when the line does not exist. */
+  readBilledQuantity(line: ContractLineRef, at: Date | string): Promise<number>;
+  setBilledQuantity(line: ContractLineRef, quantity: number, options: SetBilledQuantityOptions): Promise<BilledQuantityResult>;
+}
+
+// ── tickets ──
+
+/** The target's ticket fields: an alert type's mapped picklist values, by field name (AutotaskTicketFields, …). */
+export type TicketFieldBag = Readonly<Partial<Record<string, string>>>;
+
+export interface TargetTicket {
+  id: string;
+  /** What a technician calls it (Autotask T20260301.0001); null when the target has none. */
+  number: string | null;
+  companyId: string;
+  title: string;
+  /** Picklist value as text. */
+  status: string;
+  /** Whether `status` is a completed one on the target (Autotask Complete, ConnectWise closed status). */
+  closed: boolean;
+  lastModifiedAt: string;
+  externalRef: string | null;
+  contractId: string | null;
+}
+
+export interface NewTargetTicket {
+  companyId: string;
+  title: string;
+  description: string;
+  /**
+   * The ticket's external reference (`ticketExternalRef`, ≤ `externalRefMaxLength`): also its
+   * idempotency key. `createTicket` first looks for a ticket with exactly this reference.
+   */
+  externalRef: string;
+  fields: TicketFieldBag;
+  contractId?: string | null;
+}
+
+export interface TicketNoteInput {
+  title?: string;
+  text: string;
+  /** The note-related fields of the bag (Autotask noteType, publish); the rest is ignored. */
+  fields: TicketFieldBag;
+}
+
+export type ExternalRefQuery = { exact: string } | { prefix: string };
+
+export interface ListTicketsChangedQuery {
+  /** Tickets modified at or after this instant (ISO); store the largest `lastModifiedAt` seen. */
+  since: string;
+  /** Only tickets whose external reference starts with this (the hub's `pb:`), when set. */
+  externalRefPrefix?: string;
+}
+
+export interface TargetTickets {
+  /** Picklists of the ticket fields named in `capabilities.tickets.fields`, inactive entries included. */
+  picklists(): Promise<TargetPicklists>;
+  /** Null when there is no such ticket. */
+  getTicket(id: string): Promise<TargetTicket | null>;
+  findTicketsByExternalRef(query: ExternalRefQuery): Promise<TargetTicket[]>;
+  /** Returns the existing ticket (`created: false`) when one already has `ticket.externalRef`. */
+  createTicket(ticket: NewTargetTicket): Promise<{ ticket: TargetTicket; created: boolean }>;
+  /**
+   * Looks for a note on the ticket with the same title and text first (notes have no reference
+   * field): a retry after a crash finds it and writes nothing.
+   */
+  addTicketNote(ticketId: string, note: TicketNoteInput, options: TargetWriteOptions): Promise<{ noteId: string; created: boolean }>;
+  /**
+   * Adds the note (as `addTicketNote`, same lookup) and then sets the status; setting a status the
+   * ticket already has writes nothing. Returns the ticket as it is afterwards.
+   */
+  setTicketStatus(ticketId: string, status: string, options: TargetWriteOptions & { note?: TicketNoteInput }): Promise<TargetTicket>;
+  listTicketsChanged(query: ListTicketsChangedQuery): AsyncIterable<TargetTicket>;
+}
+
+// ── preparation and connection ──
+
+export interface PreparationStep {
+  /** `created` and `updated` changed the target; `present` found it as needed. */
+  outcome: 'created' | 'updated' | 'present';
+  /** In words: `user-defined field "Acronis PAYG" on contracts`. */
+  what: string;
+  id?: string;
+}
+
+export interface PreparationResult {
+  steps: PreparationStep[];
+  warnings: string[];
+}
+
+export interface ConnectionCheck {
+  /** Something a person recognises: "Autotask America East (zone 5) as api@x". */
+  displayName: string;
+  /** Works, but something needs attention (threshold nearly spent, PAYG field missing, …). */
+  warnings: string[];
+}
+
 export interface Target {
   readonly system: TargetSystem;
   readonly capabilities: TargetCapabilities;
-  /** Authenticates and returns something a person recognises ("Acme MSP (zone 5)"). */
-  testConnection(): Promise<{ displayName: string }>;
-  listCompanies(query?: { updatedSince?: string }): AsyncIterable<TargetCompany>;
+  /** Authenticates; a rejected login throws `auth_failed` / `forbidden` with what to fix. */
+  testConnection(): Promise<ConnectionCheck>;
+  /** Idempotent setup the features need (Autotask: the PAYG contract UDF). Safe on every start. */
+  prepare(): Promise<PreparationResult>;
+
+  readonly directory: TargetDirectory;
+  readonly catalog?: TargetCatalog;
+  readonly contracts?: TargetContracts;
+  readonly usage?: TargetUsage;
+  readonly tickets?: TargetTickets;
+}
+
+type TargetGroup = 'catalog' | 'contracts' | 'usage' | 'tickets';
+
+/** The method group of a feature, or a `bad_request` ConnectorError saying the target lacks it. */
+export function targetFeature<G extends TargetGroup>(target: Target, group: G): NonNullable<Target[G]> {
+  const found = target[group];
+  if (found === undefined) {
+    throw new ConnectorError({
+      code: 'bad_request',
+      system: target.system,
+      message: `${target.system} does not support ${group}: the feature cannot be enabled for this target`,
+      context: { operation: group },
+    });
+  }
+  return found as NonNullable<Target[G]>;
 }
