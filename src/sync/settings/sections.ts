@@ -1,0 +1,156 @@
+/**
+ * The integration settings sections, each a zod schema with defaults. Stored one row per section in
+ * `integration_settings` (see SettingsRepository); read and written through settings.ts.
+ *
+ * Sections:
+ * - `provisioning`: the domain's ProvisioningSettings (seed 000 §5.1, §5.3): Free option, default
+ *   storage, automatic provisioning (off), 2FA for new customers, admin account, deprovisioning
+ *   (zero / disable / delete, all off).
+ * - `product-mapping`: the domain's ProductMapping, also checked by `validateProductMapping`.
+ * - `schedule`: how often each loop runs. Provisioning defaults to 10 minutes (seed 000 §5.2–5.4:
+ *   "may take up to 15 minutes" is the slowest acceptable default); directory 15 minutes; usage
+ *   write-back daily; a full pass (cursors ignored) every 24 hours to repair drift.
+ * - `connector`: target connector configuration that is not a secret (Autotask zone discovery URL
+ *   for a sandbox or emulator, a fixed zone URL, the PAYG field's name). Secrets stay in the
+ *   integration's sealed credentials.
+ */
+import { z } from 'zod';
+import { offeringItemCatalog, type CatalogItemKey } from '../../domain/offering-item-catalog.ts';
+import { defaultProvisioningSettings, type ProvisioningSettings } from '../../domain/provisioning-plan.ts';
+import { periodTypes, validateProductMapping, type ProductMapping } from '../../domain/product-mapping.ts';
+
+// ─── provisioning ──────────────────────────────────────────────────────────────────────────────
+
+const d = defaultProvisioningSettings;
+
+export const provisioningSettingsSchema = z.strictObject({
+  automaticProvisioning: z.boolean().default(d.automaticProvisioning),
+  freeProvisioning: z.boolean().default(d.freeProvisioning),
+  defaultStorageInfraId: z.string().trim().min(1, 'choose a storage, or null for none').nullable().default(d.defaultStorageInfraId),
+  mfaForNewCustomers: z.boolean().default(d.mfaForNewCustomers),
+  deprovisioning: z
+    .strictObject({
+      zeroQuotas: z.boolean().default(d.deprovisioning.zeroQuotas),
+      disableTenant: z.boolean().default(d.deprovisioning.disableTenant),
+      deleteTenant: z.boolean().default(d.deprovisioning.deleteTenant),
+    })
+    .default({ ...d.deprovisioning }),
+  adminAccount: z
+    .strictObject({
+      basedOn: z.enum(['primary_contact', 'company_name']).default(d.adminAccount.basedOn),
+      activationEmail: z.email('must be an email address, or null').nullable().default(d.adminAccount.activationEmail),
+      password: z.enum(['activation_email', 'manual']).default(d.adminAccount.password),
+    })
+    .default({ ...d.adminAccount })
+    .superRefine((value, ctx) => {
+      if (value.basedOn === 'company_name' && (value.activationEmail ?? '') === '') {
+        ctx.addIssue({ code: 'custom', path: ['activationEmail'], message: 'is required when admin accounts are based on the company name: give the address activation emails go to' });
+      }
+    }),
+  allowMixedBilling: z.boolean().default(d.allowMixedBilling),
+}) satisfies z.ZodType<ProvisioningSettings, unknown>;
+
+// ─── product mapping ───────────────────────────────────────────────────────────────────────────
+
+const catalogKeys = offeringItemCatalog.map((i) => i.key) as [CatalogItemKey, ...CatalogItemKey[]];
+
+const serviceChoiceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('auto') }),
+  z.strictObject({ kind: z.literal('new'), name: z.string().trim().min(1, 'the new service needs a name').max(200, 'must be at most 200 characters') }),
+  z.strictObject({ kind: z.literal('existing'), productId: z.string().trim().min(1, 'choose the existing service') }),
+]);
+
+export const productMappingSettingsSchema = z
+  .strictObject({
+    entries: z
+      .array(
+        z.strictObject({
+          itemKey: z.enum(catalogKeys, { error: `must be one of ${catalogKeys.join(', ')}` }),
+          infraId: z.string().trim().min(1).nullable().default(null),
+          service: serviceChoiceSchema,
+          createdProductId: z.string().min(1).nullable().optional(),
+          periodType: z.enum(periodTypes as readonly ['monthly', 'quarterly', 'semi_annual', 'yearly']).default('monthly'),
+          serviceCode: z.string().trim().min(1).nullable().default(null),
+          bundleIds: z.array(z.string().min(1)).optional(),
+        }),
+      )
+      .default([]),
+    bundles: z.array(z.strictObject({ bundleId: z.string().trim().min(1, 'a bundle needs its target id'), name: z.string().trim().min(1, 'a bundle needs a name') })).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const result = validateProductMapping(value as ProductMapping);
+    for (const p of result.problems) {
+      if (p.severity !== 'error') continue;
+      const index = value.entries.findIndex((e) => e.itemKey === p.context.item && (p.context.infraId === undefined || e.infraId === p.context.infraId));
+      ctx.addIssue({ code: 'custom', path: index >= 0 ? ['entries', index] : ['entries'], message: p.message });
+    }
+  });
+
+export type ProductMappingSettings = z.output<typeof productMappingSettingsSchema>;
+
+// ─── schedule ──────────────────────────────────────────────────────────────────────────────────
+
+const MINUTES_PER_DAY = 24 * 60;
+const interval = (defaultMinutes: number, max: number) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      intervalMinutes: z
+        .number({ error: 'must be a number of minutes' })
+        .int('must be whole minutes')
+        .min(1, 'must be at least 1 minute')
+        .max(max, `must be at most ${max} minutes`)
+        .default(defaultMinutes),
+    })
+    .default({ enabled: true, intervalMinutes: defaultMinutes });
+
+export const scheduleSettingsSchema = z.strictObject({
+  directory: interval(15, MINUTES_PER_DAY),
+  provisioning: interval(10, MINUTES_PER_DAY),
+  usage: interval(MINUTES_PER_DAY, 31 * MINUTES_PER_DAY),
+  /** Every N hours a pass ignores the cursors and reads everything (repairs drift an incremental pass cannot see). */
+  fullPassEveryHours: z.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1 hour').max(24 * 31, 'must be at most 744 hours (31 days)').default(24),
+});
+
+export type ScheduleSettings = z.output<typeof scheduleSettingsSchema>;
+
+// ─── connector ─────────────────────────────────────────────────────────────────────────────────
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+export const connectorSettingsSchema = z.strictObject({
+  /** Autotask: zone discovery root (`…/ATServicesRest/`), for a sandbox or the emulator. */
+  discoveryUrl: httpUrl.optional(),
+  /** Autotask: skip discovery and use this API root. */
+  zoneUrl: httpUrl.optional(),
+  /** Autotask: the contract field that marks PAYG (default "Acronis PAYG"). */
+  paygUdfName: z.string().trim().min(1).max(64).optional(),
+});
+
+export type ConnectorSettings = z.output<typeof connectorSettingsSchema>;
+
+// ─── registry ──────────────────────────────────────────────────────────────────────────────────
+
+export const settingsSections = {
+  provisioning: provisioningSettingsSchema,
+  'product-mapping': productMappingSettingsSchema,
+  schedule: scheduleSettingsSchema,
+  connector: connectorSettingsSchema,
+} as const;
+
+export type SettingsSectionName = keyof typeof settingsSections;
+export type SettingsOf<N extends SettingsSectionName> = z.output<(typeof settingsSections)[N]>;
+export const SETTINGS_SECTION_NAMES = Object.keys(settingsSections) as SettingsSectionName[];
+
+export function isSettingsSectionName(name: string): name is SettingsSectionName {
+  return Object.hasOwn(settingsSections, name);
+}

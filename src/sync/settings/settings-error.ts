@@ -1,0 +1,30 @@
+/**
+ * A settings value that does not validate. Each issue names the field (dotted path from the section,
+ * e.g. `provisioning.deprovisioning.deleteTenant`) and says what to do about it, so the portal can put
+ * the message next to the field and the CLI can print it as is.
+ */
+export interface SettingsIssue {
+  /** Dotted path, section first: `schedule.provisioning.intervalMinutes`. */
+  field: string;
+  message: string;
+}
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+  readonly code = 'invalid_settings' as const;
+  readonly section: string;
+  readonly issues: readonly SettingsIssue[];
+
+  constructor(section: string, issues: readonly SettingsIssue[], options: { stored?: boolean } = {}) {
+    const head = options.stored
+      ? `The stored ${section} settings are no longer valid; save them again with these fixed`
+      : `The ${section} settings are not valid`;
+    super(`${head}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    this.section = section;
+    this.issues = issues;
+  }
+}
+
+export function isSettingsError(error: unknown): error is SettingsError {
+  return error instanceof SettingsError;
+}
