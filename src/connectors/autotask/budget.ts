@@ -70,7 +70,9 @@ export class HourlyBudget {
   #limit: number;
   #windowMs: number;
   /** Database-wide count at the last reading, and our own count in the window at that moment. */
-  #reading: { at: number; count: number; ownAfter: number } | null = null;
+  #reading: { at: number; count: number; ownAfter: number; totalAt: number } | null = null;
+  /** Requests ever recorded: tells which ones came after a reading, even within the same millisecond. */
+  #total = 0;
   #sentSinceSync = 0;
   #suspendedUntil: number | null = null;
 
@@ -91,17 +93,10 @@ export class HourlyBudget {
     return this.#own.length - this.#head;
   }
 
-  /** Index (absolute) of the first own request sent after `t`. */
-  #countOwnAfter(t: number): number {
-    let n = 0;
-    for (let i = this.#own.length - 1; i >= this.#head && (this.#own[i] as number) > t; i -= 1) n += 1;
-    return n;
-  }
-
   used(now: number = this.#now()): number {
     const own = this.#ownInWindow(now);
     if (this.#reading === null || now - this.#reading.at >= this.#windowMs) return own;
-    const sentSince = this.#countOwnAfter(this.#reading.at);
+    const sentSince = this.#total - this.#reading.totalAt;
     // Our requests that were counted in the reading and have left the window since.
     const ownAtReading = this.#reading.ownAfter;
     const ownStillIn = own - sentSince;
@@ -118,7 +113,7 @@ export class HourlyBudget {
   observe(reading: { limit: number; timeframeMinutes: number; count: number }, at: number = this.#now()): void {
     this.#limit = reading.limit;
     this.#windowMs = reading.timeframeMinutes * 60_000;
-    this.#reading = { at, count: reading.count, ownAfter: this.#ownInWindow(at) };
+    this.#reading = { at, count: reading.count, ownAfter: this.#ownInWindow(at), totalAt: this.#total };
     this.#sentSinceSync = 0;
   }
 
@@ -154,6 +149,7 @@ export class HourlyBudget {
   /** Counts one request as sent now. */
   record(now: number = this.#now()): void {
     this.#own.push(now);
+    this.#total += 1;
     this.#sentSinceSync += 1;
   }
 

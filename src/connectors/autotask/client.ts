@@ -121,7 +121,8 @@ export function classifyAutotaskFailure(status: number, text: string | undefined
   if (/Zone information could not be determined|not a valid user name|user.*(not found|does not exist)/i.test(t)) return 'unknown_user';
   if (status === 401) return 'bad_secret';
   if (status === 429 && /thread/i.test(t)) return 'thread_limit';
-  if (status === 429) return 'threshold_exceeded';
+  // Only the threshold's own refusal suspends the budget; any other 429 is honoured by Retry-After.
+  if (status === 429 && /threshold/i.test(t)) return 'threshold_exceeded';
   if (status === 403 || /adequate permissions/i.test(t)) return 'permission';
   return 'other';
 }
@@ -179,6 +180,7 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
         if (status === 400 || status === 405 || status === 409 || status === 422) {
           return make(status === 409 ? 'conflict' : 'bad_request', `Autotask rejected ${failure.context.operation ?? 'the call'}${connection} with HTTP ${status}${quote}`);
         }
+        if (status === 429) return undefined;
         if (status >= 500) return make('unavailable', `Autotask answered ${failure.context.operation ?? 'the call'} with HTTP ${status}${quote}; the next run will try again`);
         return undefined;
     }

@@ -152,9 +152,8 @@ export function createAutotaskTarget(options: AutotaskTargetOptions): AutotaskTa
     const priority = fullOrIncremental(query.updatedSince);
     const labels = await companyTypeLabels();
     const base = await companyFilter(query);
-    const filter = [...base];
+    const filter = [...base, where.noteq('id', OWNER_COMPANY_ID)];
     if (query.updatedSince !== undefined) filter.push(where.gte('lastTrackedModifiedDateTime', isoUtc(query.updatedSince)));
-    if (filter.length === 0) filter.push(where.all());
     const seen = new Set<number>();
     const body = buildQuery(filter, { includeFields: COMPANY_FIELDS });
     for await (const page of client.queryPages('Companies', body, wire.company, { operation: 'list companies', priority })) {

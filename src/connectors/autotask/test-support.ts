@@ -1,0 +1,44 @@
+// Test-only: the Autotask emulator and a target wired to it over real HTTP, with a call counter,
+// recorded sleeps (retries and pacing return at once) and the emulator's control API.
+import { startAutotaskEmulator, type AutotaskEmulator } from '../../../emulators/autotask/server.ts';
+import type { DatasetName } from '../../../emulators/kit/types.ts';
+import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
+import { createAutotaskTarget, type AutotaskTarget, type AutotaskTargetOptions } from './target.ts';
+
+export interface AutotaskHarness {
+  emu: AutotaskEmulator;
+  target(extra?: Partial<AutotaskTargetOptions>): { target: AutotaskTarget; calls: CallCounter; sleeps: number[] };
+  control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startAutotaskHarness(seed: DatasetName = 'demo'): Promise<AutotaskHarness> {
+  const emu = await startAutotaskEmulator({ port: 0, seed });
+  return {
+    emu,
+    target: (extra = {}) => {
+      const calls = createCallCounter();
+      const sleeps: number[] = [];
+      const target = createAutotaskTarget({
+        credentials: { username: emu.credentials.username, secret: emu.credentials.secret, integrationCode: emu.credentials.integration_code },
+        discoveryUrl: `${emu.url}/ATServicesRest/`,
+        connectionName: 'emulator',
+        onCall: calls.observe,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+        ...extra,
+      });
+      return { target, calls, sleeps };
+    },
+    control: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${emu.url}/_emulator${path}`, {
+        method,
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
+      return (res.status === 204 ? undefined : await res.json()) as T;
+    },
+    close: () => emu.close(),
+  };
+}
