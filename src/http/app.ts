@@ -25,8 +25,10 @@ import { createHubMetrics, type HubMetrics } from './metrics.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { portalRoutes } from './portal.ts';
 import { authRoutes } from './routes/v1/auth.ts';
 import { connectionRoutes } from './routes/v1/connections.ts';
+import { integrationRoutes } from './routes/v1/integrations.ts';
 import { statusRoutes } from './routes/v1/status.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
 import type { VendorFactory } from './vendor-factory.ts';
@@ -117,10 +119,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(authRoutes, deps);
       await zodApi.register(tokenRoutes, deps);
       await zodApi.register(connectionRoutes, deps);
+      await zodApi.register(integrationRoutes, deps);
       await zodApi.register(statusRoutes, deps);
     },
     { prefix: '/api/v1' },
   );
+  await app.register(portalRoutes);
 
   // Expired sessions are refused on read already; pruning only keeps the table small.
   const pruneSessions = (): void => {

@@ -1,0 +1,77 @@
+// The one way the portal talks to the hub: JSON in and out, the CSRF header on every change
+// (the hub refuses cookie-authenticated changes without it), and errors as ApiError carrying the
+// API's { error: { code, message } } so pages can show the message as is. A 401 on anything but
+// the sign-in call means the session ended: listeners (the app) send the user to sign in.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details, retryAfterSeconds) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+const unauthorizedListeners = new Set();
+
+/** Calls `listener` whenever a request answers 401 (the session expired or was ended). */
+export function onUnauthorized(listener) {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+async function request(method, path, body, options = {}) {
+  const headers = { accept: 'application/json' };
+  if (method !== 'GET' && method !== 'HEAD') headers['x-requested-with'] = 'psa-bridge';
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new ApiError(0, 'network_error', 'The hub could not be reached; check that psa-bridge is running and try again');
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let payload = null;
+  try {
+    payload = text ? JSON.parse(text) : null;
+  } catch {
+    payload = null;
+  }
+  if (response.ok) return payload;
+
+  const error = payload?.error;
+  const retryAfter = Number(response.headers.get('retry-after'));
+  const apiError = new ApiError(
+    response.status,
+    error?.code ?? 'http_error',
+    error?.message ?? `The hub answered ${response.status} ${response.statusText}`,
+    error?.details,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
+  if (response.status === 401 && !options.quiet401) for (const listener of unauthorizedListeners) listener(apiError);
+  throw apiError;
+}
+
+export const api = {
+  get: (path, options) => request('GET', path, undefined, options),
+  post: (path, body, options) => request('POST', path, body ?? {}, options),
+  patch: (path, body, options) => request('PATCH', path, body, options),
+  delete: (path, options) => request('DELETE', path, undefined, options),
+};
+
+/** Turns anything thrown into a sentence for a person. */
+export function messageOf(error) {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

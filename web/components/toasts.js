@@ -1,0 +1,57 @@
+// Short notices after an action ("Connection saved"), in live regions so screen readers announce
+// them: polite for successes, assertive for errors. Both regions exist from the start (a live
+// region added later is not announced). Each notice goes on its own or with its close button.
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+
+let nextId = 1;
+let items = [];
+const listeners = new Set();
+const publish = () => listeners.forEach((listener) => listener(items));
+
+function show(kind, message, timeoutMs) {
+  const id = nextId++;
+  // A few at a time: older notices make room rather than covering the page.
+  items = [...items, { id, kind, message }].slice(-3);
+  publish();
+  if (timeoutMs > 0) setTimeout(() => dismiss(id), timeoutMs);
+  return id;
+}
+
+export function dismiss(id) {
+  items = items.filter((item) => item.id !== id);
+  publish();
+}
+
+export const toast = {
+  success: (message) => show('success', message, 4000),
+  error: (message) => show('error', message, 8000),
+  info: (message) => show('info', message, 4000),
+};
+
+export function ToastHost() {
+  const [list, setList] = useState(items);
+  useEffect(() => {
+    listeners.add(setList);
+    return () => listeners.delete(setList);
+  }, []);
+  return html`
+    <div class="toasts">
+      <div role="status" aria-live="polite" class="toast-region">
+        ${list.filter((t) => t.kind !== 'error').map((t) => html`<${Toast} key=${t.id} item=${t} />`)}
+      </div>
+      <div aria-live="assertive" class="toast-region">
+        ${list.filter((t) => t.kind === 'error').map((t) => html`<${Toast} key=${t.id} item=${t} />`)}
+      </div>
+    </div>
+  `;
+}
+
+function Toast({ item }) {
+  return html`
+    <div class="toast toast-${item.kind}">
+      <span>${item.message}</span>
+      <button type="button" class="icon-button" aria-label="Dismiss notice" onClick=${() => dismiss(item.id)}>×</button>
+    </div>
+  `;
+}
