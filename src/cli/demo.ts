@@ -1,12 +1,14 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import pino from 'pino';
 import type { RunningEmulator } from '../../emulators/kit/types.ts';
 import { emulators } from '../../emulators/registry.ts';
 import { loadConfig } from '../config/config.ts';
 import { loadSecretKey } from '../config/secret-key.ts';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
 import { checkConnection } from '../http/connection-check.ts';
+import { createLogger } from '../http/logger.ts';
 import { openStore } from '../store/store.ts';
 import { startHub } from './hub-process.ts';
 import { parsePort, waitForShutdownSignal } from './process-lifecycle.ts';
@@ -44,7 +46,9 @@ export function registerDemoCommand(program: Command): void {
       const acronis = running.find((e) => e.system === 'acronis');
       if (acronis) await connectVendor(store, acronis);
 
-      const hub = await startHub({ config, store, env: {} });
+      // Logs go to stderr: stdout is for the first JSON line and what a person reads.
+      const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
+      const hub = await startHub({ config, store, env: {}, logger });
       // Scripts and browser tests read this first line to find the portal and sign in.
       process.stdout.write(`${JSON.stringify({ portal: hub.url, username: DEMO_USERNAME, password })}\n`);
       process.stdout.write(`\npsa-bridge demo is running.\n  portal     ${hub.url}\n  API docs   ${hub.url}/api/docs\n  sign in    ${DEMO_USERNAME} / ${password}\n\nemulators (control API under /_emulator/):\n`);
