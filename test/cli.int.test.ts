@@ -108,7 +108,8 @@ describe.each(testDatabases())('psa-bridge commands on $name', (database) => {
 describe('psa-bridge demo', () => {
   it('prints the portal and a sign-in as its first line, with the vendor connection ready', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-demo-'));
-    const demo = await startCli(['demo', '--data-dir', dataDir], { PSA_BRIDGE_ADMIN_PASSWORD: '' });
+    // At the default log level, so a log line on stdout would break the first-line promise.
+    const demo = await startCli(['demo', '--data-dir', dataDir], { PSA_BRIDGE_ADMIN_PASSWORD: '', LOG_LEVEL: 'info' });
     try {
       const { portal, username, password } = demo.firstLine as { portal: string; username: string; password: string };
       expect(portal).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
