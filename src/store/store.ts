@@ -3,6 +3,7 @@ import type { Schema } from './schema.ts';
 import { systemClock, type Clock } from './columns.ts';
 import { openDatabase, type Dialect } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
+import { AlertLinksRepository } from './repositories/alert-links.ts';
 import { ApiTokensRepository } from './repositories/api-tokens.ts';
 import { AuditLogRepository } from './repositories/audit-log.ts';
 import { ConnectionsRepository } from './repositories/connections.ts';
@@ -15,6 +16,7 @@ import { ProductMappingsRepository } from './repositories/product-mappings.ts';
 import { SessionsRepository } from './repositories/sessions.ts';
 import { SettingsRepository } from './repositories/settings.ts';
 import { UsersRepository } from './repositories/users.ts';
+import { WaitingAlertsRepository } from './repositories/waiting-alerts.ts';
 
 export interface Repositories {
   users: UsersRepository;
@@ -29,6 +31,8 @@ export interface Repositories {
   cursors: CursorsRepository;
   auditLog: AuditLogRepository;
   loopRuns: LoopRunsRepository;
+  alertLinks: AlertLinksRepository;
+  waitingAlerts: WaitingAlertsRepository;
 }
 
 export interface Store {
@@ -54,6 +58,8 @@ export function createRepositories(db: Kysely<Schema>, secretKey: Buffer, clock:
     cursors: new CursorsRepository(db, clock),
     auditLog: new AuditLogRepository(db, clock),
     loopRuns: new LoopRunsRepository(db, clock),
+    alertLinks: new AlertLinksRepository(db, clock),
+    waitingAlerts: new WaitingAlertsRepository(db, clock),
   };
 }
 

@@ -1,0 +1,158 @@
+// The two ticket loops against the Acronis and Autotask emulators over real HTTP, on every test
+// database: the seeds' ticket rules end to end (000 §5.5/§5.6, 001 "Mapping Alerts to Tickets").
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ticketExternalRef, alertKeyOf } from '../../src/domain/alert-identity.ts';
+import { testDatabases } from '../support/databases.ts';
+import { startAlertsHarness, type AlertsHarness } from './harness.ts';
+
+describe.each(testDatabases())('alerts → Autotask tickets on $name', (database) => {
+  let h: AlertsHarness;
+  beforeEach(async () => {
+    h = await startAlertsHarness(database, { customers: 3, unmapped: 1 });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const hubTickets = async () => (await h.tickets()).filter((t) => (t.externalID ?? '').startsWith('pb:'));
+
+  it('raises one ticket with the right fields and a text a technician can act on', async () => {
+    const tenant = h.tenants[0] as string;
+    // Billing is mapped (seed 000 §5.6: the contract is named in the ticket only then).
+    await h.store.repos.productMappings.upsert(h.integrationId, { offeringItem: 'pw_base_workstations', targetProductId: 'service:1', targetProductName: 'Workstations', periodType: 'monthly' });
+    const alertId = await h.raise(tenant, 'BackupFailed', { resourceId: 'VM-1', resourceName: 'syslog-vm', planName: 'Daily backup', planId: 'P-1' });
+    const stats = await h.alertsPass();
+    expect(stats.created).toBe(1);
+
+    const [ticket, ...others] = await hubTickets();
+    expect(others).toHaveLength(0);
+    expect(ticket).toBeDefined();
+    const t = ticket!;
+    expect(String(t.companyID)).toBe(h.companies.get(tenant));
+    expect(t).toMatchObject({ status: 1, priority: 1, queueID: 8, source: 8, issueType: 2 });
+    const key = alertKeyOf({ tenantId: tenant, type: 'BackupFailed', details: { resourceId: 'VM-1' } })!;
+    expect(t.externalID).toBe(ticketExternalRef(key, 1));
+    expect(t.title).toMatch(/: Backup failed on syslog-vm$/);
+    expect(t.description).toContain('Machine or resource: syslog-vm');
+    expect(t.description).toContain('Plan: Daily backup');
+    expect(t.description).toContain(`Alert id: ${alertId}`);
+    expect(t.description).toContain('Raised at (UTC): ');
+    expect(t.description).toContain(h.acronis.url);
+    // Demo companies have a "… - Managed Backup" contract; billing is mapped, so it is named and set.
+    expect(t.description).toMatch(/Contract: .+ - Managed Backup/);
+    expect(t.contractID).toBeTruthy();
+
+    const listed = await h.store.repos.alertLinks.list(h.integrationId);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ displayState: 'open', labels: { alertType: 'BackupFailed', resourceName: 'syslog-vm', ticketNumber: t.ticketNumber } });
+
+    // A second pass with nothing new writes nothing.
+    const again = await h.alertsPass();
+    expect(again).toMatchObject({ observed: 0, created: 0 });
+  });
+
+  it('repeats of one machine become notes on one ticket; two machines are two tickets', async () => {
+    const tenant = h.tenants[1] as string;
+    await h.raise(tenant, 'BackupFailed', { resourceId: 'A' });
+    await h.alertsPass();
+    // The note window is one minute: repeats inside it are counted, the next one after it is a note.
+    for (let i = 0; i < 3; i += 1) await h.raise(tenant, 'BackupFailed', { resourceId: 'A' });
+    const coalesced = await h.alertsPass();
+    expect(coalesced).toMatchObject({ created: 0, nothing: 3 });
+    await h.advanceDays(1 / 24);
+    await h.raise(tenant, 'BackupFailed', { resourceId: 'A' });
+    const noted = await h.alertsPass();
+    expect(noted.noted).toBe(1);
+    await h.raise(tenant, 'BackupFailed', { resourceId: 'B' });
+    await h.alertsPass();
+
+    const tickets = await hubTickets();
+    expect(tickets).toHaveLength(2);
+    const a = tickets.find((t) => t.title.endsWith(' on a')) ?? tickets.find((t) => t.description.includes('resource id A'));
+    expect(a).toBeDefined();
+    const notes = await h.notes(a!.id);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.description).toContain('raised again 4 times');
+  });
+
+  it('clear → auto-close; recurrence within N days → reopen; after N days → a new ticket', async () => {
+    const tenant = h.tenants[0] as string;
+    const first = await h.raise(tenant, 'BackupFailed', { resourceId: 'VM-9' });
+    await h.alertsPass();
+    await h.clear(first);
+    expect((await h.alertsPass()).closed).toBe(1);
+    let [ticket] = await hubTickets();
+    expect(ticket!.status).toBe(5);
+    expect((await h.store.repos.alertLinks.list(h.integrationId))[0]!.displayState).toBe('closed');
+
+    await h.advanceDays(2);
+    const second = await h.raise(tenant, 'BackupFailed', { resourceId: 'VM-9' });
+    expect((await h.alertsPass()).reopened).toBe(1);
+    [ticket] = await hubTickets();
+    expect(ticket!.status).toBe(8);
+    expect((await h.store.repos.alertLinks.list(h.integrationId))[0]!.displayState).toBe('reopened');
+    expect((await h.notes(ticket!.id)).map((n) => n.title)).toEqual(expect.arrayContaining([expect.stringMatching(/^Alert cleared/), expect.stringMatching(/^Reopened/)]));
+
+    await h.clear(second);
+    await h.alertsPass();
+    await h.advanceDays(8);
+    await h.raise(tenant, 'BackupFailed', { resourceId: 'VM-9' });
+    expect((await h.alertsPass()).created).toBe(1);
+    const tickets = await hubTickets();
+    expect(tickets).toHaveLength(2);
+    expect(tickets.map((t) => t.externalID!.split(':')[2]).sort()).toEqual(['1', '2']);
+  });
+
+  it('a technician setting the clear status dismisses the vendor alert once', async () => {
+    const tenant = h.tenants[2] as string;
+    const alertId = await h.raise(tenant, 'BackupFailed', { resourceId: 'SRV' });
+    await h.alertsPass();
+    await h.ticketsPass();
+    const [ticket] = await hubTickets();
+    await h.advanceDays(1 / 1440);
+    await h.autotaskApi('PATCH', '/Tickets', { id: ticket!.id, status: 12 });
+    const stats = await h.ticketsPass();
+    expect(stats.alertsCleared).toBe(1);
+    const alert = h.acronis.state.getAlert(alertId);
+    expect(alert?.deletedNs ?? null).not.toBeNull();
+    const again = await h.ticketsPass();
+    expect(again.alertsCleared).toBe(0);
+    // The clear that follows does not close the ticket: the technician's status stands.
+    const next = await h.alertsPass();
+    expect(next.closed).toBe(0);
+    expect((await hubTickets())[0]!.status).toBe(12);
+    const link = (await h.store.repos.alertLinks.list(h.integrationId))[0]!;
+    expect(link.displayState).toBe('alert_cleared');
+    const dismissals = (await h.control('acronis', 'GET', '/requests?limit=1000')).items.filter((r: { method: string; path: string }) => r.method === 'DELETE' && r.path.includes('/alerts/'));
+    expect(dismissals).toHaveLength(1);
+  });
+
+  it('an unmapped tenant waits, visibly; once mapped its alert becomes a ticket', async () => {
+    const unmapped = h.tenants[3] as string;
+    const alertId = await h.raise(unmapped, 'BackupFailed', { resourceId: 'X' });
+    await h.raise(h.tenants[0] as string, 'MalwareDetected', { resourceId: 'X' }); // type not enabled: nothing
+    const stats = await h.alertsPass();
+    expect(stats).toMatchObject({ waiting: 1, created: 0 });
+    expect(await hubTickets()).toHaveLength(0);
+    const waiting = await h.store.repos.waitingAlerts.list(h.integrationId, { reason: 'unmapped' });
+    expect(waiting.map((w) => w.alertId)).toEqual([alertId.toLowerCase()]);
+    expect(waiting[0]!.detail).toContain('not mapped');
+
+    // Still unmapped: asked again, still waiting, no default company.
+    await h.alertsPass();
+    expect(await hubTickets()).toHaveLength(0);
+
+    const { itemId } = await h.autotaskApi('POST', '/Companies', { companyName: 'Late Customer', companyType: 1, phone: '555-0100', ownerResourceID: 4 }).catch(async () => {
+      const owner = ((await h.control('autotask', 'GET', '/users')).items as Array<{ resourceId: number; isApiUser: boolean }>).find((u) => !u.isApiUser)!.resourceId;
+      return h.autotaskApi('POST', '/Companies', { companyName: 'Late Customer', companyType: 1, phone: '555-0100', ownerResourceID: owner });
+    });
+    await h.store.repos.mappings.upsertCompanies(h.integrationId, [{ companyId: String(itemId), companyName: 'Late Customer' }]);
+    await h.store.repos.mappings.map(h.integrationId, String(itemId), { tenantId: unmapped });
+    const released = await h.alertsPass();
+    expect(released.released).toBe(1);
+    const tickets = await hubTickets();
+    expect(tickets).toHaveLength(1);
+    expect(String(tickets[0]!.companyID)).toBe(String(itemId));
+    expect(await h.store.repos.waitingAlerts.list(h.integrationId)).toHaveLength(0);
+  });
+});
