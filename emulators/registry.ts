@@ -1,11 +1,13 @@
 // Every emulator the CLI can start (`psa-bridge emulate <system>`): one line per system.
 import { startAcronisEmulator } from './acronis/server.ts';
 import { startAutotaskEmulator } from './autotask/server.ts';
+import { startConnectWiseEmulator } from './connectwise/server.ts';
 import { startCloudBlueEmulator } from './cloudblue/server.ts';
 import type { StartEmulator } from './kit/types.ts';
 
 export const emulators = {
   acronis: startAcronisEmulator,
   autotask: startAutotaskEmulator,
+  connectwise: startConnectWiseEmulator,
   cloudblue: startCloudBlueEmulator,
 } satisfies Record<string, StartEmulator>;

@@ -1,7 +1,9 @@
 // The emulated Autotask database: one table per entity (rows keyed by integer id, in id order), the
 // UDF values of each row, the users who may call the API, picklists, and the limit counters.
 import { defaultPicklists, type PicklistValue } from './picklists.ts';
-import { defaultLimits, RollingWindow, ThreadGate, type LimitSettings } from './limits.ts';
+import { RollingWindow } from '../kit/rolling-window.ts';
+import { ThreadGate } from '../kit/thread-gate.ts';
+import { defaultLimits, type LimitSettings } from './limits.ts';
 
 export interface Row {
   id: number;

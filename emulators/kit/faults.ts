@@ -59,13 +59,15 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
-export function pathMatcher(pattern: string | undefined): (path: string) => boolean {
+export function pathMatcher(pattern: string | undefined, options: { caseInsensitive?: boolean } = {}): (path: string) => boolean {
   if (pattern === undefined) return () => true;
-  if (pattern.includes('*')) {
-    const re = globToRegExp(pattern);
-    return (path) => re.test(path);
+  const fold = options.caseInsensitive === true;
+  const p = fold ? pattern.toLowerCase() : pattern;
+  if (p.includes('*')) {
+    const re = globToRegExp(p);
+    return fold ? (path) => re.test(path.toLowerCase()) : (path) => re.test(path);
   }
-  return (path) => path.startsWith(pattern);
+  return fold ? (path) => path.toLowerCase().startsWith(p) : (path) => path.startsWith(p);
 }
 
 interface CompiledRule {
@@ -78,15 +80,18 @@ export class FaultInjector {
   #rng: Rng;
   #nextId = 1;
   readonly #defaultSeed: number;
+  readonly #caseInsensitive: boolean;
 
-  constructor(seed = 1) {
+  /** `caseInsensitive`: rule paths match request paths in any case (for APIs that ignore it). */
+  constructor(seed = 1, options: { caseInsensitive?: boolean } = {}) {
     this.#defaultSeed = seed;
     this.#rng = createRng(seed);
+    this.#caseInsensitive = options.caseInsensitive ?? false;
   }
 
   add(input: FaultRuleInput): FaultRule {
     const rule: FaultRule = { id: `f${this.#nextId++}`, ...input, fired: 0 };
-    this.#rules.push({ rule, matchesPath: pathMatcher(input.path) });
+    this.#rules.push({ rule, matchesPath: pathMatcher(input.path, { caseInsensitive: this.#caseInsensitive }) });
     return rule;
   }
 

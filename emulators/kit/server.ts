@@ -26,6 +26,9 @@ export interface EmulatorContext<S> {
   reseed(dataset: DatasetName): void;
 }
 
+/** What `onApiRequest` sees of a request (after fault injection, before routing). */
+export type ApiRequestHook<S> = (request: FastifyRequest, reply: FastifyReply, ctx: EmulatorContext<S>) => void | Promise<void>;
+
 export interface EmulatorDefinition<S> {
   system: string;
   /** Builds the whole state for a dataset. Must be deterministic. */
@@ -42,6 +45,19 @@ export interface EmulatorDefinition<S> {
   inspect?(state: S): unknown;
   requestLogCapacity?: number;
   faultSeed?: number;
+  /**
+   * Match API routes and fault-rule paths without regard to case (APIs served by IIS/.NET ignore it;
+   * route parameters keep the case they were sent in).
+   */
+  caseInsensitivePaths?: boolean;
+  /**
+   * Runs for every API request (never for control routes) after fault injection and before the
+   * route: the place for request-rate limits and other refusals that must not depend on the route.
+   * Answer through `reply` to stop the request there.
+   */
+  onApiRequest?: ApiRequestHook<S>;
+  /** Runs after every re-seed (the new state is in place): drop what lives outside the state. */
+  onReseed?(ctx: EmulatorContext<S>): void;
 }
 
 export interface EmulatorServer<S> extends RunningEmulator {
@@ -74,7 +90,11 @@ const requestsQuerySchema = z.object({
   clear: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().positive().optional(),
 });
-const clockBodySchema = z.object({ advance_ms: z.number().int().min(0) });
+const clockBodySchema = z.union([
+  z.strictObject({ advance_ms: z.number().int().min(0) }),
+  /** Move the clock forward to a date (ISO 8601); it never goes back. */
+  z.strictObject({ now: z.iso.datetime({ offset: true }).or(z.iso.date()) }),
+]);
 
 // Malformed on purpose: a body cut off mid-string, as a proxy dropping the tail would leave it.
 const MALFORMED_BODY = '{"items":[{"id":"8c1f2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f","name":"trunc';
@@ -84,7 +104,7 @@ export async function startEmulatorServer<S>(
   options: EmulatorOptions = {},
 ): Promise<EmulatorServer<S>> {
   const clock = createClock();
-  const faults = new FaultInjector(def.faultSeed ?? 1);
+  const faults = new FaultInjector(def.faultSeed ?? 1, { caseInsensitive: def.caseInsensitivePaths ?? false });
   const requests = new RequestLog(def.requestLogCapacity ?? 1000);
   let dataset: DatasetName = options.seed ?? 'demo';
   let state = def.seed(dataset, clock);
@@ -110,6 +130,7 @@ export async function startEmulatorServer<S>(
       requests.clear();
       state = def.seed(next, clock);
       dataset = next;
+      def.onReseed?.(context);
     },
   };
 
@@ -118,6 +139,7 @@ export async function startEmulatorServer<S>(
     // A hung ("timeout" fault) request must not keep close() waiting.
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,
+    routerOptions: { caseSensitive: !(def.caseInsensitivePaths ?? false) },
   });
 
   // Some clients send `Content-Type: application/json` with no body on action POSTs; accept that.
@@ -150,6 +172,12 @@ export async function startEmulatorServer<S>(
     const q = raw.indexOf('?');
     return q < 0 ? { path: raw, query: '' } : { path: raw.slice(0, q), query: raw.slice(q + 1) };
   };
+  const runApiHook = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (def.onApiRequest === undefined) return;
+    await def.onApiRequest(request, reply, context);
+    if (reply.sent) return reply;
+    return;
+  };
   const faulted = new WeakSet<FastifyRequest>();
   const faultLabel = new WeakMap<FastifyRequest, string>();
   const logEntry = (request: FastifyRequest, status: number, durationMs: number) => {
@@ -170,7 +198,7 @@ export async function startEmulatorServer<S>(
     const { path } = splitUrl(request.url);
     if (isControl(path)) return;
     const decision = faults.decide(request.method, path);
-    if (decision.fired.length === 0) return;
+    if (decision.fired.length === 0) return runApiHook(request, reply);
     faultLabel.set(request, decision.fired.map((r) => r.kind).join('+'));
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     const rule: FaultRule | undefined = decision.terminal;
@@ -204,7 +232,7 @@ export async function startEmulatorServer<S>(
         return reply;
       }
       case 'latency':
-        return;
+        return runApiHook(request, reply);
     }
   });
 
@@ -283,8 +311,13 @@ export async function startEmulatorServer<S>(
 
     control.get('/clock', async () => ({ now: new Date(clock.nowMs()).toISOString(), offset_ms: clock.offsetMs }));
     control.post('/clock', async (request) => {
-      const { advance_ms } = parseControl(clockBodySchema, request.body);
-      clock.advance(advance_ms);
+      const body = parseControl(clockBodySchema, request.body);
+      if ('advance_ms' in body) clock.advance(body.advance_ms);
+      else {
+        const delta = Date.parse(body.now) - clock.nowMs();
+        if (delta < 0) throw new ControlError(400, `the clock only moves forward (it is ${new Date(clock.nowMs()).toISOString()})`);
+        clock.advance(Math.ceil(delta));
+      }
       return { now: new Date(clock.nowMs()).toISOString(), offset_ms: clock.offsetMs };
     });
 
