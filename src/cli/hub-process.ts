@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { HubConfig } from '../config/config.ts';
 import { ensureAdminFromEnv } from '../http/auth/ensure-admin.ts';
@@ -6,15 +7,20 @@ import { createLogger } from '../http/logger.ts';
 import { createHubMetrics, observeRuns } from '../http/metrics.ts';
 import { listen } from '../http/server.ts';
 import { createInProcessJobRunner } from '../jobs/in-process-runner.ts';
+import { createPgBossJobRunner } from '../jobs/pg-boss-runner.ts';
 import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';
+import { createRuntimeProvider } from '../sync/integration-runtime.ts';
+import { scheduleAllIntegrations, syncChangeHandler, syncLoopDefinitions } from '../sync/loops.ts';
 import { hubVersion } from './version.ts';
 
 export interface RunningHub {
   url: string;
   logger: Logger;
   jobRunner: JobRunner;
+  /** Call after an integration, its credentials or a settings section changed: reschedules its loops. */
+  onSyncChange: ReturnType<typeof syncChangeHandler>;
   /** Stops the loops (waiting for running passes), then the HTTP server. The store stays open. */
   stop(): Promise<void>;
 }
@@ -28,6 +34,8 @@ export async function startHub(options: {
   store: Store;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Whether this process runs the loops (default: yes, unless PSA_BRIDGE_SERVE_LOOPS=off, set by `serve --no-loops`). */
+  loops?: boolean;
 }): Promise<RunningHub> {
   const { config, store } = options;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
@@ -35,12 +43,23 @@ export async function startHub(options: {
 
   // One registry for the HTTP metrics and the loops' run counters, so /metrics shows both.
   const metrics = createHubMetrics();
-  const jobRunner = createInProcessJobRunner({
-    recorder: createStoreRunRecorder(store.repos.loopRuns),
-    logger,
-    onRunFinished: observeRuns(metrics),
-  });
+  // SQLite: the loops run here, in-process. PostgreSQL: through pg-boss, so `psa-bridge worker`
+  // processes share them; `serve --no-loops` only queues runs (manual runs, schedules) for the workers.
+  const env = options.env ?? process.env;
+  const loops = options.loops ?? env.PSA_BRIDGE_SERVE_LOOPS !== 'off';
+  const recorder = createStoreRunRecorder(store.repos.loopRuns);
+  if (!loops && store.dialect !== 'postgres') {
+    throw new Error('serve --no-loops needs PostgreSQL (workers run the loops); with SQLite, serve runs the loops itself');
+  }
+  const jobRunner: JobRunner =
+    store.dialect === 'postgres'
+      ? createPgBossJobRunner({ connectionString: config.databaseUrl, recorder, logger, work: loops, onRunFinished: observeRuns(metrics) })
+      : createInProcessJobRunner({ recorder, logger, onRunFinished: observeRuns(metrics) });
+  const runtimes = createRuntimeProvider(store);
+  for (const definition of syncLoopDefinitions(runtimes)) jobRunner.register(definition);
   await jobRunner.start();
+  await scheduleAllIntegrations(jobRunner, store);
+  const onSyncChange = syncChangeHandler(jobRunner, store, runtimes);
   const app = await buildApp({ store, logger, jobRunner, metrics, version: hubVersion() });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info({ url: server.url, database: store.location }, 'psa-bridge is listening');
@@ -49,9 +68,18 @@ export async function startHub(options: {
     url: server.url,
     logger,
     jobRunner,
+    onSyncChange,
     stop: async () => {
       await jobRunner.stop();
       await server.close();
     },
   };
+}
+
+/** `serve --no-loops`: HTTP only; the loops run in `psa-bridge worker` processes (PostgreSQL). */
+export function addNoLoopsOption(program: Command): void {
+  const serve = program.commands.find((command) => command.name() === 'serve');
+  serve?.option('--no-loops', 'serve HTTP only and leave the loops to `psa-bridge worker` processes (PostgreSQL)').hook('preAction', (command) => {
+    if (command.opts<{ loops?: boolean }>().loops === false) process.env.PSA_BRIDGE_SERVE_LOOPS = 'off';
+  });
 }

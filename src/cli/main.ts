@@ -9,6 +9,8 @@ import { registerMigrateCommand } from './migrate.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerUserCommands } from './user.ts';
+import { registerWorkerCommand } from './worker.ts';
+import { addNoLoopsOption } from './hub-process.ts';
 import { hubVersion } from './version.ts';
 
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDemoCommand(program);
   registerServeCommand(program);
+  addNoLoopsOption(program);
+  registerWorkerCommand(program);
   registerMigrateCommand(program);
   registerEmulateCommand(program);
   registerUserCommands(program);

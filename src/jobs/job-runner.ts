@@ -150,7 +150,14 @@ export interface JobRunner {
 }
 
 export class JobError extends Error {
-  readonly code: 'unknown_loop' | 'duplicate_loop' | 'stopped' | 'unsupported_cadence' | 'invalid_schedule';
+  readonly code:
+    | 'unknown_loop'
+    | 'duplicate_loop'
+    | 'stopped'
+    | 'unsupported_cadence'
+    | 'invalid_schedule'
+    /** runNow gave up waiting for a run that another process was to perform (distributed runner). */
+    | 'wait_timeout';
   constructor(code: JobError['code'], message: string) {
     super(message);
     this.name = 'JobError';

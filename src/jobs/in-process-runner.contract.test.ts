@@ -1,0 +1,6 @@
+import { createInProcessJobRunner } from './in-process-runner.ts';
+import { describeJobRunnerContract } from './job-runner.contract.ts';
+
+describeJobRunnerContract('in-process', async (recorder) => ({
+  runner: createInProcessJobRunner({ recorder, firstRunSpreadMs: 0, retryJitter: 0 }),
+}));

@@ -1,0 +1,832 @@
+// The distributed job runner: N `psa-bridge worker` processes (and any `serve`) share one PostgreSQL
+// through pg-boss. The semantics are the ones documented in job-runner.ts; where pg-boss makes them
+// differ, it is said below.
+//
+// Layout in the database (all in pg-boss's schema, `pgboss` by default):
+// - One pg-boss queue per loop name (`psa-bridge.<loop>`), policy `stately`, every job keyed
+//   (`singletonKey`) by `<integrationId>/<loop>`. `stately` is a partial unique index allowing per key
+//   at most one job `created` (the queued follow-up), one in `retry` and one `active`: the database
+//   itself refuses a second active run of a job, whichever process asks.
+// - Jobs are fetched by this runner's own statement rather than pg-boss's `work()`: pg-boss 10 fetches
+//   the oldest job of a queue and, when its key is already active, the unique index fails the whole
+//   fetch, so one integration's queued follow-up would block every other integration of that loop.
+//   The statement here skips keys that are active; the index still settles races between workers.
+// - Each run also holds a session advisory lock on the job's key for its whole duration. pg-boss
+//   expires an active job after `expireInSeconds` and retries it; a handler that is still running
+//   then (a hung worker that ignored its abort signal) keeps the lock, and the retry waits for it.
+//   A crashed process drops its connection and with it the lock.
+// - Schedules are rows of `<schema>.psa_bridge_schedule` (pg-boss 10's own cron allows one schedule
+//   per queue); every worker checks for due rows with FOR UPDATE SKIP LOCKED, so each tick is
+//   enqueued once, and cron expressions are evaluated against the database's clock.
+//
+// Differences from the in-process runner:
+// - A runNow that finds a queued (not yet started) run of the same mode joins it, even when nothing is
+//   running: that run starts after the request, so it sees what the request wanted it to see. Its
+//   result then says `coalesced: true`.
+// - A dry and a real request cannot both be queued (one `created` job per key): the second waits
+//   until the queued one starts, then queues its own.
+// - Retry delays are pg-boss's: whole seconds; with backoff, retryDelay × 2^n × a random factor in
+//   [1, 2); pg-boss 10 has no upper bound, so `retryDelayMaxMs` is not applied.
+// - Retry settings and expiry are stored on the job by the process that queues it (a frontend, a
+//   worker's schedule check): every process must register the same loops with the same settings.
+// - A run cancelled by stop() is recorded `cancelled` and not retried, as in-process; a run still
+//   going when stop()'s deadline passes stays active in the database and is retried elsewhere after
+//   it expires.
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import pino, { type Logger } from 'pino';
+import { nextCronTime, parseCron } from './cron.ts';
+import {
+  defaultRetryPolicy,
+  JobError,
+  jobKey,
+  toRunError,
+  type Cadence,
+  type JobRunner,
+  type LoopDefinition,
+  type LoopStats,
+  type RetryPolicy,
+  type RunError,
+  type RunNowOptions,
+  type RunRecorder,
+  type RunResult,
+  type RunStatus,
+  type RunTrigger,
+  type ScheduleSpec,
+  type StopOptions,
+  type StopReport,
+} from './job-runner.ts';
+
+export interface PgBossRunnerOptions {
+  connectionString: string;
+  recorder: RunRecorder;
+  logger?: Logger;
+  /** Schema of pg-boss's tables and of the schedule table. */
+  schema?: string;
+  /** Whether this process performs runs (a worker) or only enqueues and waits for them (an HTTP-only frontend). */
+  work?: boolean;
+  /** Runs performed at once by this process. */
+  concurrency?: number;
+  /** How often an idle slot looks for a job. */
+  pollIntervalMs?: number;
+  /** How often due schedules are looked for. */
+  scheduleCheckMs?: number;
+  /** As in the in-process runner: first runs fall at a random point within min(interval, this). */
+  firstRunSpreadMs?: number;
+  random?: () => number;
+  /** Default deadline of stop(). */
+  stopDeadlineMs?: number;
+  /** An active job older than this is taken for crashed and retried (loops with `timeoutMs` get that plus a minute). */
+  expireInSeconds?: number;
+  /** How often pg-boss expires and archives jobs (one node at a time). */
+  maintenanceIntervalSeconds?: number;
+  /** How long runNow waits for a run performed by another process. */
+  runNowTimeoutMs?: number;
+  /** How often runNow looks whether its run has finished. */
+  waitPollMs?: number;
+  onRunFinished?: (result: RunResult) => void;
+}
+
+interface JobData {
+  integrationId: string;
+  loop: string;
+  dryRun: boolean;
+  trigger: RunTrigger;
+}
+
+interface FetchedJob {
+  id: string;
+  name: string;
+  data: JobData;
+  retryCount: number;
+  expireInSeconds: number;
+}
+
+/** What a finished run leaves in the job's `output`; dates as ISO text. */
+interface StoredResult {
+  psaBridgeRun: 1;
+  runId: string | null;
+  integrationId: string;
+  loop: string;
+  trigger: RunTrigger;
+  attempt: number;
+  dryRun: boolean;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string;
+  stats: LoopStats;
+  error?: RunError;
+}
+
+interface Running {
+  key: string;
+  controller: AbortController;
+  done: Promise<void>;
+  /** The connection holding the job's advisory lock, released exactly once. */
+  releaseLock?: (destroy: boolean) => void;
+}
+
+type RegisteredLoop = LoopDefinition & { retryPolicy: RetryPolicy };
+
+class StopAbort extends Error {
+  readonly code = 'stopped';
+  constructor() {
+    super('The job runner is stopping');
+    this.name = 'AbortError';
+  }
+}
+
+class TimeoutAbort extends Error {
+  readonly code = 'timeout';
+  constructor(ms: number, why: string) {
+    super(`The run took longer than its ${ms} ms ${why} and was aborted`);
+    this.name = 'AbortError';
+  }
+}
+
+const QUEUE_PREFIX = 'psa-bridge.';
+const UNIQUE_VIOLATION = '23505';
+
+function isStoredResult(value: unknown): value is StoredResult {
+  return typeof value === 'object' && value !== null && (value as { psaBridgeRun?: unknown }).psaBridgeRun === 1;
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,49}$/.test(name)) {
+    throw new JobError('invalid_schedule', `"${name}" is not a usable schema name (letters, digits and _ only)`);
+  }
+  return `"${name}"`;
+}
+
+export class PgBossJobRunner implements JobRunner {
+  private readonly loops = new Map<string, RegisteredLoop>();
+  private readonly options: Required<
+    Omit<PgBossRunnerOptions, 'logger' | 'onRunFinished' | 'recorder' | 'connectionString'>
+  >;
+  private readonly log: Logger;
+  private readonly schema: string;
+  private boss: PgBoss | undefined;
+  private pool: pg.Pool | undefined;
+  private connecting: Promise<void> | undefined;
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Running>();
+  private readonly waiters = new Set<(err: unknown) => void>();
+  private readonly slots: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
+  private readonly watched = new WeakSet<pg.PoolClient>();
+  private scheduleTimer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopping = false;
+
+  constructor(private readonly settings: PgBossRunnerOptions) {
+    this.log = settings.logger ?? pino({ level: 'silent' });
+    this.options = {
+      schema: settings.schema ?? 'pgboss',
+      work: settings.work ?? true,
+      concurrency: settings.concurrency ?? 4,
+      pollIntervalMs: settings.pollIntervalMs ?? 1_000,
+      scheduleCheckMs: settings.scheduleCheckMs ?? 5_000,
+      firstRunSpreadMs: settings.firstRunSpreadMs ?? 10 * 60_000,
+      random: settings.random ?? Math.random,
+      stopDeadlineMs: settings.stopDeadlineMs ?? 30_000,
+      expireInSeconds: settings.expireInSeconds ?? 60 * 60,
+      maintenanceIntervalSeconds: settings.maintenanceIntervalSeconds ?? 60,
+      runNowTimeoutMs: settings.runNowTimeoutMs ?? 2 * 60 * 60_000,
+      waitPollMs: settings.waitPollMs ?? 250,
+    };
+    this.schema = quoteIdent(this.options.schema);
+  }
+
+  register(loop: LoopDefinition): void {
+    if (this.loops.has(loop.name)) {
+      throw new JobError('duplicate_loop', `A loop named "${loop.name}" is already registered`);
+    }
+    this.loops.set(loop.name, { ...loop, retryPolicy: { ...defaultRetryPolicy, ...loop.retry } });
+  }
+
+  async schedule(spec: ScheduleSpec): Promise<void> {
+    this.requireLoop(spec.loop);
+    const every = this.validCadence(spec.every);
+    await this.connect();
+    // First runs spread as in-process; cron by the database's clock.
+    const { rows } = await this.sql<{ now: Date }>('select now() as now');
+    const now = rows[0]!.now;
+    const nextRunAt =
+      'cron' in every
+        ? nextCronTime(parseCron(every.cron), now)
+        : new Date(now.getTime() + Math.floor(this.options.random() * Math.min(every.intervalMs, this.options.firstRunSpreadMs)));
+    await this.sql(
+      `insert into ${this.schema}.psa_bridge_schedule (integration_id, loop, every, next_run_at)
+       values ($1, $2, $3, $4)
+       on conflict (integration_id, loop) do update set every = excluded.every, next_run_at = excluded.next_run_at`,
+      [spec.integrationId, spec.loop, JSON.stringify(every), nextRunAt],
+    );
+  }
+
+  async unschedule(integrationId: string, loop?: string): Promise<void> {
+    await this.connect();
+    await this.sql(
+      `delete from ${this.schema}.psa_bridge_schedule where integration_id = $1 and ($2::text is null or loop = $2)`,
+      [integrationId, loop ?? null],
+    );
+    // Pending retries of those jobs go too, as in-process.
+    const { rows } = await this.sql<{ id: string; name: string }>(
+      `select id, name from ${this.schema}.job
+        where name like $1 and state = 'retry' and data->>'integrationId' = $2 and ($3::text is null or data->>'loop' = $3)`,
+      [`${QUEUE_PREFIX}%`, integrationId, loop ?? null],
+    );
+    for (const row of rows) await this.boss!.cancel(row.name, row.id);
+  }
+
+  async schedules(): Promise<ScheduleSpec[]> {
+    await this.connect();
+    const { rows } = await this.sql<{ integration_id: string; loop: string; every: Cadence }>(
+      `select integration_id, loop, every from ${this.schema}.psa_bridge_schedule order by integration_id, loop`,
+    );
+    return rows.map((r) => ({ integrationId: r.integration_id, loop: r.loop, every: r.every }));
+  }
+
+  async isRunning(integrationId: string, loop: string): Promise<boolean> {
+    await this.connect();
+    const { rows } = await this.sql(
+      `select 1 from ${this.schema}.job where name = $1 and singleton_key = $2 and state = 'active' limit 1`,
+      [queueName(loop), jobKey(integrationId, loop)],
+    );
+    return rows.length > 0;
+  }
+
+  async runNow(integrationId: string, loop: string, options: RunNowOptions = {}): Promise<RunResult> {
+    const def = this.requireLoop(loop);
+    if (this.stopping) throw new JobError('stopped', 'The job runner is stopping; no new runs are accepted');
+    const dryRun = options.dryRun ?? false;
+    await this.connect();
+    await this.ensureQueue(def);
+    const name = queueName(loop);
+    const key = jobKey(integrationId, loop);
+    const deadline = Date.now() + this.options.runNowTimeoutMs;
+    const data: JobData = { integrationId, loop, dryRun, trigger: 'manual' };
+
+    let jobId: string | undefined;
+    let coalesced = false;
+    while (jobId === undefined) {
+      if (this.stopping) throw new JobError('stopped', 'The job runner stopped before this run could be queued');
+      const runningBefore = await this.isRunning(integrationId, loop);
+      const sent = await this.boss!.send(name, data, this.sendOptions(def, key, dryRun));
+      if (sent) {
+        jobId = sent;
+        coalesced = runningBefore;
+        break;
+      }
+      // A run of this job is queued already: join it when it is of the same mode.
+      const { rows } = await this.sql<{ id: string; dry_run: boolean }>(
+        `select id, (data->>'dryRun')::boolean as dry_run from ${this.schema}.job
+          where name = $1 and singleton_key = $2 and state = 'created' limit 1`,
+        [name, key],
+      );
+      const queued = rows[0];
+      if (queued && queued.dry_run === dryRun) {
+        jobId = queued.id;
+        coalesced = true;
+      } else if (queued) {
+        if (Date.now() > deadline) throw this.waitTimeout(key);
+        await sleep(this.options.waitPollMs);
+      }
+      // No queued job: it started in between; try again.
+    }
+    this.wakeSlots();
+    return { ...(await this.waitForResult(name, jobId, key, deadline)), coalesced };
+  }
+
+  async start(): Promise<void> {
+    if (this.stopping) throw new JobError('stopped', 'A stopped job runner cannot be started again');
+    if (this.started) return;
+    this.started = true;
+    await this.connect();
+    for (const def of this.loops.values()) await this.ensureQueue(def);
+    if (!this.options.work) return;
+    for (let i = 0; i < this.options.concurrency; i++) this.slots.push(this.slot());
+    this.scheduleTimer = setInterval(() => void this.enqueueDueSchedules(), this.options.scheduleCheckMs);
+    this.scheduleTimer.unref();
+    void this.enqueueDueSchedules();
+  }
+
+  async stop(options: StopOptions = {}): Promise<StopReport> {
+    this.stopping = true;
+    const deadlineMs = options.deadlineMs ?? this.options.stopDeadlineMs;
+    clearInterval(this.scheduleTimer);
+    this.wakeSlots();
+    for (const reject of this.waiters) reject(new JobError('stopped', 'The job runner stopped before the run finished'));
+    this.waiters.clear();
+
+    const running = [...this.running.values()];
+    for (const run of running) run.controller.abort(new StopAbort());
+    const settled = new Set<Running>();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.all(running.map((r) => r.done.then(() => settled.add(r)))), deadline]);
+    clearTimeout(timer);
+    const abandoned = running.filter((r) => !settled.has(r)).map((r) => r.key);
+    if (abandoned.length > 0) {
+      this.log.warn({ abandoned, deadlineMs }, 'job runner stopped with runs still in progress; they are retried after they expire');
+    }
+    // Abandoned runs lose their lock with their connection; the process is expected to exit now.
+    for (const run of running) if (!settled.has(run)) run.releaseLock?.(true);
+    if (abandoned.length === 0) await Promise.race([Promise.all(this.slots), deadline]);
+    await this.disconnect();
+    return { abandoned };
+  }
+
+  // ---- connection -------------------------------------------------------------------------------
+
+  private connect(): Promise<void> {
+    if (this.stopping && !this.boss) return Promise.reject(new JobError('stopped', 'The job runner is stopped'));
+    this.connecting ??= (async () => {
+      const boss = new PgBoss({
+        connectionString: this.settings.connectionString,
+        schema: this.options.schema,
+        application_name: 'psa-bridge',
+        // Expiry of crashed runs and archiving; pg-boss lets one node at a time do it.
+        supervise: this.options.work,
+        maintenanceIntervalSeconds: this.options.maintenanceIntervalSeconds,
+        schedule: false,
+        migrate: true,
+      });
+      boss.on('error', (err) => this.log.error({ err }, 'pg-boss reported an error'));
+      await boss.start();
+      const pool = new pg.Pool({
+        connectionString: this.settings.connectionString,
+        // One connection per run (its advisory lock), plus fetching and scheduling.
+        max: this.options.concurrency + 3,
+        application_name: 'psa-bridge-jobs',
+      });
+      pool.on('error', (err) => this.log.error({ err }, 'job runner database connection failed'));
+      this.boss = boss;
+      this.pool = pool;
+      await this.sql(
+        `create table if not exists ${this.schema}.psa_bridge_schedule (
+           integration_id text not null,
+           loop text not null,
+           every jsonb not null,
+           next_run_at timestamptz not null,
+           primary key (integration_id, loop)
+         )`,
+      ).catch((err: unknown) => {
+        // Two processes creating it at once: the loser sees a duplicate type or key; the table exists.
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+      });
+    })();
+    return this.connecting;
+  }
+
+  private async disconnect(): Promise<void> {
+    if (!this.connecting) return;
+    await this.connecting.catch(() => {});
+    const boss = this.boss;
+    const pool = this.pool;
+    this.boss = undefined;
+    this.pool = undefined;
+    await boss?.stop({ graceful: true, timeout: 1_000, close: true, wait: true }).catch((err: unknown) => {
+      this.log.warn({ err }, 'pg-boss did not stop cleanly');
+    });
+    await pool?.end().catch(() => {});
+  }
+
+  private async sql<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    if (!this.pool) throw new JobError('stopped', 'The job runner is not connected');
+    return this.pool.query<R>(text, values);
+  }
+
+  private ensureQueue(def: RegisteredLoop): Promise<void> {
+    let created = this.queues.get(def.name);
+    if (!created) {
+      created = this.createQueue(def);
+      created.catch(() => this.queues.delete(def.name));
+      this.queues.set(def.name, created);
+    }
+    return created;
+  }
+
+  // pg-boss 10's create_queue creates and attaches a partition; two processes doing it at once for
+  // the same queue deadlock, so creators take turns on an advisory lock.
+  private async createQueue(def: RegisteredLoop): Promise<void> {
+    const name = queueName(def.name);
+    const { retryPolicy } = def;
+    const options = {
+      policy: 'stately',
+      retryLimit: retryPolicy.retryLimit,
+      retryDelay: toSeconds(retryPolicy.retryDelayMs),
+      retryBackoff: retryPolicy.retryBackoff,
+      expireInSeconds: this.expireInSeconds(def),
+    };
+    const client = await this.pool!.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select pg_advisory_xact_lock(hashtextextended('psa-bridge.create-queue', 0))`);
+      const { rows } = await client.query(`select 1 from ${this.schema}.queue where name = $1`, [name]);
+      if (rows.length === 0) await client.query(`select ${this.schema}.create_queue($1, $2)`, [name, JSON.stringify(options)]);
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private sendOptions(def: RegisteredLoop, key: string, dryRun: boolean): PgBoss.SendOptions {
+    const { retryPolicy } = def;
+    return {
+      singletonKey: key,
+      // Set per job, so a changed policy applies to new jobs without touching the queue.
+      retryLimit: dryRun ? 0 : retryPolicy.retryLimit,
+      retryDelay: toSeconds(retryPolicy.retryDelayMs),
+      retryBackoff: retryPolicy.retryBackoff,
+      expireInSeconds: this.expireInSeconds(def),
+    };
+  }
+
+  private expireInSeconds(def: RegisteredLoop): number {
+    return def.timeoutMs !== undefined ? Math.ceil(def.timeoutMs / 1000) + 60 : this.options.expireInSeconds;
+  }
+
+  // ---- waiting for a result ---------------------------------------------------------------------
+
+  private waitTimeout(key: string): JobError {
+    return new JobError(
+      'wait_timeout',
+      `No worker finished the run of ${key} within ${this.options.runNowTimeoutMs} ms; is a psa-bridge worker running?`,
+    );
+  }
+
+  private async waitForResult(name: string, jobId: string, key: string, deadline: number): Promise<RunResult> {
+    let rejectWait!: (err: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => (rejectWait = reject));
+    stopped.catch(() => {});
+    this.waiters.add(rejectWait);
+    try {
+      for (;;) {
+        if (!this.boss) throw new JobError('stopped', 'The job runner stopped before the run finished');
+        const lookup = this.boss.getJobById<JobData>(name, jobId, { includeArchive: true });
+        lookup.catch(() => {});
+        const job = await Promise.race([lookup, stopped]);
+        if (!job) throw new JobError('stopped', `The run of ${key} (job ${jobId}) was removed before it finished`);
+        if (isStoredResult(job.output)) {
+          const nextRetryAt = job.output.status === 'failed' && job.state !== 'failed' ? new Date(job.startAfter) : undefined;
+          return fromStored(job.output, nextRetryAt);
+        }
+        if (job.state === 'cancelled' || job.state === 'failed' || job.state === 'completed') {
+          // Ended without a run of ours reporting (cancelled from outside, or expired with no retry left).
+          throw new JobError('stopped', `The run of ${key} ended as ${job.state} without a result`);
+        }
+        if (Date.now() > deadline) throw this.waitTimeout(key);
+        await Promise.race([sleep(this.options.waitPollMs), stopped]);
+      }
+    } finally {
+      this.waiters.delete(rejectWait);
+    }
+  }
+
+  // ---- performing runs --------------------------------------------------------------------------
+
+  private async slot(): Promise<void> {
+    while (!this.stopping) {
+      let job: FetchedJob | undefined;
+      try {
+        job = await this.fetch();
+      } catch (err) {
+        if (!this.stopping) this.log.error({ err }, 'could not fetch a job');
+      }
+      if (this.stopping) return;
+      if (job) {
+        await this.perform(job);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          this.wakers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, this.options.pollIntervalMs);
+        this.wakers.add(wake);
+      });
+    }
+  }
+
+  /** Idle slots look for work at once (a run was just queued by this process). */
+  private wakeSlots(): void {
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  private async fetch(): Promise<FetchedJob | undefined> {
+    const names = [...this.loops.keys()].map(queueName);
+    if (names.length === 0) return undefined;
+    try {
+      const { rows } = await this.sql<{ id: string; name: string; data: JobData; retry_count: number; expire_seconds: number }>(
+        `with next as (
+           select j.id, j.name from ${this.schema}.job j
+            where j.name = any($1::text[]) and j.state < 'active' and j.start_after < now()
+              and not exists (
+                select 1 from ${this.schema}.job a
+                 where a.name = j.name and a.singleton_key = j.singleton_key and a.state = 'active')
+            order by j.priority desc, j.created_on, j.id
+            limit 1
+            for update skip locked
+         )
+         update ${this.schema}.job j set
+           state = 'active',
+           started_on = now(),
+           retry_count = case when j.started_on is not null then j.retry_count + 1 else j.retry_count end
+         from next
+         where j.name = next.name and j.id = next.id
+         returning j.id, j.name, j.data, j.retry_count, extract(epoch from j.expire_in)::int as expire_seconds`,
+        [names],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      return { id: row.id, name: row.name, data: row.data, retryCount: row.retry_count, expireInSeconds: row.expire_seconds };
+    } catch (err) {
+      // Another worker activated a job of the same key at the same moment: the unique index said no.
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      throw err;
+    }
+  }
+
+  private async perform(job: FetchedJob): Promise<void> {
+    const controller = new AbortController();
+    const key = jobKey(job.data.integrationId, job.data.loop);
+    let finish!: () => void;
+    const running: Running = { key, controller, done: new Promise<void>((resolve) => (finish = resolve)) };
+    this.running.set(job.id, running);
+    let lock: pg.PoolClient | undefined;
+    try {
+      const def = this.loops.get(job.data.loop);
+      if (!def) {
+        await this.boss!.fail(job.name, job.id, { message: `No loop named "${job.data.loop}" is registered in this worker` });
+        return;
+      }
+      lock = await this.lock(key, controller.signal, job.expireInSeconds * 1000);
+      if (!lock) {
+        // Stopped, or the previous run never let go: leave the job to expire and be retried.
+        return;
+      }
+      const client = lock;
+      let released = false;
+      running.releaseLock = (destroy) => {
+        if (released) return;
+        released = true;
+        if (destroy) client.release(true);
+        else
+          void client
+            .query('select pg_advisory_unlock(hashtextextended($1, 0))', [key])
+            .then(() => client.release(), (err: unknown) => client.release(err instanceof Error ? err : true));
+      };
+      // Another run starts: a pending retry of this job is void, as in-process.
+      await this.cancelPendingRetries(job, key);
+      const result = await this.execute(job, def, controller);
+      const output = toStored(result);
+      if (result.status === 'failed') await this.boss!.fail(job.name, job.id, output);
+      else await this.boss!.complete(job.name, job.id, output);
+    } catch (err) {
+      this.log.error({ err, jobId: job.id, key }, 'could not finish a job; it is retried after it expires');
+    } finally {
+      running.releaseLock?.(false);
+      this.running.delete(job.id);
+      finish();
+    }
+  }
+
+  /** Holds the job's advisory lock on a connection of its own; waits while a previous run still holds it. */
+  private async lock(key: string, signal: AbortSignal, maxWaitMs: number): Promise<pg.PoolClient | undefined> {
+    const client = await this.pool!.connect();
+    // A dropped connection (database restarted) must not crash the process; the run goes on.
+    if (!this.watched.has(client)) {
+      this.watched.add(client);
+      client.on('error', (err) => this.log.warn({ err }, 'a connection holding a job lock failed'));
+    }
+    const until = Date.now() + maxWaitMs;
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [key]);
+        if (rows[0]?.locked) return client;
+        if (signal.aborted || Date.now() > until) break;
+        this.log.warn({ key }, 'a previous run of this job still holds its lock; waiting');
+        await sleep(this.options.pollIntervalMs);
+      }
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+    client.release();
+    return undefined;
+  }
+
+  private async cancelPendingRetries(job: FetchedJob, key: string): Promise<void> {
+    const { rows } = await this.sql<{ id: string }>(
+      `select id from ${this.schema}.job where name = $1 and singleton_key = $2 and state = 'retry' and id <> $3`,
+      [job.name, key, job.id],
+    );
+    if (rows.length > 0) await this.boss!.cancel(job.name, rows.map((r) => r.id));
+  }
+
+  private async execute(job: FetchedJob, def: RegisteredLoop, controller: AbortController): Promise<RunResult> {
+    const { integrationId, loop, dryRun } = job.data;
+    const attempt = job.retryCount + 1;
+    const trigger: RunTrigger = job.retryCount > 0 ? 'retry' : job.data.trigger;
+    const startedAt = new Date();
+    let runId: string | undefined;
+    try {
+      runId = await this.settings.recorder.started({ integrationId, loop, trigger, attempt, dryRun, startedAt });
+    } catch (err) {
+      this.log.error({ err, integrationId, loop }, 'could not record the start of a run; running anyway');
+    }
+    const log = this.log.child({ integrationId, loop, runId, attempt, dryRun, jobId: job.id });
+
+    // Abort before pg-boss takes the job for crashed, so a retry never finds this run still going.
+    const limits: NodeJS.Timeout[] = [];
+    const expiryMs = Math.max(1_000, job.expireInSeconds * 1000 - 5_000);
+    limits.push(setTimeout(() => controller.abort(new TimeoutAbort(expiryMs, 'expiry')), expiryMs));
+    if (def.timeoutMs !== undefined) {
+      const ms = def.timeoutMs;
+      limits.push(setTimeout(() => controller.abort(new TimeoutAbort(ms, 'limit')), ms));
+    }
+    for (const t of limits) t.unref();
+
+    let status: RunStatus = 'ok';
+    let stats: LoopStats = {};
+    let error: RunError | undefined;
+    try {
+      controller.signal.throwIfAborted();
+      stats = (await def.handler({ integrationId, loop, signal: controller.signal, dryRun, attempt, log })) ?? {};
+    } catch (err) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      if (reason instanceof StopAbort) {
+        status = 'cancelled';
+        error = toRunError(reason);
+      } else {
+        status = 'failed';
+        error = toRunError(reason instanceof TimeoutAbort ? reason : err);
+      }
+      log.warn({ err, status }, `run ${status}: ${error.message}`);
+    } finally {
+      for (const t of limits) clearTimeout(t);
+    }
+    const finishedAt = new Date();
+    if (runId !== undefined) {
+      try {
+        await this.settings.recorder.finished(runId, { status, finishedAt, stats, ...(error ? { error } : {}) });
+      } catch (err) {
+        log.error({ err }, 'could not record the end of a run');
+      }
+    }
+    const result: RunResult = {
+      runId,
+      integrationId,
+      loop,
+      trigger,
+      attempt,
+      dryRun,
+      status,
+      startedAt,
+      finishedAt,
+      stats,
+      ...(error ? { error } : {}),
+      coalesced: false,
+    };
+    try {
+      this.settings.onRunFinished?.(result);
+    } catch (err) {
+      log.error({ err }, 'onRunFinished failed');
+    }
+    return result;
+  }
+
+  // ---- schedules --------------------------------------------------------------------------------
+
+  private async enqueueDueSchedules(): Promise<void> {
+    if (this.stopping || !this.pool) return;
+    const loops = [...this.loops.keys()];
+    if (loops.length === 0) return;
+    const due: Array<{ integration_id: string; loop: string }> = [];
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      await client.query('begin');
+      const { rows } = await client.query<{ integration_id: string; loop: string; every: Cadence; next_run_at: Date; now: Date }>(
+        `select integration_id, loop, every, next_run_at, now() as now from ${this.schema}.psa_bridge_schedule
+          where next_run_at <= now() and loop = any($1::text[])
+          order by next_run_at limit 100
+          for update skip locked`,
+        [loops],
+      );
+      for (const row of rows) {
+        await client.query(
+          `update ${this.schema}.psa_bridge_schedule set next_run_at = $3 where integration_id = $1 and loop = $2`,
+          [row.integration_id, row.loop, nextRun(row.every, row.next_run_at, row.now)],
+        );
+        due.push(row);
+      }
+      await client.query('commit');
+    } catch (err) {
+      await client?.query('rollback').catch(() => {});
+      if (!this.stopping) this.log.error({ err }, 'could not read due schedules');
+    } finally {
+      client?.release();
+    }
+    for (const { integration_id: integrationId, loop } of due) {
+      try {
+        // A tick that finds the job running or already queued is dropped (the stately index drops the latter).
+        if (this.stopping || (await this.isRunning(integrationId, loop))) continue;
+        const def = this.loops.get(loop)!;
+        await this.ensureQueue(def);
+        const data: JobData = { integrationId, loop, dryRun: false, trigger: 'schedule' };
+        await this.boss!.send(queueName(loop), data, this.sendOptions(def, jobKey(integrationId, loop), false));
+      } catch (err) {
+        if (!this.stopping) this.log.error({ err, integrationId, loop }, 'could not enqueue a scheduled run');
+      }
+    }
+    if (due.length > 0) this.wakeSlots();
+  }
+
+  private validCadence(every: Cadence): Cadence {
+    if ('cron' in every) {
+      parseCron(every.cron);
+      return { cron: every.cron };
+    }
+    const { intervalMs } = every;
+    if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
+      throw new JobError('invalid_schedule', `intervalMs must be a positive number of milliseconds, got ${intervalMs}`);
+    }
+    return { intervalMs };
+  }
+
+  private requireLoop(loop: string): RegisteredLoop {
+    const def = this.loops.get(loop);
+    if (!def) {
+      const known = [...this.loops.keys()].join(', ') || 'none';
+      throw new JobError('unknown_loop', `No loop named "${loop}" is registered (registered: ${known})`);
+    }
+    return def;
+  }
+}
+
+function queueName(loop: string): string {
+  return `${QUEUE_PREFIX}${loop}`;
+}
+
+function toSeconds(ms: number): number {
+  return Math.max(1, Math.round(ms / 1000));
+}
+
+/** Keeps an interval's cadence (skipping ticks missed while no worker ran); cron from the database's now. */
+function nextRun(every: Cadence, previous: Date, now: Date): Date {
+  if ('cron' in every) return nextCronTime(parseCron(every.cron), now);
+  const missed = Math.floor((now.getTime() - previous.getTime()) / every.intervalMs) + 1;
+  return new Date(previous.getTime() + missed * every.intervalMs);
+}
+
+function toStored(result: RunResult): StoredResult {
+  return {
+    psaBridgeRun: 1,
+    runId: result.runId ?? null,
+    integrationId: result.integrationId,
+    loop: result.loop,
+    trigger: result.trigger,
+    attempt: result.attempt,
+    dryRun: result.dryRun,
+    status: result.status,
+    startedAt: result.startedAt.toISOString(),
+    finishedAt: result.finishedAt.toISOString(),
+    stats: result.stats,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+function fromStored(stored: StoredResult, nextRetryAt: Date | undefined): RunResult {
+  return {
+    runId: stored.runId ?? undefined,
+    integrationId: stored.integrationId,
+    loop: stored.loop,
+    trigger: stored.trigger,
+    attempt: stored.attempt,
+    dryRun: stored.dryRun,
+    status: stored.status,
+    startedAt: new Date(stored.startedAt),
+    finishedAt: new Date(stored.finishedAt),
+    stats: stored.stats,
+    ...(stored.error ? { error: stored.error } : {}),
+    ...(nextRetryAt ? { nextRetryAt } : {}),
+    coalesced: false,
+  };
+}
+
+export function createPgBossJobRunner(options: PgBossRunnerOptions): JobRunner {
+  return new PgBossJobRunner(options);
+}
