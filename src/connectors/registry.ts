@@ -6,6 +6,7 @@ import type { CallObserver } from './kit/call-metrics.ts';
 import { ConnectorError } from './kit/errors.ts';
 import type { Target, TargetSystem } from './ports.ts';
 import { createAutotaskTarget } from './autotask/target.ts';
+import { cloudBlueTargetFactory } from './cloudblue/factory.ts';
 
 export interface TargetFactoryInput {
   /** The integration's stored credentials, by field name (as the portal's form names them). */
@@ -50,6 +51,7 @@ export const TARGET_FACTORIES: Partial<Record<TargetSystem, TargetFactory>> = {
       }),
     });
   },
+  cloudblue: (input) => cloudBlueTargetFactory(input),
 };
 
 export function hasTarget(system: TargetSystem): boolean {
