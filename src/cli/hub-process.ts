@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { HubConfig } from '../config/config.ts';
 import { ensureAdminFromEnv } from '../http/auth/ensure-admin.ts';
@@ -34,7 +33,7 @@ export async function startHub(options: {
   store: Store;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
-  /** Whether this process runs the loops (default: yes, unless PSA_BRIDGE_SERVE_LOOPS=off, set by `serve --no-loops`). */
+  /** Whether this process runs the loops (default yes; `serve --no-loops` leaves them to workers). */
   loops?: boolean;
 }): Promise<RunningHub> {
   const { config, store } = options;
@@ -45,8 +44,7 @@ export async function startHub(options: {
   const metrics = createHubMetrics();
   // SQLite: the loops run here, in-process. PostgreSQL: through pg-boss, so `psa-bridge worker`
   // processes share them; `serve --no-loops` only queues runs (manual runs, schedules) for the workers.
-  const env = options.env ?? process.env;
-  const loops = options.loops ?? env.PSA_BRIDGE_SERVE_LOOPS !== 'off';
+  const loops = options.loops ?? true;
   const recorder = createStoreRunRecorder(store.repos.loopRuns);
   if (!loops && store.dialect !== 'postgres') {
     throw new Error('serve --no-loops needs PostgreSQL (workers run the loops); with SQLite, serve runs the loops itself');
@@ -74,12 +72,4 @@ export async function startHub(options: {
       await server.close();
     },
   };
-}
-
-/** `serve --no-loops`: HTTP only; the loops run in `psa-bridge worker` processes (PostgreSQL). */
-export function addNoLoopsOption(program: Command): void {
-  const serve = program.commands.find((command) => command.name() === 'serve');
-  serve?.option('--no-loops', 'serve HTTP only and leave the loops to `psa-bridge worker` processes (PostgreSQL)').hook('preAction', (command) => {
-    if (command.opts<{ loops?: boolean }>().loops === false) process.env.PSA_BRIDGE_SERVE_LOOPS = 'off';
-  });
 }

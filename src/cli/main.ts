@@ -10,7 +10,6 @@ import { registerServeCommand } from './serve.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerUserCommands } from './user.ts';
 import { registerWorkerCommand } from './worker.ts';
-import { addNoLoopsOption } from './hub-process.ts';
 import { hubVersion } from './version.ts';
 
 export function buildProgram(): Command {
@@ -20,7 +19,6 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerDemoCommand(program);
   registerServeCommand(program);
-  addNoLoopsOption(program);
   registerWorkerCommand(program);
   registerMigrateCommand(program);
   registerEmulateCommand(program);

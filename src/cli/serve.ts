@@ -7,10 +7,11 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run the hub: HTTP API, /healthz, /metrics and the sync loops (configuration from the environment)')
-    .action(async () => {
+    .option('--no-loops', 'serve HTTP only and leave the loops to `psa-bridge worker` processes (PostgreSQL)')
+    .action(async (options: { loops: boolean }) => {
       const { config, store } = await openHubContext();
       try {
-        const hub = await startHub({ config, store });
+        const hub = await startHub({ config, store, loops: options.loops });
         process.stdout.write(`psa-bridge listening on ${hub.url} (API docs at ${hub.url}/api/docs)\n`);
         const signal = await waitForShutdownSignal();
         hub.logger.info({ signal }, 'shutting down');
