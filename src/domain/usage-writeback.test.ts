@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContractLine } from './contract-line.ts';
 import { BACKUP_APPLICATION_ID, BYTES_PER_GB } from './offering-item-catalog.ts';
 import type { ProductMapping, ProductMappingEntry } from './product-mapping.ts';
-import { planUsageWriteback, usagePeriodStart, type UsageWritebackInput, type UsageWritebackPlan, type WrittenUsage } from './usage-writeback.ts';
+import { planUsageWriteback, usagePeriodStart, type UsageWritebackInput, type UsageWritebackPlan } from './usage-writeback.ts';
 import type { VendorUsage } from './vendor-model.ts';
 
 const e = (itemKey: ProductMappingEntry['itemKey'], productId: string, infraId: string | null = null, bundleIds?: string[]): ProductMappingEntry => ({
@@ -62,19 +62,11 @@ function plan(over: Partial<UsageWritebackInput>): UsageWritebackPlan {
     lines: [],
     mapping,
     usages: [],
-    written: [],
-    mode: 'delta',
     allowMixedBilling: false,
     now: MARCH,
     ...over,
   });
 }
-
-/** What the loop records after applying a plan. */
-const record = (p: UsageWritebackPlan, before: readonly WrittenUsage[]): WrittenUsage[] => {
-  const next = before.filter((w) => !p.writes.some((x) => x.lineId === w.lineId && x.periodStart === w.periodStart));
-  return [...next, ...p.writes.map((x) => ({ lineId: x.lineId, periodStart: x.periodStart, quantity: x.quantity }))];
-};
 
 describe('usage write-back', () => {
   it('uses the calendar month in UTC as the billing period', () => {
@@ -82,14 +74,13 @@ describe('usage write-back', () => {
     expect(usagePeriodStart(new Date('2026-04-01T00:00:00Z'))).toBe('2026-04-01T00:00:00.000Z');
   });
 
-  it('writes the first delta from the line units, effective at the period start', () => {
+  it('writes the usage over the units the line holds, effective at the period start', () => {
     const p = plan({ lines: [line('L1', 'P-WS', { quantity: 2 })], usages: [usage('pw_base_workstations', 'workstations', 7)] });
     expect(p.problems).toEqual([]);
     expect(p.writes).toEqual([
       {
         kind: 'write_usage',
         key: expect.stringMatching(/^write_usage:INT:L1:2026-03-01T00%3A00%3A00\.000Z:[0-9a-f]{16}$/),
-        mode: 'delta',
         lineId: 'L1',
         contractId: 'C1',
         productId: 'P-WS',
@@ -102,44 +93,25 @@ describe('usage write-back', () => {
     ]);
   });
 
-  it('delta: never counts twice in a period, and writes only the change on later runs', () => {
-    const lines = [line('L1', 'P-WS')];
-    const first = plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 7)] });
-    expect(first.writes.map((w) => w.delta)).toEqual([7]);
-    let written = record(first, []);
-    // Same usage, and the target read still shows the old units (stale): nothing to write.
-    expect(plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 7)], written }).writes).toEqual([]);
-    const grew = plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 9)], written });
-    expect(grew.writes.map((w) => [w.previous, w.quantity, w.delta])).toEqual([[7, 9, 2]]);
-    written = record(grew, written);
-    const shrank = plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 4)], written });
-    expect(shrank.writes.map((w) => w.delta)).toEqual([-5]);
+  it('is level-triggered: compares with what the line holds, so a repeat writes nothing', () => {
+    const u = [usage('pw_base_workstations', 'workstations', 7)];
+    expect(plan({ lines: [line('L1', 'P-WS', { quantity: 3 })], usages: u }).writes).toMatchObject([{ previous: 3, quantity: 7, delta: 4 }]);
+    // After the write the line holds 7: nothing more, in this period or the next.
+    expect(plan({ lines: [line('L1', 'P-WS', { quantity: 7 })], usages: u }).writes).toEqual([]);
+    expect(plan({ lines: [line('L1', 'P-WS', { quantity: 7 })], usages: u, now: new Date('2026-04-02T00:00:00Z') }).writes).toEqual([]);
+    const shrank = plan({ lines: [line('L1', 'P-WS', { quantity: 7 })], usages: [usage('pw_base_workstations', 'workstations', 4)] });
+    expect(shrank.writes.map((w) => w.delta)).toEqual([-3]);
   });
 
-  it('delta: across a month boundary, carries the units over instead of counting the usage again', () => {
-    const lines = [line('L1', 'P-WS')];
-    const march = plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 10)] });
-    const written = record(march, []);
+  it('across a month boundary, writes only the change, effective at the new period start', () => {
     const april = new Date('2026-04-01T00:05:00Z');
-    expect(plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 10)], written, now: april }).writes).toEqual([]);
-    const more = plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 12)], written, now: april });
+    const more = plan({ lines: [line('L1', 'P-WS', { quantity: 10 })], usages: [usage('pw_base_workstations', 'workstations', 12)], now: april });
     expect(more.writes).toMatchObject([{ periodStart: '2026-04-01T00:00:00.000Z', effectiveDate: '2026-04-01T00:00:00.000Z', previous: 10, quantity: 12, delta: 2 }]);
-    // A record of a later period (clock skew between workers) is not a baseline for this one.
-    expect(plan({ lines, usages: [usage('pw_base_workstations', 'workstations', 12)], written: [{ lineId: 'L1', periodStart: '2026-05-01T00:00:00.000Z', quantity: 99 }] }).writes[0]?.previous).toBe(0);
   });
 
-  it('delta: a line starting mid-month takes effect on its start day', () => {
+  it('a line starting mid-month takes effect on its start day', () => {
     const p = plan({ lines: [line('L1', 'P-WS', { startDate: '2026-03-10' })], usages: [usage('pw_base_workstations', 'workstations', 3)] });
     expect(p.writes[0]?.effectiveDate).toBe('2026-03-10T00:00:00.000Z');
-  });
-
-  it('absolute: sets the quantity to the usage, compared with what the target shows', () => {
-    const u = [usage('pw_base_workstations', 'workstations', 7)];
-    const p = plan({ mode: 'absolute', lines: [line('L1', 'P-WS', { quantity: 3 })], usages: u });
-    expect(p.writes).toMatchObject([{ mode: 'absolute', previous: 3, quantity: 7, delta: 4 }]);
-    expect(plan({ mode: 'absolute', lines: [line('L1', 'P-WS', { quantity: 7 })], usages: u }).writes).toEqual([]);
-    // Next month: the same usage is the same quantity, nothing to write.
-    expect(plan({ mode: 'absolute', lines: [line('L1', 'P-WS', { quantity: 7 })], usages: u, now: new Date('2026-04-02T00:00:00Z') }).writes).toEqual([]);
   });
 
   it('counts Microsoft 365 seats under the usage `mailboxes`, in every edition', () => {

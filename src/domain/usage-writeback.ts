@@ -1,14 +1,12 @@
 /**
- * The pay-as-you-go rule: from a tenant's vendor usages and what the hub already wrote, what to write
- * to each PAYG contract line for the current billing period. Targets take usage two ways:
- * - `delta` (Autotask): a unit adjustment `unitChange` with an effective date. Units carry over from
- *   one period to the next, so the amount to write is always "usage now − units we last left the
- *   line at", whatever period that was; writing the usage itself in each new month would count the
- *   previous months again. The hub's own record of what it wrote is the truth for the baseline (the
- *   target cannot be asked about adjustments, and a stale read must never cause a second write);
- *   the line's observed units are the baseline only before the first write;
- * - `absolute` (ConnectWise): the addition's quantity is set to the usage; the observed quantity is
- *   the baseline, since setting it again is harmless.
+ * The pay-as-you-go rule: from a tenant's vendor usages and the quantities its PAYG contract lines
+ * hold now, what each line must hold for the current billing period. Level-triggered for every
+ * target: the plan says the quantity the line must show (the usage in billing units) and what it was
+ * observed to hold; the target's usage port reads the quantity in force and writes the difference
+ * (Autotask: a unit adjustment `unitChange` with an effective date; ConnectWise: the addition's
+ * quantity). Units carry over from one period to the next, so "usage now − units in force now" is
+ * the amount to write whatever period the units were left in: a new month never counts the previous
+ * ones again, and a retry after a crash finds the units moved and writes nothing.
  *
  * Decisions where the seeds are silent:
  * - the billing period is the calendar month in UTC, as the vendor's usage `range_start` (the 1st);
@@ -30,24 +28,16 @@ import { entryLabel, indexProductMapping, type ProductMapping } from './product-
 import { operationKey } from './stable-key.ts';
 import type { VendorUsage } from './vendor-model.ts';
 
+/** How a target stores usage (its capability); the plan is the same for both. */
 export type WritebackMode = 'delta' | 'absolute';
-
-/** The line's total the hub left in a period (after its last write there). */
-export interface WrittenUsage {
-  lineId: string;
-  /** ISO start of the billing period (`usagePeriodStart`). */
-  periodStart: string;
-  quantity: number;
-}
 
 export interface UsageWritebackInput {
   integrationId: string;
   tenantId: string;
+  /** The tenant's lines, `quantity` = what each holds now (observed on the target). */
   lines: readonly ContractLine[];
   mapping: ProductMapping;
   usages: readonly VendorUsage[];
-  written: readonly WrittenUsage[];
-  mode: WritebackMode;
   /** As in the provisioning settings: refused mixed contracts get no usage either. */
   allowMixedBilling: boolean;
   now: Date;
@@ -56,18 +46,17 @@ export interface UsageWritebackInput {
 export interface UsageWrite {
   kind: 'write_usage';
   key: string;
-  mode: WritebackMode;
   lineId: string;
   contractId: string;
   productId: string;
   periodStart: string;
-  /** For `delta`: the adjustment's effective date. */
+  /** The date the quantity applies from (an Autotask adjustment's effective date). */
   effectiveDate: string;
-  /** What the line was at before this write (per the rules above). */
+  /** What the line was observed to hold. */
   previous: number;
-  /** The line's total after the write: the usage in billing units. Record it as `WrittenUsage`. */
+  /** What the line must hold: the usage in billing units. */
   quantity: number;
-  /** `quantity − previous`: what a `delta` target is sent. */
+  /** `quantity − previous`, for people (the target computes its own difference from what it holds). */
   delta: number;
 }
 
@@ -130,15 +119,14 @@ export function planUsageWriteback(input: UsageWritebackInput): UsageWritebackPl
       continue;
     }
     const quantity = usageToBillingUnits(item, matching.reduce((sum, u) => sum + u.value, 0));
-    const previous = input.mode === 'delta' ? deltaBaseline(line, input.written, periodStart) : line.quantity;
+    const previous = line.quantity;
     if (quantity === previous) continue;
 
     const lineStart = line.startDate === null ? Number.NaN : utcDay(line.startDate);
     const effectiveDate = Number.isNaN(lineStart) || lineStart < Date.parse(periodStart) ? periodStart : new Date(lineStart).toISOString();
     writes.push({
       kind: 'write_usage',
-      key: operationKey('write_usage', [input.integrationId, line.lineId, periodStart], { mode: input.mode, previous, quantity }),
-      mode: input.mode,
+      key: operationKey('write_usage', [input.integrationId, line.lineId, periodStart], { previous, quantity }),
       lineId: line.lineId,
       contractId: line.contractId,
       productId: line.productId,
@@ -150,15 +138,4 @@ export function planUsageWriteback(input: UsageWritebackInput): UsageWritebackPl
     });
   }
   return { periodStart, writes, problems };
-}
-
-/** The total the hub last left the line at, in this period or the latest one before it. */
-function deltaBaseline(line: ContractLine, written: readonly WrittenUsage[], periodStart: string): number {
-  const periodMs = Date.parse(periodStart);
-  let latest: WrittenUsage | undefined;
-  for (const w of written) {
-    if (w.lineId !== line.lineId || Date.parse(w.periodStart) > periodMs) continue;
-    if (latest === undefined || Date.parse(w.periodStart) > Date.parse(latest.periodStart)) latest = w;
-  }
-  return latest === undefined ? line.quantity : latest.quantity;
 }

@@ -1,0 +1,439 @@
+/**
+ * Provisioning loop: contract lines + product mapping + settings + the tenant's offering items →
+ * `planProvisioning` (pure, src/domain) → each operation applied through the journal.
+ *
+ * Observe (incremental): customer tenants, offering items of the whole subtree (one listing, changed
+ * items only after the first pass), contracts changed since the cursor; what did not change comes
+ * from the snapshots, so every company is planned on every pass while API calls grow with changes.
+ * `available_for_child` is read once per pass. The target's `prepare()` (PAYG field) runs once per
+ * integration start.
+ *
+ * Which companies: `mapped` ones (and `failed` ones that keep a tenant), plus unmapped ones with
+ * contract lines when automatic provisioning is on. A `ready` mapping is a suggestion a person has not
+ * confirmed: it is left alone and said so.
+ *
+ * Apply: operations of one company in plan order, companies a few at a time. Each operation runs
+ * through the journal under its key with a lookup for a crash between the write and its record:
+ * create tenant → the child with the key as internal tag; admin user → the login in the tenant;
+ * quotas → the tenant's items already as planned; enable/disable/delete/MFA → the state is read
+ * again (setting it twice is harmless anyway). A new tenant is mapped (`mapped`) at once.
+ *
+ * Problems of a company's plan are stored (plan_problems) and an error one marks the mapping
+ * `failed` with the message, until a pass succeeds; a connector error while applying does the same.
+ */
+import type { OfferingItem, VendorTenant } from '../connectors/ports.ts';
+import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
+import { readContractLines } from '../domain/contract-line.ts';
+import type { PlanProblem } from '../domain/plan-problem.ts';
+import { indexProductMapping, type ProductMapping } from '../domain/product-mapping.ts';
+import {
+  planProvisioning,
+  type CompanySnapshot,
+  type ProvisioningOperation,
+  type ProvisioningPlan,
+  type ProvisioningSettings,
+  type TenantRef,
+  type TenantSnapshot,
+} from '../domain/provisioning-plan.ts';
+import type { TargetContract } from '../connectors/ports.ts';
+import type { Mapping } from '../store/repositories/mappings.ts';
+import type { IntegrationRuntime } from './integration-runtime.ts';
+import { JournalInProgressError } from './journal.ts';
+import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-result.ts';
+import { fullPassDue, recordFullPass, refreshContracts, refreshOfferingItems, refreshTenants } from './observe.ts';
+
+export const PROVISIONING_LOOP = 'provisioning';
+const PAGE = 500;
+const CONCURRENCY = 6;
+const ADMIN_LOGIN_CANDIDATES = 5;
+
+/** One company's plan, as a dry run shows it. */
+export interface CompanyPlan extends ProvisioningPlan {
+  companyName: string;
+  tenantId: string | null;
+  /** Set when applied: what happened to each operation. */
+  applied?: { key: string; via: 'journal' | 'lookup' | 'perform' | 'in_progress' | 'failed'; error?: string }[];
+}
+
+export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopRunOptions = {}): Promise<LoopOutcome<CompanyPlan>> {
+  const dryRun = options.dryRun ?? false;
+  const integrationId = rt.integration.id;
+  const startedAt = rt.clock();
+  const now = startedAt;
+  const full = options.full === true || (await fullPassDue(rt, PROVISIONING_LOOP));
+  const observe = { full, dryRun, loop: PROVISIONING_LOOP, ...(options.signal ? { signal: options.signal } : {}), ...(options.progress ? { progress: options.progress } : {}) };
+
+  if (!dryRun) await rt.prepareTarget();
+  const settings = await rt.settings.read(integrationId, 'provisioning');
+  const mapping = (await rt.settings.read(integrationId, 'product-mapping')) as ProductMapping;
+  const settingsForTarget: ProvisioningSettings = {
+    ...settings,
+    allowMixedBilling: settings.allowMixedBilling || (rt.target.capabilities.contracts !== false && rt.target.capabilities.contracts.allowMixedBilling),
+  };
+
+  // ── observe ──
+  const tenants = await refreshTenants(rt, observe);
+  const items = await refreshOfferingItems(rt, observe);
+  const contracts = await refreshContracts(rt, observe);
+  const availableForChild = await rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer');
+  const products = indexProductMapping(mapping);
+
+  const stats = {
+    full,
+    tenantsSeen: tenants.seen,
+    tenantsWithItemChanges: items.tenants,
+    contractsSeen: contracts.contracts,
+    companiesPlanned: 0,
+    operationsPlanned: 0,
+    applied: 0,
+    alreadyDone: 0,
+    inProgress: 0,
+    failedOperations: 0,
+    tenantsCreated: 0,
+    companiesFailed: 0,
+    problemErrors: 0,
+    problemWarnings: 0,
+    problemInfos: 0,
+    itemsReadOnDemand: 0,
+  };
+  const plans: CompanyPlan[] = [];
+  const withContracts = new Set(await rt.snapshots.companiesWithContracts(integrationId));
+
+  // ── plan + apply, a page of companies at a time ──
+  for (let offset = 0; ; offset += PAGE) {
+    options.signal?.throwIfAborted();
+    const page = await rt.store.repos.mappings.list(integrationId, { limit: PAGE, offset });
+    if (page.length === 0) break;
+    const relevant = page.filter((m) => withContracts.has(m.companyId) || (m.tenantId !== null && (m.state === 'mapped' || m.state === 'failed')));
+    const contractsOf = await rt.snapshots.contractsOf<TargetContract>(
+      integrationId,
+      relevant.map((m) => m.companyId),
+    );
+    const tenantIds = relevant.flatMap((m) => (m.tenantId === null ? [] : [m.tenantId]));
+    const tenantRows = await rt.snapshots.getTenants<VendorTenant, OfferingItem>(integrationId, tenantIds);
+    const problemsByCompany = new Map<string, PlanProblem[]>();
+
+    await forEachLimited(
+      relevant,
+      CONCURRENCY,
+      async (m) => {
+        const lines = (contractsOf.get(m.companyId) ?? []).flatMap((c) => c.lines);
+        const usesTenant = m.tenantId !== null && (m.state === 'mapped' || m.state === 'failed');
+        if (m.state === 'ready') {
+          problemsByCompany.set(m.companyId, [
+            {
+              code: 'mapping_unconfirmed',
+              severity: 'info',
+              message: `"${m.companyName}" has a suggested tenant (${m.tenantName ?? m.tenantId}) that nobody confirmed yet: confirm or change the mapping.`,
+              context: { companyId: m.companyId, tenantId: m.tenantId },
+            },
+          ]);
+          return;
+        }
+        let tenant: TenantSnapshot = { state: 'not_mapped' };
+        if (usesTenant) {
+          const row = tenantRows.get(m.tenantId as string);
+          if (row === undefined || row.deleted) {
+            tenant = row === undefined ? await readTenant(rt, m.tenantId as string) : { state: 'missing', tenantId: m.tenantId as string };
+          } else {
+            let tenantItems = row.items;
+            if (tenantItems === null) {
+              tenantItems = await rt.vendor.getOfferingItems(row.tenantId);
+              stats.itemsReadOnDemand += 1;
+              if (!dryRun) await rt.snapshots.setTenantItems(integrationId, [{ tenantId: row.tenantId, items: tenantItems }]);
+            }
+            tenant =
+              row.unmanageable === null
+                ? { state: 'mapped', tenant: row.data, manageable: true, items: tenantItems }
+                : { state: 'mapped', tenant: row.data, manageable: false, unmanageableReason: row.unmanageable, items: tenantItems };
+          }
+        }
+        const company: CompanySnapshot = { id: m.companyId, name: m.companyName, primaryContact: null };
+        if (tenant.state === 'not_mapped' && settings.automaticProvisioning && lines.length > 0) {
+          const reading = readContractLines(lines, products, now, { allowMixedBilling: settingsForTarget.allowMixedBilling });
+          if (reading.effective.length > 0) {
+            const found = await rt.target.directory.getCompany(m.companyId);
+            if (found !== null) company.primaryContact = found.primaryContact;
+          }
+        }
+        const plan = planProvisioning({
+          integrationId,
+          parentTenantId: rt.partnerTenantId,
+          company,
+          lines,
+          mapping,
+          settings: settingsForTarget,
+          tenant,
+          availableForChild,
+          now,
+        });
+        stats.companiesPlanned += 1;
+        stats.operationsPlanned += plan.operations.length;
+        problemsByCompany.set(m.companyId, plan.problems);
+        const companyPlan: CompanyPlan = { ...plan, companyName: m.companyName, tenantId: m.tenantId };
+        if (plan.operations.length > 0 || plan.problems.length > 0) plans.push(companyPlan);
+        if (dryRun) return;
+        await applyCompany(rt, m, companyPlan, stats);
+      },
+      options.signal,
+    );
+
+    for (const list of problemsByCompany.values()) {
+      for (const p of list) {
+        if (p.severity === 'error') stats.problemErrors += 1;
+        else if (p.severity === 'warning') stats.problemWarnings += 1;
+        else stats.problemInfos += 1;
+      }
+    }
+    if (!dryRun) await rt.snapshots.replaceProblems(integrationId, PROVISIONING_LOOP, problemsByCompany);
+    options.progress?.({ loop: PROVISIONING_LOOP, phase: 'companies planned', done: offset + page.length });
+  }
+  if (full) await recordFullPass(rt, PROVISIONING_LOOP, startedAt, dryRun);
+  plans.sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : 0));
+  return { loop: PROVISIONING_LOOP, dryRun, plan: plans, stats };
+}
+
+async function readTenant(rt: IntegrationRuntime, tenantId: string): Promise<TenantSnapshot> {
+  try {
+    const tenant = await rt.vendor.getTenant(tenantId);
+    if (tenant.deletedAt !== null) return { state: 'missing', tenantId };
+    const items = await rt.vendor.getOfferingItems(tenantId);
+    await rt.snapshots.upsertTenants(rt.integration.id, [{ tenantId, name: tenant.name, data: tenant, deleted: false }]);
+    await rt.snapshots.setTenantItems(rt.integration.id, [{ tenantId, items }]);
+    return { state: 'mapped', tenant, manageable: true, items };
+  } catch (error) {
+    if (isConnectorError(error, 'not_found')) return { state: 'missing', tenantId };
+    if (isConnectorError(error, 'forbidden')) {
+      return { state: 'mapped', tenant: placeholderTenant(tenantId), manageable: false, unmanageableReason: 'the partner has no access to it', items: [] };
+    }
+    throw error;
+  }
+}
+
+function placeholderTenant(id: string): VendorTenant {
+  return {
+    id,
+    name: id,
+    parentId: null,
+    kind: 'customer',
+    enabled: true,
+    version: 0,
+    customerId: null,
+    internalTag: null,
+    language: null,
+    mfaStatus: null,
+    pricingMode: null,
+    contact: null,
+    createdAt: null,
+    updatedAt: null,
+    deletedAt: null,
+  };
+}
+
+interface ApplyStats {
+  applied: number;
+  alreadyDone: number;
+  inProgress: number;
+  failedOperations: number;
+  tenantsCreated: number;
+  companiesFailed: number;
+}
+
+async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPlan, stats: ApplyStats): Promise<void> {
+  const integrationId = rt.integration.id;
+  const created = new Map<string, string>();
+  const resolve = (ref: TenantRef): string => {
+    if (ref.kind === 'existing') return ref.tenantId;
+    const id = created.get(ref.createKey);
+    if (id === undefined) throw new Error(`operation refers to tenant ${ref.createKey}, which this plan did not create`);
+    return id;
+  };
+  plan.applied = [];
+  const errors = plan.problems.filter((p) => p.severity === 'error').map((p) => p.message);
+  try {
+    for (const op of plan.operations) {
+      const steps = stepsOf(rt, plan, op, resolve, created);
+      try {
+        const result = await rt.journal.run(
+          { integrationId, loop: PROVISIONING_LOOP, operation: op.kind, idempotencyKey: op.key, payload: payloadOf(op) },
+          { lookup: steps.lookup, perform: steps.perform },
+        );
+        plan.applied.push({ key: op.key, via: result.via });
+        if (result.via === 'journal') stats.alreadyDone += 1;
+        else stats.applied += 1;
+        await steps.after(result.externalId, result.via);
+      } catch (error) {
+        if (error instanceof JournalInProgressError) {
+          stats.inProgress += 1;
+          plan.applied.push({ key: op.key, via: 'in_progress' });
+          return; // the rest of this company's plan depends on it; the next pass continues
+        }
+        throw error;
+      }
+    }
+  } catch (error) {
+    if (!isConnectorError(error)) throw error;
+    stats.failedOperations += 1;
+    stats.companiesFailed += 1;
+    plan.applied.push({ key: '', via: 'failed', error: error.message });
+    if (error.code === 'forbidden' && m.tenantId !== null) await rt.snapshots.setUnmanageable(integrationId, m.tenantId, `the vendor refused: ${error.message}`);
+    await rt.store.repos.mappings.setState(integrationId, m.companyId, 'failed', `${error.code}: ${error.message}`);
+    return;
+  }
+  const current = await rt.store.repos.mappings.get(integrationId, m.companyId);
+  if (current === undefined) return;
+  if (errors.length > 0) {
+    stats.companiesFailed += 1;
+    await rt.store.repos.mappings.setState(integrationId, m.companyId, 'failed', errors.join(' '));
+  } else if (current.state === 'failed' && current.tenantId !== null) {
+    await rt.store.repos.mappings.setState(integrationId, m.companyId, 'mapped', null);
+  } else if (current.state === 'failed' && current.tenantId === null) {
+    await rt.store.repos.mappings.setState(integrationId, m.companyId, 'not_mapped', null);
+  }
+}
+
+interface Steps {
+  lookup: () => Promise<string | null>;
+  perform: () => Promise<string>;
+  /** Bookkeeping after the operation is known done (store, snapshots); must be safe to repeat. */
+  after: (externalId: string, via: 'journal' | 'lookup' | 'perform') => Promise<void>;
+}
+
+function stepsOf(rt: IntegrationRuntime, plan: CompanyPlan, op: ProvisioningOperation, resolve: (ref: TenantRef) => string, created: Map<string, string>): Steps {
+  const integrationId = rt.integration.id;
+  const { vendor, snapshots } = rt;
+  const nothing = async () => {};
+  switch (op.kind) {
+    case 'create_tenant':
+      return {
+        lookup: async () => (await vendor.findTenantByIdempotencyKey(op.parentId, op.key))?.id ?? null,
+        perform: async () => (await vendor.createCustomerTenant({ parentId: op.parentId, name: op.name, customerId: op.companyId }, { idempotencyKey: op.key })).tenant.id,
+        after: async (tenantId) => {
+          created.set(op.key, tenantId);
+          const tenant = await vendor.getTenant(tenantId);
+          await snapshots.upsertTenants(integrationId, [{ tenantId, name: tenant.name, data: tenant, deleted: false }]);
+          await rt.store.repos.mappings.map(integrationId, op.companyId, { tenantId, tenantName: tenant.name, state: 'mapped' });
+        },
+      };
+    case 'set_offering_items':
+      return {
+        lookup: async () => {
+          const tenantId = resolve(op.tenant);
+          const items = await vendor.getOfferingItems(tenantId);
+          return op.changes.every((c) => items.some((i) => i.name === c.name && (i.infraId ?? null) === (c.infraId ?? null) && matches(i, c))) ? tenantId : null;
+        },
+        perform: async () => {
+          const tenantId = resolve(op.tenant);
+          await vendor.setOfferingItems(tenantId, op.changes);
+          return tenantId;
+        },
+        after: async (tenantId) => {
+          await snapshots.setTenantItems(integrationId, [{ tenantId, items: await vendor.getOfferingItems(tenantId) }]);
+        },
+      };
+    case 'create_admin_user': {
+      const candidates = [op.login, ...Array.from({ length: ADMIN_LOGIN_CANDIDATES - 1 }, (_, i) => `${op.login}.${i + 2}`)];
+      return {
+        lookup: async () => {
+          const tenantId = resolve(op.tenant);
+          for (const login of candidates) {
+            const user = await vendor.findUserByLogin(tenantId, login);
+            if (user !== null) return user.id;
+          }
+          return null;
+        },
+        perform: async () => {
+          const tenantId = resolve(op.tenant);
+          let login: string | undefined;
+          for (const candidate of candidates) {
+            if (await vendor.isLoginAvailable(candidate)) {
+              login = candidate;
+              break;
+            }
+          }
+          if (login === undefined) {
+            throw new ConnectorError({
+              code: 'conflict',
+              system: 'acronis',
+              message: `The logins ${candidates.join(', ')} are all taken: create the admin account of "${plan.companyName}" by hand`,
+              context: { operation: 'create admin user' },
+            });
+          }
+          const user = await vendor.createUser({
+            tenantId,
+            login,
+            email: op.email,
+            ...(op.firstName === null ? {} : { firstName: op.firstName }),
+            ...(op.lastName === null ? {} : { lastName: op.lastName }),
+          });
+          return user.id;
+        },
+        after: async (userId, via) => {
+          if (via === 'journal') return;
+          // Roles are replaced as a whole (repeatable); the activation email goes out once per write.
+          await vendor.setAccessPolicies(userId, [{ roleId: op.role, tenantId: resolve(op.tenant) }]);
+          if (op.password === 'manual') {
+            const password = (await rt.store.repos.integrations.getCredentials(integrationId)).adminPassword;
+            if (typeof password === 'string' && password !== '') await vendor.setPassword(userId, password);
+          } else if (via === 'perform') {
+            await vendor.sendActivationEmail(userId);
+          }
+        },
+      };
+    }
+    case 'enable_mfa':
+      return {
+        lookup: async () => ((await vendor.getTenant(resolve(op.tenant))).mfaStatus === 'enabled' ? resolve(op.tenant) : null),
+        perform: async () => {
+          await vendor.setMfa(resolve(op.tenant), true);
+          return resolve(op.tenant);
+        },
+        after: nothing,
+      };
+    case 'enable_tenant':
+    case 'disable_tenant': {
+      const enabled = op.kind === 'enable_tenant';
+      return {
+        lookup: async () => ((await vendor.getTenant(op.tenantId)).enabled === enabled ? op.tenantId : null),
+        perform: async () => (enabled ? await vendor.enableTenant(op.tenantId) : await vendor.disableTenant(op.tenantId)).id,
+        after: async () => {
+          const tenant = await vendor.getTenant(op.tenantId);
+          await snapshots.upsertTenants(integrationId, [{ tenantId: tenant.id, name: tenant.name, data: tenant, deleted: false }]);
+        },
+      };
+    }
+    case 'delete_tenant':
+      return {
+        lookup: async () => {
+          try {
+            const tenant = await vendor.getTenant(op.tenantId);
+            return tenant.deletedAt !== null ? op.tenantId : null;
+          } catch (error) {
+            if (isConnectorError(error, 'not_found')) return op.tenantId;
+            throw error;
+          }
+        },
+        perform: async () => {
+          await vendor.deleteTenant(op.tenantId);
+          return op.tenantId;
+        },
+        after: async () => {
+          const data = placeholderTenant(op.tenantId);
+          await snapshots.upsertTenants(integrationId, [{ tenantId: op.tenantId, name: plan.tenantId ?? op.tenantId, data, deleted: true }]);
+          await rt.store.repos.mappings.unmap(integrationId, plan.companyId);
+        },
+      };
+  }
+}
+
+function matches(item: OfferingItem, change: { enabled?: boolean; quota?: { value: number | null; overage: number | null } }): boolean {
+  if (change.enabled !== undefined && item.enabled !== change.enabled) return false;
+  if (change.quota !== undefined && (item.quota === null || item.quota.value !== change.quota.value || item.quota.overage !== change.quota.overage)) return false;
+  return true;
+}
+
+/** What the journal keeps for people: the operation without anything secret (there is none in a plan). */
+function payloadOf(op: ProvisioningOperation): unknown {
+  if (op.kind === 'set_offering_items') return { tenant: op.tenant, changes: op.changes };
+  return op;
+}

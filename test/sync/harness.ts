@@ -1,0 +1,126 @@
+// A hub integration wired to the Acronis and Autotask emulators over real HTTP, for the sync loops'
+// integration tests and the benchmark: one connection, one Autotask integration, product mapping of
+// the demo services, and a runtime with test-friendly connector options (short timeouts and backoff).
+import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
+import { startAutotaskEmulator, type AutotaskEmulator } from '../../emulators/autotask/server.ts';
+import type { DatasetName } from '../../emulators/kit/types.ts';
+import { createAutotaskTarget } from '../../src/connectors/autotask/target.ts';
+import type { Target, VendorCloud } from '../../src/connectors/ports.ts';
+import type { CallObserver } from '../../src/connectors/kit/call-metrics.ts';
+import type { ProductMappingEntry } from '../../src/domain/product-mapping.ts';
+import type { Clock } from '../../src/store/columns.ts';
+import type { JournalRepository } from '../../src/store/repositories/journal.ts';
+import type { Store } from '../../src/store/store.ts';
+import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
+import { integrationSettings } from '../../src/sync/settings/settings.ts';
+
+export interface SyncWorld {
+  acronis: AcronisEmulator;
+  autotask: AutotaskEmulator;
+  store: Store;
+  integrationId: string;
+  /** Autotask service id by the demo service name's tail ("Workstations" → "12"). */
+  services: Map<string, string>;
+  acronisInfra: string;
+  runtime(options?: WorldRuntimeOptions): Promise<IntegrationRuntime>;
+  close(): Promise<void>;
+}
+
+export interface WorldRuntimeOptions {
+  clock?: Clock;
+  wrapVendor?: (vendor: VendorCloud) => VendorCloud;
+  wrapTarget?: (target: Target) => Target;
+  journalRepo?: JournalRepository;
+  journalLeaseMs?: number;
+  onVendorCall?: CallObserver;
+  onTargetCall?: CallObserver;
+  /** Patient retries for fault tests. */
+  patient?: boolean;
+}
+
+export async function startSyncWorld(store: Store, options: { seed?: DatasetName } = {}): Promise<SyncWorld> {
+  const seed = options.seed ?? 'demo';
+  const acronis = await startAcronisEmulator({ port: 0, seed });
+  const autotask = await startAutotaskEmulator({ port: 0, seed });
+  const connection = await store.repos.connections.create({
+    name: 'emu-cloud',
+    baseUrl: acronis.url,
+    clientId: acronis.credentials.client_id,
+    clientSecret: acronis.credentials.client_secret,
+  });
+  await store.repos.connections.recordCheck(connection.id, { ok: true, tenantId: acronis.partnerId, tenantName: 'partner' });
+  const c = autotask.credentials;
+  const integration = await store.repos.integrations.create({
+    name: 'emu-autotask',
+    connectionId: connection.id,
+    target: 'autotask',
+    credentials: { username: c.username, secret: c.secret, integrationCode: c.integration_code },
+    features: { provisioning: true },
+  });
+  const settings = integrationSettings(store.repos.settings);
+  await settings.write(integration.id, 'connector', { discoveryUrl: `${autotask.url}/ATServicesRest/` });
+
+  const services = new Map<string, string>();
+  for (const row of autotask.state.table('Services').rows.values()) {
+    const name = String(row.name);
+    services.set(name.replace('Acronis Cyber Protect - ', ''), String(row.id));
+  }
+  const acronisInfra = [...acronis.state.infras.values()].find((i) => i.platform_owned)!.id;
+  const entry = (itemKey: ProductMappingEntry['itemKey'], service: string, infraId: string | null = null) => ({
+    itemKey,
+    infraId,
+    service: { kind: 'existing', productId: services.get(service)! },
+    periodType: 'monthly',
+    serviceCode: null,
+  });
+  await settings.write(integration.id, 'product-mapping', {
+    entries: [
+      entry('workstations', 'Workstations'),
+      entry('servers', 'Servers'),
+      entry('vms', 'Virtual machines'),
+      entry('web_hosting_servers', 'Web hosting servers'),
+      entry('m365_seats', 'Microsoft 365 seats'),
+      entry('mobiles', 'Mobile devices'),
+      entry('websites', 'Websites'),
+      entry('gworkspace_seats', 'Google Workspace seats'),
+      entry('storage', 'Acronis Hosted storage (GB)', acronisInfra),
+    ],
+  });
+
+  return {
+    acronis,
+    autotask,
+    store,
+    integrationId: integration.id,
+    services,
+    acronisInfra,
+    runtime: (o = {}) =>
+      buildIntegrationRuntime(store, integration.id, {
+        ...(o.clock ? { clock: o.clock } : {}),
+        ...(o.wrapVendor ? { wrapVendor: o.wrapVendor } : {}),
+        ...(o.wrapTarget ? { wrapTarget: o.wrapTarget } : {}),
+        ...(o.journalRepo ? { journalRepo: o.journalRepo } : {}),
+        ...(o.journalLeaseMs === undefined ? {} : { journalLeaseMs: o.journalLeaseMs }),
+        ...(o.onVendorCall ? { onVendorCall: o.onVendorCall } : {}),
+        vendorOptions: { timeoutMs: 2_000, retry: o.patient ? { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } : { baseDelayMs: 5, maxDelayMs: 50 } },
+        targetFactory: (_system, input) =>
+          createAutotaskTarget({
+            credentials: { username: c.username, secret: c.secret, integrationCode: c.integration_code },
+            discoveryUrl: `${autotask.url}/ATServicesRest/`,
+            timeoutMs: 2_000,
+            retry: o.patient ? { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } : { baseDelayMs: 5, maxDelayMs: 50 },
+            ...(o.onTargetCall ? { onCall: o.onTargetCall } : input.onCall ? { onCall: input.onCall } : {}),
+          }),
+      }),
+    close: async () => {
+      await acronis.close();
+      await autotask.close();
+    },
+  };
+}
+
+/** Quantity-bearing state of a tenant's items, by vendor item name (+ storage). */
+export async function itemsOf(vendor: VendorCloud, tenantId: string): Promise<Map<string, { enabled: boolean; value: number | null }>> {
+  const items = await vendor.getOfferingItems(tenantId);
+  return new Map(items.map((i) => [`${i.name}${i.infraId ? `@${i.infraId}` : ''}`, { enabled: i.enabled, value: i.quota?.value ?? null }]));
+}
