@@ -1,0 +1,110 @@
+/**
+ * The administrator account of a customer tenant the hub creates (seed 001, "Configuration Options
+ * for Provisioning New Acronis Customer Tenants"), every combination of:
+ * - based on the company's primary contact (login = first + last name, email, first and last name)
+ *   or on the company name (login = the company name, email = the activation email, names empty);
+ * - password by activation email, or defined manually (one password for every new account; a
+ *   secret, so never part of an account plan: the apply step reads it);
+ * - two-factor authentication on or off for the new tenant.
+ *
+ * And the way out when a login is taken: candidates `login`, `login-2`, `login-3` … up to a bound,
+ * tried in that order, so the same company gets the same login on every run and machine; when all
+ * are taken the mapping fails with the list tried. Pure: no I/O.
+ */
+import { loginCandidate } from './provisioning-plan.ts';
+
+export interface AdminAccountOptions {
+  basedOn: 'primary_contact' | 'company_name';
+  /** Where activation emails go when accounts are based on the company name. */
+  activationEmail: string | null;
+  password: 'activation_email' | 'manual';
+  /** 2FA for the new tenant (seed 001 "Two-factor authentication", off by default). */
+  mfa: boolean;
+}
+
+export const defaultAdminAccountOptions: AdminAccountOptions = { basedOn: 'primary_contact', activationEmail: null, password: 'activation_email', mfa: false };
+
+export interface AdminAccountCompany {
+  id: string;
+  name: string;
+  primaryContact: { email: string | null; firstName: string | null; lastName: string | null } | null;
+}
+
+export interface AdminAccountPlan {
+  /** The first login candidate; see `loginCandidates`. */
+  login: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  /** `activation_email`: send the vendor's activation email; `manual`: set the configured password. */
+  password: AdminAccountOptions['password'];
+  mfa: boolean;
+  role: 'company_admin';
+}
+
+export type AdminAccountProblemCode = 'contact_missing' | 'contact_email_missing' | 'activation_email_missing' | 'manual_password_missing';
+
+export type AdminAccountDecision = { ok: true; account: AdminAccountPlan } | { ok: false; code: AdminAccountProblemCode; message: string };
+
+/** How many logins are tried (`login`, `login-2` … `login-N`) before the mapping fails. */
+export const MAX_LOGIN_CANDIDATES = 20;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The account for `company` under `options`. `manualPasswordSet` says whether a manual password is
+ * stored (the decision never sees the password itself).
+ */
+export function planAdminAccount(company: AdminAccountCompany, options: AdminAccountOptions, manualPasswordSet: boolean): AdminAccountDecision {
+  if (options.password === 'manual' && !manualPasswordSet) {
+    return {
+      ok: false,
+      code: 'manual_password_missing',
+      message: 'Account passwords are to be defined manually, but no password is set: set it in the customer provisioning settings, or choose "Send activation email".',
+    };
+  }
+  const base = { password: options.password, mfa: options.mfa, role: 'company_admin' as const };
+  if (options.basedOn === 'company_name') {
+    const email = options.activationEmail?.trim() ?? '';
+    if (!EMAIL.test(email)) {
+      return {
+        ok: false,
+        code: 'activation_email_missing',
+        message: 'Accounts are based on the company name, but no valid activation email is set in the customer provisioning settings.',
+      };
+    }
+    return { ok: true, account: { ...base, login: loginCandidate([company.name], email), email, firstName: null, lastName: null } };
+  }
+  const contact = company.primaryContact;
+  if (contact === null) {
+    return {
+      ok: false,
+      code: 'contact_missing',
+      message: `Customer "${company.name}" has no primary contact, so its tenant's admin account cannot be made: add a primary contact in the PSA, or base accounts on the company name.`,
+    };
+  }
+  const email = contact.email?.trim() ?? '';
+  if (!EMAIL.test(email)) {
+    const who = [contact.firstName, contact.lastName].filter((x) => x !== null && x.trim() !== '').join(' ') || 'the primary contact';
+    return {
+      ok: false,
+      code: 'contact_email_missing',
+      message: `The primary contact of "${company.name}" (${who}) has no valid email address, which the admin account needs: add one in the PSA, or base accounts on the company name.`,
+    };
+  }
+  const firstName = contact.firstName?.trim() || null;
+  const lastName = contact.lastName?.trim() || null;
+  return { ok: true, account: { ...base, login: loginCandidate([firstName ?? '', lastName ?? ''], email), email, firstName, lastName } };
+}
+
+/** `login`, `login-2`, `login-3` … `login-<max>`: the order in which logins are tried. */
+export function loginCandidates(login: string, max = MAX_LOGIN_CANDIDATES): string[] {
+  const out = [login];
+  for (let n = 2; n <= max; n += 1) out.push(`${login}-${n}`);
+  return out;
+}
+
+/** The message of a mapping that failed because every candidate was taken. */
+export function loginsExhaustedMessage(companyName: string, tried: readonly string[]): string {
+  return `Every admin login tried for "${companyName}" is already taken in the cloud (${tried[0]} … ${tried[tried.length - 1]}, ${tried.length} tried): free one of them, or change the primary contact's name.`;
+}
