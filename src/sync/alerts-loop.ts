@@ -197,6 +197,8 @@ interface PassContext {
   mappingOf(tenantId: string): Promise<CompanyMapping | null>;
   contractOf(companyId: string): Promise<{ id: string; name: string } | null>;
   typeTitle(type: string): Promise<string | null>;
+  /** Link histories prefetched for a page of alerts; an entry is dropped when its key is written. */
+  histories: Map<string, StoredLink[]>;
 }
 
 /** One pass of the alerts loop for one integration. */
@@ -242,6 +244,7 @@ function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketTarg
   const mappings = new Map<string, CompanyMapping | null>();
   const contracts = new Map<string, Promise<{ id: string; name: string } | null>>();
   let billingMapped: Promise<boolean> | undefined;
+  let mappedProductIds: Promise<Set<string>> | undefined;
   let types: Promise<Map<string, string | null>> | undefined;
 
   return {
@@ -254,6 +257,7 @@ function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketTarg
     settings,
     alertMapping,
     stats,
+    histories: new Map(),
     async mappingOf(tenantId) {
       const id = tenantId.toLowerCase();
       if (mappings.has(id)) return mappings.get(id) ?? null;
@@ -273,7 +277,8 @@ function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketTarg
           if (group === undefined) return null;
           billingMapped ??= billingIsMapped(env);
           if (!(await billingMapped)) return null;
-          const mappedProducts = new Set((await env.repos.productMappings.list(env.integrationId)).map((m) => m.targetProductId));
+          mappedProductIds ??= env.repos.productMappings.list(env.integrationId).then((list) => new Set(list.map((m) => m.targetProductId)));
+          const mappedProducts = await mappedProductIds;
           let best: { id: string; name: string; score: number } | null = null;
           for await (const contract of group.listContracts({ companyIds: [companyId], includeEnded: false })) {
             if (!contract.active) continue;
@@ -363,7 +368,7 @@ async function readStream(ctx: PassContext): Promise<void> {
     sinceSave = 0;
   };
 
-  for await (const alert of env.vendor.listAlerts(start === undefined ? {} : { updatedAfterNs: start })) {
+  for await (const alert of prefetched(ctx, env.vendor.listAlerts(start === undefined ? {} : { updatedAfterNs: start }))) {
     throwIfAborted(env.signal);
     stats.observed += 1;
     const key = alertKeyOf(alert);
@@ -420,6 +425,36 @@ async function readStream(ctx: PassContext): Promise<void> {
   if (stats.cursor === null) stats.cursor = (await cursors.get(env.integrationId, ALERTS_LOOP)) ?? null;
 }
 
+const PREFETCH_PAGE = 100;
+
+/** Yields the alerts as they come, reading the link histories of each page of them in one query. */
+async function* prefetched(ctx: PassContext, alerts: AsyncIterable<VendorAlert>): AsyncGenerator<VendorAlert> {
+  let page: VendorAlert[] = [];
+  const flush = async function* (): AsyncGenerator<VendorAlert> {
+    const keys = page.flatMap((alert) => {
+      const key = alertKeyOf(alert);
+      return key === null ? [] : [alertKeyString(key)];
+    });
+    ctx.histories.clear();
+    const found = await ctx.env.repos.alertLinks.histories(ctx.env.integrationId, keys);
+    for (const key of keys) ctx.histories.set(key, found.get(key) ?? []);
+    const current = page;
+    page = [];
+    yield* current;
+  };
+  for await (const alert of alerts) {
+    page.push(alert);
+    if (page.length >= PREFETCH_PAGE) yield* flush();
+  }
+  if (page.length > 0) yield* flush();
+}
+
+async function historyOf(ctx: PassContext, keyString: string): Promise<StoredLink[]> {
+  const cached = ctx.histories.get(keyString);
+  if (cached !== undefined) return cached;
+  return ctx.env.repos.alertLinks.history(ctx.env.integrationId, keyString);
+}
+
 type Outcome = 'applied' | 'nothing' | 'waiting';
 
 /** Decides and applies one alert. Throws when the write failed (the caller counts the attempt). */
@@ -427,11 +462,10 @@ async function handleAlert(ctx: PassContext, alert: VendorAlert): Promise<Outcom
   const { env, stats } = ctx;
   const key = alertKeyOf(alert);
   const keyString = key === null ? null : alertKeyString(key);
-  let history = keyString === null ? [] : await env.repos.alertLinks.history(env.integrationId, keyString);
-  if (keyString !== null && key !== null && !env.dryRun) {
-    if (await adoptOrphan(ctx, key, keyString, history)) history = await env.repos.alertLinks.history(env.integrationId, keyString);
-  }
-  const links = history.map((stored) => stored.link);
+  let history = keyString === null ? [] : await historyOf(ctx, keyString);
+  // Whatever happens next may write this key's links: later alerts of the key read them afresh.
+  if (keyString !== null) ctx.histories.delete(keyString);
+  let links = history.map((stored) => stored.link);
   const mapping = key === null ? null : await ctx.mappingOf(key.tenantId);
   const input = {
     alert,
@@ -444,6 +478,16 @@ async function handleAlert(ctx: PassContext, alert: VendorAlert): Promise<Outcom
     alertTypeTitle: await ctx.typeTitle(alert.type),
   };
   let decision = decideAlertEvent(input);
+  if (decision.kind === 'nothing' && decision.reason === 'not_linked' && key !== null && keyString !== null && !env.dryRun) {
+    // The alert is unknown to every link: maybe its ticket was created by a pass that died before
+    // saving the link (and the alert changed since, so no create is decided again). Adopt it.
+    if (await adoptOrphan(ctx, key, keyString, history)) {
+      history = await env.repos.alertLinks.history(env.integrationId, keyString);
+      links = history.map((stored) => stored.link);
+      input.links = links;
+      decision = decideAlertEvent(input);
+    }
+  }
   let contract: { id: string; name: string } | null = null;
   if (decision.kind === 'create_ticket' && mapping?.companyId) {
     contract = await ctx.contractOf(mapping.companyId);
