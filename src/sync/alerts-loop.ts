@@ -687,3 +687,37 @@ async function adoptOrphan(ctx: PassContext, key: AlertKey, keyString: string, h
 }
 
 export type { AlertDecision };
+
+// ─── On an integration runtime (the loop registry, the CLI) ─────────────────────────────────────
+
+/** What the loops take from an integration runtime (src/sync/integration-runtime.ts). */
+export interface TicketRuntime {
+  integration: { id: string; connectionId: string };
+  vendor: TicketLoopEnv['vendor'];
+  target: Target;
+  store: { repos: TicketLoopRepos & Pick<Repositories, 'connections'> };
+  journal: Journal;
+  clock: Clock;
+}
+
+export async function ticketLoopEnvOf(rt: TicketRuntime, options: { dryRun?: boolean; signal?: AbortSignal; log?: TicketLoopLog } = {}): Promise<TicketLoopEnv> {
+  const connection = await rt.store.repos.connections.get(rt.integration.connectionId);
+  return {
+    integrationId: rt.integration.id,
+    vendor: rt.vendor,
+    target: rt.target,
+    consoleUrl: connection?.baseUrl ?? '',
+    repos: rt.store.repos,
+    clock: rt.clock,
+    journal: rt.journal,
+    ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  };
+}
+
+/** The alerts loop as the loop registry runs it. */
+export async function runAlertsLoop(rt: TicketRuntime, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<{ loop: string; dryRun: boolean; stats: AlertsPassStats; plan: unknown[] }> {
+  const stats = await runAlertsPass(await ticketLoopEnvOf(rt, options));
+  return { loop: ALERTS_LOOP, dryRun: options.dryRun === true, stats, plan: [] };
+}

@@ -10,15 +10,17 @@
  */
 import type { JobRunner, LoopDefinition, LoopStats } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';
+import { runAlertsLoop } from './alerts-loop.ts';
 import { runDirectoryLoop } from './directory-loop.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
 import type { LoopOutcome, LoopRunOptions } from './loop-result.ts';
 import { runProvisioningLoop } from './provisioning-loop.ts';
 import { integrationSettings } from './settings/settings.ts';
 import type { SettingsSectionName } from './settings/sections.ts';
+import { runTicketsLoop } from './tickets-loop.ts';
 import { runUsageLoop } from './usage-loop.ts';
 
-export const SYNC_LOOP_NAMES = ['directory', 'provisioning', 'usage'] as const;
+export const SYNC_LOOP_NAMES = ['directory', 'provisioning', 'usage', 'alerts', 'tickets'] as const;
 export type SyncLoopName = (typeof SYNC_LOOP_NAMES)[number];
 
 export type SyncLoop = (rt: IntegrationRuntime, options?: LoopRunOptions) => Promise<LoopOutcome>;
@@ -27,10 +29,12 @@ export const SYNC_LOOPS: Record<SyncLoopName, SyncLoop> = {
   directory: runDirectoryLoop,
   provisioning: runProvisioningLoop,
   usage: runUsageLoop,
+  alerts: runAlertsLoop,
+  tickets: runTicketsLoop,
 };
 
 /** Which feature an integration needs on for the loop to be scheduled (the directory always runs). */
-const LOOP_FEATURE: Record<SyncLoopName, string | null> = { directory: null, provisioning: 'provisioning', usage: 'provisioning' };
+const LOOP_FEATURE: Record<SyncLoopName, string | null> = { directory: null, provisioning: 'provisioning', usage: 'provisioning', alerts: null, tickets: null };
 
 export function isSyncLoopName(name: string): name is SyncLoopName {
   return (SYNC_LOOP_NAMES as readonly string[]).includes(name);

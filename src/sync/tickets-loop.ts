@@ -14,7 +14,7 @@ import { isoAt, systemClock } from '../store/columns.ts';
 import { compareCursorValues, Cursors } from './cursors.ts';
 import { Journal, JournalInProgressError } from './journal.ts';
 import { TicketConfig, ticketTargetOf } from './settings/tickets.ts';
-import { describeError, LoopAborted, saveLinkEvents, type TicketLoopEnv } from './alerts-loop.ts';
+import { describeError, LoopAborted, saveLinkEvents, ticketLoopEnvOf, type TicketLoopEnv, type TicketRuntime } from './alerts-loop.ts';
 
 export const TICKETS_LOOP = 'tickets';
 /** Every external reference the hub writes starts with this (src/domain/alert-identity.ts). */
@@ -117,4 +117,10 @@ export async function runTicketsPass(env: TicketLoopEnv): Promise<TicketsPassSta
   }
   stats.cursor = (await cursors.get(env.integrationId, TICKETS_LOOP)) ?? null;
   return stats;
+}
+
+/** The tickets loop as the loop registry runs it. */
+export async function runTicketsLoop(rt: TicketRuntime, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<{ loop: string; dryRun: boolean; stats: TicketsPassStats; plan: unknown[] }> {
+  const stats = await runTicketsPass(await ticketLoopEnvOf(rt, options));
+  return { loop: TICKETS_LOOP, dryRun: options.dryRun === true, stats, plan: [] };
 }

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { offeringItemCatalog, type CatalogItemKey } from '../../domain/offering-item-catalog.ts';
 import { defaultProvisioningSettings, type ProvisioningSettings } from '../../domain/provisioning-plan.ts';
 import { periodTypes, validateProductMapping, type ProductMapping } from '../../domain/product-mapping.ts';
+import { alertMappingSettingsSchema, ticketSettingsSchema } from './tickets.ts';
 
 // ─── provisioning ──────────────────────────────────────────────────────────────────────────────
 
@@ -108,6 +109,9 @@ export const scheduleSettingsSchema = z.strictObject({
   directory: interval(15, MINUTES_PER_DAY),
   provisioning: interval(10, MINUTES_PER_DAY),
   usage: interval(MINUTES_PER_DAY, 31 * MINUTES_PER_DAY),
+  // Ticket loops: scheduled always, a pass does nothing while the `tickets` section is off.
+  alerts: interval(1, MINUTES_PER_DAY),
+  tickets: interval(5, MINUTES_PER_DAY),
   /** Every N hours a pass ignores the cursors and reads everything (repairs drift an incremental pass cannot see). */
   fullPassEveryHours: z.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1 hour').max(24 * 31, 'must be at most 744 hours (31 days)').default(24),
 });
@@ -145,6 +149,8 @@ export const settingsSections = {
   'product-mapping': productMappingSettingsSchema,
   schedule: scheduleSettingsSchema,
   connector: connectorSettingsSchema,
+  tickets: ticketSettingsSchema,
+  'alert-mappings': alertMappingSettingsSchema,
 } as const;
 
 export type SettingsSectionName = keyof typeof settingsSections;

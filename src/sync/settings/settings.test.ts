@@ -62,7 +62,7 @@ describe('settings sections', () => {
     await settings.reset('I', 'provisioning');
     expect((await settings.read('I', 'provisioning')).deprovisioning.zeroQuotas).toBe(false);
     expect(changes).toEqual(['I:provisioning', 'I:provisioning']);
-    expect(Object.keys(await settings.readAll('I')).sort()).toEqual(['connector', 'product-mapping', 'provisioning', 'schedule']);
+    expect(Object.keys(await settings.readAll('I')).sort()).toEqual(['alert-mappings', 'connector', 'product-mapping', 'provisioning', 'schedule', 'tickets']);
   });
 
   it('merges plain objects and replaces arrays', () => {
