@@ -26,6 +26,7 @@ import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
 import { readContractLines } from '../domain/contract-line.ts';
 import type { PlanProblem } from '../domain/plan-problem.ts';
 import { indexProductMapping, type ProductMapping } from '../domain/product-mapping.ts';
+import { operationKey } from '../domain/stable-key.ts';
 import {
   planProvisioning,
   type CompanySnapshot,
@@ -36,7 +37,9 @@ import {
   type TenantSnapshot,
 } from '../domain/provisioning-plan.ts';
 import type { TargetContract } from '../connectors/ports.ts';
+import { doneJournalKeys } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
+import { createTenantKey } from './directory-plan.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-result.ts';
@@ -156,17 +159,11 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
             if (found !== null) company.primaryContact = found.primaryContact;
           }
         }
-        const plan = planProvisioning({
-          integrationId,
-          parentTenantId: rt.partnerTenantId,
-          company,
-          lines,
-          mapping,
-          settings: settingsForTarget,
-          tenant,
-          availableForChild,
-          now,
-        });
+        const input = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: settingsForTarget, tenant, availableForChild, now };
+        const plan = planProvisioning(input);
+        if (tenant.state === 'mapped' && tenant.manageable && tenant.tenant.internalTag === createTenantKey(integrationId, m.companyId)) {
+          plan.operations.push(...(await unfinishedNewTenantSteps(rt, input, tenant.tenant.id)));
+        }
         stats.companiesPlanned += 1;
         stats.operationsPlanned += plan.operations.length;
         problemsByCompany.set(m.companyId, plan.problems);
@@ -191,6 +188,28 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   if (full) await recordFullPass(rt, PROVISIONING_LOOP, startedAt, dryRun);
   plans.sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : 0));
   return { loop: PROVISIONING_LOOP, dryRun, plan: plans, stats };
+}
+
+/**
+ * A tenant the hub created whose admin account or 2FA step did not complete (a crash after the
+ * tenant was made, a fault on the user call): the directory loop maps such a tenant back by its tag,
+ * after which the planner sees an existing tenant and plans no "new customer" steps. They are planned
+ * here again, under their original keys (the journal and the login lookup keep them single).
+ */
+async function unfinishedNewTenantSteps(rt: IntegrationRuntime, input: Parameters<typeof planProvisioning>[0], tenantId: string): Promise<ProvisioningOperation[]> {
+  const integrationId = rt.integration.id;
+  const keys = [operationKey('create_admin_user', [integrationId, input.company.id]), operationKey('enable_mfa', [integrationId, input.company.id])];
+  const done = await doneJournalKeys(rt.store.db, integrationId, input.settings.mfaForNewCustomers ? keys : keys.slice(0, 1));
+  if (done.size === (input.settings.mfaForNewCustomers ? 2 : 1)) return [];
+  const company = { ...input.company };
+  if (company.primaryContact === null) company.primaryContact = (await rt.target.directory.getCompany(company.id))?.primaryContact ?? null;
+  const fresh = planProvisioning({ ...input, company, tenant: { state: 'not_mapped' }, settings: { ...input.settings, automaticProvisioning: true } });
+  const existing: TenantRef = { kind: 'existing', tenantId };
+  return fresh.operations.flatMap((op): ProvisioningOperation[] => {
+    if (op.kind === 'create_admin_user' && !done.has(op.key)) return [{ ...op, tenant: existing }];
+    if (op.kind === 'enable_mfa' && !done.has(op.key)) return [{ ...op, tenant: existing }];
+    return [];
+  });
 }
 
 async function readTenant(rt: IntegrationRuntime, tenantId: string): Promise<TenantSnapshot> {
@@ -261,6 +280,7 @@ async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPla
         plan.applied.push({ key: op.key, via: result.via });
         if (result.via === 'journal') stats.alreadyDone += 1;
         else stats.applied += 1;
+        if (op.kind === 'create_tenant' && result.via !== 'journal') stats.tenantsCreated += 1;
         await steps.after(result.externalId, result.via);
       } catch (error) {
         if (error instanceof JournalInProgressError) {

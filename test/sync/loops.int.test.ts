@@ -142,6 +142,18 @@ describe.each(testDatabases())('sync loops on $name', (db) => {
     const second = await runUsageLoop(rt);
     expect(second.stats.writesPlanned).toBe(0);
     expect(world.autotask.state.serviceAdjustments.get(Number(line.lineId))!.length).toBe(adjustmentsBefore);
+
+    // The next month: the units carried over are the usage, so nothing is counted again.
+    const now = new Date();
+    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 0, 30));
+    for (const url of [world.acronis.url, world.autotask.url]) {
+      await fetch(`${url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: nextMonth.toISOString() }) });
+    }
+    const later = await world.runtime({ clock: () => new Date(nextMonth.getTime() + (Date.now() - now.getTime())) });
+    const april = await runUsageLoop(later);
+    expect(april.stats.writesPlanned).toBe(0);
+    expect(world.autotask.state.serviceAdjustments.get(Number(line.lineId))!.length).toBe(adjustmentsBefore);
+    expect(await later.target.usage!.readBilledQuantity(line, nextMonth)).toBe(expected);
   });
 
   it('a contract mixing PAYG and prepaid lines is refused with a visible reason', async () => {

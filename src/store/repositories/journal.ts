@@ -181,3 +181,19 @@ export class JournalRepository {
     return Number(result.numDeletedRows);
   }
 }
+
+/** Which of `keys` have a done entry (batched; for loops that check many operations at once). */
+export async function doneJournalKeys(db: Kysely<Schema>, integrationId: string, keys: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < keys.length; i += 200) {
+    const rows = await db
+      .selectFrom('journal')
+      .select('idempotency_key')
+      .where('integration_id', '=', integrationId)
+      .where('state', '=', 'done')
+      .where('idempotency_key', 'in', keys.slice(i, i + 200))
+      .execute();
+    for (const row of rows) out.add(row.idempotency_key);
+  }
+  return out;
+}
