@@ -205,7 +205,7 @@ export interface TargetCapabilities {
         /** Longest external reference the target's field holds (Autotask externalID: 50). */
         externalRefMaxLength: number;
       };
-  /** Pushes change notifications (webhooks) besides being polled. */
+  /** Pushes change notifications (webhooks) besides being polled; `Target.callbacks` registers and verifies them. */
   callbacks: boolean;
 }
 
@@ -319,7 +319,11 @@ export interface TargetContract {
   companyId: string;
   /** Printed in tickets (seed 000 §5.6). */
   name: string;
-  /** The PAYG marker (Autotask "Acronis PAYG" UDF; prepaid when unset). Every line carries it too. */
+  /**
+   * The PAYG marker (Autotask "Acronis PAYG" UDF; prepaid when unset). Every line carries it too,
+   * except on a target with `allowMixedBilling` (ConnectWise marks each addition): there a line
+   * carries its own mode and the contract is `payg` when any line is.
+   */
   billing: BillingMode;
   active: boolean;
   startDate: string | null;
@@ -469,6 +473,69 @@ export interface ConnectionCheck {
   warnings: string[];
 }
 
+// ── callbacks (push notifications) ──
+
+/** What a callback says changed, in the port's words: a company, a contract (and its lines), a ticket. */
+export type CallbackEntity = 'company' | 'contract' | 'ticket';
+
+export interface CallbackRegistration {
+  id: string;
+  url: string;
+  entity: CallbackEntity;
+  active: boolean;
+}
+
+/** A delivery as it reached the hub: the raw body (signatures are over the bytes) and the headers. */
+export interface CallbackDelivery {
+  rawBody: string;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  query?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface TargetCallbackEvent {
+  entity: CallbackEntity;
+  action: 'added' | 'updated' | 'deleted';
+  /** The record's id on the target (company, contract or ticket id). */
+  id: string;
+  /** The company the record belongs to, when the delivery says so. */
+  companyId: string | null;
+}
+
+/**
+ * The target pushes changes to a URL of ours (ConnectWise system callbacks). Polling stays the
+ * fallback: a lost delivery is repaired by the next pass.
+ */
+export interface TargetCallbacks {
+  /** Registers one callback per entity to `url` unless one exists (found by URL and entity); returns them all. */
+  register(url: string, entities: readonly CallbackEntity[]): Promise<CallbackRegistration[]>;
+  /** Removes every callback pointing at `url`; returns how many. Removing none is fine. */
+  unregister(url: string): Promise<number>;
+  /** Callbacks pointing at `url` (every callback of ours when omitted). */
+  list(url?: string): Promise<CallbackRegistration[]>;
+  /**
+   * Checks the delivery's signature (throws `auth_failed` for an unsigned or wrongly signed one, or a
+   * key URL the target would not serve) and says what changed; throws `bad_payload` for a body
+   * that is not a delivery.
+   */
+  verify(delivery: CallbackDelivery): Promise<TargetCallbackEvent>;
+}
+
+// ── API budget ──
+
+/** How much of the target's API allowance is in use, for the summary screen. */
+export interface TargetApiBudget {
+  /** Requests counted in the window (the target's count when it publishes one, else this process'). */
+  used: number;
+  /** The allowance in the window; null when the target publishes none (ConnectWise). */
+  limit: number | null;
+  windowMs: number;
+  /** 429 answers in the window. */
+  rateLimited: number;
+  /** ISO time until which the target asked us to wait; null when not waiting. */
+  waitUntil: string | null;
+}
+
 export interface Target {
   readonly system: TargetSystem;
   readonly capabilities: TargetCapabilities;
@@ -482,9 +549,13 @@ export interface Target {
   readonly contracts?: TargetContracts;
   readonly usage?: TargetUsage;
   readonly tickets?: TargetTickets;
+  /** Present exactly when `capabilities.callbacks` is true. */
+  readonly callbacks?: TargetCallbacks;
+  /** The API allowance in use, when the target can tell. */
+  apiBudget?(): Promise<TargetApiBudget>;
 }
 
-type TargetGroup = 'catalog' | 'contracts' | 'usage' | 'tickets';
+type TargetGroup = 'catalog' | 'contracts' | 'usage' | 'tickets' | 'callbacks';
 
 /** The method group of a feature, or a `bad_request` ConnectorError saying the target lacks it. */
 export function targetFeature<G extends TargetGroup>(target: Target, group: G): NonNullable<Target[G]> {

@@ -7,6 +7,7 @@ import { ConnectorError } from './kit/errors.ts';
 import type { Target, TargetSystem } from './ports.ts';
 import { createAutotaskTarget } from './autotask/target.ts';
 import { cloudBlueTargetFactory } from './cloudblue/factory.ts';
+import { connectWiseTargetFactory } from './connectwise/factory.ts';
 
 export interface TargetFactoryInput {
   /** The integration's stored credentials, by field name (as the portal's form names them). */
@@ -52,6 +53,7 @@ export const TARGET_FACTORIES: Partial<Record<TargetSystem, TargetFactory>> = {
     });
   },
   cloudblue: (input) => cloudBlueTargetFactory(input),
+  connectwise: (input) => connectWiseTargetFactory(input),
 };
 
 export function hasTarget(system: TargetSystem): boolean {
