@@ -54,6 +54,24 @@ const DEMO_CUSTOMERS: ReadonlyArray<[string, string, string]> = [
   ['Datum Cabinetry', 'datum-cabinetry.example', 'Manufacturing'],
   ['Nod Publishers', 'nodpublishers.example', 'Media'],
 ];
+/**
+ * Tenants provisioned from Ingram Cloud Marketplace carry the Custom ID `osa_account_id=<n>`; the
+ * CloudBlue emulator's demo customers are linked to CMP with the same numbers (its DEMO_CMP_PAIRS).
+ */
+const DEMO_OSA_ACCOUNT_IDS: Readonly<Record<string, string>> = {
+  'Tailspin Travel': '1100244801',
+  'Wingtip Toys': '1100244802',
+  'Coho Winery': '1100244803',
+  'Fourth Coffee': '1100244804',
+  'Margie Travel': '1100244805',
+  'Southridge Video': '1100244806',
+  'Woodgrove Bank Branch 12': '1100244807',
+  'Quayside Bakery': '1100244808',
+  'Nod Publishers': '1100244899',
+};
+/** Large dataset: tenant i with i % 5 === 0 pairs with CloudBlue large customer i. */
+const LARGE_OSA_BASE = 1_200_000_000;
+
 const FOLDER_CUSTOMERS: ReadonlyArray<[string, string, string]> = [
   ['Harbor Dental Clinic', 'harbor-dental.example', 'Healthcare'],
   ['Harbor Marina Services', 'harbor-marina.example', 'Hospitality'],
@@ -291,7 +309,7 @@ function demo(b: Builder): void {
     const t = tenant(b, {
       name, kind: 'customer', parent_id: parent.id, createdAt: at, brand_id: 12,
       contact: contact(r, domain, at, { industry }),
-      customer_id: i % 3 !== 2 ? `NW-${1000 + i}` : null,
+      customer_id: DEMO_OSA_ACCOUNT_IDS[name] !== undefined ? `osa_account_id=${DEMO_OSA_ACCOUNT_IDS[name]}` : i % 3 !== 2 ? `NW-${1000 + i}` : null,
       internal_tag: i % 5 === 0 ? `crm:${r.int(10000, 99999)}` : null,
       language: i % 7 === 3 ? 'de' : i % 11 === 4 ? 'fr' : 'en',
       pricing_mode: i >= 25 ? 'trial' : 'production',
@@ -337,7 +355,7 @@ function large(b: Builder, customerCount: number): void {
     const domain = `c${i + 1}.example`;
     const t = tenant(b, {
       name, kind: 'customer', parent_id: partner.id, createdAt: at, brand_id: 12,
-      customer_id: `LG-${100000 + i}`,
+      customer_id: i % 5 === 0 ? `osa_account_id=${LARGE_OSA_BASE + i}` : `LG-${100000 + i}`,
       contact: contact(rng, domain, at),
       updated_at: at + (i % 10 === 0 ? 400 * DAY : 0),
     });
