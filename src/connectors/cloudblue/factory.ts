@@ -92,3 +92,11 @@ export const cloudBlueTargetFactory: TargetFactory = (input) =>
     ...(input.onCall === undefined ? {} : { onCall: input.onCall }),
     ...(input.fetch === undefined ? {} : { fetch: input.fetch }),
   });
+
+/** "Test credentials" before saving (the portal's add-integration form): a person waits, so one retry at most. */
+export async function checkCloudBlueCredentials(credentials: Readonly<Record<string, unknown>>): Promise<{ displayName: string }> {
+  const text = (name: string): string => (typeof credentials[name] === 'string' ? (credentials[name] as string) : '');
+  const target = createCloudBlueTarget({ siteUrl: text('siteUrl'), apiKey: text('apiKey'), retry: { maxAttempts: 2 } });
+  const check = await target.testConnection();
+  return { displayName: check.warnings.length === 0 ? check.displayName : `${check.displayName} (${check.warnings.join('; ')})` };
+}

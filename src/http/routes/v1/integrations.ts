@@ -12,6 +12,7 @@ import type { Integration, IntegrationFeatures, TargetCredentials, TargetKind } 
 import { TARGETS } from '../../../store/repositories/integrations.ts';
 import type { LoopRun } from '../../../store/repositories/loop-runs.ts';
 import { ConnectorError } from '../../../connectors/kit/errors.ts';
+import { checkCloudBlueCredentials } from '../../../connectors/cloudblue/factory.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
@@ -80,7 +81,9 @@ export const TARGET_FORMS: Record<TargetKind, TargetForm> = {
 type CredentialCheck = (credentials: TargetCredentials) => Promise<{ displayName: string }>;
 
 /** A target's credential check, once its connector exists (its Target.testConnection). */
-export const TARGET_CHECKS: Partial<Record<TargetKind, CredentialCheck>> = {};
+export const TARGET_CHECKS: Partial<Record<TargetKind, CredentialCheck>> = {
+  cloudblue: checkCloudBlueCredentials,
+};
 
 function fieldSchema(field: CredentialField): z.ZodType<string> {
   const base = z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters');
