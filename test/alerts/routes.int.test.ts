@@ -1,0 +1,134 @@
+// The ticket routes over the hub's HTTP API, against the Acronis and Autotask emulators, on every
+// test database: alert mappings and ticket settings validated against the real picklists, the
+// tickets that came from alerts, and the unmapped queue.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
+import { startAutotaskEmulator, type AutotaskEmulator } from '../../emulators/autotask/server.ts';
+import { buildIntegrationRuntime } from '../../src/sync/integration-runtime.ts';
+import { runAlertsLoop } from '../../src/sync/alerts-loop.ts';
+import { testDatabases } from '../support/databases.ts';
+import { startHub, type TestHub } from '../support/hub.ts';
+
+describe.each(testDatabases())('ticket routes on $name', (database) => {
+  let hub: TestHub;
+  let acronis: AcronisEmulator;
+  let autotask: AutotaskEmulator;
+  let integrationId: string;
+  let headers: Record<string, string>;
+  let mappedTenant: string;
+  let unmappedTenant: string;
+  let companyId: string;
+
+  beforeEach(async () => {
+    acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
+    autotask = await startAutotaskEmulator({ port: 0, seed: 'demo' });
+    hub = await startHub(database);
+    headers = await hub.tokenHeaders();
+    const { repos } = hub.store;
+    const connection = await repos.connections.create({ name: 'dc', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId });
+    const integration = await repos.integrations.create({
+      name: 'at',
+      connectionId: connection.id,
+      target: 'autotask',
+      credentials: { username: autotask.credentials.username, secret: autotask.credentials.secret, integrationCode: autotask.credentials.integration_code },
+    });
+    integrationId = integration.id;
+    await repos.settings.set(integrationId, 'connector', { zoneUrl: autotask.zoneUrl });
+    // Customers without the demo dataset's own alerts, so only this test's alerts make tickets.
+    const customers = [...acronis.state.tenants.values()].filter((t) => t.kind === 'customer' && t.enabled && (acronis.state.alertsByTenant.get(t.id)?.size ?? 0) === 0);
+    mappedTenant = customers[0]!.id;
+    unmappedTenant = customers[1]!.id;
+    const companies = (await (await fetch(`${autotask.url}/_emulator/entities/Companies?limit=5`)).json()).items as Array<{ id: number }>;
+    companyId = String(companies.find((c) => c.id > 0)!.id);
+    await repos.mappings.upsertCompanies(integrationId, [{ companyId, companyName: 'Mapped Co' }]);
+    await repos.mappings.map(integrationId, companyId, { tenantId: mappedTenant });
+  });
+  afterEach(async () => {
+    await hub.close();
+    await acronis.close();
+    await autotask.close();
+  });
+
+  const call = (method: 'GET' | 'PUT', url: string, payload?: unknown) =>
+    hub.app.inject({ method, url: `/api/v1/integrations/${integrationId}${url}`, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+
+  it('lists every vendor alert type with its mapping and the picklists; PUT validates against them', async () => {
+    const listed = await call('GET', '/alert-mappings');
+    expect(listed.statusCode).toBe(200);
+    const body = listed.json();
+    expect(body.target).toBe('autotask');
+    expect(body.alertTypes.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining(['BackupFailed', 'MalwareDetected']));
+    expect(body.alertTypes.every((t: { enabled: boolean }) => t.enabled === false)).toBe(true);
+    expect(body.picklists.queue.map((e: { label: string }) => e.label)).toContain('Monitoring Alert');
+    expect(body.fields.map((f: { name: string }) => f.name)).toEqual(['source', 'queue', 'status', 'priority', 'issueType', 'subIssueType', 'noteType', 'publish']);
+
+    const wrong = await call('PUT', '/alert-mappings', { defaults: { noteType: '1', publish: '1' }, types: { BackupFailed: { enabled: true, fields: { status: '1', priority: '1', queue: '999' } } } });
+    expect(wrong.statusCode).toBe(400);
+    const issue = wrong.json().error.details.issues.find((i: { field: string }) => i.field === 'alert-mappings.types.BackupFailed.fields.queue');
+    expect(issue.message).toContain('Queue "999"');
+    expect(issue.allowed.map((a: { label: string }) => a.label)).toContain('Monitoring Alert');
+
+    const missing = await call('PUT', '/alert-mappings', { types: { BackupFailed: { enabled: true, fields: { status: '1' } } } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.message).toMatch(/Priority is required/);
+
+    const ok = await call('PUT', '/alert-mappings', { defaults: { source: '8', noteType: '1', publish: '1' }, types: { BackupFailed: { enabled: true, fields: { status: '1', priority: '1', queue: '8' } } } });
+    expect(ok.statusCode).toBe(200);
+    const again = (await call('GET', '/alert-mappings')).json();
+    expect(again.defaults).toEqual({ source: '8', noteType: '1', publish: '1' });
+    expect(again.alertTypes.find((t: { id: string }) => t.id === 'BackupFailed')).toMatchObject({ enabled: true, fields: { status: '1', priority: '1', queue: '8' } });
+  });
+
+  it('reads and sets ticket settings, off by default, statuses checked', async () => {
+    const first = await call('GET', '/ticket-settings');
+    expect(first.statusCode).toBe(200);
+    expect(first.json().settings).toMatchObject({ enabled: false, autoClose: { enabled: false } });
+    expect(first.json().effective.recurrence).toEqual({ mode: 'reopen_always' });
+    expect(first.json().statuses.map((s: { label: string }) => s.label)).toContain('Complete');
+
+    const bad = await call('PUT', '/ticket-settings', { enabled: true, autoClose: { enabled: true, status: '42' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.issues[0]).toMatchObject({ field: 'tickets.autoClose.status' });
+    expect(bad.json().error.details.issues[0].allowed.map((a: { label: string }) => a.label)).toContain('Complete');
+    const shape = await call('PUT', '/ticket-settings', { recurrence: { mode: 'reopen_within_days', days: 0 } });
+    expect(shape.statusCode).toBe(400);
+    expect(shape.json().error.message).toContain('tickets.recurrence.days');
+
+    const ok = await call('PUT', '/ticket-settings', { enabled: true, recurrence: { mode: 'reopen_within_days', days: 3 }, reopenStatus: '8', autoClose: { enabled: true, status: '5' }, clearAlert: { enabled: true, statuses: ['5'] } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().settings).toMatchObject({ enabled: true, recurrence: { mode: 'reopen_within_days', days: 3 }, autoClose: { enabled: true, status: '5' } });
+    const patched = await call('PUT', '/ticket-settings', { autoClose: { enabled: false } });
+    expect(patched.json().settings.autoClose).toEqual({ enabled: false, status: '5' });
+  });
+
+  it('lists tickets that came from alerts and the alerts waiting for a mapping', async () => {
+    await call('PUT', '/ticket-settings', { enabled: true, autoClose: { enabled: true, status: '5' } });
+    await call('PUT', '/alert-mappings', { defaults: { noteType: '1', publish: '1' }, types: { BackupFailed: { enabled: true, fields: { status: '1', priority: '2' } } } });
+    const raise = (tenant: string, resourceId: string) =>
+      fetch(`${acronis.url}/_emulator/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant, type: 'BackupFailed', details: { resourceId, resourceName: `${resourceId}-pc` } }) });
+    await raise(mappedTenant, 'A');
+    await raise(mappedTenant, 'B');
+    await raise(unmappedTenant, 'C');
+    const runtime = await buildIntegrationRuntime(hub.store, integrationId);
+    const { stats } = await runAlertsLoop(runtime);
+    // The demo dataset's own alerts are of other tenants (unmapped) or types: they wait or are skipped.
+    expect(stats, JSON.stringify(stats)).toMatchObject({ created: 2 });
+
+    const all = await call('GET', '/tickets');
+    expect(all.statusCode).toBe(200);
+    expect(all.json().items).toHaveLength(2);
+    expect(all.json().items[0]).toMatchObject({ state: 'open', alertType: 'BackupFailed', customer: { companyId, companyName: 'Mapped Co', tenantId: mappedTenant } });
+    expect(all.json().items.every((t: { ticketNumber: string | null }) => t.ticketNumber !== null)).toBe(true);
+    expect(all.json().counts).toMatchObject({ open: 2, closed: 0 });
+    const searched = await call('GET', '/tickets?search=b-pc');
+    expect(searched.json().items.map((t: { resourceName: string }) => t.resourceName)).toEqual(['B-pc']);
+    expect((await call('GET', '/tickets?state=closed')).json().items).toEqual([]);
+
+    const waiting = await call('GET', '/alerts/waiting');
+    expect(waiting.statusCode).toBe(200);
+    const mine = waiting.json().items.filter((w: { tenantId: string }) => w.tenantId === unmappedTenant.toLowerCase());
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ reason: 'unmapped', alertType: 'BackupFailed' });
+    expect((await hub.app.inject({ method: 'GET', url: '/api/v1/integrations/nope/tickets', headers })).statusCode).toBe(404);
+  });
+});
