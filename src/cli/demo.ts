@@ -10,6 +10,11 @@ import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
 import { checkConnection } from '../http/connection-check.ts';
 import { createLogger } from '../http/logger.ts';
 import { openStore } from '../store/store.ts';
+import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';
+import { runDirectoryLoop } from '../sync/directory-loop.ts';
+import { buildIntegrationRuntime } from '../sync/integration-runtime.ts';
+import { runProvisioningLoop } from '../sync/provisioning-loop.ts';
+import { integrationSettings } from '../sync/settings/settings.ts';
 import { startHub } from './hub-process.ts';
 import { parsePort, waitForShutdownSignal } from './process-lifecycle.ts';
 import { generatePassword } from './user.ts';
@@ -44,7 +49,9 @@ export function registerDemoCommand(program: Command): void {
       await store.repos.users.create({ username: DEMO_USERNAME, password });
 
       const acronis = running.find((e) => e.system === 'acronis');
-      if (acronis) await connectVendor(store, acronis);
+      const connectionId = acronis ? await connectVendor(store, acronis) : undefined;
+      const autotask = running.find((e) => e.system === 'autotask');
+      if (connectionId !== undefined && autotask) await connectAutotask(store, connectionId, autotask);
 
       // Logs go to stderr: stdout is for the first JSON line and what a person reads.
       const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
@@ -64,7 +71,7 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-async function connectVendor(store: Awaited<ReturnType<typeof openStore>>, acronis: RunningEmulator): Promise<void> {
+async function connectVendor(store: Awaited<ReturnType<typeof openStore>>, acronis: RunningEmulator): Promise<string> {
   const clientId = acronis.credentials.client_id ?? '';
   const clientSecret = acronis.credentials.client_secret ?? '';
   const connection = await store.repos.connections.create({ name: 'demo-cloud', baseUrl: acronis.url, clientId, clientSecret });
@@ -73,4 +80,59 @@ async function connectVendor(store: Awaited<ReturnType<typeof openStore>>, acron
     connection.id,
     check.ok ? { ok: true, tenantId: check.tenant.id, tenantName: check.tenant.name } : { ok: false, error: check.error.message },
   );
+  return connection.id;
+}
+
+/** The demo services of the Autotask emulator, by the offering item they stand for. */
+const DEMO_SERVICES: [CatalogItemKey, string][] = [
+  ['workstations', 'Workstations'],
+  ['servers', 'Servers'],
+  ['vms', 'Virtual machines'],
+  ['web_hosting_servers', 'Web hosting servers'],
+  ['m365_seats', 'Microsoft 365 seats'],
+  ['m365_mailboxes', 'Microsoft 365 Mailboxes'],
+  ['m365_onedrive', 'Microsoft OneDrive'],
+  ['gworkspace_seats', 'Google Workspace seats'],
+  ['mobiles', 'Mobile devices'],
+  ['websites', 'Websites'],
+  ['storage', 'Acronis Hosted storage (GB)'],
+];
+
+/**
+ * An Autotask integration against the emulator, as a person would set it up: product mapping of the
+ * demo services, automatic provisioning with 2FA, the platform storage as default; then one
+ * directory and one provisioning pass, so the portal opens on companies, mappings and tenants.
+ */
+async function connectAutotask(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, autotask: RunningEmulator): Promise<void> {
+  const c = autotask.credentials;
+  const integration = await store.repos.integrations.create({
+    name: 'demo-autotask',
+    connectionId,
+    target: 'autotask',
+    credentials: { username: c.username ?? '', secret: c.secret ?? '', integrationCode: c.integration_code ?? '' },
+    features: { provisioning: true },
+  });
+  const settings = integrationSettings(store.repos.settings);
+  await settings.write(integration.id, 'connector', { discoveryUrl: `${autotask.url}/ATServicesRest/` });
+  const rt = await buildIntegrationRuntime(store, integration.id);
+  const storages = await rt.vendor.listStorages(rt.partnerTenantId);
+  const storage = storages.find((s) => s.platformOwned === true) ?? storages[0];
+  const entries = [];
+  for (const [itemKey, tail] of DEMO_SERVICES) {
+    const service = await rt.target.catalog?.findServiceByName(`Acronis Cyber Protect - ${tail}`);
+    if (!service) continue;
+    const perStorage = itemKey === 'storage';
+    if (perStorage && storage === undefined) continue;
+    entries.push({ itemKey, infraId: perStorage ? storage!.id : null, service: { kind: 'existing', productId: service.id }, periodType: 'monthly', serviceCode: null });
+  }
+  await settings.write(integration.id, 'product-mapping', { entries });
+  await settings.write(integration.id, 'provisioning', {
+    automaticProvisioning: true,
+    mfaForNewCustomers: true,
+    defaultStorageInfraId: storage?.id ?? null,
+  });
+  for (const loop of [runDirectoryLoop, runProvisioningLoop]) {
+    const outcome = await loop(rt);
+    process.stderr.write(`demo: ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
+  }
 }

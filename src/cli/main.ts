@@ -5,9 +5,11 @@ import { StoreError } from '../store/errors.ts';
 import { registerConnectionCommands } from './connection.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEmulateCommand } from './emulate.ts';
+import { registerIntegrationCommands } from './integration.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerStatusCommand } from './status.ts';
+import { registerSyncCommand } from './sync.ts';
 import { registerUserCommands } from './user.ts';
 import { registerWorkerCommand } from './worker.ts';
 import { hubVersion } from './version.ts';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerConnectionCommands(program);
   registerStatusCommand(program);
+  registerIntegrationCommands(program);
+  registerSyncCommand(program);
   return program;
 }
 

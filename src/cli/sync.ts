@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import type { LoopStats } from '../jobs/job-runner.ts';
+import type { DirectoryChange } from '../sync/directory-plan.ts';
+import { createRuntimeProvider, findIntegration } from '../sync/integration-runtime.ts';
+import type { LoopOutcome } from '../sync/loop-result.ts';
+import { isSyncLoopName, SYNC_LOOPS, type SyncLoopName } from '../sync/loops.ts';
+import type { CompanyPlan } from '../sync/provisioning-loop.ts';
+import type { PlannedUsageWrite } from '../sync/usage-loop.ts';
+import { withHubContext } from './hub-context.ts';
+import { printJson, printTable } from './output.ts';
+
+const ORDER: SyncLoopName[] = ['directory', 'provisioning', 'usage'];
+
+export function registerSyncCommand(program: Command): void {
+  program
+    .command('sync')
+    .description('run loops of an integration now: observe → plan → apply (or, with --dry-run, print the plan and apply nothing)')
+    .argument('<integration>', 'name or id')
+    .option('--loop <loop>', 'directory, provisioning, usage or all', 'all')
+    .option('--dry-run', 'print the plan; write nothing to either side')
+    .option('--full', 'ignore the cursors and read everything')
+    .option('--json', 'print JSON')
+    .action(async (nameOrId: string, options: { loop: string; dryRun?: boolean; full?: boolean; json?: boolean }) => {
+      const loops = options.loop === 'all' ? ORDER : [options.loop];
+      for (const loop of loops) if (!isSyncLoopName(loop)) throw new Error(`unknown loop "${loop}"; expected directory, provisioning, usage or all`);
+      await withHubContext(async ({ store }) => {
+        const integration = await findIntegration(store, nameOrId);
+        const rt = await createRuntimeProvider(store).get(integration.id);
+        const outcomes: LoopOutcome[] = [];
+        for (const loop of loops as SyncLoopName[]) {
+          const started = Date.now();
+          const outcome = await SYNC_LOOPS[loop](rt, {
+            dryRun: options.dryRun === true,
+            full: options.full === true,
+            // Progress on stderr, so stdout stays the plan or the stats.
+            progress: (p) => {
+              if (!options.json) process.stderr.write(`\r${p.loop}: ${p.phase} ${p.done}${p.total === undefined ? '' : `/${p.total}`}   `);
+            },
+          });
+          if (!options.json) process.stderr.write(`\r${loop}: done in ${((Date.now() - started) / 1000).toFixed(1)} s${' '.repeat(20)}\n`);
+          outcomes.push(outcome);
+          if (!options.json) printOutcome(outcome);
+        }
+        if (options.json) printJson(outcomes);
+      });
+    });
+}
+
+function printOutcome(outcome: LoopOutcome): void {
+  process.stdout.write(`\n== ${outcome.loop}${outcome.dryRun ? ' (dry run: nothing applied)' : ''}\n`);
+  if (outcome.loop === 'directory') {
+    printTable(
+      (outcome.plan as DirectoryChange[]).map((c) =>
+        c.kind === 'map'
+          ? { company: c.companyName, change: c.state === 'mapped' ? 'map' : 'suggest', tenant: c.tenantName, why: c.rule }
+          : { company: c.companyName, change: 'fail', tenant: c.tenantId, why: c.error },
+      ),
+      ['company', 'change', 'tenant', 'why'],
+    );
+  } else if (outcome.loop === 'provisioning') {
+    type Row = { company: string; operation: string; what: string; why: string };
+    const rows: Row[] = (outcome.plan as CompanyPlan[]).flatMap((p): Row[] => [
+      ...p.operations.flatMap((op): Row[] =>
+        op.kind === 'set_offering_items'
+          ? op.decisions.map((d) => ({
+              company: p.companyName,
+              operation: 'set item',
+              what: `${d.name}${d.infraId ? `@${d.infraId.slice(0, 8)}` : ''}: ${state(d.from)} → ${state(d.to)}`,
+              why: d.reason,
+            }))
+          : [{ company: p.companyName, operation: op.kind, what: describeOp(op), why: '' }],
+      ),
+      ...p.problems.map((pr) => ({ company: p.companyName, operation: `problem (${pr.severity})`, what: pr.message, why: pr.code })),
+    ]);
+    printTable(rows, ['company', 'operation', 'what', 'why']);
+  } else if (outcome.loop === 'usage') {
+    printTable(
+      (outcome.plan as PlannedUsageWrite[]).map((w): Record<string, string | number> => ({
+        company: w.companyName,
+        line: w.lineId,
+        period: w.periodStart.slice(0, 7),
+        from: w.previous,
+        to: w.quantity,
+        change: w.delta > 0 ? `+${w.delta}` : String(w.delta),
+        outcome: w.outcome ?? (outcome.dryRun ? 'planned' : '-'),
+      })),
+      ['company', 'line', 'period', 'from', 'to', 'change', 'outcome'],
+    );
+  }
+  process.stdout.write(`stats: ${formatStats(outcome.stats)}\n`);
+}
+
+function state(s: { enabled: boolean; quota: { value: number | null } | null }): string {
+  if (!s.enabled) return 'off';
+  if (s.quota === null) return 'on';
+  return s.quota.value === null ? 'unlimited' : String(s.quota.value);
+}
+
+function describeOp(op: CompanyPlan['operations'][number]): string {
+  switch (op.kind) {
+    case 'create_tenant':
+      return `customer tenant "${op.name}"`;
+    case 'create_admin_user':
+      return `admin ${op.login} <${op.email}>`;
+    case 'enable_mfa':
+      return '2FA for all users';
+    default:
+      return 'tenantId' in op ? op.tenantId : '';
+  }
+}
+
+function formatStats(stats: LoopStats): string {
+  return Object.entries(stats)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
