@@ -27,14 +27,12 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { portalRoutes } from './portal.ts';
 import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
-import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
 import { authRoutes } from './routes/v1/auth.ts';
 import { connectionRoutes } from './routes/v1/connections.ts';
 import { integrationRoutes } from './routes/v1/integrations.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
 import { statusRoutes } from './routes/v1/status.ts';
-import { ticketRoutes } from './routes/v1/tickets.ts';
 import { ticketRoutes } from './routes/v1/tickets.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
 import type { VendorFactory } from './vendor-factory.ts';
@@ -129,8 +127,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(mappingRoutes, deps);
       await zodApi.register(marketplaceRoutes, deps);
       await zodApi.register(statusRoutes, deps);
-      await zodApi.register(alertMappingRoutes, deps);
-      await zodApi.register(ticketRoutes, deps);
       await zodApi.register(alertMappingRoutes, deps);
       await zodApi.register(ticketRoutes, deps);
     },
