@@ -21,7 +21,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TargetCompany, VendorTenant, VendorCloud } from '../connectors/ports.ts';
-import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
+import { ConnectorError, isConnectorError, isTransient, TRANSIENT_CODES } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage, planAdminAccount, type AdminAccountOptions } from '../domain/admin-account.ts';
 import { StoreError } from '../store/errors.ts';
 import type { JournalEntry } from '../store/repositories/journal.ts';
@@ -219,9 +219,7 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
 async function recheckFailed(rt: IntegrationRuntime): Promise<void> {
   const integrationId = rt.integration.id;
   const failed = await rt.store.repos.mappings.list(integrationId, { state: 'failed' });
-  const open = new Set((await openIntents(rt)).map(companyOf));
   for (const m of failed) {
-    if (open.has(m.companyId)) continue; // the mapping job owns it; it sets the state when done
     if (m.tenantId === null) {
       await rt.store.repos.mappings.setState(integrationId, m.companyId, 'not_mapped', null);
       continue;
@@ -366,6 +364,14 @@ function createKeyOf(integrationId: string, companyId: string, generation: numbe
 }
 
 const CANCELLED = 'cancelled';
+const REQUESTED_AGAIN = 'requested again';
+
+/** Journal errors read `<code>: <message>`; transient codes and a person's new request are retried. */
+function retryable(error: string | null): boolean {
+  if (error === null || error === REQUESTED_AGAIN) return true;
+  const code = error.split(':')[0] ?? '';
+  return (TRANSIENT_CODES as readonly string[]).includes(code);
+}
 
 /**
  * Records the intent and answers at once; the mapping job creates the tenant. Refused when the
@@ -392,13 +398,20 @@ export async function mapToNew(rt: IntegrationRuntime, actor: string, companyId:
         if (isConnectorError(error, 'not_found')) continue;
         throw error;
       }
+      const open = (await openIntents(rt)).some((e) => companyOf(e) === companyId);
+      if (!open) {
+        const again = await mapToExisting(rt, actor, companyId, entry.externalId, { via: 'map to new: the tenant created for this company earlier' });
+        return { ...again, message: `${MAPPING_SAVED}: the tenant created for it earlier, "${again.tenantName ?? again.tenantId}", is mapped again` };
+      }
     }
     if (entry === undefined) {
       await journal.insertPending({ integrationId, loop: MAPPINGS_LOOP, operation: 'create_tenant', idempotencyKey: key, payload: { companyId, companyName: m.companyName, generation, requestedBy: actor } }, randomUUID(), 0);
-    } else if (entry.state !== 'done') {
-      // A failed attempt is tried again: release it for the job (a live lease is left to its worker).
+    }
+    // Failed steps of this company are tried again (a live lease is left to its worker).
+    for (const open of await openIntents(rt)) {
+      if (companyOf(open) !== companyId || open.state !== 'failed') continue;
       const owner = randomUUID();
-      if (await journal.claim(entry.id, owner, 0)) await journal.markFailed(entry.id, owner, 'requested again');
+      if (await journal.claim(open.id, owner, 0)) await journal.markFailed(open.id, owner, REQUESTED_AGAIN);
     }
     if (m.state === 'failed') await rt.store.repos.mappings.setState(integrationId, companyId, 'not_mapped', null);
     await audit(rt, actor, 'mapping.map_new', { companyId, companyName: m.companyName, idempotencyKey: key });
@@ -433,6 +446,7 @@ export interface MappingJobStats {
   failed: number;
   inProgress: number;
   cancelled: number;
+  retryLater: number;
 }
 
 interface JobContext {
@@ -578,12 +592,16 @@ async function runIntent(rt: IntegrationRuntime, entry: JournalEntry, stats: Map
       tenantName: tenant.name,
       adminLogin: admin.login,
       loginSuffixed: admin.login !== null && admin.login !== account.login,
-      password: account.password === 'manual' ? 'defined manually' : 'activation email',
+      activation: account.password === 'manual' ? 'defined manually' : 'activation email',
       mfa: account.mfa,
     });
   } catch (error) {
     if (error instanceof JournalInProgressError) {
       stats.inProgress += 1;
+      return;
+    }
+    if (isTransient(error)) {
+      stats.retryLater += 1; // the journal holds the step as failed; the next run looks it up and goes on
       return;
     }
     if (error instanceof MappingActionError || error instanceof ConnectorError) {
@@ -600,7 +618,7 @@ async function runIntent(rt: IntegrationRuntime, entry: JournalEntry, stats: Map
  * intent waits for a person to ask again, so a persistent cause is not retried in a loop.
  */
 export async function runMappingJobs(rt: IntegrationRuntime, options: { signal?: AbortSignal } = {}): Promise<MappingJobStats> {
-  const stats: MappingJobStats = { intents: 0, tenantsMapped: 0, failed: 0, inProgress: 0, cancelled: 0 };
+  const stats: MappingJobStats = { intents: 0, tenantsMapped: 0, failed: 0, inProgress: 0, cancelled: 0, retryLater: 0 };
   const entries = await openIntents(rt);
   const creates = entries.filter((e) => e.operation === 'create_tenant' && companyOf(e) !== null);
   // Companies whose creation is done but a later step is still open (a crash or a failure after the tenant).
@@ -613,11 +631,12 @@ export async function runMappingJobs(rt: IntegrationRuntime, options: { signal?:
     const create = await rt.store.repos.journal.getByKey(rt.integration.id, createKeyOf(rt.integration.id, companyId, generation));
     if (create !== undefined && create.state === 'done' && create.externalId !== CANCELLED) doneCreates.set(companyId, create);
   }
-  const mappingsFailed = new Set((await rt.store.repos.mappings.list(rt.integration.id, { state: 'failed' })).map((m) => m.companyId));
+  // A company with a step that failed for a lasting reason waits for a person to ask again (they
+  // see the error on the mapping list); transient failures and crashes are simply resumed.
+  const waiting = new Set(entries.filter((e) => e.state === 'failed' && !retryable(e.error)).map(companyOf));
   for (const entry of [...creates, ...doneCreates.values()]) {
     options.signal?.throwIfAborted();
-    // A failure waits for the person (who sees it on the mapping list) to ask again.
-    if (entry.state === 'failed' && mappingsFailed.has(companyOf(entry) as string) && entry.error !== 'requested again') continue;
+    if (waiting.has(companyOf(entry))) continue;
     stats.intents += 1;
     await runIntent(rt, entry, stats);
   }
