@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { ConnectorError } from '../connectors/kit/errors.ts';
 import { StoreError } from '../store/errors.ts';
+import { registerAlertsCommands } from './alerts.ts';
 import { registerConnectionCommands } from './connection.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEmulateCommand } from './emulate.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerConnectionCommands(program);
   registerStatusCommand(program);
+  registerAlertsCommands(program);
   registerIntegrationCommands(program);
   registerSyncCommand(program);
   return program;

@@ -38,7 +38,7 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
     const customers = [...acronis.state.tenants.values()].filter((t) => t.kind === 'customer' && t.enabled && (acronis.state.alertsByTenant.get(t.id)?.size ?? 0) === 0);
     mappedTenant = customers[0]!.id;
     unmappedTenant = customers[1]!.id;
-    const companies = (await (await fetch(`${autotask.url}/_emulator/entities/Companies?limit=5`)).json()).items as Array<{ id: number }>;
+    const companies = ((await (await fetch(`${autotask.url}/_emulator/entities/Companies?limit=5`)).json()) as { items: Array<{ id: number }> }).items;
     companyId = String(companies.find((c) => c.id > 0)!.id);
     await repos.mappings.upsertCompanies(integrationId, [{ companyId, companyName: 'Mapped Co' }]);
     await repos.mappings.map(integrationId, companyId, { tenantId: mappedTenant });
