@@ -28,11 +28,13 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { portalRoutes } from './portal.ts';
 import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
 import { authRoutes } from './routes/v1/auth.ts';
+import { callbackRoutes } from './routes/v1/callbacks.ts';
 import { connectionRoutes } from './routes/v1/connections.ts';
 import { integrationRoutes } from './routes/v1/integrations.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
 import { statusRoutes } from './routes/v1/status.ts';
+import { summaryRoutes } from './routes/v1/summary.ts';
 import { ticketRoutes } from './routes/v1/tickets.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
 import type { VendorFactory } from './vendor-factory.ts';
@@ -127,11 +129,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(mappingRoutes, deps);
       await zodApi.register(marketplaceRoutes, deps);
       await zodApi.register(statusRoutes, deps);
+      await zodApi.register(summaryRoutes, deps);
       await zodApi.register(alertMappingRoutes, deps);
       await zodApi.register(ticketRoutes, deps);
     },
     { prefix: '/api/v1' },
   );
+  // Outside the authenticated scope: targets post callbacks without a login (they are signed).
+  await app.register(callbackRoutes, deps);
   await app.register(portalRoutes);
 
   // Expired sessions are refused on read already; pruning only keeps the table small.

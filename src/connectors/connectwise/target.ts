@@ -73,7 +73,12 @@ export interface ConnectWiseTargetOptions extends ConnectWiseClientOptions {
 export interface ConnectWiseTarget extends Target {
   readonly system: 'connectwise';
   readonly client: ConnectWiseClient;
+  readonly catalog: TargetCatalog;
+  readonly contracts: TargetContracts;
+  readonly usage: TargetUsage;
+  readonly tickets: TargetTickets;
   readonly callbacks: TargetCallbacks;
+  apiBudget(): Promise<TargetApiBudget>;
 }
 
 export const CONNECTWISE_TICKET_FIELDS = ['board', 'type', 'subtype', 'status', 'priority'] as const;

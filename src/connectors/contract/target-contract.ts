@@ -108,7 +108,8 @@ export function describeTargetContract(name: string, setup: () => Promise<Target
         if (group === undefined) return;
         contracts = await collect(group.listContracts());
         expect(contracts.length).toBeGreaterThan(0);
-        const mixed = target().capabilities.contracts !== false && target().capabilities.contracts.allowMixedBilling;
+        const caps = target().capabilities.contracts;
+        const mixed = caps !== false && caps.allowMixedBilling;
         for (const contract of contracts) {
           for (const line of contract.lines) {
             expect(line.contractId).toBe(contract.id);

@@ -12,6 +12,7 @@ import type { Integration, IntegrationFeatures, TargetCredentials, TargetKind } 
 import { TARGETS } from '../../../store/repositories/integrations.ts';
 import type { LoopRun } from '../../../store/repositories/loop-runs.ts';
 import { ConnectorError } from '../../../connectors/kit/errors.ts';
+import { connectWiseTargetFactory } from '../../../connectors/connectwise/factory.ts';
 import { checkCloudBlueCredentials } from '../../../connectors/cloudblue/factory.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
@@ -83,6 +84,7 @@ type CredentialCheck = (credentials: TargetCredentials) => Promise<{ displayName
 /** A target's credential check, once its connector exists (its Target.testConnection). */
 export const TARGET_CHECKS: Partial<Record<TargetKind, CredentialCheck>> = {
   cloudblue: checkCloudBlueCredentials,
+  connectwise: (credentials) => connectWiseTargetFactory({ credentials: Object.fromEntries(Object.entries(credentials).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : []))) }).testConnection(),
 };
 
 function fieldSchema(field: CredentialField): z.ZodType<string> {

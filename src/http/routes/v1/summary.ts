@@ -1,0 +1,143 @@
+// `GET /api/v1/integrations/:id/summary`: the integration status screen (seed 002 §8 "Status OK,
+// Accounts Total / Linked, Tickets New"), one endpoint for every target:
+// - status (as the integrations list computes it from the latest run of each loop);
+// - companies: total and linked (mapped), and the count in each mapping state;
+// - tickets: the hub's alert tickets by state, `new` = open and never reopened or closed;
+// - loops: the last run and the last error of each loop;
+// - apiBudget: the target's API allowance in use when it can tell (`Target.apiBudget`; for Autotask
+//   the database-wide hourly threshold, read once);
+// - `?plan=true`: each loop's dry run (the loop registry's functions with `dryRun`), its counts and
+//   the first planned changes: what the next sync would do.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isConnectorError } from '../../../connectors/kit/errors.ts';
+import type { Target, TargetApiBudget } from '../../../connectors/ports.ts';
+import type { LoopRun } from '../../../store/repositories/loop-runs.ts';
+import type { Store } from '../../../store/store.ts';
+import { SYNC_LOOP_NAMES, SYNC_LOOPS } from '../../../sync/loops.ts';
+import { errorResponses, notFound } from '../../api-error.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { callbackRuntimes } from './callbacks.ts';
+
+const PLAN_SAMPLE = 20;
+
+const runSchema = z.object({ id: z.string(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), stats: z.record(z.string(), z.unknown()) });
+
+const summarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  target: z.string(),
+  status: z.enum(['ok', 'failing', 'running', 'never_run', 'disabled']),
+  companies: z.object({
+    total: z.number().int(),
+    linked: z.number().int().describe('Companies mapped to a customer tenant'),
+    byState: z.record(z.string(), z.number().int()),
+  }),
+  tickets: z
+    .object({ new: z.number().int().describe('Open tickets raised from alerts, never reopened or closed'), byState: z.record(z.string(), z.number().int()) })
+    .nullable(),
+  loops: z.array(z.object({ loop: z.string(), lastRun: runSchema.nullable(), lastError: z.object({ at: z.string(), message: z.string() }).nullable() })),
+  apiBudget: z
+    .object({ used: z.number(), limit: z.number().nullable(), windowMs: z.number(), rateLimited: z.number(), waitUntil: z.string().nullable() })
+    .nullable(),
+  apiBudgetError: z.string().optional(),
+  plan: z
+    .array(z.object({ loop: z.string(), stats: z.record(z.string(), z.unknown()), planned: z.number().int(), sample: z.array(z.unknown()), error: z.string().optional() }))
+    .optional(),
+});
+
+function statusOf(enabled: boolean, latest: LoopRun[]): z.infer<typeof summarySchema>['status'] {
+  if (!enabled) return 'disabled';
+  if (latest.some((r) => r.status === 'failed')) return 'failing';
+  if (latest.length === 0) return 'never_run';
+  if (latest.some((r) => r.status === 'running')) return 'running';
+  return 'ok';
+}
+
+interface AutotaskLike {
+  budget(): { used: number; limit: number; windowMs: number; suspendedUntil: number | null };
+  client?: { threshold?: () => Promise<unknown> };
+}
+
+/** The port's `apiBudget`, or Autotask's hourly budget (its connector predates the port method). */
+async function budgetOf(target: Target): Promise<TargetApiBudget | null> {
+  if (target.apiBudget !== undefined) return target.apiBudget();
+  const like = target as unknown as Partial<AutotaskLike>;
+  if (typeof like.budget !== 'function') return null;
+  if (typeof like.client?.threshold === 'function') await like.client.threshold();
+  const b = like.budget();
+  return { used: b.used, limit: b.limit, windowMs: b.windowMs, rateLimited: 0, waitUntil: b.suspendedUntil === null ? null : new Date(b.suspendedUntil).toISOString() };
+}
+
+export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const store = deps.store as unknown as Store;
+
+  app.get(
+    '/integrations/:id/summary',
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: 'Integration status: companies total and linked, new tickets, last run and error per loop, API budget, and with plan=true the next sync as a dry run',
+        params: z.object({ id: z.string().min(1) }),
+        querystring: z.object({ plan: z.enum(['true', 'false']).optional() }),
+        response: { 200: summarySchema, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      const integration = await store.repos.integrations.get(request.params.id);
+      if (integration === undefined) throw notFound('integration', request.params.id);
+      const id = integration.id;
+      const [latest, byState] = await Promise.all([store.repos.loopRuns.latestPerLoop(id), store.repos.mappings.countByState(id)]);
+      const links = store.repos.alertLinks === undefined ? null : await store.repos.alertLinks.countByState(id);
+
+      const loopNames = [...new Set([...SYNC_LOOP_NAMES, ...latest.map((r) => r.loop)])];
+      const loops = await Promise.all(
+        loopNames.map(async (loop) => {
+          const last = latest.find((r) => r.loop === loop) ?? null;
+          const failed = last?.status === 'failed' ? last : ((await store.repos.loopRuns.list(id, { loop, limit: 50 })).find((r) => r.status === 'failed') ?? null);
+          return {
+            loop,
+            lastRun: last === null ? null : { id: last.id, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, stats: last.stats },
+            lastError: failed === null ? null : { at: failed.finishedAt ?? failed.startedAt, message: failed.error ?? 'failed' },
+          };
+        }),
+      );
+
+      let apiBudget: TargetApiBudget | null = null;
+      let apiBudgetError: string | undefined;
+      let runtime: Awaited<ReturnType<ReturnType<typeof callbackRuntimes>['get']>> | undefined;
+      try {
+        runtime = await callbackRuntimes(deps.store).get(id);
+        apiBudget = await budgetOf(runtime.target);
+      } catch (error) {
+        apiBudgetError = isConnectorError(error) || error instanceof Error ? error.message : String(error);
+      }
+
+      let plan: z.infer<typeof summarySchema>['plan'];
+      if (request.query.plan === 'true' && runtime !== undefined) {
+        plan = [];
+        for (const loop of SYNC_LOOP_NAMES) {
+          try {
+            const outcome = await SYNC_LOOPS[loop](runtime, { dryRun: true });
+            plan.push({ loop, stats: outcome.stats, planned: outcome.plan.length, sample: outcome.plan.slice(0, PLAN_SAMPLE) as unknown[] });
+          } catch (error) {
+            plan.push({ loop, stats: {}, planned: 0, sample: [], error: error instanceof Error ? error.message : String(error) });
+          }
+        }
+      }
+
+      return {
+        id,
+        name: integration.name,
+        target: integration.target,
+        status: statusOf(integration.enabled, latest),
+        companies: { total: Object.values(byState).reduce((a, b) => a + b, 0), linked: byState.mapped, byState },
+        tickets: links === null ? null : { new: links.open, byState: links },
+        loops,
+        apiBudget,
+        ...(apiBudgetError === undefined ? {} : { apiBudgetError }),
+        ...(plan === undefined ? {} : { plan }),
+      };
+    },
+  );
+};

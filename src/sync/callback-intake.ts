@@ -1,0 +1,159 @@
+/**
+ * Change notifications pushed by a target (ConnectWise system callbacks) → the loop that applies
+ * them, for one integration. Polling stays the fallback: a lost or refused delivery changes nothing
+ * a later pass would not find.
+ *
+ * - Enabling registers one callback per entity (company, contract, ticket) at
+ *   `{publicUrl}/api/v1/callbacks/{target}/{integrationId}`; disabling removes them. The setting is
+ *   kept under the integration's `callbacks` settings key.
+ * - A delivery is verified by the target's connector (signature over the raw body, key from the
+ *   target's own site); a refusal is audit-logged and answered 401.
+ * - A verified change triggers the loop that applies it through the job runner (`runNow` coalesces:
+ *   a burst of deliveries costs one follow-up pass): company → directory, contract → provisioning,
+ *   ticket → tickets. A contract change first refreshes that company's contracts in the snapshots,
+ *   since an incremental contract listing cannot see a changed line (ConnectWise does not move an
+ *   agreement's `lastUpdated` for its additions); the provisioning pass then plans it from there.
+ */
+import { z } from 'zod';
+import { isConnectorError } from '../connectors/kit/errors.ts';
+import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent } from '../connectors/ports.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
+import type { Store } from '../store/store.ts';
+import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
+import { refreshContracts } from './observe.ts';
+
+export const CALLBACK_SETTINGS_KEY = 'callbacks';
+export const CALLBACK_ENTITIES: readonly CallbackEntity[] = ['company', 'contract', 'ticket'];
+/** Which loop applies a change of each entity. */
+export const CALLBACK_LOOPS: Record<CallbackEntity, 'directory' | 'provisioning' | 'tickets'> = { company: 'directory', contract: 'provisioning', ticket: 'tickets' };
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL the target can reach');
+
+export const callbackSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** The hub's address as the target reaches it (a reverse proxy's, usually). */
+  publicUrl: httpUrl.nullable().default(null),
+  /** The URL the callbacks were registered at (so a changed public URL unregisters the old ones). */
+  registeredUrl: z.string().nullable().default(null),
+});
+export type CallbackSettings = z.output<typeof callbackSettingsSchema>;
+
+export class CallbackError extends Error {
+  override readonly name = 'CallbackError';
+  constructor(
+    readonly status: 400 | 401 | 404 | 409,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function callbackUrl(publicUrl: string, target: string, integrationId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/v1/callbacks/${encodeURIComponent(target)}/${encodeURIComponent(integrationId)}`;
+}
+
+export async function readCallbackSettings(store: Pick<Store, 'repos'>, integrationId: string): Promise<CallbackSettings> {
+  const parsed = callbackSettingsSchema.safeParse((await store.repos.settings.get(integrationId, CALLBACK_SETTINGS_KEY)) ?? {});
+  return parsed.success ? parsed.data : callbackSettingsSchema.parse({});
+}
+
+function callbacksOf(rt: IntegrationRuntime) {
+  const group = rt.target.callbacks;
+  if (group === undefined || !rt.target.capabilities.callbacks) {
+    throw new CallbackError(409, 'callbacks_unsupported', `${rt.target.system} does not push changes; its loops poll on their schedule`);
+  }
+  return group;
+}
+
+/** Turns callbacks on (registering them at the public URL) or off (removing them). Idempotent. */
+export async function setCallbacks(rt: IntegrationRuntime, wanted: { enabled: boolean; publicUrl?: string | null }): Promise<{ settings: CallbackSettings; registrations: CallbackRegistration[] }> {
+  const integrationId = rt.integration.id;
+  const current = await readCallbackSettings(rt.store, integrationId);
+  const publicUrl = wanted.publicUrl === undefined ? current.publicUrl : wanted.publicUrl;
+  const group = callbacksOf(rt);
+  if (!wanted.enabled) {
+    if (current.registeredUrl !== null) await group.unregister(current.registeredUrl);
+    const settings = callbackSettingsSchema.parse({ enabled: false, publicUrl, registeredUrl: null });
+    await rt.store.repos.settings.set(integrationId, CALLBACK_SETTINGS_KEY, settings);
+    return { settings, registrations: [] };
+  }
+  if (publicUrl === null) throw new CallbackError(400, 'public_url_required', 'Callbacks need the hub\'s public URL (the address ConnectWise can reach, e.g. https://hub.example.com)');
+  const url = callbackUrl(publicUrl, rt.integration.target, integrationId);
+  if (current.registeredUrl !== null && current.registeredUrl !== url) await group.unregister(current.registeredUrl);
+  const registrations = await group.register(url, CALLBACK_ENTITIES);
+  const settings = callbackSettingsSchema.parse({ enabled: true, publicUrl, registeredUrl: url });
+  await rt.store.repos.settings.set(integrationId, CALLBACK_SETTINGS_KEY, settings);
+  return { settings, registrations };
+}
+
+export interface IntakeDeps {
+  store: Store;
+  runtimes: RuntimeProvider;
+  runner: JobRunner | undefined;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+export interface IntakeResult {
+  event: TargetCallbackEvent;
+  loop: (typeof CALLBACK_LOOPS)[CallbackEntity];
+  /** False when this process has no job runner: the next scheduled pass applies the change. */
+  triggered: boolean;
+  /** Settles when the triggered work finished (tests and benchmarks wait on it; the HTTP answer does not). */
+  done: Promise<void>;
+}
+
+/**
+ * Verifies a delivery and triggers the loop that applies it. Throws `CallbackError` 404 (no such
+ * integration, or callbacks off for it) or 401 (refused: audit-logged).
+ */
+export async function receiveCallback(deps: IntakeDeps, target: string, integrationId: string, delivery: CallbackDelivery & { remote?: string }): Promise<IntakeResult> {
+  const integration = await deps.store.repos.integrations.get(integrationId);
+  if (integration === undefined || integration.target !== target) throw new CallbackError(404, 'not_found', `No ${target} integration ${integrationId} takes callbacks here`);
+  const settings = await readCallbackSettings(deps.store, integrationId);
+  if (!settings.enabled || !integration.enabled) throw new CallbackError(404, 'callbacks_disabled', `Callbacks are off for integration "${integration.name}"`);
+  const rt = await deps.runtimes.get(integrationId);
+  let event: TargetCallbackEvent;
+  try {
+    event = await callbacksOf(rt).verify(delivery);
+  } catch (error) {
+    if (!isConnectorError(error) || (error.code !== 'auth_failed' && error.code !== 'bad_payload' && error.code !== 'bad_request')) throw error;
+    const refused = error.code === 'auth_failed';
+    await deps.store.repos.auditLog.record({
+      actor: `${target}:callback`,
+      action: refused ? 'callback.refused' : 'callback.rejected',
+      subjectType: 'integration',
+      subjectId: integrationId,
+      details: { reason: error.message, ...(delivery.remote === undefined ? {} : { remote: delivery.remote }) },
+    });
+    deps.log.warn({ integrationId, code: error.code, reason: error.message, remote: delivery.remote }, 'callback refused');
+    throw new CallbackError(refused ? 401 : 400, refused ? 'signature_refused' : 'invalid_callback', error.message);
+  }
+
+  const loop = CALLBACK_LOOPS[event.entity];
+  const runner = deps.runner;
+  if (runner === undefined) {
+    deps.log.info({ integrationId, event }, 'callback verified; no job runner in this process, the next scheduled pass applies it');
+    return { event, loop, triggered: false, done: Promise.resolve() };
+  }
+  const done = (async () => {
+    if (event.entity === 'contract' && event.companyId !== null) {
+      await refreshContracts(rt, { full: false, dryRun: false, loop: 'callbacks', companyIds: [event.companyId] });
+    }
+    const result = await runner.runNow(integrationId, loop);
+    if (result.status !== 'ok') deps.log.warn({ integrationId, loop, error: result.error }, 'the pass a callback triggered failed; polling retries it');
+  })().catch((error: unknown) => {
+    deps.log.warn({ integrationId, loop, err: error instanceof Error ? error.message : String(error) }, 'applying a callback failed; polling retries it');
+  });
+  deps.log.info({ integrationId, event, loop }, 'callback verified; loop triggered');
+  return { event, loop, triggered: true, done };
+}
