@@ -6,9 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatMeasurement, type Measurement } from './measure.ts';
 import { acronisLarge } from './workloads/acronis-large.ts';
+import { alertsToTickets } from './workloads/alerts-to-tickets.ts';
 
 const workloads: Record<string, () => Promise<Measurement[]>> = {
   'acronis-large': acronisLarge,
+  'alerts-to-tickets': alertsToTickets,
 };
 
 const filter = process.argv[2];
