@@ -1,0 +1,106 @@
+// ConnectWise callbacks end to end, on both databases, over real HTTP: the hub registers its
+// callbacks at its public URL; a technician's change in ConnectWise is delivered signed and applied
+// by the triggered loop within seconds (measured, printed, not asserted); unsigned and wrongly
+// signed deliveries are refused with 401 and audit-logged; disabling removes the callbacks.
+import { createHash, createHmac } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { catalogItem } from '../../src/domain/offering-item-catalog.ts';
+import type { Store } from '../../src/store/store.ts';
+import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
+import { mapToExisting } from '../../src/sync/mapping-actions.ts';
+import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
+import { openTestStore, testDatabases } from '../support/databases.ts';
+import { startCwHub, type CwHub } from './hub.ts';
+import { customerTenants, startCwWorld, type CwWorld } from './harness.ts';
+
+const COMPANY = '250';
+
+async function waitFor<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let world: CwWorld;
+  let hub: CwHub;
+
+  beforeEach(async () => {
+    ({ store, cleanup } = await openTestStore(db));
+    world = await startCwWorld(store);
+    hub = await startCwHub(store);
+  });
+  afterEach(async () => {
+    await hub.close();
+    await world.close();
+    await cleanup();
+  });
+
+  it('registers at the public URL, applies a signed change within seconds, and unregisters on disable', { timeout: 60_000 }, async () => {
+    const on = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: true, publicUrl: hub.url });
+    expect(on.status).toBe(200);
+    expect(on.body.callbackUrl).toBe(`${hub.url}/api/v1/callbacks/connectwise/${world.integrationId}`);
+    expect(on.body.registrations.map((r: { entity: string }) => r.entity).sort()).toEqual(['company', 'contract', 'ticket']);
+    expect((await world.control('GET', '/entities/callbacks')).items.filter((c: { url: string }) => c.url === on.body.callbackUrl)).toHaveLength(3);
+
+    const rt = await world.runtime();
+    await runDirectoryLoop(rt);
+    const tenant = customerTenants(world)[0]!;
+    await mapToExisting(rt, 'tester', COMPANY, tenant.id);
+    await runProvisioningLoop(rt);
+    const agreements = (await world.control('GET', '/entities/agreements?limit=1000')).items as { id: number; company: { id: number } }[];
+    const agreement = agreements.find((a) => String(a.company.id) === COMPANY)!;
+    const additions = (await world.control('GET', `/entities/additions?limit=100000`)).items.filter((x: { agreementId: number }) => x.agreementId === agreement.id);
+    const prepaid = additions.find((x: { customFields: { value?: unknown }[] }) => !x.customFields.some((f) => f.value === true));
+    const names = catalogItem('m365_seats').names;
+    const quota = async () => (await rt.vendor.getOfferingItems(tenant.id)).find((i) => names.includes(i.name))?.quota?.value;
+    expect(await quota()).toBe(prepaid.quantity);
+
+    // A technician raises the prepaid quantity in ConnectWise: the agreement callback arrives signed.
+    const started = Date.now();
+    await world.control('POST', '/changes', { resource: 'additions', parentId: agreement.id, id: prepaid.id, set: { quantity: prepaid.quantity + 5 } });
+    await waitFor('the new quota', async () => ((await quota()) === prepaid.quantity + 5 ? true : undefined));
+    const latencyMs = Date.now() - started;
+    console.log(`[connectwise callbacks/${db.name}] technician change → quota applied in ${latencyMs} ms`);
+    const deliveries = (await world.control('GET', '/callbacks/deliveries')).items ?? (await world.control('GET', '/callbacks/deliveries'));
+    expect((deliveries as { status: number }[]).some((d) => d.status === 202)).toBe(true);
+
+    // A company renamed by a technician reaches the mappings through the directory loop.
+    await world.control('POST', '/changes', { resource: 'companies', id: Number(COMPANY), set: { name: 'Renamed by callback' } });
+    await waitFor('the renamed company', async () => ((await store.repos.mappings.get(world.integrationId, COMPANY))?.companyName === 'Renamed by callback' ? true : undefined));
+
+    const off = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: false });
+    expect(off.body).toMatchObject({ enabled: false, registrations: [] });
+    expect((await world.control('GET', '/entities/callbacks')).items).toHaveLength(0);
+    const afterOff = await fetch(on.body.callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(afterOff.status).toBe(404);
+  });
+
+  it('refuses unsigned and wrongly signed deliveries with 401 and audit-logs them', async () => {
+    const on = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: true, publicUrl: hub.url });
+    const key = await world.control('GET', '/callbacks/key');
+    const body = JSON.stringify({ Action: 'updated', Type: 'company', ID: 250, CompanyId: 'emulator_msp', MemberId: 'jsmith', Entity: '{"id":250}', Metadata: { key_url: key.key_url } });
+    const post = (headers: Record<string, string>, text = body) => fetch(on.body.callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
+    const unsigned = await post({});
+    expect(unsigned.status).toBe(401);
+    expect((await unsigned.json()).error.code).toBe('signature_refused');
+    const wrongKey = createHmac('sha256', createHash('sha256').update('not the key').digest()).update(body).digest('base64');
+    expect((await post({ 'x-content-signature': wrongKey })).status).toBe(401);
+    const forged = body.replace(key.key_url, 'http://127.0.0.1:1/key');
+    expect((await post({ 'x-content-signature': wrongKey }, forged)).status).toBe(401);
+    const right = createHmac('sha256', createHash('sha256').update(key.signing_key).digest()).update(body).digest('base64');
+    const ok = await post({ 'x-content-signature': right });
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toMatchObject({ entity: 'company', loop: 'directory', triggered: true });
+    const refused = (await store.repos.auditLog.list({ subjectId: world.integrationId })).filter((e) => e.action === 'callback.refused');
+    expect(refused).toHaveLength(3);
+    expect(JSON.stringify(refused.map((e) => e.details))).toMatch(/no x-content-signature/);
+    expect(hub.logs.some((l) => l.includes('callback refused'))).toBe(true);
+  });
+});
