@@ -7,6 +7,7 @@ import { registerConnectionCommands } from './connection.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEmulateCommand } from './emulate.ts';
 import { registerIntegrationCommands } from './integration.ts';
+import { registerMappingsCommands } from './mappings.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerStatusCommand } from './status.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerAlertsCommands(program);
   registerIntegrationCommands(program);
   registerSyncCommand(program);
+  registerMappingsCommands(program);
   return program;
 }
 

@@ -59,6 +59,8 @@ describe('matchMarketplace', () => {
     );
     expect(r.alreadyMapped).toBe(1);
     expect(r.proposals).toEqual([]);
+    const ready = matchMarketplace([co('c1', 'A', ['1'])], [te('t1', 'A', 'osa_account_id=1')], [{ companyId: 'c1', tenantId: 't1', state: 'ready' }]);
+    expect(ready.proposals.map((p) => p.companyId)).toEqual(['c1']);
     expect(r.issues.map((i) => i.code).sort()).toEqual(['company_mapped_elsewhere', 'tenant_mapped_elsewhere']);
   });
 

@@ -13,7 +13,8 @@
  * - a customer linked to several ids that lead to different tenants: no proposal for it;
  * - an inactive customer or a disabled tenant is proposed, but not preselected, with a warning;
  * - a tenant the partner may not manage (self-service, support access off): no proposal;
- * - a pair already mapped is left out; a customer or tenant mapped elsewhere: no proposal, an issue;
+ * - a pair already mapped is left out (a `ready` one is proposed again); a customer or tenant mapped
+ *   elsewhere: no proposal, an issue;
  * - ids on one side only are listed as unmatched (information).
  */
 
@@ -191,7 +192,8 @@ export function matchMarketplace(
     const warnings = [...new Set(list.flatMap((c) => c.warnings))];
     const current = mappingOfCompany.get(company.id);
     const holder = mappingOfTenant.get(tenant.id);
-    if (current !== undefined && current.tenantId === tenant.id && current.state !== 'not_mapped') {
+    // A pair already mapped needs nothing; one stored as `ready` (proposed, not applied) is proposed again.
+    if (current !== undefined && current.tenantId === tenant.id && (current.state === 'mapped' || current.state === 'failed')) {
       alreadyMapped += 1;
       continue;
     }
@@ -199,11 +201,11 @@ export function matchMarketplace(
       issue('tenant_unmanageable', 'warning', accountId, [company.id], [tenant.id], `Tenant "${tenant.name}" matches "${company.name}" by marketplace account ${accountId} but cannot be managed by the integration (${tenant.unmanageable}); it is not proposed.`);
       continue;
     }
-    if (current !== undefined && current.tenantId !== null && current.state !== 'not_mapped') {
+    if (current !== undefined && current.tenantId !== null && current.tenantId !== tenant.id && current.state !== 'not_mapped') {
       issue('company_mapped_elsewhere', 'warning', accountId, [company.id], [tenant.id], `"${company.name}" matches tenant "${tenant.name}" by marketplace account ${accountId} but is already mapped to another tenant; unlink it first to map it this way.`);
       continue;
     }
-    if (holder !== undefined) {
+    if (holder !== undefined && holder.companyId !== company.id) {
       issue('tenant_mapped_elsewhere', 'warning', accountId, [company.id], [tenant.id], `Tenant "${tenant.name}" matches "${company.name}" by marketplace account ${accountId} but is already mapped to "${companyName.get(holder.companyId) ?? holder.companyId}"; unlink it first to map it this way.`);
       continue;
     }
