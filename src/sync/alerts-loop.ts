@@ -323,7 +323,7 @@ async function releaseWaiting(ctx: PassContext): Promise<void> {
     const mapping = await ctx.mappingOf(tenantId);
     if (mapping?.state === 'mapped' && mapping.companyId !== null) mapped.push(tenantId);
   }
-  const due = [...(await env.repos.waitingAlerts.unmappedOf(env.integrationId, mapped)), ...(await env.repos.waitingAlerts.dueFailures(env.integrationId))];
+  const due = [...(await env.repos.waitingAlerts.unmappedOf(env.integrationId, mapped)), ...(await env.repos.waitingAlerts.dueFailures(env.integrationId, isoAt(ctx.clock)))];
   for (const waiting of due) {
     throwIfAborted(env.signal);
     try {

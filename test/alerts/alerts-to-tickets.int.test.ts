@@ -2,6 +2,9 @@
 // database: the seeds' ticket rules end to end (000 §5.5/§5.6, 001 "Mapping Alerts to Tickets").
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ticketExternalRef, alertKeyOf } from '../../src/domain/alert-identity.ts';
+import { ConnectorError } from '../../src/connectors/kit/errors.ts';
+import type { Target } from '../../src/connectors/ports.ts';
+import { runAlertsPass } from '../../src/sync/alerts-loop.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startAlertsHarness, type AlertsHarness } from './harness.ts';
 
@@ -154,5 +157,44 @@ describe.each(testDatabases())('alerts → Autotask tickets on $name', (database
     expect(tickets).toHaveLength(1);
     expect(String(tickets[0]!.companyID)).toBe(String(itemId));
     expect(await h.store.repos.waitingAlerts.list(h.integrationId)).toHaveLength(0);
+  });
+
+  it('a poisoned alert holds the cursor for 3 passes, then is parked as failed and stops blocking', async () => {
+    const env = await h.env();
+    const tickets = env.target.tickets!;
+    const poisonedCompany = h.companies.get(h.tenants[1] as string);
+    const target: Target = {
+      ...env.target,
+      tickets: {
+        ...tickets,
+        createTicket: async (ticket) => {
+          if (ticket.companyId === poisonedCompany) throw new ConnectorError({ code: 'bad_request', system: 'autotask', message: 'Tickets: the company is inactive.', context: { operation: 'create ticket' } });
+          return tickets.createTicket(ticket);
+        },
+      },
+    };
+    const bad = await h.raise(h.tenants[1] as string, 'BackupFailed', { resourceId: 'P' });
+    await h.raise(h.tenants[0] as string, 'BackupFailed', { resourceId: 'OK1' });
+    const first = await runAlertsPass({ ...env, target });
+    expect(first).toMatchObject({ failed: 1, created: 1, parked: 0 });
+    expect(first.cursor).toBeNull(); // held before the failed alert (nothing was handled before it)
+    await runAlertsPass({ ...env, target });
+    const third = await runAlertsPass({ ...env, target });
+    expect(third).toMatchObject({ failed: 1, parked: 1 });
+    const failed = await h.store.repos.waitingAlerts.list(h.integrationId, { reason: 'failed' });
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ alertId: bad.toLowerCase(), attempts: 3 });
+    expect(failed[0]!.lastError).toContain('the company is inactive');
+    expect(failed[0]!.nextAttemptAt).not.toBeNull();
+    // No longer read from the stream: the cursor is past it, later alerts flow.
+    await h.raise(h.tenants[2] as string, 'BackupFailed', { resourceId: 'OK2' });
+    const fourth = await runAlertsPass({ ...env, target });
+    expect(fourth).toMatchObject({ observed: 1, created: 1, failed: 0 });
+    // Once the target accepts it, the retry from the failed queue (after its backoff) makes the ticket.
+    await h.advanceDays(1 / 24);
+    const healed = await runAlertsPass(env);
+    expect(healed).toMatchObject({ released: 1, created: 1 });
+    expect(await h.store.repos.waitingAlerts.list(h.integrationId, { reason: 'failed' })).toHaveLength(0);
+    expect(await hubTickets()).toHaveLength(3);
   });
 });

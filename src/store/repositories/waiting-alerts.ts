@@ -213,15 +213,15 @@ export class WaitingAlertsRepository {
     return rows.map((row) => row.tenant_id as string);
   }
 
-  /** Parked failed alerts whose retry time has come. */
-  async dueFailures(integrationId: string, limit = 100): Promise<WaitingAlert[]> {
+  /** Parked failed alerts whose retry time has come by `now` (ISO; the loop's clock, default this repository's). */
+  async dueFailures(integrationId: string, now: string = isoAt(this.clock), limit = 100): Promise<WaitingAlert[]> {
     const rows = await this.db
       .selectFrom('waiting_alerts')
       .selectAll()
       .where('integration_id', '=', integrationId)
       .where('reason', '=', 'failed')
       .where('next_attempt_at', 'is not', null)
-      .where('next_attempt_at', '<=', isoAt(this.clock))
+      .where('next_attempt_at', '<=', now)
       .orderBy('next_attempt_at')
       .limit(limit)
       .execute();
