@@ -1,7 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_sync_snapshots.ts';
-import * as m0002 from './0002_sync_snapshots.ts';
 import * as m0003 from './0003_alert_links.ts';
 
 /**
@@ -12,7 +11,6 @@ import * as m0003 from './0003_alert_links.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
-  '0002_sync_snapshots': m0002,
   '0002_sync_snapshots': m0002,
   '0003_alert_links': m0003,
 };
