@@ -7,10 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatMeasurement, type Measurement } from './measure.ts';
 import { acronisLarge } from './workloads/acronis-large.ts';
 import { alertsToTickets } from './workloads/alerts-to-tickets.ts';
+import { connectwiseLarge } from './workloads/connectwise-large.ts';
 
 const workloads: Record<string, () => Promise<Measurement[]>> = {
   'acronis-large': acronisLarge,
   'alerts-to-tickets': alertsToTickets,
+  'connectwise-large': connectwiseLarge,
 };
 
 const filter = process.argv[2];

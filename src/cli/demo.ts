@@ -11,6 +11,7 @@ import { checkConnection } from '../http/connection-check.ts';
 import { createLogger } from '../http/logger.ts';
 import { openStore } from '../store/store.ts';
 import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';
+import { setCallbacks } from '../sync/callback-intake.ts';
 import { runDirectoryLoop } from '../sync/directory-loop.ts';
 import { buildIntegrationRuntime } from '../sync/integration-runtime.ts';
 import { runProvisioningLoop } from '../sync/provisioning-loop.ts';
@@ -52,10 +53,14 @@ export function registerDemoCommand(program: Command): void {
       const connectionId = acronis ? await connectVendor(store, acronis) : undefined;
       const autotask = running.find((e) => e.system === 'autotask');
       if (connectionId !== undefined && autotask) await connectAutotask(store, connectionId, autotask);
+      const connectwise = running.find((e) => e.system === 'connectwise');
+      const connectwiseId = connectionId !== undefined && connectwise ? await connectConnectWise(store, connectionId, connectwise) : undefined;
 
       // Logs go to stderr: stdout is for the first JSON line and what a person reads.
       const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
       const hub = await startHub({ config, store, env: {}, logger });
+      // ConnectWise pushes technicians' changes to the hub once it listens (polling stays the fallback).
+      if (connectwiseId !== undefined) await setCallbacks(await buildIntegrationRuntime(store, connectwiseId), { enabled: true, publicUrl: hub.url }).catch((error: unknown) => logger.warn({ err: error }, 'demo: ConnectWise callbacks not registered'));
       // Scripts and browser tests read this first line to find the portal and sign in.
       process.stdout.write(`${JSON.stringify({ portal: hub.url, username: DEMO_USERNAME, password })}\n`);
       process.stdout.write(`\npsa-bridge demo is running.\n  portal     ${hub.url}\n  API docs   ${hub.url}/api/docs\n  sign in    ${DEMO_USERNAME} / ${password}\n\nemulators (control API under /_emulator/):\n`);
@@ -135,4 +140,52 @@ async function connectAutotask(store: Awaited<ReturnType<typeof openStore>>, con
     const outcome = await loop(rt);
     process.stderr.write(`demo: ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
   }
+}
+
+/** The Acronis products of the ConnectWise emulator's procurement catalog, by the offering item they stand for. */
+const CONNECTWISE_PRODUCTS: [CatalogItemKey, string][] = [
+  ['workstations', 'AcronisPhysicalWorkstations'],
+  ['servers', 'AcronisServers'],
+  ['vms', 'AcronisVirtualMachines'],
+  ['web_hosting_servers', 'AcronisWebHostingServers'],
+  ['m365_seats', 'AcronisM365Seats'],
+  ['m365_mailboxes', 'AcronisM365Mailboxes'],
+  ['m365_onedrive', 'AcronisOneDrive'],
+  ['gworkspace_seats', 'AcronisGoogleWorkspace'],
+  ['mobiles', 'AcronisMobileDevices'],
+  ['websites', 'AcronisWebsites'],
+  ['storage', 'AcronisStorageQuota'],
+];
+
+/**
+ * A ConnectWise integration against the emulator: product mapping of the catalog's Acronis
+ * products (automatic provisioning off: the Autotask integration already creates tenants for the
+ * demo partner), then one directory pass so the company mapping screen has its companies.
+ */
+async function connectConnectWise(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, cw: RunningEmulator): Promise<string> {
+  const c = cw.credentials;
+  const integration = await store.repos.integrations.create({
+    name: 'demo-connectwise',
+    connectionId,
+    target: 'connectwise',
+    credentials: { site: cw.url, companyId: c.company_id ?? '', publicKey: c.public_key ?? '', privateKey: c.private_key ?? '', clientId: c.client_id ?? '' },
+    features: { provisioning: true },
+  });
+  const settings = integrationSettings(store.repos.settings);
+  const rt = await buildIntegrationRuntime(store, integration.id);
+  const storages = await rt.vendor.listStorages(rt.partnerTenantId);
+  const storage = storages.find((s) => s.platformOwned === true) ?? storages[0];
+  const entries = [];
+  for (const [itemKey, identifier] of CONNECTWISE_PRODUCTS) {
+    const product = await rt.target.catalog?.findServiceByName(identifier);
+    if (!product) continue;
+    const perStorage = itemKey === 'storage';
+    if (perStorage && storage === undefined) continue;
+    entries.push({ itemKey, infraId: perStorage ? storage!.id : null, service: { kind: 'existing', productId: product.id }, periodType: 'monthly', serviceCode: null });
+  }
+  await settings.write(integration.id, 'product-mapping', { entries });
+  await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null });
+  const outcome = await runDirectoryLoop(rt);
+  process.stderr.write(`demo: connectwise ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
+  return integration.id;
 }

@@ -89,7 +89,7 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     const post = (headers: Record<string, string>, text = body) => fetch(on.body.callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
     const unsigned = await post({});
     expect(unsigned.status).toBe(401);
-    expect((await unsigned.json()).error.code).toBe('signature_refused');
+    expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('signature_refused');
     const wrongKey = createHmac('sha256', createHash('sha256').update('not the key').digest()).update(body).digest('base64');
     expect((await post({ 'x-content-signature': wrongKey })).status).toBe(401);
     const forged = body.replace(key.key_url, 'http://127.0.0.1:1/key');
