@@ -319,11 +319,32 @@ const resultOf = (m: Mapping, message: string, pending = false): ActionResult =>
 });
 
 /** Maps the company to an existing customer tenant (replacing an earlier tenant of the company). */
-export async function mapToExisting(rt: IntegrationRuntime, actor: string, companyId: string, tenantId: string, options: { state?: 'ready' | 'mapped'; via?: string } = {}): Promise<ActionResult> {
+export async function mapToExisting(
+  rt: IntegrationRuntime,
+  actor: string,
+  companyId: string,
+  tenantId: string,
+  options: { state?: 'ready' | 'mapped'; via?: string; onlyIfUnmapped?: boolean } = {},
+): Promise<ActionResult> {
   const before = await knownCompany(rt, companyId);
+  // Automatic proposals never replace what a person (or an earlier proposal) decided.
+  const unmappedNow = async () => {
+    const now = await rt.store.repos.mappings.get(rt.integration.id, companyId);
+    if (now !== undefined && now.tenantId !== null && now.state !== 'not_mapped') {
+      throw new MappingActionError('company_already_mapped', `"${now.companyName}" is mapped already; the proposal is not stored`, { companyId });
+    }
+  };
+  if (options.onlyIfUnmapped === true) await unmappedNow();
   const tenant = await mappableTenant(rt, tenantId);
   await holderConflict(rt, companyId, tenant);
-  await cancelIntents(rt, companyId);
+  if (options.onlyIfUnmapped === true) {
+    await unmappedNow();
+    if ((await openIntents(rt)).some((e) => companyOf(e) === companyId)) {
+      throw new MappingActionError('company_already_mapped', 'a new tenant is being created for this company; the proposal is not stored', { companyId });
+    }
+  } else {
+    await cancelIntents(rt, companyId);
+  }
   const m = await storeMapping(rt, companyId, tenant, options.state ?? 'mapped');
   await audit(rt, actor, options.state === 'ready' ? 'mapping.propose' : 'mapping.map', {
     companyId,

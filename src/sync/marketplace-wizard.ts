@@ -118,7 +118,7 @@ export async function runMarketplaceWizardOnce(rt: IntegrationRuntime): Promise<
   for (const p of proposals.proposals) {
     if (!p.preselected) continue;
     try {
-      await mapToExisting(rt, 'system', p.companyId, p.tenantId, { state: 'ready', via: 'marketplace-wizard (automatic first run)' });
+      await mapToExisting(rt, 'system', p.companyId, p.tenantId, { state: 'ready', via: 'marketplace-wizard (automatic first run)', onlyIfUnmapped: true });
       proposed += 1;
     } catch (error) {
       if (!(error instanceof MappingActionError)) throw error;

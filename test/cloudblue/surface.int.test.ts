@@ -37,6 +37,10 @@ describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
     expect(list.statusCode).toBe(200);
     const wingtip = list.json().items[0];
     expect(wingtip).toMatchObject({ companyName: 'Wingtip Toys', companyStatus: 'Active', stateLabel: 'Not mapped' });
+    // Opening the mapping screen the first time ran the marketplace wizard by itself: proposals are ready.
+    await settleMappingJobs(integrationId);
+    expect((await call('GET', '/mappings?search=wingtip')).json().items[0]).toMatchObject({ stateLabel: 'Ready for mapping', tenantName: 'Wingtip Toys' });
+    expect((await hub.store.repos.auditLog.list({ subjectId: integrationId })).filter((e) => e.action === 'marketplace.first_run')).toHaveLength(1);
     expect((await call('POST', `/mappings/${wingtip.companyId}/map`, { tenantId: tenantId('Wingtip Toys') })).json()).toMatchObject({ state: 'mapped', tenantName: 'Wingtip Toys' });
     const fourth = (await call('GET', '/mappings?search=Fourth%20Coffee')).json().items[0];
     const taken = await call('POST', `/mappings/${fourth.companyId}/map`, { tenantId: tenantId('Wingtip Toys') });

@@ -8,7 +8,7 @@ import { MAPPING_STATES } from '../../../store/repositories/mappings.ts';
 import type { Store } from '../../../store/store.ts';
 import { createRuntimeProvider, type RuntimeProvider } from '../../../sync/integration-runtime.ts';
 import { applyMapping, bulk, listMappings, mapToExisting, mapToNew, MappingActionError, unlink } from '../../../sync/mapping-actions.ts';
-import { kickMappingJob } from '../../../sync/marketplace-wizard.ts';
+import { FIRST_RUN_CURSOR, kickMappingJob } from '../../../sync/marketplace-wizard.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
@@ -110,6 +110,10 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         const bad = (states ?? []).filter((s) => !(MAPPING_STATES as readonly string[]).includes(s));
         if (bad.length > 0) throw new ApiError(400, 'invalid_request', `querystring.state: ${bad.join(', ')} is not one of ${MAPPING_STATES.join(', ')}`);
         const rt = await runtime(request.params.id);
+        // The marketplace wizard runs by itself once after setup: the first time the mapping screen opens.
+        if ((await rt.cursors.get(rt.integration.id, FIRST_RUN_CURSOR)) === undefined) {
+          kickMappingJob(runtimes, request.params.id, deps.jobRunner, (err) => request.log.warn({ err }, 'mapping job failed'));
+        }
         const types = list(q.type);
         return listMappings(rt, {
           ...(q.search === undefined ? {} : { search: q.search }),
