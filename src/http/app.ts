@@ -29,10 +29,13 @@ import { portalRoutes } from './portal.ts';
 import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
 import { authRoutes } from './routes/v1/auth.ts';
 import { callbackRoutes } from './routes/v1/callbacks.ts';
+import { catalogRoutes } from './routes/v1/catalog.ts';
+import { chartRoutes } from './routes/v1/charts.ts';
 import { connectionRoutes } from './routes/v1/connections.ts';
 import { integrationRoutes } from './routes/v1/integrations.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
+import { settingsRoutes } from './routes/v1/settings.ts';
 import { statusRoutes } from './routes/v1/status.ts';
 import { summaryRoutes } from './routes/v1/summary.ts';
 import { ticketRoutes } from './routes/v1/tickets.ts';
@@ -132,6 +135,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(summaryRoutes, deps);
       await zodApi.register(alertMappingRoutes, deps);
       await zodApi.register(ticketRoutes, deps);
+      await zodApi.register(settingsRoutes, deps);
+      await zodApi.register(catalogRoutes, deps);
+      await zodApi.register(chartRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

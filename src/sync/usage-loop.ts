@@ -19,6 +19,7 @@ import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-result.ts';
 import { refreshContracts } from './observe.ts';
+import { recordUsageHistory } from './usage-history.ts';
 
 export const USAGE_LOOP = 'usage';
 const CONCURRENCY = 3;
@@ -53,6 +54,8 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
     integrationId,
     mapped.map((m) => m.companyId),
   );
+  // Chart history (contracted vs used per company and item, once a day); best effort, never fails the pass.
+  if (!dryRun) await recordUsageHistory(rt, { mapped, contracts: cached, mapping, allowMixedBilling, now });
   const payg = mapped.filter((m) => (cached.get(m.companyId) ?? []).some((c) => c.billing === 'payg' || c.lines.some((l) => l.billing === 'payg')));
   stats.paygCompanies = payg.length;
   if (payg.length === 0) return { loop: USAGE_LOOP, dryRun, plan: [], stats };

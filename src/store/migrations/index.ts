@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_sync_snapshots.ts';
 import * as m0003 from './0003_alert_links.ts';
+import * as m0004 from './0004_usage_history.ts';
 
 /**
  * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sync_snapshots': m0002,
   '0003_alert_links': m0003,
+  '0004_usage_history': m0004,
 };

@@ -1,0 +1,100 @@
+// What the Product mapping tab chooses from (seed 000 §3.1 and §5.1, seed 002 §5): the vendor's
+// offering items (the hub's catalog: Standard and Advanced packs, storage per infra), the target's
+// services/products and bundles, its period types and service codes, and the partner's storages for
+// the default-storage choice. Read live through the integration's runtime (its own credentials).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { TargetProduct } from '../../../connectors/ports.ts';
+import { autoServiceName, offeringItemCatalog } from '../../../domain/offering-item-catalog.ts';
+import { periodTypes } from '../../../domain/product-mapping.ts';
+import { errorResponses, notFound } from '../../api-error.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+import { mappingRuntimes } from './mappings.ts';
+
+const productSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['service', 'bundle']),
+  name: z.string(),
+  periodType: z.string().nullable(),
+  serviceCode: z.string().nullable(),
+  unitPrice: z.number().nullable(),
+  active: z.boolean(),
+  memberIds: z.array(z.string()).optional(),
+});
+
+const present = (p: TargetProduct): z.infer<typeof productSchema> => ({
+  id: p.id,
+  kind: p.kind,
+  name: p.name,
+  periodType: p.periodType,
+  serviceCode: p.serviceCode,
+  unitPrice: p.unitPrice,
+  active: p.active,
+  ...(p.memberIds === undefined ? {} : { memberIds: [...p.memberIds] }),
+});
+
+export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const runtimes = mappingRuntimes(deps.store);
+
+  app.get(
+    '/integrations/:id/catalog',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "Offering items, the target's services/products and bundles, period types, service codes and the partner's storages, for product mapping",
+        params: z.object({ id: z.string().min(1) }),
+        response: {
+          200: z.object({
+            target: z.string(),
+            capabilities: z.union([z.literal(false), z.object({ bundles: z.boolean(), periodTypes: z.array(z.string()), createServices: z.boolean() })]),
+            items: z.array(
+              z.object({
+                key: z.string(),
+                displayName: z.string(),
+                pack: z.enum(['standard', 'advanced']),
+                perStorage: z.boolean(),
+                billingUnit: z.string(),
+                requiresAnyOf: z.array(z.string()),
+                autoName: z.string(),
+              }),
+            ),
+            products: z.array(productSchema),
+            bundles: z.array(productSchema),
+            periodTypes: z.array(z.string()),
+            serviceCodes: z.array(z.object({ value: z.string(), label: z.string(), active: z.boolean().optional() })),
+            storages: z.array(z.object({ id: z.string(), name: z.string(), platformOwned: z.boolean().nullable(), capabilities: z.array(z.string()) })),
+          }),
+          ...errorResponses(401, 404, 502, 504),
+        },
+      },
+    },
+    async (request) => {
+      const integration = await deps.store.repos.integrations.get(request.params.id);
+      if (integration === undefined) throw notFound('integration', request.params.id);
+      const rt = await runtimes.get(integration.id);
+      const capabilities = rt.target.capabilities.catalog;
+      const catalog = rt.target.catalog;
+      const products: TargetProduct[] = [];
+      if (catalog !== undefined) for await (const product of catalog.listProducts({ activeOnly: true })) products.push(product);
+      const [serviceCodes, storages] = await Promise.all([catalog === undefined ? [] : catalog.listServiceCodes(), rt.vendor.listStorages(rt.partnerTenantId)]);
+      return {
+        target: integration.target,
+        capabilities: capabilities === false ? (false as const) : { bundles: capabilities.bundles, periodTypes: [...capabilities.periodTypes], createServices: capabilities.createServices },
+        items: offeringItemCatalog.map((item) => ({
+          key: item.key,
+          displayName: item.displayName,
+          pack: item.pack,
+          perStorage: item.perStorage,
+          billingUnit: item.billingUnit,
+          requiresAnyOf: [...item.requiresAnyOf],
+          autoName: autoServiceName(item),
+        })),
+        products: products.filter((p) => p.kind === 'service').map(present),
+        bundles: products.filter((p) => p.kind === 'bundle').map(present),
+        periodTypes: capabilities === false ? [...periodTypes] : [...capabilities.periodTypes],
+        serviceCodes: serviceCodes.map(({ value, label, active }) => ({ value, label, ...(active === undefined ? {} : { active }) })),
+        storages: storages.filter((s) => s.capabilities.length === 0 || s.capabilities.includes('backup')).map((s) => ({ id: s.id, name: s.name, platformOwned: s.platformOwned, capabilities: [...s.capabilities] })),
+      };
+    },
+  );
+};

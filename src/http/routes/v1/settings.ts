@@ -1,0 +1,151 @@
+// Integration settings by section (seed 000 §5.1–5.3, seed 002 §5): the portal's Product mapping and
+// Provisioning tabs and the sync schedule. Sections are the settings registry's (src/sync/settings);
+// a PUT replaces the section, a PATCH merges into it, both validated as a whole with errors that
+// name the field (`provisioning.adminAccount.activationEmail: is required when …`).
+//
+// The ticket sections have routes of their own that validate against the target's picklists
+// (alert-mappings.ts); the connector section is written by `integration add` and the CLI, since a
+// running hub caches the connectors it configures.
+//
+// Also here: "run now" for a loop, so a person (and the portal's Summary) need not wait for the
+// schedule after changing a setting.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { JobError } from '../../../jobs/job-runner.ts';
+import type { Store } from '../../../store/store.ts';
+import { isSyncLoopName, scheduleIntegration, SYNC_LOOP_NAMES } from '../../../sync/loops.ts';
+import { defaultSettings, integrationSettings, isSettingsError, type SettingsSectionName } from '../../../sync/settings/index.ts';
+import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { principalOf } from '../../auth/authenticate.ts';
+import { actorOf } from '../../auth/principal.ts';
+import type { RouteDeps } from '../../route-deps.ts';
+
+/** The sections this route serves. */
+export const HTTP_SETTINGS_SECTIONS = ['provisioning', 'product-mapping', 'schedule'] as const satisfies readonly SettingsSectionName[];
+type HttpSection = (typeof HTTP_SETTINGS_SECTIONS)[number];
+
+const OTHER_ROUTES: Record<string, string> = {
+  tickets: 'GET/PUT /api/v1/integrations/:id/ticket-settings',
+  'alert-mappings': 'GET/PUT /api/v1/integrations/:id/alert-mappings',
+  connector: 'psa-bridge integration add (connector settings are not changed over HTTP)',
+};
+
+const sectionParams = z.object({ id: z.string().min(1), section: z.string().min(1) });
+const sectionResponse = z.object({ section: z.string(), value: z.record(z.string(), z.unknown()), defaults: z.record(z.string(), z.unknown()) });
+
+function sectionOf(name: string): HttpSection {
+  if ((HTTP_SETTINGS_SECTIONS as readonly string[]).includes(name)) return name as HttpSection;
+  const other = OTHER_ROUTES[name];
+  if (other !== undefined) throw new ApiError(400, 'not_supported', `The ${name} settings are changed through ${other}`);
+  throw new ApiError(404, 'not_found', `No settings section "${name}"; the sections are ${HTTP_SETTINGS_SECTIONS.join(', ')}`);
+}
+
+/** The settings error as the API's: 400 with one { field, message } per issue, the field dotted from the section. */
+function settingsProblem(error: unknown): never {
+  if (isSettingsError(error)) throw new ApiError(400, 'invalid_settings', error.message, { details: error.issues.map((i) => ({ field: i.field, message: i.message })) });
+  throw error;
+}
+
+export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+  const store = deps.store as unknown as Store;
+  const settings = integrationSettings(store.repos.settings);
+  const requireIntegration = async (id: string) => {
+    const integration = await store.repos.integrations.get(id);
+    if (integration === undefined) throw notFound('integration', id);
+    return integration;
+  };
+
+  const save = async (request: { params: { id: string; section: string }; body: Record<string, unknown> } & Parameters<typeof principalOf>[0], mode: 'replace' | 'merge') => {
+    const integration = await requireIntegration(request.params.id);
+    const section = sectionOf(request.params.section);
+    const value = (mode === 'replace' ? await settings.write(integration.id, section, request.body) : await settings.patch(integration.id, section, request.body)).valueOf();
+    await store.repos.auditLog.record({
+      actor: actorOf(principalOf(request)),
+      action: `integration.settings.${section}.update`,
+      subjectType: 'integration',
+      subjectId: integration.id,
+      // Which settings, not their values: a manual password may be among them one day.
+      details: { changed: Object.keys(request.body), mode },
+    });
+    // Loops read their settings on every pass; only the schedule needs the runner told.
+    if (section === 'schedule' && deps.jobRunner !== undefined) await scheduleIntegration(deps.jobRunner, store, integration.id);
+    return { section, value: value as Record<string, unknown>, defaults: defaultSettings(section) as Record<string, unknown> };
+  };
+
+  app.get(
+    '/integrations/:id/settings/:section',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: `One settings section (${HTTP_SETTINGS_SECTIONS.join(', ')}) as the loops run with it (defaults filled in), and its defaults`,
+        params: sectionParams,
+        response: { 200: sectionResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const integration = await requireIntegration(request.params.id);
+      const section = sectionOf(request.params.section);
+      const value = await settings.read(integration.id, section).catch(settingsProblem);
+      return { section, value: value as Record<string, unknown>, defaults: defaultSettings(section) as Record<string, unknown> };
+    },
+  );
+
+  const body = z.record(z.string(), z.unknown());
+  app.put(
+    '/integrations/:id/settings/:section',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Replace a settings section; 400 invalid_settings lists each wrong field with what to do. Saving the schedule reschedules the loops',
+        params: sectionParams,
+        body,
+        response: { 200: sectionResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => save(request, 'replace').catch(settingsProblem),
+  );
+
+  app.patch(
+    '/integrations/:id/settings/:section',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Merge into a settings section (objects merge, arrays and values replace), then validate the whole',
+        params: sectionParams,
+        body,
+        response: { 200: sectionResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => save(request, 'merge').catch(settingsProblem),
+  );
+
+  app.post(
+    '/integrations/:id/loops/:loop/run',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: `Run a loop now (${SYNC_LOOP_NAMES.join(', ')}) and answer with its run; a run already going is followed by exactly one more`,
+        params: z.object({ id: z.string().min(1), loop: z.string().min(1) }),
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+        response: {
+          200: z.object({ runId: z.string().nullable(), loop: z.string(), status: z.string(), dryRun: z.boolean(), error: z.string().nullable(), stats: z.record(z.string(), z.unknown()) }),
+          ...errorResponses(400, 401, 404, 409, 503),
+        },
+      },
+    },
+    async (request) => {
+      const integration = await requireIntegration(request.params.id);
+      const { loop } = request.params;
+      if (!isSyncLoopName(loop)) throw new ApiError(404, 'not_found', `No loop "${loop}"; the loops are ${SYNC_LOOP_NAMES.join(', ')}`);
+      if (deps.jobRunner === undefined) throw new ApiError(503, 'no_runner', 'This hub process runs no loops (serve --no-loops); run the loop from a worker or psa-bridge sync');
+      if (!integration.enabled) throw new ApiError(409, 'integration_disabled', `"${integration.name}" is disabled; enable it on the Integration settings tab first`);
+      try {
+        const result = await deps.jobRunner.runNow(integration.id, loop, { dryRun: request.query.dryRun === 'true' });
+        return { runId: result.runId ?? null, loop, status: result.status, dryRun: result.dryRun, error: result.error?.message ?? null, stats: { ...result.stats } };
+      } catch (error) {
+        if (error instanceof JobError) throw new ApiError(409, error.code, error.message);
+        throw error;
+      }
+    },
+  );
+};
