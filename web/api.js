@@ -65,6 +65,7 @@ async function request(method, path, body, options = {}) {
 export const api = {
   get: (path, options) => request('GET', path, undefined, options),
   post: (path, body, options) => request('POST', path, body ?? {}, options),
+  put: (path, body, options) => request('PUT', path, body, options),
   patch: (path, body, options) => request('PATCH', path, body, options),
   delete: (path, options) => request('DELETE', path, undefined, options),
 };
@@ -74,4 +75,12 @@ export function messageOf(error) {
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** A settings validation error's issues as { 'section.dotted.path': message } (400 invalid_settings). */
+export function issuesOf(error) {
+  const out = {};
+  const details = Array.isArray(error?.details) ? error.details : Array.isArray(error?.details?.issues) ? error.details.issues : [];
+  for (const issue of details) if (issue?.field) out[issue.field] = issue.message;
+  return out;
 }

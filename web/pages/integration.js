@@ -12,7 +12,7 @@ import { navigate } from '../router.js';
 import { HEALTH_LABELS } from '../targets.js';
 import { useResource } from '../use-resource.js';
 import { ArrivesTab } from './integration/arrives-tab.js';
-import { INTEGRATION_TABS, tabLoader } from './integration/tabs.js';
+import { tabLoader, tabsFor } from './integration/tabs.js';
 
 export function IntegrationPage({ id, tab = 'settings' }) {
   const resource = useResource(
@@ -31,9 +31,10 @@ export function IntegrationPage({ id, tab = 'settings' }) {
   if (!resource.data) return html`<${Loading} label="Loading the integration…" />`;
   const { target } = resource.data;
 
-  const selected = INTEGRATION_TABS.some((t) => t.id === tab) ? tab : 'settings';
-  const tabs = INTEGRATION_TABS.map((t) => ({ id: t.id, label: t.label(integration.target), href: `/integrations/${integration.id}/${t.id}` }));
-  const current = INTEGRATION_TABS.find((t) => t.id === selected);
+  const available = tabsFor(integration.target);
+  const selected = available.some((t) => t.id === tab) ? tab : 'settings';
+  const tabs = available.map((t) => ({ id: t.id, label: t.label(integration.target), href: `/integrations/${integration.id}/${t.id}` }));
+  const current = available.find((t) => t.id === selected);
 
   const remove = async () => {
     const yes = await confirm({

@@ -1,74 +1,255 @@
-// Summary: the integration's state, the latest run of each loop with its error, and recent runs.
-// Accounts, tickets and the dry-run plan arrive with the loops that produce them.
+// Summary (seed 002 §8 "Status OK · Accounts Total/Linked · Tickets New", and more): the integration's
+// status, accounts total and linked, new tickets, the API budget, the last run and last error of each
+// loop (with "Run now"), the dry-run plan of the next sync grouped by company, and the charts:
+// contracted vs used units per customer over time, tickets opened and closed per day.
 import { html } from 'htm/preact';
-import { api } from '../../api.js';
+import { useState } from 'preact/hooks';
+import { api, messageOf } from '../../api.js';
+import { TimeChart } from '../../components/chart.js';
 import { DataTable } from '../../components/data-table.js';
-import { Empty } from '../../components/page-state.js';
+import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
+import { toast } from '../../components/toasts.js';
 import { duration, Time } from '../../format.js';
 import { HEALTH_LABELS, loopLabel } from '../../targets.js';
 import { useResource } from '../../use-resource.js';
 
 const RUN_STATUS = ['succeeded', 'failed', 'running', 'cancelled'].map((value) => ({ value, label: value }));
+const OP_LABELS = {
+  set_offering_items: 'Set offering items',
+  create_tenant: 'Create customer tenant',
+  create_admin: 'Create admin account',
+  write_usage: 'Write usage',
+  disable_tenant: 'Disable customer',
+  delete_tenant: 'Delete customer',
+  zero_quotas: 'Set quotas to zero',
+};
+const words = (kind) => OP_LABELS[kind] ?? String(kind ?? 'change').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
-export default function SummaryTab({ integration }) {
-  const runs = useResource(() => api.get(`/integrations/${integration.id}/runs?limit=100`).then((r) => r.items), [integration.id]);
-  const failing = integration.health.loops.filter((run) => run.status === 'failed');
+export default function SummaryTab({ integration, reloadIntegration }) {
+  const base = `/integrations/${integration.id}`;
+  const summary = useResource(() => api.get(`${base}/summary`), [integration.id]);
+  const runs = useResource(() => api.get(`${base}/runs?limit=100`).then((r) => r.items), [integration.id]);
+  const [running, setRunning] = useState(null);
 
-  const columns = [
+  const runNow = async (loop) => {
+    setRunning(loop);
+    try {
+      const result = await api.post(`${base}/loops/${loop}/run`);
+      if (result.error) toast.error(`${loopLabel(loop)}: ${result.error}`);
+      else toast.success(`${loopLabel(loop)} ran: ${result.status}.`);
+      summary.reload();
+      runs.reload();
+      reloadIntegration?.();
+    } catch (error) {
+      toast.error(messageOf(error));
+    } finally {
+      setRunning(null);
+    }
+  };
+
+  const s = summary.data;
+  const failing = (s?.loops ?? []).filter((l) => l.lastRun?.status === 'failed');
+  const runColumns = [
     { key: 'loop', label: 'Loop', sortValue: (r) => loopLabel(r.loop), render: (r) => loopLabel(r.loop) },
     { key: 'status', label: 'Status', render: (r) => html`<${StatusBadge} status=${r.status} />` },
     { key: 'startedAt', label: 'Started', render: (r) => html`<${Time} iso=${r.startedAt} />` },
     { key: 'duration', label: 'Duration', sortable: false, render: (r) => duration(r.startedAt, r.finishedAt) },
     { key: 'error', label: 'Error', sortable: false, render: (r) => r.error ?? html`<span class="muted">—</span>` },
   ];
+  const loopColumns = [
+    { key: 'loop', label: 'Loop', sortValue: (l) => loopLabel(l.loop), render: (l) => loopLabel(l.loop) },
+    { key: 'status', label: 'Last run', sortValue: (l) => l.lastRun?.status ?? '', render: (l) => (l.lastRun ? html`<${StatusBadge} status=${l.lastRun.status} /> <${Time} iso=${l.lastRun.startedAt} />` : html`<span class="muted">never</span>`) },
+    { key: 'lastError', label: 'Last error', sortable: false, render: (l) => (l.lastError ? html`<span class="error-inline">${l.lastError.message}</span> <span class="hint"><${Time} iso=${l.lastError.at} /></span>` : html`<span class="muted">—</span>`) },
+  ];
 
   return html`
-    <div class="summary-cards">
-      <section class="card stat" aria-label="Status">
-        <span class="stat-label">Status</span>
-        <${StatusBadge} status=${integration.health.status} label=${HEALTH_LABELS[integration.health.status]} />
-      </section>
-      <section class="card stat" aria-label="Loops">
-        <span class="stat-label">Loops that ran</span>
-        <span class="stat-value">${integration.health.loops.length}</span>
-      </section>
-      <section class="card stat" aria-label="Failing loops">
-        <span class="stat-label">Failing loops</span>
-        <span class="stat-value">${failing.length}</span>
-      </section>
-      <section class="card stat muted-card" aria-label="Accounts and tickets">
-        <span class="stat-label">Accounts · tickets</span>
-        <span class="hint">Counted once the connector's loops run</span>
-      </section>
-    </div>
+    ${summary.error && html`<${ErrorState} message=${summary.error} onRetry=${summary.reload} />`}
+    ${!s && !summary.error && html`<${Loading} label="Loading the summary…" />`}
+    ${s &&
+    html`
+      <div class="summary-cards">
+        <section class="card stat" aria-label="Status">
+          <span class="stat-label">Status</span>
+          <${StatusBadge} status=${s.status} label=${HEALTH_LABELS[s.status]} />
+        </section>
+        <section class="card stat" aria-label="Accounts">
+          <span class="stat-label">Accounts</span>
+          <span class="stat-value">${s.companies.total}</span>
+          <span class="hint">Linked: <strong>${s.companies.linked}</strong>${s.companies.byState.failed ? html` · failed: <strong>${s.companies.byState.failed}</strong>` : ''}</span>
+        </section>
+        <section class="card stat" aria-label="Tickets">
+          <span class="stat-label">Tickets · new</span>
+          <span class="stat-value">${s.tickets?.new ?? '—'}</span>
+          <span class="hint">${s.tickets ? `${s.tickets.byState.closed + s.tickets.byState.alert_cleared} closed` : 'No tickets for this target'}</span>
+        </section>
+        <section class="card stat" aria-label="API budget">
+          <span class="stat-label">API budget</span>
+          ${s.apiBudget
+            ? html`<span class="stat-value">${s.apiBudget.used}${s.apiBudget.limit ? html`<span class="stat-of"> / ${s.apiBudget.limit}</span>` : ''}</span>
+                <span class="hint">calls per ${Math.round(s.apiBudget.windowMs / 60000)} min${s.apiBudget.rateLimited ? ` · ${s.apiBudget.rateLimited} rate-limited` : ''}${s.apiBudget.waitUntil ? ' · waiting' : ''}</span>`
+            : html`<span class="hint">${s.apiBudgetError ?? 'Not reported by this target'}</span>`}
+        </section>
+      </div>
+      ${failing.length > 0 &&
+      html`<div class="alert alert-error" role="alert">
+        <strong>Errors</strong>
+        <ul>${failing.map((l) => html`<li><strong>${loopLabel(l.loop)}:</strong> ${l.lastError?.message ?? 'failed without a message'}</li>`)}</ul>
+      </div>`}
+      <h2>Loops</h2>
+      <${DataTable}
+        label="Loops"
+        columns=${loopColumns}
+        rows=${s.loops}
+        rowKey=${(l) => l.loop}
+        actions=${(l) => html`<div class="row-actions"><button type="button" onClick=${() => runNow(l.loop)} disabled=${running !== null || !integration.enabled} aria-label=${`Run ${loopLabel(l.loop)} now`}>${running === l.loop ? 'Running…' : 'Run now'}</button></div>`}
+      />
+    `}
 
-    ${failing.length > 0 &&
-    html`<div class="alert alert-error" role="alert">
-      <strong>Errors</strong>
-      <ul>${failing.map((run) => html`<li><strong>${loopLabel(run.loop)}:</strong> ${run.error ?? 'failed without a message'}</li>`)}</ul>
-    </div>`}
-
-    <h2>Last run per loop</h2>
-    <${DataTable}
-      label="Last run per loop"
-      columns=${columns}
-      rows=${integration.health.loops}
-      rowKey=${(r) => r.id}
-      empty=${html`<${Empty} title="No loop has run yet"><p>Runs appear here once the loops of this integration are scheduled.</p><//>`}
-    />
+    <${PlanSection} base=${base} />
+    <${Charts} base=${base} />
 
     <h2>Recent runs</h2>
     <${DataTable}
       label="Recent runs"
-      columns=${columns}
+      columns=${runColumns}
       rows=${runs.data}
       rowKey=${(r) => r.id}
       loading=${runs.loading}
       error=${runs.error}
       onRetry=${runs.reload}
       filters=${[{ key: 'status', label: 'Status', options: RUN_STATUS, test: (r, v) => r.status === v }]}
-      empty=${html`<${Empty} title="No runs yet" />`}
+      empty=${html`<${Empty} title="No runs yet"><p>Runs appear here once the loops of this integration are scheduled.</p><//>`}
     />
+  `;
+}
+
+/** The next sync as a dry run: per loop its counts, the planned changes grouped by company. */
+function PlanSection({ base }) {
+  const [state, setState] = useState({ loading: false, plan: null, error: null, names: new Map() });
+  const load = async () => {
+    setState((x) => ({ ...x, loading: true, error: null }));
+    try {
+      const [summary, mappings] = await Promise.all([api.get(`${base}/summary?plan=true`), api.get(`${base}/mappings?limit=1000`).catch(() => ({ items: [] }))]);
+      setState({ loading: false, plan: summary.plan ?? [], error: null, names: new Map(mappings.items.map((m) => [m.companyId, m.companyName])) });
+    } catch (error) {
+      setState((x) => ({ ...x, loading: false, error: messageOf(error) }));
+    }
+  };
+  const plan = state.plan;
+  const total = plan ? plan.reduce((n, l) => n + l.planned, 0) : 0;
+  return html`
+    <section class="plan" aria-labelledby="plan-title">
+      <div class="section-header">
+        <h2 id="plan-title">Next sync (dry run)</h2>
+        <button type="button" onClick=${load} disabled=${state.loading}>${state.loading ? 'Planning…' : plan ? 'Plan again' : 'Show what the next sync would do'}</button>
+      </div>
+      <p class="hint">A dry run reads both sides and plans, but changes nothing.</p>
+      ${state.error && html`<div class="alert alert-error" role="alert">${state.error}</div>`}
+      ${plan &&
+      html`<p class="plan-total" aria-live="polite"><strong>${total === 0 ? 'Nothing to change' : `${total} change${total === 1 ? '' : 's'} planned`}</strong> across ${plan.length} loops.</p>
+        ${plan.map((loop) => html`<${PlanLoop} key=${loop.loop} loop=${loop} names=${state.names} />`)}`}
+    </section>
+  `;
+}
+
+function groupsOf(loop, names) {
+  const groups = new Map();
+  for (const item of loop.sample) {
+    const companyId = item?.companyId ?? null;
+    const name = item?.companyName ?? (companyId ? names.get(companyId) : null) ?? companyId ?? item?.tenantId ?? 'Integration';
+    const ops = Array.isArray(item?.operations) ? item.operations : [item];
+    groups.set(name, [...(groups.get(name) ?? []), ...ops]);
+  }
+  return [...groups.entries()];
+}
+
+function describe(op) {
+  if (op?.kind === 'set_offering_items' && Array.isArray(op.changes)) {
+    const parts = op.changes.map((c) => `${c.name}${c.enabled === false ? ' off' : c.quota ? ` → ${c.quota.value === null ? 'unlimited' : c.quota.value}` : ' on'}`);
+    return `${op.changes.length} item${op.changes.length === 1 ? '' : 's'}: ${parts.slice(0, 6).join(', ')}${parts.length > 6 ? `, +${parts.length - 6} more` : ''}`;
+  }
+  if (op?.kind === 'write_usage') return `line ${op.lineId}: ${op.previous} → ${op.quantity}`;
+  const detail = op?.name ?? op?.login ?? op?.tenantName ?? op?.title ?? op?.alertType;
+  return detail ? String(detail) : '';
+}
+
+function PlanLoop({ loop, names }) {
+  const groups = groupsOf(loop, names);
+  return html`
+    <details class="plan-loop" open=${loop.planned > 0}>
+      <summary>
+        <strong>${loopLabel(loop.loop)}</strong>
+        ${loop.error ? html` <${StatusBadge} status="failed" label="could not plan" />` : html` <span class="badge ${loop.planned ? 'badge-busy' : 'badge-neutral'}">${loop.planned} planned</span>`}
+        ${loop.stats?.skipped ? html` <span class="hint">skipped: ${String(loop.stats.skipped).replace(/_/g, ' ')}</span>` : ''}
+      </summary>
+      ${loop.error && html`<p class="error-text">${loop.error}</p>`}
+      ${groups.length > 0 &&
+      html`<ul class="plan-groups">
+        ${groups.map(
+          ([name, ops]) => html`<li>
+            <span class="plan-company">${name}</span>
+            <ul>${ops.map((op) => html`<li><span class="plan-op">${words(op?.kind)}</span> <span class="hint">${describe(op)}</span></li>`)}</ul>
+          </li>`,
+        )}
+      </ul>`}
+      ${loop.planned > loop.sample.length && html`<p class="hint">Showing the first ${loop.sample.length} of ${loop.planned}.</p>`}
+    </details>
+  `;
+}
+
+function Charts({ base }) {
+  const [company, setCompany] = useState('');
+  const usage = useResource(() => api.get(`${base}/charts/usage?days=60${company ? `&company=${encodeURIComponent(company)}` : ''}`), [base, company]);
+  const tickets = useResource(() => api.get(`${base}/charts/tickets?days=30`), [base]);
+  const u = usage.data;
+  return html`
+    <h2>Charts</h2>
+    <div class="chart-grid">
+      <section class="card" aria-labelledby="usage-chart-title">
+        <div class="section-header">
+          <h3 id="usage-chart-title">Contracted vs used, per customer</h3>
+          ${u && u.companies.length > 0 &&
+          html`<label class="table-filter"><span class="visually-hidden">Customer</span>
+            <select aria-label="Customer" value=${u.company?.companyId ?? ''} onChange=${(e) => setCompany(e.currentTarget.value)}>
+              ${u.companies.map((c) => html`<option value=${c.companyId}>${c.companyName}</option>`)}
+            </select></label>`}
+        </div>
+        ${usage.error && html`<${ErrorState} message=${usage.error} onRetry=${usage.reload} />`}
+        ${!u && !usage.error && html`<${Loading} />`}
+        ${u && u.items.length === 0 && html`<${Empty} title="No usage history yet"><p>The usage loop records contracted and used units once a day for mapped customers with a contract.</p><//>`}
+        ${u &&
+        u.items.map(
+          (item) => html`<div class="chart-item">
+            <h4>${item.label}</h4>
+            <${TimeChart}
+              label=${`${u.company?.companyName}: ${item.label}, contracted vs used ${item.unit}`}
+              days=${u.days}
+              unit=${item.unit === 'GB' ? 'GB' : ''}
+              height=${180}
+              series=${[
+                { label: 'Contracted', values: item.contracted, color: '#1f5fbf', dash: true },
+                { label: 'Used', values: item.used, color: '#c2410c' },
+              ]}
+            />
+          </div>`,
+        )}
+      </section>
+      <section class="card" aria-labelledby="tickets-chart-title">
+        <h3 id="tickets-chart-title">Tickets opened and closed per day</h3>
+        ${tickets.error && html`<${ErrorState} message=${tickets.error} onRetry=${tickets.reload} />`}
+        ${!tickets.data && !tickets.error && html`<${Loading} />`}
+        ${tickets.data &&
+        html`<p class="hint">${tickets.data.openNow} open now</p>
+          <${TimeChart}
+            label="Tickets opened and closed per day"
+            days=${tickets.data.days}
+            series=${[
+              { label: 'Opened', values: tickets.data.opened, color: '#b42318', bars: true },
+              { label: 'Closed', values: tickets.data.closed, color: '#137333' },
+            ]}
+          />`}
+      </section>
+    </div>
   `;
 }

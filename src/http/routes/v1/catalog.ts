@@ -4,7 +4,7 @@
 // the default-storage choice. Read live through the integration's runtime (its own credentials).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { TargetProduct } from '../../../connectors/ports.ts';
+import type { TargetProduct, VendorTenant } from '../../../connectors/ports.ts';
 import { autoServiceName, offeringItemCatalog } from '../../../domain/offering-item-catalog.ts';
 import { periodTypes } from '../../../domain/product-mapping.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
@@ -95,6 +95,69 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         serviceCodes: serviceCodes.map(({ value, label, active }) => ({ value, label, ...(active === undefined ? {} : { active }) })),
         storages: storages.filter((s) => s.capabilities.length === 0 || s.capabilities.includes('backup')).map((s) => ({ id: s.id, name: s.name, platformOwned: s.platformOwned, capabilities: [...s.capabilities] })),
       };
+    },
+  );
+
+  app.get(
+    '/integrations/:id/tenants',
+    {
+      schema: {
+        tags: ['mappings'],
+        summary: 'Customer tenants to map a company to ("map to existing"), grouped by the partner or folder they are under, with the company each is mapped to',
+        params: z.object({ id: z.string().min(1) }),
+        response: {
+          200: z.object({
+            partners: z.array(z.object({ id: z.string(), name: z.string() })),
+            tenants: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                parentId: z.string().nullable(),
+                customerId: z.string().nullable(),
+                enabled: z.boolean(),
+                manageable: z.boolean(),
+                unmanageableReason: z.string().nullable(),
+                mappedTo: z.object({ companyId: z.string(), companyName: z.string() }).nullable(),
+              }),
+            ),
+          }),
+          ...errorResponses(401, 404, 502, 504),
+        },
+      },
+    },
+    async (request) => {
+      const integration = await deps.store.repos.integrations.get(request.params.id);
+      if (integration === undefined) throw notFound('integration', request.params.id);
+      const rt = await runtimes.get(integration.id);
+      // The directory loop's snapshot: no call to the vendor for the list itself.
+      const [rows, mappings, connection] = await Promise.all([rt.snapshots.listTenants<VendorTenant>(integration.id), rt.store.repos.mappings.list(integration.id), rt.store.repos.connections.get(integration.connectionId)]);
+      const byTenant = new Map(mappings.filter((m) => m.tenantId !== null && m.state !== 'not_mapped').map((m) => [m.tenantId as string, m]));
+      const tenants = rows
+        .filter((r) => r.data.kind === undefined || r.data.kind === 'customer')
+        .map((r) => {
+          const mapped = byTenant.get(r.tenantId);
+          return {
+            id: r.tenantId,
+            name: r.name,
+            parentId: r.data.parentId ?? null,
+            customerId: r.data.customerId ?? null,
+            enabled: r.data.enabled !== false,
+            manageable: r.unmanageable === null,
+            unmanageableReason: r.unmanageable,
+            mappedTo: mapped === undefined ? null : { companyId: mapped.companyId, companyName: mapped.companyName },
+          };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const parentIds = [...new Set(tenants.map((t) => t.parentId).filter((id): id is string => id !== null))];
+      const partners = await Promise.all(
+        parentIds.map(async (id) => {
+          if (id === rt.partnerTenantId) return { id, name: connection?.tenantName ?? 'Partner' };
+          const parent = await rt.vendor.getTenant(id).catch(() => null);
+          return { id, name: parent?.name ?? id };
+        }),
+      );
+      partners.sort((a, b) => (a.id === rt.partnerTenantId ? -1 : b.id === rt.partnerTenantId ? 1 : a.name.localeCompare(b.name)));
+      return { partners, tenants };
     },
   );
 };

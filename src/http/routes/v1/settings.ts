@@ -119,6 +119,46 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
     async (request) => save(request, 'merge').catch(settingsProblem),
   );
 
+  // The manual password of new admin accounts (seed 001 "Define manually"): one for every new account,
+  // sealed with the integration's credentials (where the mapping job and provisioning loop read it),
+  // never returned. Empty or null removes it.
+  const passwordResponse = z.object({ stored: z.boolean() });
+  app.get(
+    '/integrations/:id/settings/provisioning/admin-password',
+    { schema: { tags: ['settings'], summary: 'Whether a manual admin password is stored (never the password)', params: z.object({ id: z.string().min(1) }), response: { 200: passwordResponse, ...errorResponses(401, 404) } } },
+    async (request) => {
+      const integration = await requireIntegration(request.params.id);
+      const stored = (await store.repos.integrations.getCredentials(integration.id)).adminPassword;
+      return { stored: typeof stored === 'string' && stored !== '' };
+    },
+  );
+  app.put(
+    '/integrations/:id/settings/provisioning/admin-password',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Set (or, with null, remove) the password new admin accounts get when passwords are defined manually',
+        params: z.object({ id: z.string().min(1) }),
+        body: z.strictObject({ password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters').nullable() }),
+        response: { 200: passwordResponse, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const integration = await requireIntegration(request.params.id);
+      const { adminPassword: _old, ...credentials } = await store.repos.integrations.getCredentials(integration.id);
+      const { password } = request.body;
+      await store.repos.integrations.update(integration.id, { credentials: password === null ? credentials : { ...credentials, adminPassword: password } });
+      await store.repos.auditLog.record({
+        actor: actorOf(principalOf(request)),
+        action: password === null ? 'integration.admin_password.remove' : 'integration.admin_password.set',
+        subjectType: 'integration',
+        subjectId: integration.id,
+        details: {},
+      });
+      return { stored: password !== null };
+    },
+  );
+
   app.post(
     '/integrations/:id/loops/:loop/run',
     {

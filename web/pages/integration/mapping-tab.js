@@ -1,0 +1,310 @@
+// Customer / company mapping (seed 000 §5.4, seed 001 "Customer Mapping", seed 002 §6): the target's
+// companies with their type, PSA status, mapping state (errors readable in place) and tenant; search,
+// filters and multi-select; map to a new tenant, map to an existing one (partner → customer picker),
+// remove with confirmation, apply proposed pairs ("Ready for mapping"), and for CloudBlue the Ingram
+// Cloud Marketplace matching wizard.
+import { html } from 'htm/preact';
+import { useMemo, useState } from 'preact/hooks';
+import { api, messageOf } from '../../api.js';
+import { DataTable } from '../../components/data-table.js';
+import { confirm, Dialog } from '../../components/dialog.js';
+import { Empty, ErrorState, Loading } from '../../components/page-state.js';
+import { StatusBadge } from '../../components/status-badge.js';
+import { toast } from '../../components/toasts.js';
+import { targetLabel } from '../../targets.js';
+import { useResource } from '../../use-resource.js';
+
+const STATE_LABELS = { not_mapped: 'Not mapped', ready: 'Ready for mapping', mapped: 'Mapped', failed: 'Mapping failed' };
+const PAGE = 1000;
+
+async function loadAll(base, reload) {
+  let offset = 0;
+  let first;
+  const items = [];
+  do {
+    const page = await api.get(`${base}/mappings?limit=${PAGE}&offset=${offset}${reload && offset === 0 ? '&reload=true' : ''}`);
+    first ??= page;
+    items.push(...page.items);
+    offset += PAGE;
+    if (page.items.length < PAGE) break;
+  } while (offset < first.total);
+  return { ...first, items };
+}
+
+export default function MappingTab({ integration, target }) {
+  const base = `/integrations/${integration.id}`;
+  const [reloading, setReloading] = useState(false);
+  const list = useResource(() => loadAll(base, false), [integration.id]);
+  const [picker, setPicker] = useState(null);
+  const [wizard, setWizard] = useState(false);
+  const companyWord = integration.target === 'connectwise' ? 'company' : integration.target === 'autotask' ? 'account' : 'customer';
+  const psa = target?.label ?? targetLabel(integration.target);
+
+  const refresh = async (recheck = false) => {
+    if (!recheck) return list.reload();
+    setReloading(true);
+    try {
+      list.setData(await loadAll(base, true));
+      toast.info('Companies read again; errors whose cause is gone were cleared.');
+    } catch (error) {
+      toast.error(messageOf(error));
+    } finally {
+      setReloading(false);
+    }
+  };
+
+  const runBulk = async (items, done, clear) => {
+    try {
+      const result = await api.post(`${base}/mappings/bulk`, { items });
+      const failed = result.items.filter((i) => !i.ok);
+      const ok = result.items.length - failed.length;
+      if (ok > 0) toast.success(`${done(ok)}${result.items.some((i) => i.result?.pending) ? ' New tenants are being created.' : ''}`);
+      if (failed.length > 0) toast.error(`${failed.length} not done: ${failed.slice(0, 3).map((f) => f.error?.message).join('; ')}`);
+      clear?.();
+      await list.reload();
+      // Tenants for "map to new" are created by a background job: look again shortly.
+      if (result.items.some((i) => i.result?.pending)) setTimeout(() => list.reload(), 2500);
+    } catch (error) {
+      toast.error(messageOf(error));
+    }
+  };
+
+  const mapNew = (rows, clear) => runBulk(rows.map((r) => ({ action: 'map_new', companyId: r.companyId })), (n) => `The mapping has been saved for ${n} ${n === 1 ? companyWord : `${companyWord}s`}.`, clear);
+  const apply = (rows, clear) => runBulk(rows.map((r) => ({ action: 'apply', companyId: r.companyId })), (n) => `${n} mapping${n === 1 ? '' : 's'} applied.`, clear);
+  const remove = async (rows, clear) => {
+    const names = rows.map((r) => r.companyName);
+    const yes = await confirm({
+      title: 'Remove mapping',
+      message: `Unlink ${names.length === 1 ? `"${names[0]}"` : `${names.length} ${companyWord}s`} from ${names.length === 1 ? 'its customer tenant' : 'their customer tenants'}? Nothing is deleted; tickets already created stay as they are.`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (yes) await runBulk(rows.map((r) => ({ action: 'unlink', companyId: r.companyId })), (n) => `${n} mapping${n === 1 ? '' : 's'} removed.`, clear);
+  };
+
+  const data = list.data;
+  const rows = data?.items;
+  const types = data?.types ?? [];
+  const filters = useMemo(
+    () => [
+      { key: 'state', label: 'Mapping', options: Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label })), test: (r, v) => r.state === v },
+      { key: 'status', label: 'Status', options: [{ value: 'active', label: 'Active' }, { value: 'inactive', label: 'Inactive' }], test: (r, v) => (v === 'active' ? r.companyActive !== false : r.companyActive === false) },
+      ...(types.length > 0 ? [{ key: 'type', label: 'Type', options: types.map((t) => ({ value: t, label: t })), test: (r, v) => r.companyStatus === v }] : []),
+    ],
+    [types.join('|')],
+  );
+
+  const columns = [
+    { key: 'companyName', label: `${psa} ${companyWord}`, render: (r) => html`<strong>${r.companyName}</strong>` },
+    ...(types.length > 0 ? [{ key: 'companyStatus', label: 'Type', render: (r) => r.companyStatus ?? html`<span class="muted">—</span>` }] : []),
+    { key: 'companyActive', label: 'Status', sortValue: (r) => (r.companyActive === false ? 1 : 0), render: (r) => (r.companyActive === false ? 'Inactive' : r.companyActive === null ? html`<span class="muted">—</span>` : 'Active') },
+    { key: 'state', label: 'Mapping', sortValue: (r) => STATE_LABELS[r.state], render: (r) => html`<${MappingState} row=${r} />` },
+    {
+      key: 'tenantName',
+      label: 'Customer tenant',
+      render: (r) =>
+        r.tenantName
+          ? html`${r.tenantName}${r.tenantManageable === false && html`<span class="cell-note">${r.tenantUnmanageableReason ?? 'Not manageable by the partner'}</span>`}`
+          : r.pending
+            ? html`<span class="muted">Being created…</span>`
+            : html`<span class="muted">—</span>`,
+    },
+  ];
+
+  const bulkActions = (selected, clear) => {
+    const mappable = selected.filter((r) => r.state === 'not_mapped' || r.state === 'failed');
+    const unlinkable = selected.filter((r) => r.state !== 'not_mapped');
+    const ready = selected.filter((r) => r.state === 'ready');
+    return html`
+      <button type="button" class="primary" disabled=${mappable.length === 0} onClick=${() => mapNew(mappable, clear)}>Map to new customer tenant</button>
+      <button type="button" disabled=${selected.length !== 1} title=${selected.length !== 1 ? 'Select one company' : undefined} onClick=${() => setPicker(selected[0])}>Map to existing customer tenant</button>
+      ${ready.length > 0 && html`<button type="button" class="primary" onClick=${() => apply(ready, clear)}>Apply mapping</button>`}
+      <button type="button" class="danger" disabled=${unlinkable.length === 0} onClick=${() => remove(unlinkable, clear)}>Remove mapping</button>
+    `;
+  };
+
+  const counts = data?.counts ?? {};
+  const readyRows = (rows ?? []).filter((r) => r.state === 'ready');
+
+  return html`
+    <div class="tab-toolbar">
+      <div class="count-chips" aria-label="Mapping states">
+        ${Object.entries(STATE_LABELS).map(([state, label]) => html`<span class="chip"><${StatusBadge} status=${state} label=${label} /> ${counts[state] ?? 0}</span>`)}
+      </div>
+      <div class="inline-actions">
+        ${readyRows.length > 0 && html`<button type="button" class="primary" onClick=${() => apply(readyRows)}>Apply ${readyRows.length} ready mapping${readyRows.length === 1 ? '' : 's'}</button>`}
+        ${integration.target === 'cloudblue' && html`<button type="button" onClick=${() => setWizard(true)}>Map through Ingram Marketplace</button>`}
+        <button type="button" onClick=${() => refresh(true)} disabled=${reloading}>${reloading ? 'Reloading…' : 'Reload list'}</button>
+      </div>
+    </div>
+    <${DataTable}
+      label=${integration.target === 'connectwise' ? 'Company mapping' : 'Customer mapping'}
+      columns=${columns}
+      rows=${rows}
+      rowKey=${(r) => r.companyId}
+      loading=${list.loading}
+      error=${list.error}
+      onRetry=${list.reload}
+      search=${{ placeholder: `Search ${companyWord}s or tenants`, text: (r) => `${r.companyName} ${r.tenantName ?? ''}` }}
+      filters=${filters}
+      selectable
+      bulkActions=${bulkActions}
+      initialSort=${{ key: 'companyName', dir: 'asc' }}
+      empty=${html`<${Empty} title=${`No ${companyWord}s yet`}><p>Companies appear once the customer mapping loop has read ${psa}.</p><//>`}
+    />
+    ${picker && html`<${TenantPicker} base=${base} row=${picker} onClose=${() => setPicker(null)} onMapped=${() => { setPicker(null); list.reload(); }} />`}
+    ${wizard && html`<${MarketplaceWizard} base=${base} onClose=${() => setWizard(false)} onDone=${() => { setWizard(false); list.reload(); }} />`}
+  `;
+}
+
+function MappingState({ row }) {
+  const badge = html`<${StatusBadge} status=${row.state} label=${row.pending ? `${STATE_LABELS[row.state]} · pending` : STATE_LABELS[row.state] ?? row.stateLabel} />`;
+  if (!row.error) return badge;
+  return html`<details class="error-details">
+    <summary>${badge}<span class="visually-hidden"> — show the error</span><span aria-hidden="true" class="info-mark">ⓘ</span></summary>
+    <p>${row.error}</p>
+  </details>`;
+}
+
+/** Map to existing: choose the partner (or folder), then the customer tenant, with search. */
+function TenantPicker({ base, row, onClose, onMapped }) {
+  const tenants = useResource(() => api.get(`${base}/tenants`), [base]);
+  const [partner, setPartner] = useState('');
+  const [query, setQuery] = useState('');
+  const [chosen, setChosen] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const partners = tenants.data?.partners ?? [];
+  const partnerId = partner || partners[0]?.id || '';
+  const needle = query.trim().toLowerCase();
+  const list = (tenants.data?.tenants ?? []).filter((t) => t.parentId === partnerId && (!needle || t.name.toLowerCase().includes(needle)));
+
+  const submit = async () => {
+    if (!chosen) return setError('Choose a customer tenant.');
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post(`${base}/mappings/${encodeURIComponent(row.companyId)}/map`, { tenantId: chosen });
+      toast.success(result.message);
+      onMapped();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`
+    <${Dialog}
+      open=${true}
+      wide
+      title=${`Map "${row.companyName}" to an existing customer tenant`}
+      onClose=${onClose}
+      onSubmit=${submit}
+      busy=${busy}
+      footer=${html`<span class="spacer"></span><button type="button" onClick=${onClose} disabled=${busy}>Cancel</button><button type="submit" class="primary" disabled=${busy || !chosen}>${busy ? 'Mapping…' : 'Map'}</button>`}
+    >
+      ${tenants.error && html`<${ErrorState} message=${tenants.error} onRetry=${tenants.reload} />`}
+      ${!tenants.data && !tenants.error && html`<${Loading} label="Loading customer tenants…" />`}
+      ${tenants.data &&
+      html`
+        <div class="picker-controls">
+          <div class="field">
+            <label for="field-picker-partner">Partner</label>
+            <select id="field-picker-partner" value=${partnerId} onChange=${(e) => { setPartner(e.currentTarget.value); setChosen(null); }}>
+              ${partners.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
+            </select>
+          </div>
+          <div class="field">
+            <label for="field-picker-search">Customer</label>
+            <input id="field-picker-search" type="search" placeholder="Search customers" value=${query} onInput=${(e) => setQuery(e.currentTarget.value)} />
+          </div>
+        </div>
+        <fieldset class="picker-list" aria-label="Customer tenants">
+          ${list.length === 0 && html`<p class="muted">No customer tenant matches.</p>`}
+          ${list.map((t) => {
+            const taken = t.mappedTo && t.mappedTo.companyId !== row.companyId;
+            const disabled = taken || !t.manageable;
+            return html`<label class=${`picker-item${chosen === t.id ? ' chosen' : ''}${disabled ? ' disabled' : ''}`}>
+              <input type="radio" name="tenant" value=${t.id} checked=${chosen === t.id} disabled=${disabled} onChange=${() => setChosen(t.id)} />
+              <span class="picker-name">${t.name}${!t.enabled && html` <span class="badge badge-neutral">disabled</span>`}</span>
+              <span class="hint">${taken ? `Mapped to ${t.mappedTo.companyName}` : !t.manageable ? t.unmanageableReason ?? 'Not manageable' : t.customerId ? `Custom ID ${t.customerId}` : ''}</span>
+            </label>`;
+          })}
+        </fieldset>
+      `}
+      ${error && html`<div class="alert alert-error" role="alert">${error}</div>`}
+    <//>
+  `;
+}
+
+/** CloudBlue: Ingram Cloud Marketplace matching — review the proposed pairs and confirm them. */
+function MarketplaceWizard({ base, onClose, onDone }) {
+  const proposals = useResource(() => api.get(`${base}/marketplace-matches`), [base]);
+  const [picked, setPicked] = useState(null);
+  const [query, setQuery] = useState('');
+  const [busy, setBusy] = useState(false);
+  const data = proposals.data;
+  const selected = picked ?? new Set((data?.proposals ?? []).filter((p) => p.preselected).map((p) => p.companyId));
+  const needle = query.trim().toLowerCase();
+  const shown = (data?.proposals ?? []).filter((p) => !needle || `${p.companyName} ${p.tenantName}`.toLowerCase().includes(needle));
+  const toggle = (id) => {
+    const next = new Set(selected);
+    next.has(id) ? next.delete(id) : next.add(id);
+    setPicked(next);
+  };
+  const submit = async () => {
+    const pairs = (data?.proposals ?? []).filter((p) => selected.has(p.companyId)).map((p) => ({ companyId: p.companyId, tenantId: p.tenantId }));
+    if (pairs.length === 0) return onClose();
+    setBusy(true);
+    try {
+      const result = await api.post(`${base}/marketplace-matches`, { pairs });
+      const failed = result.items.filter((i) => !i.ok);
+      toast.success(`${result.items.length - failed.length} customer${result.items.length - failed.length === 1 ? '' : 's'} mapped through Ingram Cloud Marketplace.`);
+      if (failed.length) toast.error(failed.map((f) => f.error?.message).join('; '));
+      onDone();
+    } catch (error) {
+      toast.error(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`
+    <${Dialog}
+      open=${true}
+      wide
+      title="Ingram Cloud Marketplace customer mapping"
+      onClose=${onClose}
+      onSubmit=${submit}
+      busy=${busy}
+      footer=${html`<span class="spacer"></span><button type="button" onClick=${onClose} disabled=${busy}>Cancel</button><button type="submit" class="primary" disabled=${busy || !data || selected.size === 0}>${busy ? 'Mapping…' : `Confirm ${selected.size} pair${selected.size === 1 ? '' : 's'}`}</button>`}
+    >
+      <p class="hint">Customers provisioned through Ingram Cloud Marketplace are matched by their marketplace account id (the tenant's Custom ID <code>osa_account_id=…</code>). Review the proposals and confirm.</p>
+      ${proposals.error && html`<${ErrorState} message=${proposals.error} onRetry=${proposals.reload} />`}
+      ${!data && !proposals.error && html`<${Loading} label="Matching customers…" />`}
+      ${data &&
+      html`
+        <input type="search" class="table-search" aria-label="Search for customer" placeholder="Search for customer" value=${query} onInput=${(e) => setQuery(e.currentTarget.value)} />
+        ${data.proposals.length === 0
+          ? html`<${Empty} title="Nothing to propose"><p>${data.alreadyMapped} customer(s) are mapped already; no other pair shares a marketplace id.</p><//>`
+          : html`<table class="data-table" aria-label="Proposed pairs">
+              <thead><tr><th class="select-cell"><span class="visually-hidden">Confirm</span></th><th>CloudBlue PSA customer</th><th>Acronis customer</th><th>Marketplace id</th></tr></thead>
+              <tbody>
+                ${shown.map(
+                  (p) => html`<tr class=${selected.has(p.companyId) ? 'selected' : ''}>
+                    <td class="select-cell"><input type="checkbox" aria-label=${`Confirm ${p.companyName} ↔ ${p.tenantName}`} checked=${selected.has(p.companyId)} onChange=${() => toggle(p.companyId)} /></td>
+                    <td data-label="CloudBlue PSA customer">${p.companyName}${p.warnings.map((w) => html`<span class="cell-note">${w}</span>`)}</td>
+                    <td data-label="Acronis customer">${p.tenantName}</td>
+                    <td data-label="Marketplace id" class="mono">${p.accountId}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`}
+        ${data.issues.length > 0 &&
+        html`<details class="issues"><summary>${data.issues.length} issue${data.issues.length === 1 ? '' : 's'} found (not proposed)</summary>
+          <ul>${data.issues.map((i) => html`<li>${i.message}</li>`)}</ul>
+        </details>`}
+      `}
+    <//>
+  `;
+}
