@@ -8,11 +8,13 @@ import { formatMeasurement, type Measurement } from './measure.ts';
 import { acronisLarge } from './workloads/acronis-large.ts';
 import { alertsToTickets } from './workloads/alerts-to-tickets.ts';
 import { connectwiseLarge } from './workloads/connectwise-large.ts';
+import { syncLarge } from './workloads/sync-large.ts';
 
 const workloads: Record<string, () => Promise<Measurement[]>> = {
   'acronis-large': acronisLarge,
   'alerts-to-tickets': alertsToTickets,
   'connectwise-large': connectwiseLarge,
+  'sync-large': syncLarge,
 };
 
 const filter = process.argv[2];

@@ -335,22 +335,43 @@ function stepsOf(rt: IntegrationRuntime, plan: CompanyPlan, op: ProvisioningOper
           await rt.store.repos.mappings.map(integrationId, op.companyId, { tenantId, tenantName: tenant.name, state: 'mapped' });
         },
       };
-    case 'set_offering_items':
+    case 'set_offering_items': {
+      // What the vendor answered (the updated items, or the whole list read by the lookup) is folded
+      // into the snapshot, so no extra read is spent per tenant.
+      let seen: { items: OfferingItem[]; complete: boolean } | undefined;
       return {
         lookup: async () => {
           const tenantId = resolve(op.tenant);
           const items = await vendor.getOfferingItems(tenantId);
+          seen = { items, complete: true };
           return op.changes.every((c) => items.some((i) => i.name === c.name && (i.infraId ?? null) === (c.infraId ?? null) && matches(i, c))) ? tenantId : null;
         },
         perform: async () => {
           const tenantId = resolve(op.tenant);
-          await vendor.setOfferingItems(tenantId, op.changes);
+          seen = { items: await vendor.setOfferingItems(tenantId, op.changes), complete: false };
           return tenantId;
         },
         after: async (tenantId) => {
-          await snapshots.setTenantItems(integrationId, [{ tenantId, items: await vendor.getOfferingItems(tenantId) }]);
+          if (seen === undefined || (seen.complete === false && seen.items.length < op.changes.length)) {
+            await snapshots.setTenantItems(integrationId, [{ tenantId, items: await vendor.getOfferingItems(tenantId) }]);
+            return;
+          }
+          let items = seen.items;
+          if (!seen.complete) {
+            const known = (await snapshots.getTenants<VendorTenant, OfferingItem>(integrationId, [tenantId])).get(tenantId)?.items ?? null;
+            if (known === null) {
+              await snapshots.setTenantItems(integrationId, [{ tenantId, items: await vendor.getOfferingItems(tenantId) }]);
+              return;
+            }
+            const id = (i: OfferingItem) => `${i.applicationId}|${i.name}|${i.infraId ?? ''}`;
+            const merged = new Map(known.map((i) => [id(i), i]));
+            for (const item of seen.items) merged.set(id(item), item);
+            items = [...merged.values()];
+          }
+          await snapshots.setTenantItems(integrationId, [{ tenantId, items }]);
         },
       };
+    }
     case 'create_admin_user': {
       const candidates = [op.login, ...Array.from({ length: ADMIN_LOGIN_CANDIDATES - 1 }, (_, i) => `${op.login}.${i + 2}`)];
       return {
