@@ -8,9 +8,10 @@ import uPlot from 'uplot';
 const COLORS = ['#1f5fbf', '#c2410c', '#137333', '#7c3aed', '#b42318', '#0e7490'];
 
 /**
- * @param {{ label: string, days: string[], series: Array<{ label: string, values: Array<number | null>, color?: string, dash?: boolean, bars?: boolean }>, height?: number, unit?: string }} props
+ * @param {{ label: string, days: string[], series: Array<{ label: string, values: Array<number | null>, color?: string, dash?: boolean, bars?: boolean }>, height?: number, unit?: string, integer?: boolean }} props
+ *   `integer`: counts (tickets, workloads): the y axis steps in whole numbers.
  */
-export function TimeChart({ label, days, series, height = 240, unit = '' }) {
+export function TimeChart({ label, days, series, height = 240, unit = '', integer = false }) {
   const box = useRef(null);
   const plot = useRef(null);
   useEffect(() => {
@@ -23,7 +24,7 @@ export function TimeChart({ label, days, series, height = 240, unit = '' }) {
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, (max ?? 1) * 1.15)] } },
       axes: [
         { stroke: '#5b6776', grid: { stroke: '#edf0f4' } },
-        { stroke: '#5b6776', grid: { stroke: '#edf0f4' }, size: 50, values: (_u, ticks) => ticks.map((t) => `${Number.isInteger(t) ? t : t.toFixed(1)}${unit ? ` ${unit}` : ''}`) },
+        { stroke: '#5b6776', grid: { stroke: '#edf0f4' }, size: 50, ...(integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {}), values: (_u, ticks) => ticks.map((t) => `${Number.isInteger(t) ? t : t.toFixed(1)}${unit ? ` ${unit}` : ''}`) },
       ],
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
@@ -49,7 +50,7 @@ export function TimeChart({ label, days, series, height = 240, unit = '' }) {
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [JSON.stringify([days, series]), height, unit]);
+  }, [JSON.stringify([days, series]), height, unit, integer]);
 
   return html`
     <figure class="chart">

@@ -73,7 +73,7 @@ export function DataTable({
         (filter) => html`
           <label class="table-filter">
             <span class="visually-hidden">${filter.label}</span>
-            <select value=${filterValues[filter.key] ?? ''} onChange=${(e) => setFilterValues({ ...filterValues, [filter.key]: e.currentTarget.value })}>
+            <select aria-label=${filter.label} value=${filterValues[filter.key] ?? ''} onChange=${(e) => setFilterValues({ ...filterValues, [filter.key]: e.currentTarget.value })}>
               <option value="">${filter.label}: all</option>
               ${filter.options.map((option) => html`<option value=${option.value}>${option.label}</option>`)}
             </select>

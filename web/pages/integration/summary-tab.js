@@ -31,6 +31,8 @@ export default function SummaryTab({ integration, reloadIntegration }) {
   const summary = useResource(() => api.get(`${base}/summary`), [integration.id]);
   const runs = useResource(() => api.get(`${base}/runs?limit=100`).then((r) => r.items), [integration.id]);
   const [running, setRunning] = useState(null);
+  // Bumped after a run, so the charts show what the run recorded.
+  const [generation, setGeneration] = useState(0);
 
   const runNow = async (loop) => {
     setRunning(loop);
@@ -40,6 +42,7 @@ export default function SummaryTab({ integration, reloadIntegration }) {
       else toast.success(`${loopLabel(loop)} ran: ${result.status}.`);
       summary.reload();
       runs.reload();
+      setGeneration((g) => g + 1);
       reloadIntegration?.();
     } catch (error) {
       toast.error(messageOf(error));
@@ -107,7 +110,7 @@ export default function SummaryTab({ integration, reloadIntegration }) {
     `}
 
     <${PlanSection} base=${base} />
-    <${Charts} base=${base} />
+    <${Charts} base=${base} generation=${generation} />
 
     <h2>Recent runs</h2>
     <${DataTable}
@@ -164,9 +167,12 @@ function groupsOf(loop, names) {
   return [...groups.entries()];
 }
 
+/** A vendor item name as people say it: pw_base_m365_seats → "m365 seats", pw_pack_adv_security → "adv security". */
+const itemWords = (name) => String(name).replace(/^pw_(base|pack)_/, '').replace(/_/g, ' ');
+
 function describe(op) {
   if (op?.kind === 'set_offering_items' && Array.isArray(op.changes)) {
-    const parts = op.changes.map((c) => `${c.name}${c.enabled === false ? ' off' : c.quota ? ` → ${c.quota.value === null ? 'unlimited' : c.quota.value}` : ' on'}`);
+    const parts = op.changes.map((c) => `${itemWords(c.name)}${c.enabled === false ? ' off' : c.quota ? ` → ${c.quota.value === null ? 'unlimited' : c.quota.value}` : ' on'}`);
     return `${op.changes.length} item${op.changes.length === 1 ? '' : 's'}: ${parts.slice(0, 6).join(', ')}${parts.length > 6 ? `, +${parts.length - 6} more` : ''}`;
   }
   if (op?.kind === 'write_usage') return `line ${op.lineId}: ${op.previous} → ${op.quantity}`;
@@ -198,10 +204,10 @@ function PlanLoop({ loop, names }) {
   `;
 }
 
-function Charts({ base }) {
+function Charts({ base, generation }) {
   const [company, setCompany] = useState('');
-  const usage = useResource(() => api.get(`${base}/charts/usage?days=60${company ? `&company=${encodeURIComponent(company)}` : ''}`), [base, company]);
-  const tickets = useResource(() => api.get(`${base}/charts/tickets?days=30`), [base]);
+  const usage = useResource(() => api.get(`${base}/charts/usage?days=60${company ? `&company=${encodeURIComponent(company)}` : ''}`), [base, company, generation]);
+  const tickets = useResource(() => api.get(`${base}/charts/tickets?days=30`), [base, generation]);
   const u = usage.data;
   return html`
     <h2>Charts</h2>
@@ -226,6 +232,7 @@ function Charts({ base }) {
               label=${`${u.company?.companyName}: ${item.label}, contracted vs used ${item.unit}`}
               days=${u.days}
               unit=${item.unit === 'GB' ? 'GB' : ''}
+              integer
               height=${180}
               series=${[
                 { label: 'Contracted', values: item.contracted, color: '#1f5fbf', dash: true },
@@ -243,6 +250,7 @@ function Charts({ base }) {
         html`<p class="hint">${tickets.data.openNow} open now</p>
           <${TimeChart}
             label="Tickets opened and closed per day"
+            integer
             days=${tickets.data.days}
             series=${[
               { label: 'Opened', values: tickets.data.opened, color: '#b42318', bars: true },

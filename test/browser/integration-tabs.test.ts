@@ -1,0 +1,356 @@
+// The integration tabs in a real browser against `psa-bridge demo` (Acronis + Autotask + ConnectWise
+// + CloudBlue emulators): map a company to a new tenant and find the tenant in the Acronis emulator;
+// edit a product mapping (inline validation, persisted); enable an alert mapping and see a raised
+// alert become an Autotask ticket; the summary with its dry-run plan and charts; the ConnectWise
+// and CloudBlue screens (dependent board fields, marketplace wizard); phone width. One demo and one
+// browser for the file; steps build on each other like a person's session.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { startCli, type LongRunningCli } from '../support/cli.ts';
+
+// Code run in the page is written as strings: this project's TypeScript has no DOM library.
+
+// The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error.
+const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
+
+interface Emulator {
+  url: string;
+  credentials: Record<string, string>;
+}
+
+interface Demo {
+  portal: string;
+  username: string;
+  password: string;
+  emulators: Record<string, Emulator>;
+}
+
+async function readDemo(cli: LongRunningCli): Promise<Demo> {
+  const first = cli.firstLine as { portal: string; username: string; password: string };
+  for (let i = 0; i < 200; i++) {
+    const emulators: Record<string, Emulator> = {};
+    for (const line of cli.output().stdout.split('\n')) {
+      const found = /^\s+(acronis|autotask|connectwise|cloudblue)\s*(http\S+)\s+(\{.*\})\s*$/.exec(line);
+      if (found) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
+    }
+    if (emulators.acronis && emulators.autotask && emulators.cloudblue) return { ...first, emulators };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`demo did not list its emulators: ${cli.output().stdout}`);
+}
+
+const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+
+describe('integration tabs (browser, demo)', () => {
+  let dataDir: string;
+  let cli: LongRunningCli;
+  let demo: Demo;
+  let browser: TestBrowser;
+  let page: Page;
+  let autotaskId: string;
+
+  const api = async <T>(method: 'GET' | 'POST' | 'PUT', pathname: string, body?: unknown): Promise<T> => {
+    const response = await page.request.fetch(`${demo.portal}/api/v1${pathname}`, {
+      method,
+      headers: { 'x-requested-with': 'psa-bridge', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+    });
+    if (!response.ok()) throw new Error(`${method} ${pathname}: ${response.status()} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const emulator = async <T>(name: string, pathname: string, init?: { method: string; body: unknown }): Promise<T> => {
+    const response = await fetch(`${demo.emulators[name]!.url}/_emulator${pathname}`, {
+      method: init?.method ?? 'GET',
+      ...(init ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
+    });
+    if (!response.ok) throw new Error(`${name} ${pathname}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const tab = (name: string) => page.getByRole('tab', { name });
+  const panel = () => page.getByRole('tabpanel');
+  const openIntegration = async (name: string, tabName: string) => {
+    await page.goto(`${demo.portal}/integrations`);
+    await page.getByRole('link', { name }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    await tab(tabName).click();
+  };
+  const noSidewaysScroll = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-tabs-'));
+    cli = await startCli(['demo', '--data-dir', path.join(dataDir, 'demo')], {}, 60_000);
+    demo = await readDemo(cli);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    await page.goto(`${demo.portal}/sign-in`);
+    await page.getByLabel('User name').fill(demo.username);
+    await page.getByLabel('Password').fill(demo.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    const list = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
+    autotaskId = list.items.find((i) => i.name === 'demo-autotask')!.id;
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cli?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('maps an Autotask company to a new customer tenant, which appears in the Acronis emulator', async () => {
+    await openIntegration('demo-autotask', 'Customer mapping');
+    await panel().getByRole('table', { name: 'Customer mapping' }).waitFor();
+    await panel().getByRole('combobox', { name: 'Mapping', exact: true }).selectOption({ label: 'Not mapped' });
+    const row = panel().locator('tbody tr').first();
+    const name = (await row.locator('td').nth(1).locator('strong').textContent())!.trim();
+    await row.getByRole('checkbox').check();
+    await expect(page.getByRole('region', { name: 'Bulk actions' }).textContent()).resolves.toContain('1 item is selected');
+    await browser.screenshot(page, 'tabs-mapping-selected');
+    await page.getByRole('button', { name: 'Map to new customer tenant' }).click();
+    await page.getByRole('status').filter({ hasText: 'The mapping has been saved' }).waitFor();
+
+    const tenant = await until(`tenant "${name}" in the Acronis emulator`, async () => {
+      const found = await emulator<{ items: { id: string; name: string }[] }>('acronis', `/tenants?name=${encodeURIComponent(name)}&kind=customer`);
+      return found.items.find((t) => t.name === name);
+    });
+    expect(tenant.id).toMatch(/[0-9a-f-]{36}/);
+    // The row shows the tenant once the mapping job is done.
+    await until('the row to show Mapped', async () => {
+      await page.getByRole('button', { name: 'Reload list' }).click();
+      await page.getByRole('button', { name: 'Reload list' }).waitFor();
+      await panel().getByRole('combobox', { name: 'Mapping', exact: true }).selectOption({ label: 'Mapped' });
+      await panel().getByRole('searchbox').fill(name);
+      const text = await panel().locator('tbody').textContent().catch(() => '');
+      return text?.includes(name) ? true : undefined;
+    });
+    await browser.screenshot(page, 'tabs-mapping-mapped');
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('maps to an existing tenant through the partner → customer picker, and removes a mapping after confirming', async () => {
+    await panel().getByRole('button', { name: 'Clear filters' }).click();
+    await panel().getByRole('combobox', { name: 'Mapping', exact: true }).selectOption({ label: 'Mapped' });
+    const row = panel().locator('tbody tr').first();
+    const name = (await row.locator('td').nth(1).locator('strong').textContent())!.trim();
+    await row.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Remove mapping' }).click();
+    const confirmDialog = page.getByRole('dialog', { name: 'Remove mapping' });
+    await confirmDialog.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('status').filter({ hasText: 'mapping removed' }).waitFor();
+
+    await panel().getByRole('combobox', { name: 'Mapping', exact: true }).selectOption({ label: 'Not mapped' });
+    await panel().getByRole('searchbox').fill(name);
+    const unmapped = panel().locator('tbody tr', { hasText: name });
+    await unmapped.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Map to existing customer tenant' }).click();
+    const picker = page.getByRole('dialog', { name: `Map "${name}" to an existing customer tenant` });
+    await picker.getByLabel('Partner').waitFor();
+    await picker.getByRole('searchbox', { name: 'Customer' }).fill(name.split(' ')[0]!);
+    await picker.locator('.picker-item', { hasText: name }).first().click();
+    await browser.screenshot(page, 'tabs-mapping-picker');
+    await picker.getByRole('button', { name: 'Map', exact: true }).click();
+    await picker.waitFor({ state: 'hidden' });
+    await panel().getByRole('combobox', { name: 'Mapping', exact: true }).selectOption({ label: 'Mapped' });
+    await panel().locator('tbody tr', { hasText: name }).waitFor();
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('edits a product mapping: an Advanced pack without its Standard item is refused inline, a period type change is saved', async () => {
+    await tab('Product mapping').click();
+    await panel().getByRole('heading', { name: 'Standard protection' }).waitFor();
+    // Web hosting servers off, then its Advanced Backup on: refused before saving.
+    await panel().getByRole('checkbox', { name: 'Map Web hosting servers' }).uncheck();
+    await panel().getByRole('checkbox', { name: 'Map Advanced Backup - Web hosting servers' }).check();
+    await expect(panel().getByRole('alert').filter({ hasText: 'Advanced pack: map Web hosting servers first' }).count()).resolves.toBe(1);
+    await browser.screenshot(page, 'tabs-product-mapping-invalid');
+    await panel().getByRole('checkbox', { name: 'Map Advanced Backup - Web hosting servers' }).uncheck();
+    await panel().getByRole('checkbox', { name: 'Map Web hosting servers' }).check();
+
+    await panel().getByLabel('Period type for Workstations').selectOption('quarterly');
+    await panel().getByRole('checkbox', { name: 'Map Advanced Backup - Workstations' }).check();
+    await panel().getByLabel('Service for Advanced Backup - Workstations').selectOption('new');
+    await panel().getByLabel('New service name for Advanced Backup - Workstations').fill('Acronis Advanced Backup (workstations)');
+    await panel().getByRole('switch', { name: 'Free provisioning' }).click();
+    await page.getByRole('button', { name: 'Save product mapping' }).click();
+    await page.getByRole('status').filter({ hasText: 'Product mapping saved' }).waitFor();
+
+    const saved = await api<{ value: { entries: { itemKey: string; periodType: string; service: { kind: string; name?: string } }[] } }>('GET', `/integrations/${autotaskId}/settings/product-mapping`);
+    expect(saved.value.entries.find((e) => e.itemKey === 'workstations')?.periodType).toBe('quarterly');
+    expect(saved.value.entries.find((e) => e.itemKey === 'adv_backup_workstations')?.service).toEqual({ kind: 'new', name: 'Acronis Advanced Backup (workstations)' });
+    const provisioning = await api<{ value: { freeProvisioning: boolean } }>('GET', `/integrations/${autotaskId}/settings/provisioning`);
+    expect(provisioning.value.freeProvisioning).toBe(true);
+    await page.reload();
+    await expect(panel().getByLabel('Period type for Workstations').inputValue()).resolves.toBe('quarterly');
+    await browser.screenshot(page, 'tabs-product-mapping');
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('changes provisioning settings: company-name accounts need the activation email, deletion asks first', async () => {
+    await tab('Provisioning').click();
+    await panel().getByRole('heading', { name: 'Customer provisioning' }).waitFor();
+    await panel().getByLabel('Company name').check();
+    await page.getByRole('button', { name: 'Save provisioning settings' }).click();
+    await panel().locator('.error-text', { hasText: 'Required when accounts are based on the company name' }).waitFor();
+    await panel().getByRole('textbox', { name: 'Activation email' }).fill('backup-admins@example.com');
+    await panel().getByLabel('Define manually').check();
+    await panel().locator('#field-admin-password').fill('Str0ng-pass-phrase');
+    await panel().getByRole('switch', { name: 'Delete the customer' }).click();
+    await panel().getByText('deprovisioned customers will be deleted').waitFor();
+    await browser.screenshot(page, 'tabs-provisioning');
+    await page.getByRole('button', { name: 'Save provisioning settings' }).click();
+    const ask = page.getByRole('dialog', { name: 'Delete customers on deprovisioning?' });
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await panel().getByRole('switch', { name: 'Delete the customer' }).click();
+    await page.getByRole('button', { name: 'Save provisioning settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Provisioning settings saved' }).waitFor();
+    const saved = await api<{ value: { adminAccount: { basedOn: string; activationEmail: string; password: string }; deprovisioning: { deleteTenant: boolean } } }>('GET', `/integrations/${autotaskId}/settings/provisioning`);
+    expect(saved.value.adminAccount).toEqual({ basedOn: 'company_name', activationEmail: 'backup-admins@example.com', password: 'manual' });
+    expect(saved.value.deprovisioning.deleteTenant).toBe(false);
+    // The password is stored, masked, never shown back.
+    await panel().locator('.secret-stored').waitFor();
+    expect(await page.content()).not.toContain('Str0ng-pass-phrase');
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('enables an alert mapping; a raised alert becomes a ticket in the Autotask emulator and in the tickets list', async () => {
+    await tab('Ticket creation').click();
+    await panel().getByRole('table', { name: 'Alert mapping' }).waitFor();
+    await panel().getByLabel('Source').selectOption({ label: 'Monitoring Alert' }).catch(() => panel().getByLabel('Source').selectOption({ index: 1 }));
+    await panel().getByLabel('Note Type').selectOption({ label: 'Task Notes' });
+    await panel().getByLabel('Note Publish').selectOption({ label: 'All Autotask Users' });
+    await panel().getByPlaceholder('Filter alerts by name').fill('Backup failed');
+    await panel().getByRole('checkbox', { name: 'Create tickets for Backup failed' }).check();
+    await panel().getByLabel('Status for Backup failed').selectOption({ label: 'New' });
+    await panel().getByLabel('Priority for Backup failed').selectOption({ label: 'High' });
+    // Sub-issue type follows the issue type.
+    expect(await panel().getByLabel('Sub-Issue Type for Backup failed').isDisabled()).toBe(true);
+    await panel().getByLabel('Issue Type for Backup failed', { exact: true }).selectOption({ label: 'Backup' });
+    const subOptions = await panel().getByLabel('Sub-Issue Type for Backup failed').locator('option').allTextContents();
+    expect(subOptions).toContain('Backup failed');
+    expect(subOptions).not.toContain('Malware detected');
+    await panel().getByLabel('Sub-Issue Type for Backup failed').selectOption({ label: 'Backup failed' });
+    await browser.screenshot(page, 'tabs-ticket-creation');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ticket creation settings saved' }).waitFor();
+    await panel().getByRole('switch', { name: 'Ticket creation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ticket creation turned on' }).waitFor();
+
+    // Raise the alert for a mapped customer, then run the alerts loop instead of waiting a minute.
+    const mapped = await api<{ items: { companyName: string; tenantId: string }[] }>('GET', `/integrations/${autotaskId}/mappings?state=mapped&limit=1`);
+    const customer = mapped.items[0]!;
+    const before = await emulator<{ total: number }>('autotask', '/entities/Tickets?limit=1');
+    await api('POST', `/integrations/${autotaskId}/loops/alerts/run`); // moves the cursor past the demo's old alerts
+    await emulator('acronis', '/alerts', { method: 'POST', body: { tenant_id: customer.tenantId, type: 'BackupFailed', severity: 'error', details: { resourceName: 'FILESERVER-01' } } });
+    const ticket = await until('the ticket in the Autotask emulator', async () => {
+      await api('POST', `/integrations/${autotaskId}/loops/alerts/run`);
+      const tickets = await emulator<{ total: number; items: { id: number; title: string; priority: number }[] }>('autotask', '/entities/Tickets?limit=1000');
+      return tickets.total > before.total ? [...tickets.items].sort((a, b) => b.id - a.id).find((t) => /backup/i.test(t.title)) : undefined;
+    });
+    expect(ticket.priority).toBe(1);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const listed = panel().getByRole('table', { name: 'Tickets created from alerts' }).locator('tbody tr', { hasText: customer.companyName });
+    await listed.first().waitFor();
+    await expect(listed.first().textContent()).resolves.toMatch(/Open/);
+    await browser.screenshot(page, 'tabs-tickets-list');
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('shows the summary with accounts, tickets, the dry-run plan grouped by company, and the charts', async () => {
+    await tab('Summary').click();
+    await panel().getByRole('region', { name: 'Accounts', exact: true }).waitFor();
+    await expect(panel().getByRole('region', { name: 'Accounts', exact: true }).textContent()).resolves.toMatch(/Linked: \d+/);
+    await expect(panel().getByRole('region', { name: 'Tickets', exact: true }).textContent()).resolves.toMatch(/new\s*[1-9]/i);
+    // The usage loop records the chart history: run it now.
+    await panel().getByRole('button', { name: 'Run Usage now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Usage ran' }).waitFor({ timeout: 30_000 });
+    await panel().getByRole('button', { name: 'Show what the next sync would do' }).click();
+    // Free provisioning was turned on: unmapped items of every mapped customer become unlimited.
+    await panel().locator('.plan-total', { hasText: /changes? planned/ }).waitFor({ timeout: 30_000 });
+    await expect(panel().locator('.plan-company').count()).resolves.toBeGreaterThan(0);
+    await expect(panel().locator('.plan-loop[open]').first().textContent()).resolves.toContain('Set offering items');
+    await page.getByRole('heading', { name: 'Contracted vs used, per customer' }).waitFor();
+    await panel().locator('.chart-box canvas').first().waitFor();
+    await browser.screenshot(page, 'tabs-summary');
+    await expect(panel().locator('.chart-box canvas').count()).resolves.toBeGreaterThan(1);
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('shows the ConnectWise ticket fields following the board', async () => {
+    await openIntegration('demo-connectwise', 'Ticket creation');
+    await panel().getByRole('table', { name: 'Alert mapping' }).waitFor();
+    const firstAlert = panel().locator('tbody tr').first();
+    await firstAlert.getByRole('checkbox').check();
+    const typeSelect = firstAlert.locator('select').first();
+    expect(await typeSelect.isDisabled()).toBe(true); // no board yet
+    await panel().getByLabel('Service Board').selectOption({ index: 1 });
+    await expect(typeSelect.isDisabled()).resolves.toBe(false);
+    expect(await typeSelect.locator('option').count()).toBeGreaterThan(1);
+    await browser.screenshot(page, 'tabs-connectwise-tickets');
+    await tab('Company mapping').click();
+    await panel().getByRole('table', { name: 'Company mapping' }).waitFor();
+    await browser.screenshot(page, 'tabs-connectwise-company-mapping');
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('adds a CloudBlue integration and confirms the Ingram Cloud Marketplace proposals', async () => {
+    const connections = await api<{ items: { id: string; name: string }[] }>('GET', '/connections');
+    const cloudblue = demo.emulators.cloudblue!;
+    const created = await api<{ id: string }>('POST', '/integrations', {
+      name: 'demo-cloudblue',
+      target: 'cloudblue',
+      connectionId: connections.items.find((c) => c.name === 'demo-cloud')!.id,
+      credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key },
+    });
+    await page.goto(`${demo.portal}/integrations/${created.id}/mapping`);
+    await tab('Customer mapping').waitFor();
+    await expect(page.getByRole('tab').allTextContents()).resolves.toEqual(['Integration settings', 'Provisioning', 'Customer mapping', 'Ticket creation', 'Summary']);
+    // The first list read starts the directory; wait until the customers are there.
+    await until('CloudBlue customers', async () => {
+      await page.getByRole('button', { name: 'Reload list' }).click();
+      await page.getByRole('button', { name: 'Reload list' }).waitFor();
+      return (await panel().locator('tbody tr').count()) > 0 ? true : undefined;
+    }, 30_000);
+    await page.getByRole('button', { name: 'Map through Ingram Marketplace' }).click();
+    const wizard = page.getByRole('dialog', { name: 'Ingram Cloud Marketplace customer mapping' });
+    await wizard.getByRole('table', { name: 'Proposed pairs' }).or(wizard.getByText('Nothing to propose')).first().waitFor({ timeout: 20_000 });
+    await browser.screenshot(page, 'tabs-cloudblue-marketplace');
+    const confirmButton = wizard.getByRole('button', { name: /^Confirm \d+ pair/ });
+    if (await confirmButton.isEnabled()) {
+      await confirmButton.click();
+      await page.getByRole('status').filter({ hasText: 'mapped through Ingram Cloud Marketplace' }).waitFor();
+    } else await wizard.getByRole('button', { name: 'Cancel' }).click();
+    await browser.screenshot(page, 'tabs-cloudblue-mapping');
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('is readable at phone width without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [tabName, shot] of [
+      ['Customer mapping', 'tabs-phone-mapping'],
+      ['Product mapping', 'tabs-phone-product-mapping'],
+      ['Ticket creation', 'tabs-phone-tickets'],
+      ['Summary', 'tabs-phone-summary'],
+    ] as const) {
+      await page.goto(`${demo.portal}/integrations/${autotaskId}/${tabName === 'Customer mapping' ? 'mapping' : tabName === 'Product mapping' ? 'product-mapping' : tabName === 'Ticket creation' ? 'tickets' : 'summary'}`);
+      await panel().locator('table, .summary-cards').first().waitFor();
+      await page.waitForTimeout(300);
+      await noSidewaysScroll();
+      await browser.screenshot(page, shot);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    browser.assertNoErrors(EXPECTED);
+  });
+});
