@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loginCandidates, loginsExhaustedMessage, MAX_LOGIN_CANDIDATES, planAdminAccount, type AdminAccountOptions } from './admin-account.ts';
+import { baseLogin, loginCandidates, loginsExhaustedMessage, MAX_LOGIN_CANDIDATES, planAdminAccount, type AdminAccountOptions } from './admin-account.ts';
 
 const company = { id: '7', name: 'Coho Winery Ltd.', primaryContact: { firstName: 'Zoë', lastName: "O'Brien", email: 'zoe@coho.example' } };
 const opts = (over: Partial<AdminAccountOptions> = {}): AdminAccountOptions => ({ basedOn: 'primary_contact', activationEmail: null, password: 'activation_email', mfa: false, ...over });
@@ -35,6 +35,11 @@ describe('planAdminAccount: every combination of the seed options', () => {
 });
 
 describe('login candidates', () => {
+  it('makes the first login of 3+ plain characters', () => {
+    expect(baseLogin(['Zoë', "O'Brien"], 'z@x.test')).toBe('zoe.o.brien');
+    expect(baseLogin(['', ''], 'jo@x.test')).toBe('jo.admin');
+    expect(baseLogin(['李'], 'ming.li@x.test')).toBe('ming.li');
+  });
   it('tries login, login-2 … in a fixed order, bounded', () => {
     const list = loginCandidates('anna.berg');
     expect(list.slice(0, 3)).toEqual(['anna.berg', 'anna.berg-2', 'anna.berg-3']);

@@ -11,8 +11,6 @@
  * tried in that order, so the same company gets the same login on every run and machine; when all
  * are taken the mapping fails with the list tried. Pure: no I/O.
  */
-import { loginCandidate } from './provisioning-plan.ts';
-
 export interface AdminAccountOptions {
   basedOn: 'primary_contact' | 'company_name';
   /** Where activation emails go when accounts are based on the company name. */
@@ -73,7 +71,7 @@ export function planAdminAccount(company: AdminAccountCompany, options: AdminAcc
         message: 'Accounts are based on the company name, but no valid activation email is set in the customer provisioning settings.',
       };
     }
-    return { ok: true, account: { ...base, login: loginCandidate([company.name], email), email, firstName: null, lastName: null } };
+    return { ok: true, account: { ...base, login: baseLogin([company.name], email), email, firstName: null, lastName: null } };
   }
   const contact = company.primaryContact;
   if (contact === null) {
@@ -94,8 +92,24 @@ export function planAdminAccount(company: AdminAccountCompany, options: AdminAcc
   }
   const firstName = contact.firstName?.trim() || null;
   const lastName = contact.lastName?.trim() || null;
-  return { ok: true, account: { ...base, login: loginCandidate([firstName ?? '', lastName ?? ''], email), email, firstName, lastName } };
+  return { ok: true, account: { ...base, login: baseLogin([firstName ?? '', lastName ?? ''], email), email, firstName, lastName } };
 }
+
+/** The first login tried: lower-case ASCII words joined by dots (the vendor needs 3+ ASCII characters); the email's local part otherwise. */
+export function baseLogin(words: readonly string[], email: string): string {
+  const clean = (text: string): string =>
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '.')
+      .replace(/^\.+|\.+$/g, '');
+  const fromWords = words.map(clean).filter((w) => w !== '').join('.');
+  if (fromWords.length >= 3) return fromWords;
+  const fromEmail = clean(email.split('@')[0] ?? '');
+  return fromEmail.length >= 3 ? fromEmail : `${fromEmail || 'admin'}.admin`;
+}
+
 
 /** `login`, `login-2`, `login-3` … `login-<max>`: the order in which logins are tried. */
 export function loginCandidates(login: string, max = MAX_LOGIN_CANDIDATES): string[] {

@@ -4,7 +4,6 @@ import { BACKUP_APPLICATION_ID, BYTES_PER_GB, offeringItemCatalog } from './offe
 import type { ProductMapping, ProductMappingEntry } from './product-mapping.ts';
 import {
   defaultProvisioningSettings,
-  loginCandidate,
   planProvisioning,
   type ProvisioningInput,
   type ProvisioningOperation,
@@ -452,12 +451,6 @@ describe('provisioning plan: tenants', () => {
     expect(planProvisioning(input({ lines: [line('P-WS', 5)], tenant: t })).operations).toEqual([]);
     const plan = planProvisioning(input({ settings: { deprovisioning: { zeroQuotas: false, disableTenant: true, deleteTenant: false } }, lines: [line('P-WS', 5)], tenant: t }));
     expect(plan.operations.map((o) => o.kind)).toEqual(['enable_tenant']);
-  });
-
-  it('makes login candidates of 3+ plain characters', () => {
-    expect(loginCandidate(['Zoë', "O'Brien"], 'z@x.test')).toBe('zoe.o.brien');
-    expect(loginCandidate(['', ''], 'jo@x.test')).toBe('jo.admin');
-    expect(loginCandidate(['李'], 'ming.li@x.test')).toBe('ming.li');
   });
 });
 

@@ -32,6 +32,7 @@
  * - a tenant disabled while its contract is in effect is re-enabled only when the hub is the one that
  *   disables tenants (deprovisioning "disable" on): otherwise a person disabled it, and we leave it.
  */
+import { baseLogin } from './admin-account.ts';
 import { readContractLines, compareText, type ContractLine, type MappedLine } from './contract-line.ts';
 import { BACKUP_APPLICATION_ID, catalogItem, offeringItemCatalog, unitsToQuotaValue, type CatalogItem, type CatalogItemKey } from './offering-item-catalog.ts';
 import { problem, type PlanProblem } from './plan-problem.ts';
@@ -290,7 +291,7 @@ function adminAccountFor(company: CompanySnapshot, settings: AdminAccountSetting
         }),
       };
     }
-    return { login: loginCandidate([company.name], email), email, firstName: null, lastName: null };
+    return { login: baseLogin([company.name], email), email, firstName: null, lastName: null };
   }
   const contact = company.primaryContact;
   const email = contact?.email?.trim() ?? '';
@@ -305,26 +306,11 @@ function adminAccountFor(company: CompanySnapshot, settings: AdminAccountSetting
     };
   }
   return {
-    login: loginCandidate([contact.firstName ?? '', contact.lastName ?? ''], email),
+    login: baseLogin([contact.firstName ?? '', contact.lastName ?? ''], email),
     email,
     firstName: contact.firstName,
     lastName: contact.lastName,
   };
-}
-
-/** Lower-case ASCII words joined by dots (the vendor needs 3+ ASCII characters); the email's local part otherwise. */
-export function loginCandidate(words: readonly string[], email: string): string {
-  const clean = (text: string): string =>
-    text
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '.')
-      .replace(/^\.+|\.+$/g, '');
-  const fromWords = words.map(clean).filter((w) => w !== '').join('.');
-  if (fromWords.length >= 3) return fromWords;
-  const fromEmail = clean(email.split('@')[0] ?? '');
-  return fromEmail.length >= 3 ? fromEmail : `${fromEmail || 'admin'}.admin`;
 }
 
 // ─── deprovisioning ────────────────────────────────────────────────────────────────────────────

@@ -23,6 +23,7 @@
  */
 import type { OfferingItem, VendorTenant } from '../connectors/ports.ts';
 import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
+import { loginCandidates, loginsExhaustedMessage } from '../domain/admin-account.ts';
 import { readContractLines } from '../domain/contract-line.ts';
 import type { PlanProblem } from '../domain/plan-problem.ts';
 import { indexProductMapping, type ProductMapping } from '../domain/product-mapping.ts';
@@ -48,7 +49,6 @@ import { fullPassDue, recordFullPass, refreshContracts, refreshOfferingItems, re
 export const PROVISIONING_LOOP = 'provisioning';
 const PAGE = 500;
 const CONCURRENCY = 6;
-const ADMIN_LOGIN_CANDIDATES = 5;
 
 /** One company's plan, as a dry run shows it. */
 export interface CompanyPlan extends ProvisioningPlan {
@@ -373,7 +373,7 @@ function stepsOf(rt: IntegrationRuntime, plan: CompanyPlan, op: ProvisioningOper
       };
     }
     case 'create_admin_user': {
-      const candidates = [op.login, ...Array.from({ length: ADMIN_LOGIN_CANDIDATES - 1 }, (_, i) => `${op.login}.${i + 2}`)];
+      const candidates = loginCandidates(op.login);
       return {
         lookup: async () => {
           const tenantId = resolve(op.tenant);
@@ -396,7 +396,7 @@ function stepsOf(rt: IntegrationRuntime, plan: CompanyPlan, op: ProvisioningOper
             throw new ConnectorError({
               code: 'conflict',
               system: 'acronis',
-              message: `The logins ${candidates.join(', ')} are all taken: create the admin account of "${plan.companyName}" by hand`,
+              message: loginsExhaustedMessage(plan.companyName, candidates),
               context: { operation: 'create admin user' },
             });
           }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import { catalogItem } from '../../src/domain/offering-item-catalog.ts';
+import { loginCandidates } from '../../src/domain/admin-account.ts';
 import { operationKey } from '../../src/domain/stable-key.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
@@ -85,6 +86,24 @@ describe.each(testDatabases())('provisioning options on $name', (db) => {
     expect(again.stats.operationsPlanned).toBe(0);
     expect([...world.acronis.state.tenants.values()].filter((t) => t.internal_tag === key)).toHaveLength(1);
     expect(world.acronis.state.usersByTenant.get(mapping.tenantId!) ?? []).toHaveLength(1);
+  });
+
+  it('automatic provisioning: a taken admin login gets the shared suffix rule (login-2), as the mapping job does', async () => {
+    const rt = await world.runtime();
+    await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true });
+    await runDirectoryLoop(rt);
+    const { companyId } = await prepaidWithoutStorage(world);
+    const dry = await runProvisioningLoop(rt, { dryRun: true });
+    const op = dry.plan.find((p) => p.companyId === companyId)!.operations.find((o) => o.kind === 'create_admin_user');
+    if (op?.kind !== 'create_admin_user') throw new Error('no admin account planned');
+    // Someone elsewhere in the cloud holds the login first.
+    await rt.vendor.createUser({ tenantId: customerTenant(world, 0), login: op.login, email: 'holder@elsewhere.test' });
+
+    await runProvisioningLoop(rt);
+    const mapping = (await store.repos.mappings.get(world.integrationId, companyId))!;
+    const users = world.acronis.state.usersByTenant.get(mapping.tenantId!) ?? [];
+    expect(users.map((u) => u.login)).toEqual([loginCandidates(op.login)[1]]);
+    expect(loginCandidates(op.login)[1]).toBe(`${op.login}-2`);
   });
 
   it.each(['zeroQuotas', 'disableTenant', 'deleteTenant'] as const)('deprovisioning %s when the contract ends (and nothing when off)', async (option) => {
