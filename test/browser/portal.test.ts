@@ -16,6 +16,8 @@ import { startCli, type LongRunningCli } from '../support/cli.ts';
 const EXPECTED = [
   /Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/(me|login)\]/,
   /Failed to load resource: the server responded with a status of 429 .*\[.*\/api\/v1\/auth\/login\]/,
+  // The made-up Autotask integration's tabs reach for a target that does not exist: 502/504 from the hub.
+  /Failed to load resource: the server responded with a status of 50[24] .*\[.*\/api\/v1\/integrations\/[^/]+\/(catalog|alert-mappings|ticket-settings|mappings|summary|tenants)/,
 ];
 
 interface Demo {
@@ -206,13 +208,19 @@ describe('portal (browser, demo)', () => {
     await heading('Autotask production').waitFor();
     await expect(page.getByRole('switch', { name: 'Ticket creation' }).getAttribute('aria-checked')).resolves.toBe('true');
 
+    // Every tab has its screen now (test/browser/integration-tabs.test.ts drives them against the
+    // demo's integrations); this one has made-up credentials, so only what needs no target is checked.
     for (const name of ['Product mapping', 'Provisioning', 'Customer mapping', 'Ticket creation']) {
       await page.getByRole('tab', { name }).click();
-      await page.getByRole('tabpanel').getByText(`${name} arrives with the Autotask connector`).waitFor();
+      await expect(page.getByRole('tab', { name }).getAttribute('aria-selected')).resolves.toBe('true');
+      expect(await page.getByRole('tabpanel').getByText('arrives with the Autotask connector').count()).toBe(0);
     }
-    await browser.screenshot(page, 'integration-ticket-creation');
+    await page.getByRole('tab', { name: 'Provisioning' }).click();
+    await page.getByRole('heading', { name: 'Customer provisioning' }).waitFor();
+    await browser.screenshot(page, 'integration-provisioning');
     await page.getByRole('tab', { name: 'Summary' }).click();
-    await page.getByText('No loop has run yet').waitFor();
+    await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
+    await page.getByText('No runs yet').waitFor();
     await browser.screenshot(page, 'integration-summary');
 
     // Arrow keys move between tabs.
@@ -269,6 +277,8 @@ describe('portal (browser, demo)', () => {
     expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('field-name');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+    // Focus goes back on the next tick after the dialog closes (a busy machine may take a moment).
+    await page.waitForFunction(`document.activeElement?.textContent?.trim() === 'Add connection'`);
     expect(await focusedText()).toBe('Add connection');
     browser.assertNoErrors(EXPECTED);
   });
