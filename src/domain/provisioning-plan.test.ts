@@ -99,6 +99,7 @@ const tenantRecord = (over: Partial<VendorTenant> = {}): VendorTenant => ({
   createdAt: null,
   updatedAt: null,
   deletedAt: null,
+  ancestralAccess: true,
   ...over,
 });
 
@@ -373,6 +374,13 @@ describe('provisioning plan: Advanced packs and availability', () => {
 describe('provisioning plan: tenants', () => {
   it('never changes an unmanageable (self-service) tenant', () => {
     const plan = planProvisioning(input({ lines: [line('P-WS', 5)], tenant: { ...(mapped([]) as Extract<TenantSnapshot, { state: 'mapped' }>), manageable: false, unmanageableReason: 'self-service' } }));
+    expect(plan.operations).toEqual([]);
+    expect(codes(plan)).toEqual(['tenant_unmanageable']);
+    expect(plan.problems[0]?.message).toContain('self-service');
+  });
+
+  it("never changes a self-service tenant (ancestralAccess false), even with no refusal recorded", () => {
+    const plan = planProvisioning(input({ lines: [line('P-WS', 5)], tenant: mapped([], { ancestralAccess: false }) }));
     expect(plan.operations).toEqual([]);
     expect(codes(plan)).toEqual(['tenant_unmanageable']);
     expect(plan.problems[0]?.message).toContain('self-service');

@@ -38,6 +38,7 @@ import { BACKUP_APPLICATION_ID, catalogItem, offeringItemCatalog, unitsToQuotaVa
 import { problem, type PlanProblem } from './plan-problem.ts';
 import { indexProductMapping, validateProductMapping, type ProductMapping } from './product-mapping.ts';
 import { operationKey } from './stable-key.ts';
+import { unmanageableReason } from './tenant-access.ts';
 import type { OfferingItem, OfferingItemChange, Quota, VendorTenant } from './vendor-model.ts';
 
 export interface DeprovisioningSettings {
@@ -182,12 +183,14 @@ export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
     return done();
   }
 
-  if (tenant.state === 'mapped' && !tenant.manageable) {
+  // The tenant's own flag (self-service) or a refusal the loop recorded: one rule (tenant-access.ts).
+  const unmanageable = tenant.state === 'mapped' ? unmanageableReason(tenant.tenant, tenant.manageable ? null : (tenant.unmanageableReason ?? 'the partner has no access to it')) : null;
+  if (tenant.state === 'mapped' && unmanageable !== null) {
     problems.push(
       problem(
         'tenant_unmanageable',
         'warning',
-        `Tenant "${tenant.tenant.name}" cannot be managed by the partner (${tenant.unmanageableReason ?? 'self-service'}); it is never changed.`,
+        `Tenant "${tenant.tenant.name}" cannot be managed by the partner (${unmanageable}); it is never changed.`,
         { companyId: company.id, tenantId: tenant.tenant.id },
       ),
     );

@@ -37,6 +37,11 @@ export interface VendorTenant {
   language: string | null;
   mfaStatus: string | null;
   pricingMode: string | null;
+  /**
+   * Acronis `ancestral_access`: false for a self-service customer, which the partner may not manage
+   * (see tenant-access.ts). The vendor's default, true, when the payload leaves it out.
+   */
+  ancestralAccess: boolean;
   contact: VendorContact | null;
   createdAt: string | null;
   updatedAt: string | null;

@@ -10,11 +10,14 @@
  *   act on `mapped` only): the one free tenant whose Custom ID (`customer_id`) is the company id, or else the one
  *   free tenant whose name equals the company's (case, accents, spacing and punctuation ignored);
  *   a name or id that more than one company or more than one tenant has is never suggested;
+ * - a self-service tenant (the partner has no access: src/domain/tenant-access.ts) is neither
+ *   restored nor suggested;
  * - a mapped (or suggested) tenant that is deleted or no longer among the connection's customers →
  *   `failed`, with the reason; the mapping is kept for a person to remove or redo.
  */
 import type { VendorTenant } from '../connectors/ports.ts';
 import { operationKey } from '../domain/stable-key.ts';
+import { unmanageableReason } from '../domain/tenant-access.ts';
 import type { MappingState } from '../store/repositories/mappings.ts';
 
 export interface KnownCompany {
@@ -26,7 +29,7 @@ export interface KnownCompany {
 }
 
 export interface SeenTenant {
-  tenant: Pick<VendorTenant, 'id' | 'name' | 'customerId' | 'internalTag'>;
+  tenant: Pick<VendorTenant, 'id' | 'name' | 'customerId' | 'internalTag'> & Partial<Pick<VendorTenant, 'ancestralAccess'>>;
   /** Deleted, or known not to be a customer of the connection any more. */
   gone: boolean;
 }
@@ -62,7 +65,8 @@ export function planDirectory(integrationId: string, companies: readonly KnownCo
   }
 
   const held = new Set(companies.flatMap((c) => (c.tenantId === null ? [] : [c.tenantId])));
-  const free = tenants.filter((t) => !t.gone && !held.has(t.tenant.id));
+  // A tenant the partner may not manage (self-service) is never suggested nor restored.
+  const free = tenants.filter((t) => !t.gone && !held.has(t.tenant.id) && unmanageableReason({ ancestralAccess: t.tenant.ancestralAccess ?? true }) === null);
   const unmapped = companies.filter((c) => c.tenantId === null);
   if (free.length === 0 || unmapped.length === 0) return changes;
 

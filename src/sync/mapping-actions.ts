@@ -7,9 +7,9 @@
  *
  * Rules:
  * - one tenant maps to one company: the unique index decides; the refusal names the company that holds it;
- * - a tenant the partner may not manage (self-service: `ancestralAccess` false; support access
- *   disabled; or a refusal the provisioning loop recorded) is shown as not manageable and never
- *   changed: mapping to it is refused with the reason;
+ * - a tenant the partner may not manage (self-service: `ancestralAccess` false; or a refusal the
+ *   provisioning loop recorded) is shown as not manageable and never changed: mapping to it is
+ *   refused with the reason (one rule: src/domain/tenant-access.ts);
  * - unlinking touches only the mapping row: tickets already created stay as they are;
  * - "map to new" answers at once ("The mapping has been saved"): the request records the intent as a
  *   pending journal operation (the tenant's idempotency key), and the mapping job
@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { TargetCompany, VendorTenant, VendorCloud } from '../connectors/ports.ts';
 import { ConnectorError, isConnectorError, isTransient, TRANSIENT_CODES } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage, planAdminAccount, type AdminAccountOptions } from '../domain/admin-account.ts';
+import { unmanageableReason } from '../domain/tenant-access.ts';
 import { StoreError } from '../store/errors.ts';
 import type { JournalEntry } from '../store/repositories/journal.ts';
 import type { Mapping, MappingState } from '../store/repositories/mappings.ts';
@@ -73,21 +74,7 @@ export class MappingActionError extends Error {
 
 // ─── manageability ─────────────────────────────────────────────────────────────────────────────
 
-/** Access flags a tenant may carry (Acronis `ancestral_access`, support access), when the connector reads them. */
-interface TenantAccessFlags {
-  ancestralAccess?: boolean | null;
-  supportAccess?: boolean | null;
-}
-
-/** Why the partner may not manage the tenant, or null. `recorded` is a refusal a loop saw earlier. */
-export function unmanageableReason(tenant: VendorTenant | null, recorded: string | null = null): string | null {
-  if (tenant !== null) {
-    const flags = tenant as VendorTenant & TenantAccessFlags;
-    if (flags.ancestralAccess === false) return 'the customer manages itself (self-service mode): the partner has no access to it';
-    if (flags.supportAccess === false) return 'support access is disabled for this customer';
-  }
-  return recorded;
-}
+export { unmanageableReason } from '../domain/tenant-access.ts';
 
 // ─── listing ───────────────────────────────────────────────────────────────────────────────────
 

@@ -242,6 +242,7 @@ function placeholderTenant(id: string): VendorTenant {
     language: null,
     mfaStatus: null,
     pricingMode: null,
+    ancestralAccess: false,
     contact: null,
     createdAt: null,
     updatedAt: null,

@@ -75,17 +75,13 @@ describe.each(testDatabases())('customer mapping on $name', (database) => {
     expect(actions).toContain('mapping.propose');
   });
 
-  it('refuses tenants the partner may not manage (self-service, support access off, a recorded refusal) and never changes them', async () => {
+  it('refuses tenants the partner may not manage (self-service, a recorded refusal) and never changes them', async () => {
     const trey = await tenantByName('Trey Research');
     const company = await byName('Trey Research');
-    // The Acronis connector does not read ancestral_access yet: stand in for it from the emulator's own view.
-    const raw = new Map((await h.tenants()).map((t) => [t.id, t]));
-    const withAccess = (v: VendorCloud): VendorCloud =>
-      Object.assign(Object.create(v) as VendorCloud, {
-        getTenant: async (id: string) => ({ ...(await v.getTenant(id)), ancestralAccess: raw.get(id)?.ancestral_access ?? true }) as VendorTenant,
-      });
-    const rtFlags = await h.runtime({ wrapVendor: withAccess });
-    const error = await mapToExisting(rtFlags, USER, company, trey).catch((e: unknown) => e);
+    // The plain connector reads ancestral_access (false for Trey Research in the demo dataset); no refusal is recorded.
+    expect((await rt.vendor.getTenant(trey)).ancestralAccess).toBe(false);
+    expect((await rt.snapshots.getTenants(h.integrationId, [trey])).get(trey)?.unmanageable ?? null).toBeNull();
+    const error = await mapToExisting(rt, USER, company, trey).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'tenant_unmanageable', status: 409 });
     expect((error as Error).message).toMatch(/Trey Research.*self-service mode.*not changed/);
     // A refusal the provisioning loop recorded counts the same way, through the plain connector.

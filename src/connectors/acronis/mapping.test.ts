@@ -123,4 +123,11 @@ describe('acronis mapping', () => {
     );
     expect(t).toMatchObject({ id: 't1', customerId: 'CRM-42', internalTag: null, contact: { email: 'boss@acme.test', firstName: 'Ada' } });
   });
+
+  it('reads ancestral_access: false is a self-service customer; absent is the vendor default (true)', () => {
+    const base = { id: 't1', name: 'Acme', parent_id: 'p', kind: 'customer', version: 1 };
+    expect(toTenant(tenant.parse({ ...base, ancestral_access: false })).ancestralAccess).toBe(false);
+    expect(toTenant(tenant.parse({ ...base, ancestral_access: true })).ancestralAccess).toBe(true);
+    expect(toTenant(tenant.parse(base)).ancestralAccess).toBe(true);
+  });
 });

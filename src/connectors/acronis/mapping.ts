@@ -73,6 +73,8 @@ export function toTenant(wire: WireTenant): VendorTenant {
     language: orNull(wire.language),
     mfaStatus: orNull(wire.mfa_status),
     pricingMode: orNull(wire.pricing_mode),
+    // Absent on older payloads: the vendor's default (ancestral access on).
+    ancestralAccess: wire.ancestral_access ?? true,
     contact: toContact(pickContact(wire)),
     createdAt: orNull(wire.created_at),
     updatedAt: orNull(wire.updated_at),

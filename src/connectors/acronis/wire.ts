@@ -70,6 +70,7 @@ export const tenant = z.looseObject({
   language: nullableString,
   mfa_status: nullableString,
   pricing_mode: nullableString,
+  ancestral_access: z.boolean().nullable().optional(),
   contact: contact.nullable().optional(),
   contacts: z.array(contact).nullable().optional(),
   created_at: nullableString,
