@@ -13,7 +13,8 @@ import { openStore } from '../store/store.ts';
 import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';
 import { setCallbacks } from '../sync/callback-intake.ts';
 import { runDirectoryLoop } from '../sync/directory-loop.ts';
-import { buildIntegrationRuntime } from '../sync/integration-runtime.ts';
+import { buildIntegrationRuntime, type IntegrationRuntime } from '../sync/integration-runtime.ts';
+import { runMarketplaceWizardOnce } from '../sync/marketplace-wizard.ts';
 import { runProvisioningLoop } from '../sync/provisioning-loop.ts';
 import { integrationSettings } from '../sync/settings/settings.ts';
 import { startHub } from './hub-process.ts';
@@ -55,6 +56,8 @@ export function registerDemoCommand(program: Command): void {
       if (connectionId !== undefined && autotask) await connectAutotask(store, connectionId, autotask);
       const connectwise = running.find((e) => e.system === 'connectwise');
       const connectwiseId = connectionId !== undefined && connectwise ? await connectConnectWise(store, connectionId, connectwise) : undefined;
+      const cloudblue = running.find((e) => e.system === 'cloudblue');
+      if (connectionId !== undefined && cloudblue) await connectCloudBlue(store, connectionId, cloudblue);
 
       // Logs go to stderr: stdout is for the first JSON line and what a person reads.
       const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
@@ -65,7 +68,7 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write(`${JSON.stringify({ portal: hub.url, username: DEMO_USERNAME, password })}\n`);
       process.stdout.write(`\npsa-bridge demo is running.\n  portal     ${hub.url}\n  API docs   ${hub.url}/api/docs\n  sign in    ${DEMO_USERNAME} / ${password}\n\nemulators (control API under /_emulator/):\n`);
       for (const emulator of running) {
-        process.stdout.write(`  ${emulator.system.padEnd(11)}${emulator.url}  ${JSON.stringify(emulator.credentials)}\n`);
+        process.stdout.write(`  ${emulator.system.padEnd(13)}${emulator.url}  ${JSON.stringify(emulator.credentials)}\n`);
       }
       process.stdout.write('\nPress Ctrl+C to stop.\n');
 
@@ -120,16 +123,7 @@ async function connectAutotask(store: Awaited<ReturnType<typeof openStore>>, con
   const settings = integrationSettings(store.repos.settings);
   await settings.write(integration.id, 'connector', { discoveryUrl: `${autotask.url}/ATServicesRest/` });
   const rt = await buildIntegrationRuntime(store, integration.id);
-  const storages = await rt.vendor.listStorages(rt.partnerTenantId);
-  const storage = storages.find((s) => s.platformOwned === true) ?? storages[0];
-  const entries = [];
-  for (const [itemKey, tail] of DEMO_SERVICES) {
-    const service = await rt.target.catalog?.findServiceByName(`Acronis Cyber Protect - ${tail}`);
-    if (!service) continue;
-    const perStorage = itemKey === 'storage';
-    if (perStorage && storage === undefined) continue;
-    entries.push({ itemKey, infraId: perStorage ? storage!.id : null, service: { kind: 'existing', productId: service.id }, periodType: 'monthly', serviceCode: null });
-  }
+  const { entries, storage } = await mapDemoProducts(rt, DEMO_SERVICES.map(([itemKey, tail]) => [itemKey, `Acronis Cyber Protect - ${tail}`]));
   await settings.write(integration.id, 'product-mapping', { entries });
   await settings.write(integration.id, 'provisioning', {
     automaticProvisioning: true,
@@ -173,19 +167,47 @@ async function connectConnectWise(store: Awaited<ReturnType<typeof openStore>>, 
   });
   const settings = integrationSettings(store.repos.settings);
   const rt = await buildIntegrationRuntime(store, integration.id);
-  const storages = await rt.vendor.listStorages(rt.partnerTenantId);
-  const storage = storages.find((s) => s.platformOwned === true) ?? storages[0];
-  const entries = [];
-  for (const [itemKey, identifier] of CONNECTWISE_PRODUCTS) {
-    const product = await rt.target.catalog?.findServiceByName(identifier);
-    if (!product) continue;
-    const perStorage = itemKey === 'storage';
-    if (perStorage && storage === undefined) continue;
-    entries.push({ itemKey, infraId: perStorage ? storage!.id : null, service: { kind: 'existing', productId: product.id }, periodType: 'monthly', serviceCode: null });
-  }
+  const { entries, storage } = await mapDemoProducts(rt, CONNECTWISE_PRODUCTS);
   await settings.write(integration.id, 'product-mapping', { entries });
   await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null });
   const outcome = await runDirectoryLoop(rt);
   process.stderr.write(`demo: connectwise ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
   return integration.id;
+}
+
+/**
+ * The product mapping a person would pick for the demo: each offering item on the target service
+ * of that name, storage on the partner's platform-owned storage.
+ */
+async function mapDemoProducts(rt: IntegrationRuntime, services: readonly (readonly [CatalogItemKey, string])[]) {
+  const storages = await rt.vendor.listStorages(rt.partnerTenantId);
+  const storage = storages.find((s) => s.platformOwned === true) ?? storages[0];
+  const entries = [];
+  for (const [itemKey, name] of services) {
+    const product = await rt.target.catalog?.findServiceByName(name);
+    if (!product) continue;
+    const perStorage = itemKey === 'storage';
+    if (perStorage && storage === undefined) continue;
+    entries.push({ itemKey, infraId: perStorage ? storage!.id : null, service: { kind: 'existing' as const, productId: product.id }, periodType: 'monthly' as const, serviceCode: null });
+  }
+  return { entries, storage };
+}
+
+/**
+ * A CloudBlue PSA integration (customer mapping and tickets; CloudBlue has no contracts): one
+ * directory pass, then the Ingram Cloud Marketplace wizard's first run, which proposes the demo's
+ * osa_account_id pairs for a person to confirm on the mapping screen.
+ */
+async function connectCloudBlue(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, cloudblue: RunningEmulator): Promise<void> {
+  const integration = await store.repos.integrations.create({
+    name: 'demo-cloudblue',
+    connectionId,
+    target: 'cloudblue',
+    credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key ?? '' },
+    features: { provisioning: true },
+  });
+  const rt = await buildIntegrationRuntime(store, integration.id);
+  const outcome = await runDirectoryLoop(rt);
+  const wizard = await runMarketplaceWizardOnce(rt);
+  process.stderr.write(`demo: cloudblue ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}; marketplace wizard: ${JSON.stringify(wizard).slice(0, 200)}\n`);
 }
