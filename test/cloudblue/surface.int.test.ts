@@ -46,7 +46,11 @@ describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
     const taken = await call('POST', `/mappings/${fourth.companyId}/map`, { tenantId: tenantId('Wingtip Toys') });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error).toMatchObject({ code: 'tenant_already_mapped', message: expect.stringContaining('already mapped to "Wingtip Toys"') });
-    expect((await call('POST', `/mappings/${fourth.companyId}/map`, { tenantId: tenantId('Trey Research') })).statusCode).toBe(200);
+    // Trey Research manages itself (ancestral_access false in the demo): refused with the reason.
+    const selfService = await call('POST', `/mappings/${fourth.companyId}/map`, { tenantId: tenantId('Trey Research') });
+    expect(selfService.statusCode).toBe(409);
+    expect(selfService.json().error).toMatchObject({ code: 'tenant_unmanageable', message: expect.stringContaining('self-service') });
+    expect((await call('POST', `/mappings/${fourth.companyId}/map`, { tenantId: tenantId('Fourth Coffee') })).statusCode).toBe(200);
 
     const wilbur = (await call('GET', '/mappings?search=wilbur')).json().items[0];
     const saved = await call('POST', `/mappings/${wilbur.companyId}/map-new`);
