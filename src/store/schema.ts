@@ -92,6 +92,8 @@ export interface MappingsTable {
   tenant_name: string | null;
   state: string;
   error: string | null;
+  /** Set when a person unlinked the company; the automatic matching leaves such a company alone. */
+  unlinked_at: string | null;
   created_at: string;
   updated_at: string;
 }

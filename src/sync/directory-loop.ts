@@ -56,7 +56,7 @@ export async function runDirectoryLoop(rt: IntegrationRuntime, options: LoopRunO
   const companies: KnownCompany[] = dryRun
     ? [
         ...[...known.values()].map(toKnown),
-        ...[...seen].filter((id) => !known.has(id)).map((id) => ({ companyId: id, companyName: id, state: 'not_mapped' as const, tenantId: null, error: null })),
+        ...[...seen].filter((id) => !known.has(id)).map((id) => ({ companyId: id, companyName: id, state: 'not_mapped' as const, tenantId: null, error: null, unlinkedAt: null })),
       ]
     : (await rt.store.repos.mappings.list(integrationId)).map(toKnown);
   const snapshot = await rt.snapshots.listTenants<VendorTenant>(integrationId);
@@ -81,6 +81,7 @@ export async function runDirectoryLoop(rt: IntegrationRuntime, options: LoopRunO
     }
   }
   const plan = planDirectory(integrationId, companies, tenants);
+  const readRows = new Map(companies.map((c) => [c.companyId, { tenantId: c.tenantId, state: c.state, unlinkedAt: c.unlinkedAt }]));
 
   // ── apply (store only) ──
   let mapped = 0;
@@ -95,7 +96,16 @@ export async function runDirectoryLoop(rt: IntegrationRuntime, options: LoopRunO
         continue;
       }
       try {
-        await rt.store.repos.mappings.map(integrationId, change.companyId, { tenantId: change.tenantId, tenantName: change.tenantName, state: change.state });
+        // Only if the row is still as planned: a person's map or unlink meanwhile wins.
+        const read = readRows.get(change.companyId);
+        const written =
+          read === undefined
+            ? undefined
+            : await rt.store.repos.mappings.mapIfUnchanged(integrationId, change.companyId, read, { tenantId: change.tenantId, tenantName: change.tenantName, state: change.state });
+        if (written === undefined) {
+          conflicts += 1;
+          continue;
+        }
         if (change.state === 'mapped') mapped += 1;
         else suggested += 1;
       } catch (error) {
@@ -126,6 +136,6 @@ export async function runDirectoryLoop(rt: IntegrationRuntime, options: LoopRunO
   };
 }
 
-function toKnown(m: { companyId: string; companyName: string; state: KnownCompany['state']; tenantId: string | null; error: string | null }): KnownCompany {
-  return { companyId: m.companyId, companyName: m.companyName, state: m.state, tenantId: m.tenantId, error: m.error };
+function toKnown(m: { companyId: string; companyName: string; state: KnownCompany['state']; tenantId: string | null; error: string | null; unlinkedAt: string | null }): KnownCompany {
+  return { companyId: m.companyId, companyName: m.companyName, state: m.state, tenantId: m.tenantId, error: m.error, unlinkedAt: m.unlinkedAt };
 }

@@ -10,6 +10,7 @@
  *   act on `mapped` only): the one free tenant whose Custom ID (`customer_id`) is the company id, or else the one
  *   free tenant whose name equals the company's (case, accents, spacing and punctuation ignored);
  *   a name or id that more than one company or more than one tenant has is never suggested;
+ * - a company a person unlinked is never matched again by these rules (until a person maps it);
  * - a self-service tenant (the partner has no access: src/domain/tenant-access.ts) is neither
  *   restored nor suggested;
  * - a mapped (or suggested) tenant that is deleted or no longer among the connection's customers →
@@ -26,6 +27,8 @@ export interface KnownCompany {
   state: MappingState;
   tenantId: string | null;
   error: string | null;
+  /** A person unlinked the company: no rule maps it again until a person does. */
+  unlinkedAt: string | null;
 }
 
 export interface SeenTenant {
@@ -67,7 +70,8 @@ export function planDirectory(integrationId: string, companies: readonly KnownCo
   const held = new Set(companies.flatMap((c) => (c.tenantId === null ? [] : [c.tenantId])));
   // A tenant the partner may not manage (self-service) is never suggested nor restored.
   const free = tenants.filter((t) => !t.gone && !held.has(t.tenant.id) && unmanageableReason({ ancestralAccess: t.tenant.ancestralAccess ?? true }) === null);
-  const unmapped = companies.filter((c) => c.tenantId === null);
+  // A person's unlink sticks: the company is left alone until a person maps it again.
+  const unmapped = companies.filter((c) => c.tenantId === null && c.unlinkedAt === null);
   if (free.length === 0 || unmapped.length === 0) return changes;
 
   const taken = new Set<string>();

@@ -10,7 +10,8 @@
  * - a tenant the partner may not manage (self-service: `ancestralAccess` false; or a refusal the
  *   provisioning loop recorded) is shown as not manageable and never changed: mapping to it is
  *   refused with the reason (one rule: src/domain/tenant-access.ts);
- * - unlinking touches only the mapping row: tickets already created stay as they are;
+ * - unlinking touches only the mapping row: tickets already created stay as they are; it is recorded
+ *   as a decision (`unlinkedAt`), so no automatic rule maps the company again until a person does;
  * - "map to new" answers at once ("The mapping has been saved"): the request records the intent as a
  *   pending journal operation (the tenant's idempotency key), and the mapping job
  *   (`runMappingJobs`, loop `mappings`) creates the tenant, its admin account and 2FA, each step
@@ -274,9 +275,12 @@ async function holderConflict(rt: IntegrationRuntime, companyId: string, tenant:
   }
 }
 
-async function storeMapping(rt: IntegrationRuntime, companyId: string, tenant: VendorTenant, state: 'ready' | 'mapped'): Promise<Mapping> {
+/** Stores the mapping; with `expected`, only if the row is still in that state (undefined when it is not). */
+async function storeMapping(rt: IntegrationRuntime, companyId: string, tenant: VendorTenant, state: 'ready' | 'mapped', expected?: Mapping): Promise<Mapping | undefined> {
+  const repo = rt.store.repos.mappings;
+  const value = { tenantId: tenant.id, tenantName: tenant.name, state };
   try {
-    return await rt.store.repos.mappings.map(rt.integration.id, companyId, { tenantId: tenant.id, tenantName: tenant.name, state });
+    return expected === undefined ? await repo.map(rt.integration.id, companyId, value) : await repo.mapIfUnchanged(rt.integration.id, companyId, expected, value);
   } catch (error) {
     if (error instanceof StoreError && error.code === 'mapping_conflict') {
       await holderConflict(rt, companyId, tenant);
@@ -314,25 +318,29 @@ export async function mapToExisting(
   options: { state?: 'ready' | 'mapped'; via?: string; onlyIfUnmapped?: boolean } = {},
 ): Promise<ActionResult> {
   const before = await knownCompany(rt, companyId);
-  // Automatic proposals never replace what a person (or an earlier proposal) decided.
-  const unmappedNow = async () => {
-    const now = await rt.store.repos.mappings.get(rt.integration.id, companyId);
-    if (now !== undefined && now.tenantId !== null && now.state !== 'not_mapped') {
-      throw new MappingActionError('company_already_mapped', `"${now.companyName}" is mapped already; the proposal is not stored`, { companyId });
-    }
-  };
-  if (options.onlyIfUnmapped === true) await unmappedNow();
+  // Automatic proposals never replace what a person (or an earlier proposal) decided, nor undo a
+  // person's unlink; the write itself is conditional on the row read here (see below).
+  const automatic = options.onlyIfUnmapped === true;
+  const refuse = (why: string) => new MappingActionError('company_already_mapped', `"${before.companyName}" ${why}; the proposal is not stored`, { companyId });
+  if (automatic) {
+    if (before.tenantId !== null && before.state !== 'not_mapped') throw refuse('is mapped already');
+    if (before.unlinkedAt !== null) throw refuse('was unlinked by a person');
+  }
   const tenant = await mappableTenant(rt, tenantId);
   await holderConflict(rt, companyId, tenant);
-  if (options.onlyIfUnmapped === true) {
-    await unmappedNow();
+  let m: Mapping;
+  if (automatic) {
     if ((await openIntents(rt)).some((e) => companyOf(e) === companyId)) {
       throw new MappingActionError('company_already_mapped', 'a new tenant is being created for this company; the proposal is not stored', { companyId });
     }
+    // Only if the row is still as read above: a person's mapping or unlink meanwhile wins.
+    const written = await storeMapping(rt, companyId, tenant, options.state ?? 'mapped', before);
+    if (written === undefined) throw refuse('was changed by someone else meanwhile');
+    m = written;
   } else {
     await cancelIntents(rt, companyId);
+    m = (await storeMapping(rt, companyId, tenant, options.state ?? 'mapped')) as Mapping;
   }
-  const m = await storeMapping(rt, companyId, tenant, options.state ?? 'mapped');
   await audit(rt, actor, options.state === 'ready' ? 'mapping.propose' : 'mapping.map', {
     companyId,
     companyName: m.companyName,
@@ -357,7 +365,8 @@ export async function applyMapping(rt: IntegrationRuntime, actor: string, compan
 export async function unlink(rt: IntegrationRuntime, actor: string, companyId: string): Promise<ActionResult> {
   const m = await knownCompany(rt, companyId);
   const cancelled = await cancelIntents(rt, companyId);
-  await rt.store.repos.mappings.unmap(rt.integration.id, companyId);
+  // A decision: the automatic matching leaves the company alone until a person maps it again.
+  await rt.store.repos.mappings.unmap(rt.integration.id, companyId, { byPerson: true });
   await audit(rt, actor, 'mapping.unlink', { companyId, companyName: m.companyName, tenantId: m.tenantId, tenantName: m.tenantName, cancelledCreations: cancelled });
   const after = (await rt.store.repos.mappings.get(rt.integration.id, companyId)) as Mapping;
   return resultOf(after, m.tenantId === null && cancelled === 0 ? `"${m.companyName}" was not mapped` : `"${m.companyName}" is unlinked`);
@@ -391,6 +400,8 @@ export async function mapToNew(rt: IntegrationRuntime, actor: string, companyId:
   if (m.tenantId !== null && (m.state === 'mapped' || m.state === 'ready')) {
     throw new MappingActionError('company_already_mapped', `"${m.companyName}" is already ${m.state === 'ready' ? 'proposed for' : 'mapped to'} "${m.tenantName ?? m.tenantId}": unlink it first to give it a new tenant.`, { companyId });
   }
+  // Asking for a new tenant is a person mapping the company again: an earlier unlink no longer holds.
+  if (m.unlinkedAt !== null) await rt.store.repos.mappings.clearUnlinked(integrationId, companyId);
   const journal = rt.store.repos.journal;
   // The first generation whose tenant is not known to be gone or cancelled.
   for (let generation = 1; generation <= 100; generation += 1) {
@@ -587,11 +598,17 @@ async function runIntent(rt: IntegrationRuntime, entry: JournalEntry, stats: Map
     const tenant = await vendor.getTenant(tenantId);
     await rt.snapshots.upsertTenants(integrationId, [{ tenantId, name: tenant.name, data: tenant, deleted: false }]);
     const now = await rt.store.repos.mappings.get(integrationId, companyId);
-    if (now !== undefined && now.tenantId !== null && now.tenantId !== tenantId && now.state !== 'not_mapped') {
-      stats.cancelled += 1; // a person mapped it otherwise while we worked: theirs wins; the tenant stays unmapped
+    // A person mapped it otherwise, or unlinked it after asking, while we worked: theirs wins; the tenant stays unmapped.
+    const overruled = (m: Mapping) => (m.tenantId !== null && m.tenantId !== tenantId && m.state !== 'not_mapped') || (m.unlinkedAt !== null && m.unlinkedAt > entry.createdAt);
+    if (now === undefined || overruled(now)) {
+      stats.cancelled += 1;
       return;
     }
-    await rt.store.repos.mappings.map(integrationId, companyId, { tenantId, tenantName: tenant.name, state: 'mapped' });
+    // Written only if the row is still as just read, so a decision made in between is not overwritten.
+    if ((await rt.store.repos.mappings.mapIfUnchanged(integrationId, companyId, now, { tenantId, tenantName: tenant.name, state: 'mapped' })) === undefined) {
+      stats.cancelled += 1;
+      return;
+    }
     stats.tenantsMapped += 1;
     await audit(rt, 'system', 'mapping.tenant_created', {
       companyId,

@@ -1,7 +1,6 @@
 // Customer mapping actions and the marketplace wizard, end to end: the hub's store (both databases)
 // with the Acronis and CloudBlue emulators over real HTTP.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { VendorCloud, VendorTenant } from '../../src/connectors/ports.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { applyMapping, bulk, listMappings, mapToExisting, mapToNew, MappingActionError, runMappingJobs, unlink } from '../../src/sync/mapping-actions.ts';
 import { confirmMarketplaceMatches, FIRST_RUN_CURSOR, proposeMarketplaceMatches, runMarketplaceWizardOnce } from '../../src/sync/marketplace-wizard.ts';
@@ -205,6 +204,38 @@ describe.each(testDatabases())('customer mapping on $name', (database) => {
       expect(ready).toEqual(['Coho Winery Ltd.', 'Fourth Coffee', 'Quayside Bakery', 'Tailspin Travel', 'Wingtip Toys', 'Woodgrove Bank Branch 12']);
       expect((await runMarketplaceWizardOnce(rt)).ran).toBe(false);
       expect((await h.store.repos.auditLog.list({ subjectId: h.integrationId })).filter((e) => e.action === 'marketplace.first_run')).toHaveLength(1);
+    });
+
+    it("automatic run vs a person: a mapping made between the run's check and its write is kept; a person's unlink is respected", async () => {
+      const proposals = (await proposeMarketplaceMatches(rt)).proposals.filter((p) => p.preselected);
+      const [coho, fourth] = proposals;
+      expect([coho?.companyName, fourth?.companyName]).toEqual(['Coho Winery Ltd.', 'Fourth Coffee']);
+      // Fourth Coffee was mapped and then unlinked by a person before the run.
+      await mapToExisting(rt, USER, fourth!.companyId, fourth!.tenantId);
+      await unlink(rt, USER, fourth!.companyId);
+      // Interleaving: the run's first proposal (Coho) has passed its "still unmapped?" check and looks
+      // for open creations (the last read before its write); right then a person maps Coho.
+      const journal = rt.store.repos.journal;
+      const list = journal.list.bind(journal);
+      let interleaved = false;
+      vi.spyOn(journal, 'list').mockImplementation(async (...args) => {
+        if (!interleaved) {
+          interleaved = true;
+          await mapToExisting(rt, USER, coho!.companyId, coho!.tenantId);
+        }
+        return list(...args);
+      });
+      try {
+        const run = await runMarketplaceWizardOnce(rt);
+        expect(interleaved).toBe(true);
+        expect(run).toMatchObject({ ran: true, proposed: 4 });
+      } finally {
+        vi.restoreAllMocks();
+      }
+      expect(await h.store.repos.mappings.get(h.integrationId, coho!.companyId)).toMatchObject({ tenantId: coho!.tenantId, state: 'mapped' });
+      expect(await h.store.repos.mappings.get(h.integrationId, fourth!.companyId)).toMatchObject({ tenantId: null, state: 'not_mapped' });
+      const ready = (await listMappings(rt, { states: ['ready'], limit: 100 })).items.map((r) => r.companyName);
+      expect(ready).toEqual(['Quayside Bakery', 'Tailspin Travel', 'Wingtip Toys', 'Woodgrove Bank Branch 12']);
     });
   });
 });

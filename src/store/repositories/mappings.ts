@@ -17,6 +17,8 @@ export interface Mapping {
   tenantName: string | null;
   state: MappingState;
   error: string | null;
+  /** When a person unlinked the company (null otherwise); automatic matching skips it until someone maps it again. */
+  unlinkedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -30,6 +32,7 @@ const toMapping = (row: Selectable<MappingsTable>): Mapping => ({
   tenantName: row.tenant_name,
   state: row.state as MappingState,
   error: row.error,
+  unlinkedAt: row.unlinked_at ?? null,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -57,6 +60,7 @@ export class MappingsRepository {
         tenant_name: null,
         state: 'not_mapped',
         error: null,
+        unlinked_at: null,
         created_at: now,
         updated_at: now,
       }));
@@ -129,31 +133,63 @@ export class MappingsRepository {
   }
 
   /**
-   * Maps a company to a tenant. Fails with `mapping_conflict` when the tenant is already mapped to
-   * another company of this integration: the unique index decides, so two concurrent maps cannot
-   * both win.
+   * Maps a company to a tenant (a mapping decided again clears an earlier unlink). Fails with
+   * `mapping_conflict` when the tenant is already mapped to another company of this integration:
+   * the unique index decides, so two concurrent maps cannot both win.
    */
   async map(
     integrationId: string,
     companyId: string,
     tenant: { tenantId: string; tenantName?: string | null; state?: Extract<MappingState, 'ready' | 'mapped'> },
   ): Promise<Mapping> {
+    const updated = await this.writeMapping(integrationId, companyId, tenant, undefined);
+    if (!updated) throw new StoreError('not_found', `company ${companyId} is not known to this integration`, { integrationId, companyId });
+    return (await this.get(integrationId, companyId))!;
+  }
+
+  /**
+   * Maps a company to a tenant only if its row is still as it was read (`expected`: tenant, state
+   * and unlink decision), in one statement, so an automatic writer never overwrites what a person
+   * decided between its read and its write. Undefined when the row changed (or is gone); the same
+   * `mapping_conflict` as `map` when the tenant is held by another company.
+   */
+  async mapIfUnchanged(
+    integrationId: string,
+    companyId: string,
+    expected: Pick<Mapping, 'tenantId' | 'state' | 'unlinkedAt'>,
+    tenant: { tenantId: string; tenantName?: string | null; state?: Extract<MappingState, 'ready' | 'mapped'> },
+  ): Promise<Mapping | undefined> {
+    const updated = await this.writeMapping(integrationId, companyId, tenant, expected);
+    return updated ? (await this.get(integrationId, companyId))! : undefined;
+  }
+
+  private async writeMapping(
+    integrationId: string,
+    companyId: string,
+    tenant: { tenantId: string; tenantName?: string | null; state?: Extract<MappingState, 'ready' | 'mapped'> },
+    expected: Pick<Mapping, 'tenantId' | 'state' | 'unlinkedAt'> | undefined,
+  ): Promise<boolean> {
     try {
-      const result = await this.db
+      let query = this.db
         .updateTable('mappings')
         .set({
           tenant_id: tenant.tenantId,
           tenant_name: tenant.tenantName ?? null,
           state: tenant.state ?? 'mapped',
           error: null,
+          unlinked_at: null,
           updated_at: isoAt(this.clock),
         })
         .where('integration_id', '=', integrationId)
-        .where('company_id', '=', companyId)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) {
-        throw new StoreError('not_found', `company ${companyId} is not known to this integration`, { integrationId, companyId });
+        .where('company_id', '=', companyId);
+      if (expected !== undefined) {
+        query = query
+          .where('state', '=', expected.state)
+          .where('tenant_id', expected.tenantId === null ? 'is' : '=', expected.tenantId)
+          .where('unlinked_at', expected.unlinkedAt === null ? 'is' : '=', expected.unlinkedAt);
       }
+      const result = await query.executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     } catch (error) {
       if (isUniqueViolation(error)) {
         const holder = await this.getByTenant(integrationId, tenant.tenantId);
@@ -165,7 +201,6 @@ export class MappingsRepository {
       }
       throw error;
     }
-    return (await this.get(integrationId, companyId))!;
   }
 
   /** Sets the state (e.g. `failed` with the reason, `ready` once provisioning may proceed). */
@@ -178,13 +213,29 @@ export class MappingsRepository {
       .execute();
   }
 
-  /** Removes the tenant from the mapping; the company stays known, as `not_mapped`. */
-  async unmap(integrationId: string, companyId: string): Promise<void> {
+  /**
+   * Removes the tenant from the mapping; the company stays known, as `not_mapped`. `byPerson`
+   * records the unlink as a decision (`unlinkedAt`) that the automatic matching respects until a
+   * mapping is made again; a loop's own unmap (e.g. the tenant was deleted) records none.
+   */
+  async unmap(integrationId: string, companyId: string, options: { byPerson?: boolean } = {}): Promise<void> {
+    const now = isoAt(this.clock);
     await this.db
       .updateTable('mappings')
-      .set({ tenant_id: null, tenant_name: null, state: 'not_mapped', error: null, updated_at: isoAt(this.clock) })
+      .set({ tenant_id: null, tenant_name: null, state: 'not_mapped', error: null, unlinked_at: options.byPerson === true ? now : null, updated_at: now })
       .where('integration_id', '=', integrationId)
       .where('company_id', '=', companyId)
+      .execute();
+  }
+
+  /** A person asked for a mapping again (e.g. map to new): the earlier unlink no longer holds. */
+  async clearUnlinked(integrationId: string, companyId: string): Promise<void> {
+    await this.db
+      .updateTable('mappings')
+      .set({ unlinked_at: null, updated_at: isoAt(this.clock) })
+      .where('integration_id', '=', integrationId)
+      .where('company_id', '=', companyId)
+      .where('unlinked_at', 'is not', null)
       .execute();
   }
 
