@@ -70,8 +70,9 @@ export async function buildIntegrationRuntime(store: Store, integrationId: strin
     ...(options.onVendorCall === undefined ? {} : { onCall: options.onVendorCall }),
     ...options.vendorOptions,
   });
+  // The target's own fields only: the manual admin password (kept with them) is the vendor side's, read where it is used.
   const credentials = Object.fromEntries(
-    Object.entries(await repos.integrations.getCredentials(integration.id)).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+    Object.entries(await repos.integrations.getCredentials(integration.id)).flatMap(([k, v]) => (typeof v === 'string' && k !== 'adminPassword' ? [[k, v]] : [])),
   );
   const targetInput: TargetFactoryInput = {
     credentials,

@@ -99,12 +99,22 @@ function fieldSchema(field: CredentialField): z.ZodType<string> {
   }, 'must be an http(s) URL');
 }
 
-export const targetCredentialSchemas = Object.fromEntries(
-  TARGETS.map((target) => [
-    target,
-    z.strictObject(Object.fromEntries(TARGET_FORMS[target].fields.map((field) => [field.name, fieldSchema(field)]))),
-  ]),
-) as Record<TargetKind, z.ZodObject<Record<string, z.ZodType<string>>>>;
+/**
+ * The manual password of new admin accounts (seed 001 "Define manually"): a secret of every target,
+ * kept sealed with the integration's credentials, where the mapping job and the provisioning loop
+ * read it. Set through PUT /integrations/:id/settings/provisioning/admin-password; never returned.
+ */
+export const ADMIN_PASSWORD_CREDENTIAL = 'adminPassword';
+export const adminPasswordSchema = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+
+// Strict per target (an unknown field is refused, naming it), plus the shared admin password, so a
+// PATCH of some fields validates the merged set even when a password is stored.
+const credentialSchemaOf = (target: TargetKind) =>
+  z.strictObject({
+    ...Object.fromEntries(TARGET_FORMS[target].fields.map((field) => [field.name, fieldSchema(field)])),
+    [ADMIN_PASSWORD_CREDENTIAL]: adminPasswordSchema.optional(),
+  });
+export const targetCredentialSchemas = Object.fromEntries(TARGETS.map((target) => [target, credentialSchemaOf(target)])) as Record<TargetKind, ReturnType<typeof credentialSchemaOf>>;
 
 /** The features a person switches on the Integration settings tab. */
 export const FEATURES = {

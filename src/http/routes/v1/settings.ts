@@ -19,6 +19,7 @@ import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { adminPasswordSchema, ADMIN_PASSWORD_CREDENTIAL } from './integrations.ts';
 
 /** The sections this route serves. */
 export const HTTP_SETTINGS_SECTIONS = ['provisioning', 'product-mapping', 'schedule'] as const satisfies readonly SettingsSectionName[];
@@ -128,7 +129,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
     { schema: { tags: ['settings'], summary: 'Whether a manual admin password is stored (never the password)', params: z.object({ id: z.string().min(1) }), response: { 200: passwordResponse, ...errorResponses(401, 404) } } },
     async (request) => {
       const integration = await requireIntegration(request.params.id);
-      const stored = (await store.repos.integrations.getCredentials(integration.id)).adminPassword;
+      const stored = (await store.repos.integrations.getCredentials(integration.id))[ADMIN_PASSWORD_CREDENTIAL];
       return { stored: typeof stored === 'string' && stored !== '' };
     },
   );
@@ -139,15 +140,15 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
         tags: ['settings'],
         summary: 'Set (or, with null, remove) the password new admin accounts get when passwords are defined manually',
         params: z.object({ id: z.string().min(1) }),
-        body: z.strictObject({ password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters').nullable() }),
+        body: z.strictObject({ password: adminPasswordSchema.nullable() }),
         response: { 200: passwordResponse, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
       const integration = await requireIntegration(request.params.id);
-      const { adminPassword: _old, ...credentials } = await store.repos.integrations.getCredentials(integration.id);
+      const { [ADMIN_PASSWORD_CREDENTIAL]: _old, ...credentials } = await store.repos.integrations.getCredentials(integration.id);
       const { password } = request.body;
-      await store.repos.integrations.update(integration.id, { credentials: password === null ? credentials : { ...credentials, adminPassword: password } });
+      await store.repos.integrations.update(integration.id, { credentials: password === null ? credentials : { ...credentials, [ADMIN_PASSWORD_CREDENTIAL]: password } });
       await store.repos.auditLog.record({
         actor: actorOf(principalOf(request)),
         action: password === null ? 'integration.admin_password.remove' : 'integration.admin_password.set',
