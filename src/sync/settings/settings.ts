@@ -10,12 +10,15 @@
 import type { z } from 'zod';
 import type { SettingsRepository } from '../../store/repositories/settings.ts';
 import { SettingsError, type SettingsIssue } from './settings-error.ts';
-import { settingsSections, SETTINGS_SECTION_NAMES, type SettingsOf, type SettingsSectionName } from './sections.ts';
+import type { TargetSystem } from '../../connectors/ports.ts';
+import { connectorSettingsSchemaFor, settingsSections, SETTINGS_SECTION_NAMES, type SettingsOf, type SettingsSectionName } from './sections.ts';
 
 export type SettingsValidation<N extends SettingsSectionName> = { ok: true; value: SettingsOf<N> } | { ok: false; issues: SettingsIssue[] };
 
-export function validateSettings<N extends SettingsSectionName>(name: N, value: unknown): SettingsValidation<N> {
-  const parsed = (settingsSections[name] as z.ZodType).safeParse(value ?? {});
+/** `target`: the integration's, so the `connector` section is checked by that target's connector schema. */
+export function validateSettings<N extends SettingsSectionName>(name: N, value: unknown, target?: TargetSystem): SettingsValidation<N> {
+  const schema = name === 'connector' && target !== undefined ? connectorSettingsSchemaFor(target) : (settingsSections[name] as z.ZodType);
+  const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return { ok: true, value: parsed.data as SettingsOf<N> };
   return { ok: false, issues: parsed.error.issues.map((issue) => ({ field: [name, ...issue.path.map(String)].join('.'), message: fixOf(issue) })) };
 }
@@ -46,7 +49,13 @@ export interface IntegrationSettings {
   reset(integrationId: string, name: SettingsSectionName): Promise<void>;
 }
 
-export function integrationSettings(repo: SettingsRepository, options: { onChange?: (integrationId: string, name: SettingsSectionName) => void | Promise<void> } = {}): IntegrationSettings {
+export interface IntegrationSettingsOptions {
+  onChange?: (integrationId: string, name: SettingsSectionName) => void | Promise<void>;
+  /** The integration's target: a `connector` write is then validated by that target's connector schema. */
+  targetOf?: (integrationId: string) => Promise<TargetSystem | undefined>;
+}
+
+export function integrationSettings(repo: SettingsRepository, options: IntegrationSettingsOptions = {}): IntegrationSettings {
   const changed = async (integrationId: string, name: SettingsSectionName) => {
     await options.onChange?.(integrationId, name);
   };
@@ -59,7 +68,8 @@ export function integrationSettings(repo: SettingsRepository, options: { onChang
   }
 
   async function write<N extends SettingsSectionName>(integrationId: string, name: N, value: unknown): Promise<SettingsOf<N>> {
-    const result = validateSettings(name, value);
+    const target = name === 'connector' ? await options.targetOf?.(integrationId) : undefined;
+    const result = validateSettings(name, value, target);
     if (!result.ok) throw new SettingsError(name, result.issues);
     await repo.set(integrationId, name, result.value);
     await changed(integrationId, name);

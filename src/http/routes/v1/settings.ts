@@ -4,8 +4,9 @@
 // name the field (`provisioning.adminAccount.activationEmail: is required when …`).
 //
 // The ticket sections have routes of their own that validate against the target's picklists
-// (alert-mappings.ts); the connector section is written by `integration add` and the CLI, since a
-// running hub caches the connectors it configures.
+// (alert-mappings.ts). The connector section (the target's API layout and options, not secrets) is
+// validated by the schema the integration's target connector exports; saving it drops the cached
+// runtime so the next run builds its connector from the new settings.
 //
 // Also here: "run now" for a loop, so a person (and the portal's Summary) need not wait for the
 // schedule after changing a setting.
@@ -13,6 +14,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { JobError } from '../../../jobs/job-runner.ts';
 import type { Store } from '../../../store/store.ts';
+import type { RuntimeProvider } from '../../../sync/integration-runtime.ts';
 import { isSyncLoopName, scheduleIntegration, SYNC_LOOP_NAMES } from '../../../sync/loops.ts';
 import { defaultSettings, integrationSettings, isSettingsError, type SettingsSectionName } from '../../../sync/settings/index.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
@@ -22,13 +24,12 @@ import type { RouteDeps } from '../../route-deps.ts';
 import { adminPasswordSchema, ADMIN_PASSWORD_CREDENTIAL } from './integrations.ts';
 
 /** The sections this route serves. */
-export const HTTP_SETTINGS_SECTIONS = ['provisioning', 'product-mapping', 'schedule'] as const satisfies readonly SettingsSectionName[];
+export const HTTP_SETTINGS_SECTIONS = ['provisioning', 'product-mapping', 'schedule', 'connector'] as const satisfies readonly SettingsSectionName[];
 type HttpSection = (typeof HTTP_SETTINGS_SECTIONS)[number];
 
 const OTHER_ROUTES: Record<string, string> = {
   tickets: 'GET/PUT /api/v1/integrations/:id/ticket-settings',
   'alert-mappings': 'GET/PUT /api/v1/integrations/:id/alert-mappings',
-  connector: 'psa-bridge integration add (connector settings are not changed over HTTP)',
 };
 
 const sectionParams = z.object({ id: z.string().min(1), section: z.string().min(1) });
@@ -49,7 +50,9 @@ function settingsProblem(error: unknown): never {
 
 export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const store = deps.store as unknown as Store;
-  const settings = integrationSettings(store.repos.settings);
+  const settings = integrationSettings(store.repos.settings, { targetOf: async (id) => (await store.repos.integrations.get(id))?.target });
+  // The process's shared runtimes, where the hub provides them (connectors are built from the connector settings).
+  const runtimes = (deps as RouteDeps & { runtimes?: Pick<RuntimeProvider, 'invalidate'> }).runtimes;
   const requireIntegration = async (id: string) => {
     const integration = await store.repos.integrations.get(id);
     if (integration === undefined) throw notFound('integration', id);
@@ -68,8 +71,10 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
       // Which settings, not their values: a manual password may be among them one day.
       details: { changed: Object.keys(request.body), mode },
     });
-    // Loops read their settings on every pass; only the schedule needs the runner told.
+    // Loops read their settings on every pass; only the schedule needs the runner told, and the
+    // connector settings a rebuilt connector.
     if (section === 'schedule' && deps.jobRunner !== undefined) await scheduleIntegration(deps.jobRunner, store, integration.id);
+    if (section === 'connector') runtimes?.invalidate(integration.id);
     return { section, value: value as Record<string, unknown>, defaults: defaultSettings(section) as Record<string, unknown> };
   };
 

@@ -1,0 +1,25 @@
+/**
+ * The Autotask connector's settings (the integration's `connector` section when the target is
+ * Autotask): configuration, not secrets. Read by the registry's Autotask factory.
+ */
+import { z } from 'zod';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+export const settingsSchema = z.strictObject({
+  /** Zone discovery root (`…/ATServicesRest/`), for a sandbox or the emulator. */
+  discoveryUrl: httpUrl.optional(),
+  /** Skip discovery and use this API root. */
+  zoneUrl: httpUrl.optional(),
+  /** The contract field that marks PAYG (default "Acronis PAYG"). */
+  paygUdfName: z.string().trim().min(1).max(64).optional(),
+});

@@ -1,0 +1,91 @@
+// The CloudBlue API layout is a setting a person changes, not code: PUT/PATCH
+// /integrations/:id/settings/connector validates the keys by the CloudBlue connector's own schema,
+// and the connector built afterwards calls the API that way (emulator over real HTTP).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
+import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../emulators/cloudblue/server.ts';
+import { createTarget } from '../../src/connectors/registry.ts';
+import { createRuntimeProvider } from '../../src/sync/integration-runtime.ts';
+import { testDatabases } from '../support/databases.ts';
+import { startHub, type TestHub } from '../support/hub.ts';
+
+describe.each(testDatabases())('CloudBlue connector settings on $name', (database) => {
+  let hub: TestHub;
+  let acronis: AcronisEmulator;
+  let cloudblue: CloudBlueEmulator;
+  let integrationId: string;
+  let headers: Record<string, string>;
+  beforeEach(async () => {
+    acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
+    cloudblue = await startCloudBlueEmulator({ port: 0, seed: 'demo' });
+    hub = await startHub(database);
+    headers = await hub.tokenHeaders();
+    const connection = await hub.store.repos.connections.create({ name: 'dc', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId });
+    const integration = await hub.store.repos.integrations.create({ name: 'cb', connectionId: connection.id, target: 'cloudblue', credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key } });
+    integrationId = integration.id;
+  });
+  afterEach(async () => {
+    await hub.close();
+    await acronis.close();
+    await cloudblue.close();
+  });
+
+  const call = (method: 'GET' | 'PUT' | 'PATCH', payload?: object) =>
+    hub.app.inject({ method, url: `/api/v1/integrations/${integrationId}/settings/connector`, headers, ...(payload === undefined ? {} : { payload }) });
+
+  /** The runtime the hub would build now, its CloudBlue calls recorded (URL and whether the key rode in a header). */
+  async function connectorCalls(): Promise<Array<{ url: string; headerKey: boolean }>> {
+    const calls: Array<{ url: string; headerKey: boolean }> = [];
+    const rt = await createRuntimeProvider(hub.store, {
+      targetFactory: (system, input) =>
+        createTarget(system, {
+          ...input,
+          fetch: async (url, init) => {
+            const h = new Headers(init?.headers);
+            calls.push({ url: String(url), headerKey: [...h.values()].includes(cloudblue.credentials.api_key) });
+            return fetch(url, init);
+          },
+        }),
+    }).get(integrationId);
+    expect((await rt.target.testConnection()).displayName).toMatch(/CloudBlue PSA/);
+    return calls;
+  }
+
+  it('a person moves the API key from the query to a header and changes a path; the connector then calls that way', async () => {
+    const before = await connectorCalls();
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((c) => c.url.includes('api_key=') && !c.headerKey)).toBe(true);
+    expect(before.some((c) => c.url.includes('/system/getversion'))).toBe(true);
+    expect(before.some((c) => c.url.includes('/system/version'))).toBe(false);
+
+    const saved = await call('PUT', { cloudblueKeyPlacement: 'header', cloudblueKeyHeader: 'X-API-Key', cloudbluePaths: { version: '/system/version' }, cloudbluePageSize: 500 });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().value).toMatchObject({ cloudblueKeyPlacement: 'header', cloudbluePaths: '{"version":"/system/version"}', cloudbluePageSize: '500' });
+    expect((await call('GET')).json().value).toMatchObject({ cloudblueKeyPlacement: 'header' });
+
+    const after = await connectorCalls();
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((c) => !c.url.includes('api_key') && c.headerKey)).toBe(true);
+    // The instance answers 404 on the new path (the emulator serves the documented one): the connector asked there.
+    expect(after.some((c) => c.url.includes('/system/version'))).toBe(true);
+    expect(after.some((c) => c.url.includes('/system/getversion'))).toBe(false);
+
+    // PATCH merges: back to the query, the path change kept.
+    expect((await call('PATCH', { cloudblueKeyPlacement: 'query' })).json().value).toMatchObject({ cloudblueKeyPlacement: 'query', cloudbluePaths: '{"version":"/system/version"}' });
+    const audit = await hub.store.repos.auditLog.list({ subjectId: integrationId });
+    expect(audit.filter((e) => e.action === 'integration.settings.connector.update')).toHaveLength(2);
+  });
+
+  it("refuses what the CloudBlue connector would refuse, and another target's keys, naming the field", async () => {
+    const placement = await call('PUT', { cloudblueKeyPlacement: 'cookie' });
+    expect(placement.statusCode).toBe(400);
+    expect(placement.json().error.details).toEqual([{ field: 'connector.cloudblueKeyPlacement', message: 'must be "query" or "header"' }]);
+    const paths = await call('PUT', { cloudbluePaths: '{not json' });
+    expect(paths.statusCode).toBe(400);
+    expect(paths.json().error.details[0]).toMatchObject({ field: 'connector.cloudbluePaths', message: expect.stringMatching(/JSON object/) });
+    const autotaskKey = await call('PUT', { discoveryUrl: 'https://example.test/ATServicesRest/' });
+    expect(autotaskKey.statusCode).toBe(400);
+    expect(autotaskKey.json().error.details[0]).toMatchObject({ field: 'connector', message: expect.stringContaining('"discoveryUrl"') });
+    expect((await call('GET')).json().value).toEqual({});
+  });
+});
