@@ -174,7 +174,8 @@ export const TICKET_FIELD_SPECS: Record<TicketTarget, readonly FieldSpec[]> = {
   ],
   cloudblue: [
     { name: 'type', label: 'Type', required: true },
-    { name: 'category', label: 'Category', required: true },
+    // A category belongs to one type (seed 001: "TCB" exists under Bug and under Incident A).
+    { name: 'category', label: 'Category', required: true, parent: 'type' },
     { name: 'team', label: 'Team', required: true },
   ],
 };

@@ -3,76 +3,17 @@
 // points between its steps (after the PSA write, after the journal, after the link). It must end
 // with zero duplicate tickets and every alert key in the state a fault-free run reaches.
 //
-// A "kill" is what a dead process leaves: the crash hook throws `LoopAborted` and, from that
-// moment, the journal's storage refuses every write (so the entry stays pending with its lease,
-// exactly as after a crash); the next pass is a fresh "process" with a working journal.
+// The kill and fault pattern lives in test/support/loop-chaos.ts (shared with the CloudBlue run).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoopAborted, type AlertsPassStats } from '../../src/sync/alerts-loop.ts';
-import type { JournalRepository } from '../../src/store/repositories/journal.ts';
 import { testDatabases, type TestDatabase } from '../support/databases.ts';
-import { startAlertsHarness, type AlertsHarness, type EnvOptions } from './harness.ts';
+import { createChaos, faultsFired, settleTicketLoops, type Chaos } from '../support/loop-chaos.ts';
+import { startAlertsHarness, type AlertsHarness } from './harness.ts';
 
 const TENANTS = 200;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Chaos {
-  random: () => number;
-  killShare: number;
-  kills: number;
-  killsByPoint: Record<string, number>;
-}
-
-/** A journal repository that dies with the "process". */
-function mortalJournal(repo: JournalRepository, state: { dead: boolean }): JournalRepository {
-  return new Proxy(repo, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (state.dead) return Promise.reject(new Error('the process is dead'));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
-
 /** Passes (alerts, then tickets) until one full alerts pass ends with nothing failed. */
-async function settle(h: AlertsHarness, chaos: Chaos | null): Promise<{ passes: number }> {
-  for (let passes = 1; passes <= 300; passes += 1) {
-    const process = { dead: false };
-    const options: EnvOptions = { journalLeaseMs: 1, maxStreamAttempts: 1000, journalRepo: mortalJournal(h.store.repos.journal, process) };
-    if (chaos !== null) {
-      options.crashPoint = (point) => {
-        if (chaos.random() < chaos.killShare) {
-          process.dead = true;
-          chaos.kills += 1;
-          chaos.killsByPoint[point] = (chaos.killsByPoint[point] ?? 0) + 1;
-          throw new LoopAborted(point);
-        }
-      };
-    }
-    let stats: AlertsPassStats;
-    try {
-      stats = await h.alertsPass(options);
-      await h.ticketsPass({ ...options, crashPoint: undefined });
-    } catch (error) {
-      if (error instanceof LoopAborted) continue;
-      // A listing that failed all its retries fails the pass, as a real run would.
-      continue;
-    }
-    if (stats.failed === 0 && stats.deferred === 0) return { passes };
-  }
-  throw new Error('the storm did not settle in 300 passes');
+function settle(h: AlertsHarness, chaos: Chaos | null): Promise<{ passes: number }> {
+  return settleTicketLoops({ journal: h.store.repos.journal, alertsPass: (o) => h.alertsPass(o), ticketsPass: (o) => h.ticketsPass(o) }, chaos);
 }
 
 interface FinalState {
@@ -174,11 +115,11 @@ describe.each(testDatabases())('alert storm on $name', (database) => {
       await h.control('autotask', 'PUT', '/limits', { threshold: 1_000_000, latencyAt50Ms: 0, latencyAt75Ms: 0 });
       await h.control('autotask', 'POST', '/faults', FAULTS);
       await h.control('acronis', 'POST', '/faults', FAULTS);
-      chaos = { random: mulberry32(20_251), killShare: 0.015, kills: 0, killsByPoint: {} };
+      chaos = createChaos(20_251, 0.015);
       const t0 = Date.now();
       const run = await storm(h, chaos);
       report.chaosMs = Date.now() - t0;
-      const fired = async (system: 'acronis' | 'autotask') => ((await h.control(system, 'GET', '/faults')).items ?? []).reduce((n: number, r: { fired: number }) => n + r.fired, 0);
+      const fired = async (system: 'acronis' | 'autotask') => faultsFired(await h.control(system, 'GET', '/faults'));
       const faulted = { autotask: await fired('autotask'), acronis: await fired('acronis') };
       chaotic = await finalState(h);
       report = { ...report, chaos: { ...run, kills: chaos.kills, killsByPoint: chaos.killsByPoint, tickets: chaotic.tickets, faultsInjected: faulted } };

@@ -5,6 +5,7 @@ import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../emulators/
 import type { DatasetName } from '../../emulators/kit/types.ts';
 import { createCloudBlueTarget } from '../../src/connectors/cloudblue/target.ts';
 import type { VendorCloud } from '../../src/connectors/ports.ts';
+import type { Clock } from '../../src/store/columns.ts';
 import type { JournalRepository } from '../../src/store/repositories/journal.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
@@ -15,7 +16,7 @@ export interface CloudBlueHubHarness {
   cloudblue: CloudBlueEmulator;
   store: Store;
   integrationId: string;
-  runtime(extra?: { wrapVendor?: (v: VendorCloud) => VendorCloud; journalRepo?: JournalRepository; journalLeaseMs?: number }): Promise<IntegrationRuntime>;
+  runtime(extra?: { wrapVendor?: (v: VendorCloud) => VendorCloud; journalRepo?: JournalRepository; journalLeaseMs?: number; clock?: Clock }): Promise<IntegrationRuntime>;
   control(system: 'acronis' | 'cloudblue', method: string, path: string, body?: unknown): Promise<any>;
   /** Acronis tenants under the partner (folders included), as the emulator holds them. */
   tenants(): Promise<Array<{ id: string; name: string; kind: string; internal_tag: string | null; customer_id: string | null; ancestral_access: boolean; mfa_status: string; parent_id: string }>>;
@@ -77,6 +78,7 @@ export async function startCloudBlueHubHarness(database: TestDatabase, options: 
         ...(extra.wrapVendor === undefined ? {} : { wrapVendor: extra.wrapVendor }),
         ...(extra.journalRepo === undefined ? {} : { journalRepo: extra.journalRepo }),
         ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),
+        ...(extra.clock === undefined ? {} : { clock: extra.clock }),
       }),
     tenants: async () => {
       const out: any[] = [];
