@@ -11,7 +11,7 @@ import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';
 import { createRuntimeProvider } from '../sync/integration-runtime.ts';
-import { scheduleAllIntegrations, syncChangeHandler, syncLoopDefinitions } from '../sync/loops.ts';
+import { hubLoopDefinitions, scheduleAllIntegrations, syncChangeHandler } from '../sync/loops.ts';
 import { hubVersion } from './version.ts';
 
 export interface RunningHub {
@@ -53,12 +53,14 @@ export async function startHub(options: {
     store.dialect === 'postgres'
       ? createPgBossJobRunner({ connectionString: config.databaseUrl, recorder, logger, work: loops, onRunFinished: observeRuns(metrics) })
       : createInProcessJobRunner({ recorder, logger, onRunFinished: observeRuns(metrics) });
+  // One runtime per integration for the whole process: the loops and the HTTP routes share the
+  // connectors (token caches, Autotask's hourly budget and thread limiter).
   const runtimes = createRuntimeProvider(store);
-  for (const definition of syncLoopDefinitions(runtimes)) jobRunner.register(definition);
+  for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
   await jobRunner.start();
   await scheduleAllIntegrations(jobRunner, store);
   const onSyncChange = syncChangeHandler(jobRunner, store, runtimes);
-  const app = await buildApp({ store, logger, jobRunner, metrics, version: hubVersion() });
+  const app = await buildApp({ store, logger, jobRunner, runtimes, metrics, version: hubVersion() });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info({ url: server.url, database: store.location }, 'psa-bridge is listening');
 

@@ -47,7 +47,7 @@ describe.each(testDatabases())('hub app on $name', (db) => {
         },
       }),
     });
-    const app = await buildApp({ store: { ...hub.store, db: broken }, version: 'x', logger: pino({ level: 'silent' }) });
+    const app = await buildApp({ store: { ...hub.store, db: broken }, runtimes: hub.runtimes, version: 'x', logger: pino({ level: 'silent' }) });
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({

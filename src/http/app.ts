@@ -14,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
+import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
 import type { SecureCookieMode } from './auth/session-cookie.ts';
@@ -50,6 +51,8 @@ export interface BuildAppOptions {
   vendorFactory?: VendorFactory;
   /** Present when this process runs loops; the status route reports its schedules. */
   jobRunner?: JobRunner;
+  /** The process's runtimes, the same provider the loops use (startHub builds it once). */
+  runtimes: RuntimeProvider;
   version: string;
   /** Defaults to a fresh registry with default process metrics. */
   metrics?: HubMetrics;
@@ -114,6 +117,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     throttle: new LoginThrottle(options.loginThrottle),
     vendorFactory: options.vendorFactory ?? defaultVendorFactory,
     jobRunner: options.jobRunner,
+    runtimes: options.runtimes,
     version: options.version,
   };
 

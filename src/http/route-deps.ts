@@ -1,5 +1,6 @@
 // What route plugins are given by buildApp.
 import type { JobRunner } from '../jobs/job-runner.ts';
+import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { SessionCookieSettings } from './auth/session-cookie.ts';
 import type { HubStore } from './hub-store.ts';
@@ -11,5 +12,11 @@ export interface RouteDeps {
   throttle: LoginThrottle;
   vendorFactory: VendorFactory;
   jobRunner: JobRunner | undefined;
+  /**
+   * The process's one runtime per integration, shared with the loops: the connectors' token caches,
+   * Autotask's hourly budget and limiter live in it. Routes never build a vendor or target themselves;
+   * a change to what a runtime is built from (credentials, connection) invalidates it.
+   */
+  runtimes: RuntimeProvider;
   version: string;
 }

@@ -12,6 +12,7 @@ import type { JobRunner, LoopDefinition, LoopStats } from '../jobs/job-runner.ts
 import type { Store } from '../store/store.ts';
 import { runAlertsLoop } from './alerts-loop.ts';
 import { runDirectoryLoop } from './directory-loop.ts';
+import { mappingJobDefinition } from './marketplace-wizard.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
 import type { LoopOutcome, LoopRunOptions } from './loop-result.ts';
 import { runProvisioningLoop } from './provisioning-loop.ts';
@@ -52,6 +53,15 @@ export function syncLoopDefinitions(provider: RuntimeProvider): LoopDefinition[]
       return outcome.stats;
     },
   }));
+}
+
+/**
+ * Every loop a hub process or worker registers with its job runner: the scheduled sync loops and the
+ * on-demand `mappings` job (map-to-new intents, the marketplace wizard's first run), which is never
+ * scheduled but runs through the runner so pg-boss shares it and a run is recorded like any other.
+ */
+export function hubLoopDefinitions(provider: RuntimeProvider): LoopDefinition[] {
+  return [...syncLoopDefinitions(provider), mappingJobDefinition(provider)];
 }
 
 export async function scheduleIntegration(runner: JobRunner, store: Store, integrationId: string): Promise<void> {

@@ -12,7 +12,7 @@
  */
 import type { TargetCompany, VendorTenant } from '../connectors/ports.ts';
 import { matchMarketplace, type MarketplaceMatchResult, type MarketplaceTenant } from '../domain/marketplace-matching.ts';
-import { JobError, type JobRunner, type LoopDefinition, type LoopStats } from '../jobs/job-runner.ts';
+import type { JobRunner, LoopDefinition, LoopStats } from '../jobs/job-runner.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
 import { MAPPINGS_LOOP, mapToExisting, MappingActionError, readCompanies, runMappingJobs, unmanageableReason, type ActionResult } from './mapping-actions.ts';
 
@@ -154,28 +154,27 @@ export function mappingJobDefinition(provider: RuntimeProvider): LoopDefinition 
 const running = new Map<string, Promise<unknown>>();
 
 /**
- * Starts the mapping job for an integration without waiting for it: through the job runner when it
- * has the `mappings` loop, else in this process (one run per integration at a time; a request made
- * meanwhile is served by a follow-up run).
+ * Starts the mapping job for an integration without waiting for it. With a job runner (every hub
+ * process has one, with the `mappings` loop registered) the run is enqueued there: it is recorded,
+ * coalesced with a run already going, and under pg-boss performed by whichever process takes it.
+ * Without a runner (a bare API, tests) it runs in this process, one run per integration at a time.
  */
 export function kickMappingJob(provider: RuntimeProvider, integrationId: string, runner?: JobRunner, onError?: (error: unknown) => void): void {
   const report = onError ?? (() => {});
-  const local = async () => {
-    const rt = await provider.get(integrationId);
-    await runMarketplaceWizardOnce(rt);
-    await runMappingJobs(rt);
-  };
-  const viaRunner = async () => {
-    if (runner === undefined) return local();
-    try {
-      await runner.runNow(integrationId, MAPPINGS_LOOP);
-    } catch (error) {
-      if (error instanceof JobError && error.code === 'unknown_loop') return local();
-      throw error;
-    }
-  };
+  const work =
+    runner === undefined
+      ? async () => {
+          const rt = await provider.get(integrationId);
+          await runMarketplaceWizardOnce(rt);
+          await runMappingJobs(rt);
+        }
+      : async () => {
+          const result = await runner.runNow(integrationId, MAPPINGS_LOOP);
+          if (result.status !== 'ok') throw new Error(`the ${MAPPINGS_LOOP} run ended ${result.status}: ${result.error?.message ?? 'no error recorded'}`);
+        };
   const previous = running.get(integrationId) ?? Promise.resolve();
-  const next = previous.then(viaRunner, viaRunner).catch(report);
+  // The runner coalesces by itself; in-process runs are chained so two never overlap.
+  const next = (runner === undefined ? previous.then(work, work) : work()).catch(report);
   running.set(integrationId, next);
   void next.finally(() => {
     if (running.get(integrationId) === next) running.delete(integrationId);

@@ -11,7 +11,7 @@ import type { JobRunner } from '../../src/jobs/job-runner.ts';
 import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createRuntimeProvider } from '../../src/sync/integration-runtime.ts';
-import { syncLoopDefinitions } from '../../src/sync/loops.ts';
+import { hubLoopDefinitions } from '../../src/sync/loops.ts';
 
 export interface CwHub {
   app: FastifyInstance;
@@ -35,10 +35,11 @@ export async function startCwHub(store: Store, options: { logLevel?: string } = 
   });
   const logger = createLogger({ level: options.logLevel ?? 'info', destination });
   const runner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), logger, firstRunSpreadMs: 0 });
-  for (const definition of syncLoopDefinitions(createRuntimeProvider(store))) runner.register(definition);
+  const runtimes = createRuntimeProvider(store);
+  for (const definition of hubLoopDefinitions(runtimes)) runner.register(definition);
   await runner.start();
   await ensureAdminFromEnv({ store, env: { PSA_BRIDGE_ADMIN_USER: ADMIN.username, PSA_BRIDGE_ADMIN_PASSWORD: ADMIN.password } });
-  const app = await buildApp({ version: '0.0.0-test', store, logger, jobRunner: runner });
+  const app = await buildApp({ version: '0.0.0-test', store, logger, jobRunner: runner, runtimes });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';

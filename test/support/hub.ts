@@ -16,7 +16,12 @@ import { ensureAdminFromEnv } from '../../src/http/auth/ensure-admin.ts';
 import { CSRF_HEADER } from '../../src/http/auth/authenticate.ts';
 import { SESSION_COOKIE } from '../../src/http/auth/session-cookie.ts';
 import { createLogger } from '../../src/http/logger.ts';
+import { createInProcessJobRunner } from '../../src/jobs/in-process-runner.ts';
+import type { JobRunner } from '../../src/jobs/job-runner.ts';
+import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { Store } from '../../src/store/store.ts';
+import { createRuntimeProvider, type RuntimeOptions, type RuntimeProvider } from '../../src/sync/integration-runtime.ts';
+import { hubLoopDefinitions } from '../../src/sync/loops.ts';
 import { openTestStore, type TestDatabase } from './databases.ts';
 
 export const TEST_ADMIN = { username: 'admin', password: 'correct horse battery staple' } as const;
@@ -26,6 +31,10 @@ export interface TestHub {
   store: Store;
   /** Base URL of the listening server (only when started with `listen: true`). */
   url: string | undefined;
+  /** The process's runtime provider, shared by the routes and (with `loops: true`) the job runner. */
+  runtimes: RuntimeProvider;
+  /** The in-process runner with the hub's loops (only when started with `loops: true`). */
+  jobRunner: JobRunner | undefined;
   /** Every log line the app wrote, as raw JSON text. */
   logs: string[];
   /** Logs in as the admin (once) and returns the cookie + CSRF headers of a portal request. */
@@ -35,7 +44,11 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export interface StartHubOptions extends Partial<Omit<BuildAppOptions, 'store' | 'logger'>> {
+export interface StartHubOptions extends Partial<Omit<BuildAppOptions, 'store' | 'logger' | 'runtimes'>> {
+  /** Options of the runtimes the hub builds (tests: a counting target factory). */
+  runtimeOptions?: RuntimeOptions;
+  /** Run the hub's loops in an in-process job runner, as `serve` does on SQLite (default no). */
+  loops?: boolean;
   /** Listen on 127.0.0.1:0 (default: no, use app.inject). */
   listen?: boolean;
   /** Create the admin user from TEST_ADMIN (default true). */
@@ -44,7 +57,7 @@ export interface StartHubOptions extends Partial<Omit<BuildAppOptions, 'store' |
 }
 
 export async function startHub(database: TestDatabase, options: StartHubOptions = {}): Promise<TestHub> {
-  const { listen = false, admin = true, logLevel = 'debug', ...appOptions } = options;
+  const { listen = false, admin = true, logLevel = 'debug', runtimeOptions, loops = false, ...appOptions } = options;
   const { store, cleanup } = await openTestStore(database);
   const logs: string[] = [];
   const destination = new Writable({
@@ -60,7 +73,14 @@ export async function startHub(database: TestDatabase, options: StartHubOptions 
       env: { PSA_BRIDGE_ADMIN_USER: TEST_ADMIN.username, PSA_BRIDGE_ADMIN_PASSWORD: TEST_ADMIN.password },
     });
   }
-  const app = await buildApp({ version: '0.0.0-test', ...appOptions, store, logger });
+  const runtimes = createRuntimeProvider(store, runtimeOptions);
+  let jobRunner = appOptions.jobRunner;
+  if (loops) {
+    jobRunner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), logger, firstRunSpreadMs: 0 });
+    for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
+    await jobRunner.start();
+  }
+  const app = await buildApp({ version: '0.0.0-test', ...appOptions, ...(jobRunner === undefined ? {} : { jobRunner }), store, logger, runtimes });
   let url: string | undefined;
   if (listen) {
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -75,6 +95,8 @@ export async function startHub(database: TestDatabase, options: StartHubOptions 
   const hub: TestHub = {
     app,
     store,
+    runtimes,
+    jobRunner,
     url,
     logs,
     async sessionHeaders() {
@@ -96,6 +118,7 @@ export async function startHub(database: TestDatabase, options: StartHubOptions 
       return token;
     },
     async close() {
+      if (loops) await jobRunner?.stop();
       await app.close();
       await cleanup();
     },

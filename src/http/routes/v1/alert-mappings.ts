@@ -2,14 +2,12 @@
 // Tickets", 002 §7): every vendor alert type with its mapping and the target's picklists for the
 // dropdowns; PUTs validate against those picklists and name each wrong field with the values allowed.
 //
-// The target and the vendor are reached with the integration's own credentials, per request (the
-// picklists are read once per request however many fields use them).
+// The target and the vendor are the integration's runtime, shared with the loops (the picklists are
+// read once per request however many fields use them).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TICKET_FIELD_SPECS, type TicketTarget } from '../../../domain/alert-mapping.ts';
-import { createAcronisVendor } from '../../../connectors/acronis/vendor.ts';
 import { targetFeature, type Target, type TargetPicklists, type VendorCloud } from '../../../connectors/ports.ts';
-import { createTarget } from '../../../connectors/registry.ts';
 import { SettingsRepository } from '../../../store/repositories/settings.ts';
 import type { Integration } from '../../../store/repositories/integrations.ts';
 import { picklistCache, TicketConfig, ticketSettingsOf, ticketTargetOf, isTicketSettingsError } from '../../../sync/settings/tickets.ts';
@@ -38,9 +36,8 @@ export async function ticketSideOf(deps: RouteDeps, id: string): Promise<TicketS
   const ticketTarget = ticketTargetOf(integration.target);
   if (ticketTarget === null) throw new ApiError(400, 'not_supported', `${integration.target} integrations have no tickets: alert mappings apply to Autotask, ConnectWise and CloudBlue PSA`);
   const settingsRepo = new SettingsRepository(deps.store.db);
-  const connector = ((await settingsRepo.get(id, 'connector')) ?? {}) as Record<string, string | undefined>;
-  const credentials = Object.fromEntries(Object.entries(await repos.integrations.getCredentials(id)).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
-  const target = createTarget(integration.target, { credentials, settings: connector, connectionName: integration.name });
+  // The process's runtime: the same target (limiter, Autotask budget, token cache) the loops use.
+  const { target } = await deps.runtimes.get(id);
   return {
     integration,
     ticketTarget,
@@ -51,8 +48,7 @@ export async function ticketSideOf(deps: RouteDeps, id: string): Promise<TicketS
 }
 
 async function vendorOf(deps: RouteDeps, integration: Integration): Promise<VendorCloud> {
-  const credentials = await deps.store.repos.connections.getCredentials(integration.connectionId);
-  return createAcronisVendor({ ...credentials, retry: { maxAttempts: 2 } });
+  return (await deps.runtimes.get(integration.id)).vendor;
 }
 
 function settingsProblem(error: unknown): never {

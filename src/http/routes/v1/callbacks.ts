@@ -12,25 +12,10 @@ import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/kit/errors.ts';
 import type { Store } from '../../../store/store.ts';
 import { CallbackError, readCallbackSettings, receiveCallback, setCallbacks } from '../../../sync/callback-intake.ts';
-import { createRuntimeProvider, type RuntimeProvider } from '../../../sync/integration-runtime.ts';
 import { ApiError, errorBody, errorResponses, notFound } from '../../api-error.ts';
 import { createAuthenticator, principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
-import type { HubStore } from '../../hub-store.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-
-const providers = new WeakMap<HubStore, RuntimeProvider>();
-
-/** One runtime provider per store, so connectors keep their caches (signing keys, lookups) between deliveries. */
-export function callbackRuntimes(store: HubStore): RuntimeProvider {
-  let provider = providers.get(store);
-  if (provider === undefined) {
-    // The hub builds the app on the full store (openStore); HubStore is the subset other routes need.
-    provider = createRuntimeProvider(store as unknown as Store);
-    providers.set(store, provider);
-  }
-  return provider;
-}
 
 const lowerHeaders = (request: FastifyRequest): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
@@ -44,7 +29,7 @@ const settingsSchema = z.object({
 
 export const callbackRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
   const store = deps.store as unknown as Store;
-  const runtimes = callbackRuntimes(deps.store);
+  const runtimes = deps.runtimes;
 
   // ── intake (no login; the signature is the proof) ──
   await app.register(async (intake: FastifyInstance) => {

@@ -9,7 +9,6 @@ import { autoServiceName, offeringItemCatalog } from '../../../domain/offering-i
 import { periodTypes } from '../../../domain/product-mapping.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { mappingRuntimes } from './mappings.ts';
 
 const productSchema = z.object({
   id: z.string(),
@@ -34,7 +33,7 @@ const present = (p: TargetProduct): z.infer<typeof productSchema> => ({
 });
 
 export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const runtimes = mappingRuntimes(deps.store);
+  const runtimes = deps.runtimes;
 
   app.get(
     '/integrations/:id/catalog',

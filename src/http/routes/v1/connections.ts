@@ -148,6 +148,8 @@ export const connectionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, de
       if (request.body.name !== undefined) await refuseDuplicateName(request.body.name, id);
       const patch = Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined));
       const updated = await connections.update(id, patch);
+      // Every integration on the connection built its vendor client from these credentials.
+      for (const integration of await integrations.list({ connectionId: id })) deps.runtimes.invalidate(integration.id);
       await auditLog.record({
         actor: actorOf(principal),
         action: 'connection.update',

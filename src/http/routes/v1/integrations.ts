@@ -429,6 +429,8 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
         details.replacedFields = Object.keys(body.credentials);
       }
       const updated = await integrations.update(integration.id, patch);
+      // The runtime holds the integration and connectors built from its credentials and name: rebuild it.
+      deps.runtimes.invalidate(integration.id);
       await auditLog.record({
         actor: actorOf(principal),
         action: 'integration.update',
@@ -454,6 +456,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
       const principal = principalOf(request);
       const integration = await requireIntegration(request.params.id);
       await integrations.delete(integration.id);
+      deps.runtimes.invalidate(integration.id);
       await auditLog.record({
         actor: actorOf(principal),
         action: 'integration.delete',

@@ -5,28 +5,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAPPING_STATES } from '../../../store/repositories/mappings.ts';
-import type { Store } from '../../../store/store.ts';
-import { createRuntimeProvider, type RuntimeProvider } from '../../../sync/integration-runtime.ts';
 import { applyMapping, bulk, listMappings, mapToExisting, mapToNew, MappingActionError, unlink } from '../../../sync/mapping-actions.ts';
 import { FIRST_RUN_CURSOR, kickMappingJob } from '../../../sync/marketplace-wizard.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
-import type { HubStore } from '../../hub-store.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-
-const providers = new WeakMap<HubStore, RuntimeProvider>();
-
-/** One runtime provider per store: connectors keep their caches between requests. */
-export function mappingRuntimes(store: HubStore): RuntimeProvider {
-  let provider = providers.get(store);
-  if (provider === undefined) {
-    // The hub builds the app on the full store (openStore); HubStore is the subset other routes need.
-    provider = createRuntimeProvider(store as unknown as Store);
-    providers.set(store, provider);
-  }
-  return provider;
-}
 
 export function toApiError(error: unknown): unknown {
   if (error instanceof MappingActionError) return new ApiError(error.status, error.code, error.message, { details: error.context });
@@ -66,7 +50,7 @@ const params = z.object({ id: z.string().min(1) });
 const companyParams = z.object({ id: z.string().min(1), companyId: z.string().min(1) });
 
 export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const runtimes = mappingRuntimes(deps.store);
+  const runtimes = deps.runtimes;
   const runtime = async (id: string) => {
     const integration = await deps.store.repos.integrations.get(id);
     if (integration === undefined) throw notFound('integration', id);

@@ -7,12 +7,12 @@ import { errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { mappingRuntimes, toApiError } from './mappings.ts';
+import { toApiError } from './mappings.ts';
 
 const params = z.object({ id: z.string().min(1) });
 
 export const marketplaceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const runtimes = mappingRuntimes(deps.store);
+  const runtimes = deps.runtimes;
   const runtime = async (id: string) => {
     if ((await deps.store.repos.integrations.get(id)) === undefined) throw notFound('integration', id);
     return runtimes.get(id);

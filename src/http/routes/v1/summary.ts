@@ -17,7 +17,7 @@ import type { Store } from '../../../store/store.ts';
 import { SYNC_LOOP_NAMES, SYNC_LOOPS } from '../../../sync/loops.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { callbackRuntimes } from './callbacks.ts';
+import type { IntegrationRuntime } from '../../../sync/integration-runtime.ts';
 
 const PLAN_SAMPLE = 20;
 
@@ -105,9 +105,9 @@ export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
 
       let apiBudget: TargetApiBudget | null = null;
       let apiBudgetError: string | undefined;
-      let runtime: Awaited<ReturnType<ReturnType<typeof callbackRuntimes>['get']>> | undefined;
+      let runtime: IntegrationRuntime | undefined;
       try {
-        runtime = await callbackRuntimes(deps.store).get(id);
+        runtime = await deps.runtimes.get(id);
         apiBudget = await budgetOf(runtime.target);
       } catch (error) {
         apiBudgetError = isConnectorError(error) || error instanceof Error ? error.message : String(error);
