@@ -117,11 +117,10 @@ async function connectAutotask(store: Awaited<ReturnType<typeof openStore>>, con
     name: 'demo-autotask',
     connectionId,
     target: 'autotask',
-    credentials: { username: c.username ?? '', secret: c.secret ?? '', integrationCode: c.integration_code ?? '' },
+    credentials: { username: c.username ?? '', secret: c.secret ?? '', integrationCode: c.integration_code ?? '', discoveryUrl: `${autotask.url}/ATServicesRest/` },
     features: { provisioning: true },
   });
   const settings = integrationSettings(store.repos.settings);
-  await settings.write(integration.id, 'connector', { discoveryUrl: `${autotask.url}/ATServicesRest/` });
   const rt = await buildIntegrationRuntime(store, integration.id);
   const { entries, storage } = await mapDemoProducts(rt, DEMO_SERVICES.map(([itemKey, tail]) => [itemKey, `Acronis Cyber Protect - ${tail}`]));
   await settings.write(integration.id, 'product-mapping', { entries });

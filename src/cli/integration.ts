@@ -30,7 +30,7 @@ export function registerIntegrationCommands(program: Command): void {
     .requiredOption('--target <target>', `one of ${TARGETS.join(', ')}`)
     .requiredOption('--connection <connection>', 'the vendor-cloud connection (name or id)')
     .option('--credential <field=value...>', `target credentials, e.g. --credential username=api@x (or ${envName('username')} …)`)
-    .option('--discovery-url <url>', 'Autotask: zone discovery root (sandbox or emulator)')
+    .option('--discovery-url <url>', 'Autotask: zone discovery root (sandbox or emulator); stored as the discoveryUrl credential')
     .option('--features <list>', 'comma-separated features to switch on (provisioning, tickets)', 'provisioning')
     .option('--no-test', 'store without testing the target connection')
     .action(async (options: { name: string; target: string; connection: string; credential?: string[]; discoveryUrl?: string; features: string; test: boolean }) => {
@@ -48,10 +48,13 @@ export function registerIntegrationCommands(program: Command): void {
       }
       const missing = CREDENTIAL_FIELDS[target].filter((f) => !credentials[f]);
       if (missing.length > 0) throw new Error(`missing ${target} credentials: ${missing.map((f) => `${f} (--credential ${f}=… or ${envName(f)})`).join(', ')}`);
-      const connectorSettings = options.discoveryUrl === undefined ? {} : { discoveryUrl: options.discoveryUrl };
+      if (options.discoveryUrl !== undefined) {
+        if (target !== 'autotask') throw new Error('--discovery-url is an Autotask credential; other targets take none');
+        credentials.discoveryUrl = options.discoveryUrl;
+      }
       if (options.test) {
         if (!(TARGET_SYSTEMS as readonly string[]).includes(target)) throw new Error(`no connector for ${target}`);
-        const check = await createTarget(target as TargetSystem, { credentials, settings: connectorSettings, connectionName: options.name }).testConnection();
+        const check = await createTarget(target as TargetSystem, { credentials, connectionName: options.name }).testConnection();
         process.stdout.write(`ok: ${check.displayName}\n`);
         for (const warning of check.warnings) process.stdout.write(`warning: ${warning}\n`);
       }
@@ -60,7 +63,6 @@ export function registerIntegrationCommands(program: Command): void {
         if (!connection) throw new Error(`no connection named "${options.connection}"; "psa-bridge connection list" shows them`);
         const features = Object.fromEntries(options.features.split(',').map((f) => f.trim()).filter(Boolean).map((f) => [f, true]));
         const created = await store.repos.integrations.create({ name: options.name, connectionId: connection.id, target, credentials, features });
-        await integrationSettings(store.repos.settings).write(created.id, 'connector', connectorSettings);
         await store.repos.auditLog.record({ actor: 'cli', action: 'integration.create', subjectType: 'integration', subjectId: created.id });
         process.stdout.write(`integration "${created.name}" stored (${created.id})\n`);
       });

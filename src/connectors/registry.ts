@@ -12,7 +12,7 @@ import { connectWiseTargetFactory } from './connectwise/factory.ts';
 export interface TargetFactoryInput {
   /** The integration's stored credentials, by field name (as the portal's form names them). */
   credentials: Readonly<Record<string, string>>;
-  /** Connector settings that are configuration, not secrets (Autotask `discoveryUrl`, `zoneUrl`). */
+  /** Connector settings that are configuration, not secrets (Autotask `zoneUrl`, `paygUdfName`). */
   settings?: Readonly<Record<string, string | undefined>>;
   connectionName?: string;
   onCall?: CallObserver;
@@ -40,10 +40,13 @@ const optional = <T extends object>(entries: T): Partial<T> =>
 export const TARGET_FACTORIES: Partial<Record<TargetSystem, TargetFactory>> = {
   autotask: (input) => {
     const c = required(input, 'autotask', ['username', 'secret', 'integrationCode']);
+    // The zone discovery URL is a (non-secret) credential field: the form that tests the
+    // credentials before saving must reach the same Autotask the runtime will.
+    const discoveryUrl = input.credentials.discoveryUrl?.trim();
     return createAutotaskTarget({
       credentials: { username: c.username as string, secret: c.secret as string, integrationCode: c.integrationCode as string },
       ...optional({
-        discoveryUrl: input.settings?.discoveryUrl,
+        discoveryUrl,
         zoneUrl: input.settings?.zoneUrl,
         paygUdfName: input.settings?.paygUdfName,
         connectionName: input.connectionName,

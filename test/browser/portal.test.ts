@@ -16,7 +16,7 @@ import { startCli, type LongRunningCli } from '../support/cli.ts';
 const EXPECTED = [
   /Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/(me|login)\]/,
   /Failed to load resource: the server responded with a status of 429 .*\[.*\/api\/v1\/auth\/login\]/,
-  // The made-up Autotask integration's tabs reach for a target that does not exist: 502/504 from the hub.
+  // An integration's tabs whose target cannot be reached answer 502/504 from the hub.
   /Failed to load resource: the server responded with a status of 50[24] .*\[.*\/api\/v1\/integrations\/[^/]+\/(catalog|alert-mappings|ticket-settings|mappings|summary|tenants)/,
 ];
 
@@ -25,17 +25,26 @@ interface Demo {
   username: string;
   password: string;
   acronis: { url: string; clientId: string; clientSecret: string };
+  autotask: { url: string; username: string; secret: string; integrationCode: string };
 }
 
 async function readDemo(cli: LongRunningCli): Promise<Demo> {
   const first = cli.firstLine as { portal: string; username: string; password: string };
   // The emulators are listed right after the first line.
   for (let i = 0; i < 100; i++) {
-    const line = cli.output().stdout.split('\n').find((l) => /^\s+acronis\s/.test(l));
-    if (line) {
+    const lines = cli.output().stdout.split('\n');
+    const line = lines.find((l) => /^\s+acronis\s/.test(l));
+    const autotaskLine = lines.find((l) => /^\s+autotask\s/.test(l));
+    if (line && autotaskLine) {
       const [, url, json] = /^\s+acronis\s+(\S+)\s+(\{.*\})\s*$/.exec(line)!;
       const credentials = JSON.parse(json!) as { client_id: string; client_secret: string };
-      return { ...first, acronis: { url: url!, clientId: credentials.client_id, clientSecret: credentials.client_secret } };
+      const [, atUrl, atJson] = /^\s+autotask\s+(\S+)\s+(\{.*\})\s*$/.exec(autotaskLine)!;
+      const at = JSON.parse(atJson!) as { username: string; secret: string; integration_code: string };
+      return {
+        ...first,
+        acronis: { url: url!, clientId: credentials.client_id, clientSecret: credentials.client_secret },
+        autotask: { url: atUrl!, username: at.username, secret: at.secret, integrationCode: at.integration_code },
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -176,11 +185,18 @@ describe('portal (browser, demo)', () => {
     await page.getByLabel('Name').fill('Autotask production');
     await page.getByLabel('Autotask').check();
     await page.getByLabel('Connection').selectOption({ label: 'demo-cloud (Northwind MSP)' });
-    await page.getByLabel('API user name').fill('api-user@example.com');
+    await page.getByLabel('API user name').fill(demo.autotask.username);
     await page.getByLabel('Secret').fill('autotask-secret');
-    await page.getByLabel('Integration code').fill('INTEGRATION-CODE');
+    await page.getByLabel('Integration code').fill(demo.autotask.integrationCode);
+    // Autotask credentials are tested before saving; the emulator is reached through the optional
+    // zone discovery URL (empty = Autotask production).
+    await page.getByLabel('Zone discovery URL (advanced)').fill(`${demo.autotask.url}/ATServicesRest/`);
     await page.getByRole('switch', { name: 'Product mapping and provisioning' }).click();
-    await expect(page.getByText('Checking Autotask credentials arrives with the Autotask connector').count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Test credentials' }).click();
+    await page.locator('.alert-error').filter({ hasText: 'Autotask rejected the secret' }).waitFor();
+    await page.getByLabel('Secret').fill(demo.autotask.secret);
+    await page.getByRole('button', { name: 'Test credentials' }).click();
+    await page.locator('.alert-success').filter({ hasText: `as ${demo.autotask.username}` }).waitFor();
     await browser.screenshot(page, 'integration-new-filled');
     await page.getByRole('button', { name: 'Add integration' }).click();
 
@@ -200,8 +216,8 @@ describe('portal (browser, demo)', () => {
     await tickets.click();
     await page.getByRole('status').filter({ hasText: 'Ticket creation turned on' }).waitFor();
     // Credentials are stored, masked, never shown back.
-    expect(await page.locator('.secret-stored').count()).toBe(3);
-    expect(await page.content()).not.toContain('autotask-secret');
+    expect(await page.locator('.secret-stored').count()).toBe(4);
+    expect(await page.content()).not.toContain(demo.autotask.secret);
     await browser.screenshot(page, 'integration-settings');
 
     await page.reload();
@@ -209,7 +225,7 @@ describe('portal (browser, demo)', () => {
     await expect(page.getByRole('switch', { name: 'Ticket creation' }).getAttribute('aria-checked')).resolves.toBe('true');
 
     // Every tab has its screen now (test/browser/integration-tabs.test.ts drives them against the
-    // demo's integrations); this one has made-up credentials, so only what needs no target is checked.
+    // demo's integrations); here only what needs no target is checked.
     for (const name of ['Product mapping', 'Provisioning', 'Customer mapping', 'Ticket creation']) {
       await page.getByRole('tab', { name }).click();
       await expect(page.getByRole('tab', { name }).getAttribute('aria-selected')).resolves.toBe('true');
@@ -220,7 +236,8 @@ describe('portal (browser, demo)', () => {
     await browser.screenshot(page, 'integration-provisioning');
     await page.getByRole('tab', { name: 'Summary' }).click();
     await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
-    await page.getByText('No runs yet').waitFor();
+    // The credentials are real (the demo's Autotask emulator): a run may already be listed.
+    await page.getByText('No runs yet').or(page.getByText('succeeded')).first().waitFor();
     await browser.screenshot(page, 'integration-summary');
 
     // Arrow keys move between tabs.
@@ -234,7 +251,7 @@ describe('portal (browser, demo)', () => {
   it('shows the integrations with their health, without sideways scrolling at phone width', async () => {
     await navLink('Integrations').click();
     const row = page.locator('tbody tr', { hasText: 'Autotask production' });
-    await expect(row.textContent()).resolves.toMatch(/Never run/);
+    await expect(row.textContent()).resolves.toMatch(/Never run|OK/);
     await browser.screenshot(page, 'integrations');
 
     await page.setViewportSize({ width: 390, height: 844 });

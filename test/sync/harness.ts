@@ -54,11 +54,10 @@ export async function startSyncWorld(store: Store, options: { seed?: DatasetName
     name: 'emu-autotask',
     connectionId: connection.id,
     target: 'autotask',
-    credentials: { username: c.username, secret: c.secret, integrationCode: c.integration_code },
+    credentials: { username: c.username, secret: c.secret, integrationCode: c.integration_code, discoveryUrl: `${autotask.url}/ATServicesRest/` },
     features: { provisioning: true },
   });
   const settings = integrationSettings(store.repos.settings);
-  await settings.write(integration.id, 'connector', { discoveryUrl: `${autotask.url}/ATServicesRest/` });
 
   const services = new Map<string, string>();
   for (const row of autotask.state.table('Services').rows.values()) {

@@ -6,7 +6,7 @@ import { TextField } from './form-field.js';
 import { SecretField } from './secret-field.js';
 
 /**
- * @param {{ target: { fields: Array<{ name: string, label: string, kind: string, help?: string }> },
+ * @param {{ target: { fields: Array<{ name: string, label: string, kind: string, help?: string, optional?: boolean }> },
  *   values: Record<string, string | null>, onChange: (name: string, value: string | null) => void,
  *   errors: Record<string, string>, stored?: string[] }} props
  */
@@ -35,7 +35,7 @@ export function CredentialFields({ target, values, onChange, errors, stored = []
       onInput=${(value) => onChange(field.name, value)}
       error=${errors[field.name]}
       hint=${field.help}
-      required
+      required=${field.optional !== true}
     />`;
   });
 }
@@ -46,7 +46,9 @@ export function credentialErrors(target, values, stored = []) {
   for (const field of target.fields) {
     const value = values[field.name];
     if (stored.includes(field.name) && (value === null || value === undefined)) continue;
-    if (!String(value ?? '').trim()) errors[field.name] = 'Required';
+    if (!String(value ?? '').trim()) {
+      if (field.optional !== true) errors[field.name] = 'Required';
+    }
     else if (field.kind === 'url' && !/^https?:\/\/\S+$/i.test(String(value).trim())) errors[field.name] = 'Enter an http(s) URL';
   }
   return errors;

@@ -15,9 +15,9 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL');
 
+// The zone discovery root is not here: it is the optional credential field `discoveryUrl` (one
+// source of truth, checked by "Test credentials" before saving).
 export const settingsSchema = z.strictObject({
-  /** Zone discovery root (`…/ATServicesRest/`), for a sandbox or the emulator. */
-  discoveryUrl: httpUrl.optional(),
   /** Skip discovery and use this API root. */
   zoneUrl: httpUrl.optional(),
   /** The contract field that marks PAYG (default "Acronis PAYG"). */

@@ -137,7 +137,8 @@ describe.each(testDatabases())('integrations API on $name', (db) => {
   it('describes each target form and refuses a credential test the target cannot run yet', async () => {
     const targets = (await call('GET', '/integrations/targets')).json().items;
     expect(targets.map((t: { target: string }) => t.target)).toEqual(['autotask', 'connectwise', 'cloudblue', 'gradient', 'interworks']);
-    expect(targets[0].fields.map((f: { name: string }) => f.name)).toEqual(['username', 'secret', 'integrationCode']);
+    expect(targets[0].fields.map((f: { name: string }) => f.name)).toEqual(['username', 'secret', 'integrationCode', 'discoveryUrl']);
+    expect(targets[0]).toMatchObject({ canTest: true, fields: expect.arrayContaining([expect.objectContaining({ name: 'discoveryUrl', optional: true })]) });
     const test = await call('POST', '/integrations/test', { target: 'gradient', credentials: { vendorKey: 'a', partnerKey: 'b' } });
     expect(test.statusCode).toBe(501);
     expect(test.json().error.code).toBe('test_unavailable');

@@ -14,6 +14,8 @@ import type { LoopRun } from '../../../store/repositories/loop-runs.ts';
 import { ConnectorError } from '../../../connectors/kit/errors.ts';
 import { connectWiseTargetFactory } from '../../../connectors/connectwise/factory.ts';
 import { checkCloudBlueCredentials } from '../../../connectors/cloudblue/factory.ts';
+import { AUTOTASK_DISCOVERY_URL } from '../../../connectors/autotask/client.ts';
+import { createTarget } from '../../../connectors/registry.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
@@ -27,6 +29,8 @@ interface CredentialField {
   /** `secret`: masked in the portal; `url`: validated as an http(s) URL. */
   kind: 'text' | 'secret' | 'url';
   help?: string;
+  /** May be left empty (the connector's default applies); an empty value clears a stored one. */
+  optional?: boolean;
 }
 
 interface TargetForm {
@@ -41,6 +45,13 @@ export const TARGET_FORMS: Record<TargetKind, TargetForm> = {
       { name: 'username', label: 'API user name', kind: 'text', help: 'The API user (system) created for this integration' },
       { name: 'secret', label: 'Secret', kind: 'secret' },
       { name: 'integrationCode', label: 'Integration code', kind: 'secret', help: 'The API tracking identifier of the API user' },
+      {
+        name: 'discoveryUrl',
+        label: 'Zone discovery URL (advanced)',
+        kind: 'url',
+        optional: true,
+        help: `Leave empty for Autotask production (${AUTOTASK_DISCOVERY_URL}); set it for a sandbox or an emulator`,
+      },
     ],
   },
   connectwise: {
@@ -84,19 +95,24 @@ type CredentialCheck = (credentials: TargetCredentials) => Promise<{ displayName
 /** A target's credential check, once its connector exists (its Target.testConnection). */
 export const TARGET_CHECKS: Partial<Record<TargetKind, CredentialCheck>> = {
   cloudblue: checkCloudBlueCredentials,
+  autotask: (credentials) => createTarget('autotask', { credentials: Object.fromEntries(Object.entries(credentials).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : []))) }).testConnection(),
   connectwise: (credentials) => connectWiseTargetFactory({ credentials: Object.fromEntries(Object.entries(credentials).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : []))) }).testConnection(),
 };
 
-function fieldSchema(field: CredentialField): z.ZodType<string> {
+function fieldSchema(field: CredentialField): z.ZodType<string | undefined> {
   const base = z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters');
-  if (field.kind !== 'url') return base;
-  return base.refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+  const value =
+    field.kind !== 'url'
+      ? base
+      : base.refine((text) => {
+          try {
+            return ['http:', 'https:'].includes(new URL(text).protocol);
+          } catch {
+            return false;
+          }
+        }, 'must be an http(s) URL');
+  // An optional field left empty is not stored, so the connector's default applies.
+  return field.optional === true ? z.union([z.string().trim().length(0).transform(() => undefined), value]).optional() : value;
 }
 
 /**
@@ -195,7 +211,7 @@ const checkSchema = z.union([
 const targetInfoSchema = z.object({
   target: targetSchema,
   label: z.string(),
-  fields: z.array(z.object({ name: z.string(), label: z.string(), kind: z.enum(['text', 'secret', 'url']), help: z.string().optional() })),
+  fields: z.array(z.object({ name: z.string(), label: z.string(), kind: z.enum(['text', 'secret', 'url']), help: z.string().optional(), optional: z.boolean().optional() })),
   canTest: z.boolean().describe('Whether credentials can be checked before saving (POST /integrations/test)'),
 });
 
