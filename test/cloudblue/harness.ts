@@ -16,7 +16,7 @@ export interface CloudBlueHubHarness {
   cloudblue: CloudBlueEmulator;
   store: Store;
   integrationId: string;
-  runtime(extra?: { wrapVendor?: (v: VendorCloud) => VendorCloud; journalRepo?: JournalRepository; journalLeaseMs?: number; clock?: Clock }): Promise<IntegrationRuntime>;
+  runtime(extra?: { wrapVendor?: (v: VendorCloud) => VendorCloud; journalRepo?: JournalRepository; journalLeaseMs?: number; clock?: Clock; fetch?: typeof globalThis.fetch }): Promise<IntegrationRuntime>;
   control(system: 'acronis' | 'cloudblue', method: string, path: string, body?: unknown): Promise<any>;
   /** Acronis tenants under the partner (folders included), as the emulator holds them. */
   tenants(): Promise<Array<{ id: string; name: string; kind: string; internal_tag: string | null; customer_id: string | null; ancestral_access: boolean; mfa_status: string; parent_id: string }>>;
@@ -74,7 +74,8 @@ export async function startCloudBlueHubHarness(database: TestDatabase, options: 
     runtime: (extra = {}) =>
       buildIntegrationRuntime(store, integration.id, {
         vendorOptions: { sleep: async () => {}, pageSize: 500 },
-        targetFactory: (_system, input) => createCloudBlueTarget({ siteUrl: input.credentials.siteUrl as string, apiKey: input.credentials.apiKey as string, sleep: async () => {} }),
+        targetFactory: (_system, input) =>
+          createCloudBlueTarget({ siteUrl: input.credentials.siteUrl as string, apiKey: input.credentials.apiKey as string, sleep: async () => {}, ...(extra.fetch === undefined ? {} : { fetch: extra.fetch }) }),
         ...(extra.wrapVendor === undefined ? {} : { wrapVendor: extra.wrapVendor }),
         ...(extra.journalRepo === undefined ? {} : { journalRepo: extra.journalRepo }),
         ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),

@@ -9,7 +9,8 @@
 //   within N days → reopened with the chosen status, after N days → a new ticket;
 // - a technician setting the "clear alert" status → the Acronis alert dismissed once;
 // - reliability: 200 alerts over 40 customers raised, repeated and cleared with 20 % injected
-//   faults on both emulators and the loop killed at random points between its steps → no
+//   faults on both emulators, 10 % of ticket/note creations landing with their answer lost, and
+//   the loop killed at random points between its steps → no
 //   duplicate ticket per external reference and the final state of a fault-free run.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertKeyOf, ticketExternalRef } from '../../src/domain/alert-identity.ts';
@@ -18,7 +19,7 @@ import { runAlertsPass, type TicketLoopEnv } from '../../src/sync/alerts-loop.ts
 import { TicketConfig, isTicketSettingsError, type TicketSettingsError } from '../../src/sync/settings/tickets.ts';
 import { runTicketsPass } from '../../src/sync/tickets-loop.ts';
 import { testDatabases, type TestDatabase } from '../support/databases.ts';
-import { createChaos, faultsFired, settleTicketLoops, type Chaos, type ChaosPassOptions } from '../support/loop-chaos.ts';
+import { createChaos, faultsFired, mulberry32, settleTicketLoops, type Chaos, type ChaosPassOptions } from '../support/loop-chaos.ts';
 import { startCloudBlueHubHarness, type CloudBlueHubHarness } from './harness.ts';
 
 interface CbTicket {
@@ -44,6 +45,12 @@ interface World {
   customers: Map<string, { customerId: string; name: string }>;
   tenants: string[];
   clock: () => Date;
+  /**
+   * When set, a CloudBlue ticket or note POST that returns true is processed by the emulator but its
+   * answer is lost (the connection drops after the write): the connector must find what landed.
+   */
+  loseAnswer: (() => boolean) | null;
+  lostAnswers: number;
   env(extra?: Partial<ChaosPassOptions>): Promise<TicketLoopEnv>;
   alertsPass(extra?: Partial<ChaosPassOptions>): ReturnType<typeof runAlertsPass>;
   ticketsPass(extra?: Partial<ChaosPassOptions>): ReturnType<typeof runTicketsPass>;
@@ -83,9 +90,20 @@ async function startWorld(database: TestDatabase, customers: number): Promise<Wo
     tenants.push(tenantId);
   }
 
+  const lossyFetch: typeof globalThis.fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if ((init?.method ?? 'GET').toUpperCase() === 'POST' && /\/tickets(\/\d+\/notes)?(\?|$)/i.test(new URL(url).pathname + '?') && world.loseAnswer?.() === true) {
+      world.lostAnswers += 1;
+      await response.arrayBuffer();
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+    }
+    return response;
+  };
   const env = async (extra: Partial<ChaosPassOptions> = {}): Promise<TicketLoopEnv> => {
     const runtime = await h.runtime({
       clock,
+      ...(world.loseAnswer === null ? {} : { fetch: lossyFetch }),
       ...(extra.journalRepo === undefined ? {} : { journalRepo: extra.journalRepo }),
       ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),
     });
@@ -107,6 +125,8 @@ async function startWorld(database: TestDatabase, customers: number): Promise<Wo
     customers: mapped,
     tenants,
     clock,
+    loseAnswer: null,
+    lostAnswers: 0,
     env,
     alertsPass: async (extra) => runAlertsPass(await env(extra)),
     ticketsPass: async (extra) => runTicketsPass(await env(extra)),
@@ -412,6 +432,7 @@ describe.each(testDatabases())('CloudBlue PSA ticket reliability on $name', (dat
   let reference: FinalState;
   let chaotic: FinalState;
   let chaos: Chaos;
+  let lostAnswers = 0;
   let report: Record<string, unknown> = {};
 
   beforeAll(async () => {
@@ -424,12 +445,17 @@ describe.each(testDatabases())('CloudBlue PSA ticket reliability on $name', (dat
       await w.h.control('cloudblue', 'POST', '/faults', FAULTS);
       await w.h.control('acronis', 'POST', '/faults', FAULTS);
       chaos = createChaos(60_606, 0.04);
+      // On top of the injected faults (answered before the emulator handles the request): 10 % of
+      // ticket and note creations land but their answer is lost.
+      const lose = mulberry32(7_070);
+      w.loseAnswer = () => lose() < 0.1;
       const run = await scenario(w, chaos);
       const faulted = { cloudblue: faultsFired(await w.h.control('cloudblue', 'GET', '/faults')), acronis: faultsFired(await w.h.control('acronis', 'GET', '/faults')) };
       await w.h.control('cloudblue', 'DELETE', '/faults');
       await w.h.control('acronis', 'DELETE', '/faults');
       chaotic = await finalState(w);
-      report = { ...report, chaos: { ...run, kills: chaos.kills, killsByPoint: chaos.killsByPoint, tickets: chaotic.tickets, faultsInjected: faulted } };
+      report = { ...report, chaos: { ...run, kills: chaos.kills, killsByPoint: chaos.killsByPoint, tickets: chaotic.tickets, faultsInjected: faulted, lostAnswers: w.lostAnswers } };
+      lostAnswers = w.lostAnswers;
       console.info(`[cloudblue ticket reliability on ${database.name}] ${JSON.stringify(report)}`);
     } finally {
       await w.close();
@@ -442,6 +468,7 @@ describe.each(testDatabases())('CloudBlue PSA ticket reliability on $name', (dat
     expect(chaotic.duplicates).toEqual([]);
     expect(chaotic.tickets).toBe(CUSTOMERS * 3);
     expect(chaos.kills).toBeGreaterThan(5);
+    expect(lostAnswers).toBeGreaterThan(5);
   });
 
   it('ends every alert key in the state of the fault-free run', () => {
