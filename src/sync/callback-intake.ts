@@ -12,12 +12,14 @@
  *   a burst of deliveries costs one follow-up pass): company → directory, contract → provisioning,
  *   ticket → tickets. A contract change first refreshes that company's contracts in the snapshots,
  *   since an incremental contract listing cannot see a changed line (ConnectWise does not move an
- *   agreement's `lastUpdated` for its additions); the provisioning pass then plans it from there.
+ *   agreement's `lastUpdated` for its additions), and marks the company dirty: the provisioning pass
+ *   then plans that company and whatever else changed since its last plan, not every company.
  */
 import { z } from 'zod';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent } from '../connectors/ports.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
+import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
 import { refreshContracts } from './observe.ts';
@@ -148,6 +150,8 @@ export async function receiveCallback(deps: IntakeDeps, target: string, integrat
   const done = (async () => {
     if (event.entity === 'contract' && event.companyId !== null) {
       await refreshContracts(rt, { full: false, dryRun: false, loop: 'callbacks', companyIds: [event.companyId] });
+      // The provisioning pass plans this company (and what else changed), not every company.
+      await new DirtyCompaniesRepository(rt.store.db, rt.clock).mark(integrationId, loop, [event.companyId]);
     }
     const result = await runner.runNow(integrationId, loop);
     if (result.status !== 'ok') deps.log.warn({ integrationId, loop, error: result.error }, 'the pass a callback triggered failed; polling retries it');

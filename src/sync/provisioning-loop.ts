@@ -38,6 +38,7 @@ import {
   type TenantSnapshot,
 } from '../domain/provisioning-plan.ts';
 import type { TargetContract } from '../connectors/ports.ts';
+import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import { doneJournalKeys } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
 import { createTenantKey } from './directory-plan.ts';
@@ -47,6 +48,10 @@ import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-re
 import { fullPassDue, recordFullPass, refreshContracts, refreshOfferingItems, refreshTenants } from './observe.ts';
 
 export const PROVISIONING_LOOP = 'provisioning';
+/** Cursor: when the last applied pass started planning (what changed since is planned next). */
+export const PLANNED_CURSOR = `${PROVISIONING_LOOP}:planned`;
+/** Settings whose change re-plans every company. */
+const PLAN_SETTINGS = ['provisioning', 'product-mapping'] as const;
 const PAGE = 500;
 const CONCURRENCY = 6;
 
@@ -81,11 +86,22 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   const availableForChild = await rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer');
   const products = indexProductMapping(mapping);
 
+  // Which companies: all on a full pass (drift) or when nothing was planned yet or the plan's
+  // settings changed; otherwise the ones whose contracts, tenant or mapping changed since the last
+  // plan, the failed ones, and the ones a callback marked dirty (level-triggered, not all 10,000).
+  const plannedFrom = rt.clock().toISOString();
+  const dirty = new DirtyCompaniesRepository(rt.store.db, rt.clock);
+  const since = await rt.cursors.get(integrationId, PLANNED_CURSOR);
+  const scope =
+    full || since === undefined || (await dirty.settingsChangedSince(integrationId, PLAN_SETTINGS, since)) ? null : await dirty.changedSince(integrationId, PROVISIONING_LOOP, since);
+
   const stats = {
     full,
     tenantsSeen: tenants.seen,
     tenantsWithItemChanges: items.tenants,
     contractsSeen: contracts.contracts,
+    scoped: scope !== null,
+    companiesInScope: scope?.size ?? 0,
     companiesPlanned: 0,
     operationsPlanned: 0,
     applied: 0,
@@ -107,7 +123,9 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     options.signal?.throwIfAborted();
     const page = await rt.store.repos.mappings.list(integrationId, { limit: PAGE, offset });
     if (page.length === 0) break;
-    const relevant = page.filter((m) => withContracts.has(m.companyId) || (m.tenantId !== null && (m.state === 'mapped' || m.state === 'failed')));
+    const relevant = page.filter(
+      (m) => (scope === null || scope.has(m.companyId)) && (withContracts.has(m.companyId) || (m.tenantId !== null && (m.state === 'mapped' || m.state === 'failed'))),
+    );
     const contractsOf = await rt.snapshots.contractsOf<TargetContract>(
       integrationId,
       relevant.map((m) => m.companyId),
@@ -186,6 +204,10 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     options.progress?.({ loop: PROVISIONING_LOOP, phase: 'companies planned', done: offset + page.length });
   }
   if (full) await recordFullPass(rt, PROVISIONING_LOOP, startedAt, dryRun);
+  if (!dryRun) {
+    await rt.cursors.set(integrationId, PLANNED_CURSOR, plannedFrom);
+    await dirty.clear(integrationId, PROVISIONING_LOOP, plannedFrom);
+  }
   plans.sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : 0));
   return { loop: PROVISIONING_LOOP, dryRun, plan: plans, stats };
 }

@@ -5,6 +5,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catalogItem } from '../../src/domain/offering-item-catalog.ts';
+import { DirtyCompaniesRepository } from '../../src/store/repositories/dirty-companies.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { mapToExisting } from '../../src/sync/mapping-actions.ts';
@@ -80,6 +81,36 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     expect((await world.control('GET', '/entities/callbacks')).items).toHaveLength(0);
     const afterOff = await fetch(on.body.callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(afterOff.status).toBe(404);
+  });
+
+  it('a contract callback plans the changed company, not every company, and clears its dirty mark', { timeout: 60_000 }, async () => {
+    const on = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: true, publicUrl: hub.url });
+    expect(on.status).toBe(200);
+    const rt = await world.runtime();
+    await runDirectoryLoop(rt);
+    const tenant = customerTenants(world)[0]!;
+    await mapToExisting(rt, 'tester', COMPANY, tenant.id);
+    const first = await runProvisioningLoop(rt);
+    expect(first.stats.companiesPlanned).toBeGreaterThan(3);
+    await runProvisioningLoop(rt); // re-plans what the first pass itself changed (the tenant's quotas)
+
+    const agreements = (await world.control('GET', '/entities/agreements?limit=1000')).items as { id: number; company: { id: number } }[];
+    const agreement = agreements.find((a) => String(a.company.id) === COMPANY)!;
+    const additions = (await world.control('GET', `/entities/additions?limit=100000`)).items.filter((x: { agreementId: number }) => x.agreementId === agreement.id);
+    const prepaid = additions.find((x: { customFields: { value?: unknown }[] }) => !x.customFields.some((f) => f.value === true));
+    const names = catalogItem('m365_seats').names;
+    const quota = async () => (await rt.vendor.getOfferingItems(tenant.id)).find((i) => names.includes(i.name))?.quota?.value;
+    await world.control('POST', '/changes', { resource: 'additions', parentId: agreement.id, id: prepaid.id, set: { quantity: prepaid.quantity + 3 } });
+    await waitFor('the new quota', async () => ((await quota()) === prepaid.quantity + 3 ? true : undefined));
+
+    const run = await waitFor('the triggered provisioning run', async () => {
+      const [latest] = await store.repos.loopRuns.list(world.integrationId, { loop: 'provisioning' });
+      return latest?.status === 'succeeded' ? latest : undefined;
+    });
+    expect(run.stats).toMatchObject({ full: false, scoped: true });
+    expect(Number(run.stats.companiesPlanned)).toBeGreaterThanOrEqual(1);
+    expect(Number(run.stats.companiesPlanned)).toBeLessThan(Number(first.stats.companiesPlanned));
+    expect(await new DirtyCompaniesRepository(store.db).list(world.integrationId, 'provisioning')).toEqual([]);
   });
 
   it('refuses unsigned and wrongly signed deliveries with 401 and audit-logs them', async () => {

@@ -99,12 +99,23 @@ export class SyncSnapshotsRepository {
         .insertInto('vendor_tenants')
         .values(rows)
         .onConflict((oc) =>
-          oc.columns(['integration_id', 'tenant_id']).doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'),
-            data: eb.ref('excluded.data'),
-            deleted: eb.ref('excluded.deleted'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
+          oc
+            .columns(['integration_id', 'tenant_id'])
+            .doUpdateSet((eb) => ({
+              name: eb.ref('excluded.name'),
+              data: eb.ref('excluded.data'),
+              deleted: eb.ref('excluded.deleted'),
+              updated_at: eb.ref('excluded.updated_at'),
+            }))
+            // Re-reading an unchanged tenant (the cursor's overlap) keeps its updated_at: the
+            // provisioning loop plans the tenants whose row changed since its last plan.
+            .where((eb) =>
+              eb.or([
+                eb('vendor_tenants.data', '<>', eb.ref('excluded.data')),
+                eb('vendor_tenants.name', '<>', eb.ref('excluded.name')),
+                eb('vendor_tenants.deleted', '<>', eb.ref('excluded.deleted')),
+              ]),
+            ),
         )
         .execute();
     }
@@ -118,11 +129,13 @@ export class SyncSnapshotsRepository {
       const batch = entries.slice(i, i + BATCH);
       await this.db.transaction().execute(async (trx) => {
         for (const e of batch) {
+          const items = toJsonText(e.items);
           await trx
             .updateTable('vendor_tenants')
-            .set({ items: toJsonText(e.items), updated_at: now })
+            .set({ items, updated_at: now })
             .where('integration_id', '=', integrationId)
             .where('tenant_id', '=', e.tenantId)
+            .where((eb) => eb.or([eb('items', 'is', null), eb('items', '<>', items)]))
             .execute();
         }
       });
@@ -205,11 +218,14 @@ export class SyncSnapshotsRepository {
         .insertInto('target_contracts')
         .values(rows)
         .onConflict((oc) =>
-          oc.columns(['integration_id', 'contract_id']).doUpdateSet((eb) => ({
-            company_id: eb.ref('excluded.company_id'),
-            data: eb.ref('excluded.data'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
+          oc
+            .columns(['integration_id', 'contract_id'])
+            .doUpdateSet((eb) => ({
+              company_id: eb.ref('excluded.company_id'),
+              data: eb.ref('excluded.data'),
+              updated_at: eb.ref('excluded.updated_at'),
+            }))
+            .where((eb) => eb.or([eb('target_contracts.data', '<>', eb.ref('excluded.data')), eb('target_contracts.company_id', '<>', eb.ref('excluded.company_id'))])),
         )
         .execute();
     }
