@@ -305,15 +305,10 @@ describe('integration tabs (browser, demo)', () => {
     browser.assertNoErrors(EXPECTED);
   });
 
-  it('adds a CloudBlue integration and confirms the Ingram Cloud Marketplace proposals', async () => {
-    const connections = await api<{ items: { id: string; name: string }[] }>('GET', '/connections');
-    const cloudblue = demo.emulators.cloudblue!;
-    const created = await api<{ id: string }>('POST', '/integrations', {
-      name: 'demo-cloudblue',
-      target: 'cloudblue',
-      connectionId: connections.items.find((c) => c.name === 'demo-cloud')!.id,
-      credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key },
-    });
+  it("opens the demo's CloudBlue integration and confirms the Ingram Cloud Marketplace proposals", async () => {
+    const integrations = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
+    const created = integrations.items.find((i) => i.name === 'demo-cloudblue')!;
+    expect(created).toBeDefined();
     await page.goto(`${demo.portal}/integrations/${created.id}/mapping`);
     await tab('Customer mapping').waitFor();
     await expect(page.getByRole('tab').allTextContents()).resolves.toEqual(['Integration settings', 'Provisioning', 'Customer mapping', 'Ticket creation', 'Summary']);

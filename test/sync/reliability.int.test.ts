@@ -88,13 +88,18 @@ function finalState(world: SyncWorld, store: Store) {
         state: m.state,
         tenant: t?.name ?? null,
         mfa: t?.mfa_status ?? null,
-        users: t === undefined ? 0 : (world.acronis.state.usersByTenant.get(t.id) ?? []).map((u) => u.login).sort(),
+        // Which of two companies whose contacts share a name gets the `-2` login depends on the order
+        // the faults let them finish in, so logins are compared as a whole below, users per tenant here.
+        users: t === undefined ? 0 : (world.acronis.state.usersByTenant.get(t.id) ?? []).length,
         items,
       };
     });
     const tags = [...tenants.values()].flatMap((t) => (t.internal_tag?.startsWith('create_tenant:') ? [t.internal_tag] : []));
     const units = [...world.autotask.state.serviceAdjustments.entries()].map(([line, list]) => [line, list.reduce((n, a) => n + a.unitChange, 0)]).sort();
-    return { companies, duplicateTags: tags.length - new Set(tags).size, createdTenants: tags.length, units };
+    const logins = mappings
+      .flatMap((m) => (m.tenantId === null ? [] : (world.acronis.state.usersByTenant.get(m.tenantId) ?? []).map((u) => u.login)))
+      .sort();
+    return { companies, logins, duplicateTags: tags.length - new Set(tags).size, createdTenants: tags.length, units };
   })();
 }
 
