@@ -41,6 +41,9 @@ describe('psa-bridge worker', () => {
       try {
         const { rows } = await db.query(`select to_regclass('pgboss.psa_bridge_schedule')::text as schedule, to_regclass('pgboss.job')::text as job`);
         expect(rows[0]).toEqual({ schedule: 'pgboss.psa_bridge_schedule', job: 'pgboss.job' });
+        // The worker runs the same loops as serve: each has its queue.
+        const queues = (await db.query<{ name: string }>(`select name from pgboss.queue order by name`)).rows.map((r) => r.name);
+        for (const loop of ['directory', 'provisioning', 'usage', 'alerts', 'tickets', 'mappings']) expect(queues).toContain(`psa-bridge.${loop}`);
       } finally {
         await db.end();
       }

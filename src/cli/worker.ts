@@ -8,6 +8,8 @@ import { createHubMetrics, observeRuns } from '../http/metrics.ts';
 import { createPgBossJobRunner } from '../jobs/pg-boss-runner.ts';
 import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import { parseDatabaseUrl } from '../store/database.ts';
+import { createRuntimeProvider } from '../sync/integration-runtime.ts';
+import { hubLoopDefinitions } from '../sync/loops.ts';
 import { openHubContext } from './hub-context.ts';
 import { parsePort, waitForShutdownSignal } from './process-lifecycle.ts';
 
@@ -45,7 +47,9 @@ export function registerWorkerCommand(program: Command): void {
           concurrency: options.concurrency,
           onRunFinished: observeRuns(metrics),
         });
-        // The loops register here as they are wired into the composition root (the same list as serve).
+        // The same loops as serve, on this process's own runtimes (one client per integration, so
+        // each worker keeps its own Autotask budget reading and thread limiter).
+        for (const definition of hubLoopDefinitions(createRuntimeProvider(store))) runner.register(definition);
         await runner.start();
 
         let metricsUrl: string | undefined;
