@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
-import { checkConnection } from '../http/connection-check.ts';
+import { checkConnection } from '../sync/connection-check.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
 

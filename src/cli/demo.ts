@@ -7,7 +7,7 @@ import { emulators } from '../../emulators/registry.ts';
 import { loadConfig } from '../config/config.ts';
 import { loadSecretKey } from '../config/secret-key.ts';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
-import { checkConnection } from '../http/connection-check.ts';
+import { checkConnection } from '../sync/connection-check.ts';
 import { createLogger } from '../http/logger.ts';
 import { openStore } from '../store/store.ts';
 import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';

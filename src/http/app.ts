@@ -41,7 +41,7 @@ import { statusRoutes } from './routes/v1/status.ts';
 import { summaryRoutes } from './routes/v1/summary.ts';
 import { ticketRoutes } from './routes/v1/tickets.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
-import type { VendorFactory } from './vendor-factory.ts';
+import type { VendorFactory } from '../sync/vendor-factory.ts';
 
 export interface BuildAppOptions {
   store: HubStore;

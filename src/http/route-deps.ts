@@ -4,7 +4,7 @@ import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { SessionCookieSettings } from './auth/session-cookie.ts';
 import type { HubStore } from './hub-store.ts';
-import type { VendorFactory } from './vendor-factory.ts';
+import type { VendorFactory } from '../sync/vendor-factory.ts';
 
 export interface RouteDeps {
   store: HubStore;

@@ -7,7 +7,7 @@ import type { Connection } from '../../../store/repositories/connections.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
-import { checkConnection } from '../../connection-check.ts';
+import { checkConnection } from '../../../sync/connection-check.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { baseUrlSchema } from '../../validation/base-url.ts';
 

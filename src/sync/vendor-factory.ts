@@ -1,4 +1,4 @@
-// How the API reaches the vendor cloud to check a connection: a factory, so tests and the demo can
+// How the hub (API, CLI, demo) reaches the vendor cloud to check a connection: a factory, so tests and the demo can
 // point it anywhere. Only `whoAmI` is needed here.
 export interface VendorCredentials {
   baseUrl: string;
