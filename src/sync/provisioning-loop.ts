@@ -9,7 +9,9 @@
  * integration start.
  *
  * Which companies: `mapped` ones (and `failed` ones that keep a tenant), plus unmapped ones with
- * contract lines when automatic provisioning is on. A `ready` mapping is a suggestion a person has not
+ * contract lines when automatic provisioning is on (not those a person unlinked, until a person maps
+ * them again). Manual admin passwords with none stored: no admin account (nor new tenant) is made,
+ * the company fails saying to set it. A `ready` mapping is a suggestion a person has not
  * confirmed: it is left alone and said so.
  *
  * Apply: operations of one company in plan order, companies a few at a time. Each operation runs
@@ -25,9 +27,10 @@ import type { OfferingItem, VendorTenant } from '../connectors/ports.ts';
 import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage } from '../domain/admin-account.ts';
 import { readContractLines } from '../domain/contract-line.ts';
-import type { PlanProblem } from '../domain/plan-problem.ts';
+import { problem, type PlanProblem } from '../domain/plan-problem.ts';
 import { indexProductMapping, type ProductMapping } from '../domain/product-mapping.ts';
 import { operationKey } from '../domain/stable-key.ts';
+import { unmanageableReason } from '../domain/tenant-access.ts';
 import {
   planProvisioning,
   type CompanySnapshot,
@@ -85,6 +88,8 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   const contracts = await refreshContracts(rt, observe);
   const availableForChild = await rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer');
   const products = indexProductMapping(mapping);
+  // Manual passwords with none stored: an admin account made now could not be used by anyone.
+  const passwordMissing = settings.adminAccount.password === 'manual' && !(await manualPasswordStored(rt));
 
   // Which companies: all on a full pass (drift) or when nothing was planned yet or the plan's
   // settings changed; otherwise the ones whose contracts, tenant or mapping changed since the last
@@ -177,11 +182,19 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
             if (found !== null) company.primaryContact = found.primaryContact;
           }
         }
-        const input = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: settingsForTarget, tenant, availableForChild, now };
+        // A person's unlink is a decision: automatic provisioning leaves the company alone (no new
+        // tenant, no re-mapping to the one the hub made) until a person maps it again.
+        const unlinked = m.unlinkedAt !== null && tenant.state === 'not_mapped';
+        const companySettings = unlinked ? { ...settingsForTarget, automaticProvisioning: false } : settingsForTarget;
+        const input = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, now };
         const plan = planProvisioning(input);
-        if (tenant.state === 'mapped' && tenant.manageable && tenant.tenant.internalTag === createTenantKey(integrationId, m.companyId)) {
+        if (unlinked) plan.problems = plan.problems.map((p) => (p.code === 'not_mapped' ? unlinkedProblem(m) : p));
+        // The one manageability rule (tenant-access.ts): a self-service tenant is never changed, here either.
+        const manageable = tenant.state === 'mapped' && unmanageableReason(tenant.tenant, tenant.manageable ? null : (tenant.unmanageableReason ?? 'the partner has no access to it')) === null;
+        if (tenant.state === 'mapped' && manageable && tenant.tenant.internalTag === createTenantKey(integrationId, m.companyId)) {
           plan.operations.push(...(await unfinishedNewTenantSteps(rt, input, tenant.tenant.id)));
         }
+        if (passwordMissing && plan.operations.some((op) => op.kind === 'create_admin_user')) withholdAdminAccount(rt, plan, m);
         stats.companiesPlanned += 1;
         stats.operationsPlanned += plan.operations.length;
         problemsByCompany.set(m.companyId, plan.problems);
@@ -232,6 +245,38 @@ async function unfinishedNewTenantSteps(rt: IntegrationRuntime, input: Parameter
     if (op.kind === 'enable_mfa' && !done.has(op.key)) return [{ ...op, tenant: existing }];
     return [];
   });
+}
+
+async function manualPasswordStored(rt: IntegrationRuntime): Promise<boolean> {
+  const value = (await rt.store.repos.integrations.getCredentials(rt.integration.id)).adminPassword;
+  return typeof value === 'string' && value !== '';
+}
+
+function unlinkedProblem(m: Mapping): PlanProblem {
+  return problem(
+    'unlinked_by_person',
+    'info',
+    `"${m.companyName}" was unlinked by a person, so automatic provisioning leaves it alone (no tenant is created or mapped) until someone maps it again.`,
+    { companyId: m.companyId },
+  );
+}
+
+/**
+ * Manual passwords, none stored: the admin account is not made (nor a new tenant, which would be
+ * left without one), and the company fails with what to do; the next pass after the password is set
+ * plans the same steps under the same keys and completes them.
+ */
+function withholdAdminAccount(rt: IntegrationRuntime, plan: ProvisioningPlan, m: Mapping): void {
+  const creates = plan.operations.some((op) => op.kind === 'create_tenant');
+  plan.operations = creates ? [] : plan.operations.filter((op) => op.kind !== 'create_admin_user' && op.kind !== 'enable_mfa');
+  plan.problems.push(
+    problem(
+      'admin_password_missing',
+      'error',
+      `Admin account passwords are to be defined manually, but no password is set, so the admin account of "${m.companyName}"${creates ? ' (and its new tenant)' : ''} is not made: set the password in the Provisioning tab (PUT /api/v1/integrations/${rt.integration.id}/settings/provisioning/admin-password), or choose "Send activation email".`,
+      { companyId: m.companyId },
+    ),
+  );
 }
 
 async function readTenant(rt: IntegrationRuntime, tenantId: string): Promise<TenantSnapshot> {
