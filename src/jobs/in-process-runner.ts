@@ -7,21 +7,18 @@ import {
   JobError,
   jobKey,
   retryDelay,
-  toRunError,
   type JobRunner,
   type LoopDefinition,
-  type LoopStats,
   type RetryPolicy,
-  type RunError,
   type RunNowOptions,
   type RunRecorder,
   type RunResult,
-  type RunStatus,
   type RunTrigger,
   type ScheduleSpec,
   type StopOptions,
   type StopReport,
 } from './job-runner.ts';
+import { invokeLoopHandler, StopAbort, TimeoutAbort } from './run-handler.ts';
 
 export interface InProcessRunnerOptions {
   recorder: RunRecorder;
@@ -70,22 +67,6 @@ interface JobState {
   retryTimer?: NodeJS.Timeout;
   schedule?: ScheduleSpec;
   scheduleTimers: NodeJS.Timeout[];
-}
-
-class StopAbort extends Error {
-  readonly code = 'stopped';
-  constructor() {
-    super('The job runner is stopping');
-    this.name = 'AbortError';
-  }
-}
-
-class TimeoutAbort extends Error {
-  readonly code = 'timeout';
-  constructor(ms: number) {
-    super(`The run took longer than its ${ms} ms limit and was aborted`);
-    this.name = 'AbortError';
-  }
 }
 
 export class InProcessJobRunner implements JobRunner {
@@ -338,26 +319,13 @@ export class InProcessJobRunner implements JobRunner {
       timeout.unref();
     }
 
-    let status: RunStatus = 'ok';
-    let stats: LoopStats = {};
-    let error: RunError | undefined;
+    let outcome;
     try {
-      // Stopped while the start was being recorded: do not hand out an already aborted signal.
-      controller.signal.throwIfAborted();
-      stats = (await def.handler({ integrationId, loop, signal: controller.signal, dryRun, attempt, log })) ?? {};
-    } catch (err) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-      if (reason instanceof StopAbort) {
-        status = 'cancelled';
-        error = toRunError(reason);
-      } else {
-        status = 'failed';
-        error = toRunError(reason instanceof TimeoutAbort ? reason : err);
-      }
-      log.warn({ err, status }, `run ${status}: ${error.message}`);
+      outcome = await invokeLoopHandler(def, { integrationId, loop, dryRun, attempt }, controller, log);
     } finally {
       clearTimeout(timeout);
     }
+    const { status, stats, error } = outcome;
     const finishedAt = this.now();
 
     let nextRetryAt: Date | undefined;

@@ -41,7 +41,6 @@ import {
   defaultRetryPolicy,
   JobError,
   jobKey,
-  toRunError,
   type Cadence,
   type JobRunner,
   type LoopDefinition,
@@ -57,6 +56,7 @@ import {
   type StopOptions,
   type StopReport,
 } from './job-runner.ts';
+import { invokeLoopHandler, StopAbort, TimeoutAbort } from './run-handler.ts';
 
 export interface PgBossRunnerOptions {
   connectionString: string;
@@ -128,22 +128,6 @@ interface Running {
 }
 
 type RegisteredLoop = LoopDefinition & { retryPolicy: RetryPolicy };
-
-class StopAbort extends Error {
-  readonly code = 'stopped';
-  constructor() {
-    super('The job runner is stopping');
-    this.name = 'AbortError';
-  }
-}
-
-class TimeoutAbort extends Error {
-  readonly code = 'timeout';
-  constructor(ms: number, why: string) {
-    super(`The run took longer than its ${ms} ms ${why} and was aborted`);
-    this.name = 'AbortError';
-  }
-}
 
 const QUEUE_PREFIX = 'psa-bridge.';
 const UNIQUE_VIOLATION = '23505';
@@ -659,25 +643,13 @@ export class PgBossJobRunner implements JobRunner {
     }
     for (const t of limits) t.unref();
 
-    let status: RunStatus = 'ok';
-    let stats: LoopStats = {};
-    let error: RunError | undefined;
+    let outcome;
     try {
-      controller.signal.throwIfAborted();
-      stats = (await def.handler({ integrationId, loop, signal: controller.signal, dryRun, attempt, log })) ?? {};
-    } catch (err) {
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
-      if (reason instanceof StopAbort) {
-        status = 'cancelled';
-        error = toRunError(reason);
-      } else {
-        status = 'failed';
-        error = toRunError(reason instanceof TimeoutAbort ? reason : err);
-      }
-      log.warn({ err, status }, `run ${status}: ${error.message}`);
+      outcome = await invokeLoopHandler(def, { integrationId, loop, dryRun, attempt }, controller, log);
     } finally {
       for (const t of limits) clearTimeout(t);
     }
+    const { status, stats, error } = outcome;
     const finishedAt = new Date();
     if (runId !== undefined) {
       try {
