@@ -6,7 +6,7 @@ import { createLogger } from '../http/logger.ts';
 import { createHubMetrics, observeRuns } from '../http/metrics.ts';
 import { listen } from '../http/server.ts';
 import { createInProcessJobRunner } from '../jobs/in-process-runner.ts';
-import { createPgBossJobRunner } from '../jobs/pg-boss-runner.ts';
+import { createPgBossJobRunner } from '../jobs/pg-boss/runner.ts';
 import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';

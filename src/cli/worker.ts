@@ -5,7 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/config.ts';
 import { createLogger } from '../http/logger.ts';
 import { createHubMetrics, observeRuns } from '../http/metrics.ts';
-import { createPgBossJobRunner } from '../jobs/pg-boss-runner.ts';
+import { createPgBossJobRunner } from '../jobs/pg-boss/runner.ts';
 import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import { parseDatabaseUrl } from '../store/database.ts';
 import { createRuntimeProvider } from '../sync/integration-runtime.ts';

@@ -2,7 +2,7 @@
 // prints `started <integrationId>` when a run begins and then hangs until it is killed.
 // Run with: node --import tsx src/jobs/testing/crash-worker.ts <connection string>
 import { createMemoryRunRecorder } from '../memory-run-recorder.ts';
-import { createPgBossJobRunner } from '../pg-boss-runner.ts';
+import { createPgBossJobRunner } from '../pg-boss/runner.ts';
 
 const connectionString = process.argv[2];
 if (!connectionString) throw new Error('usage: crash-worker.ts <connection string>');

@@ -7,17 +7,10 @@
 //   (`singletonKey`) by `<integrationId>/<loop>`. `stately` is a partial unique index allowing per key
 //   at most one job `created` (the queued follow-up), one in `retry` and one `active`: the database
 //   itself refuses a second active run of a job, whichever process asks.
-// - Jobs are fetched by this runner's own statement rather than pg-boss's `work()`: pg-boss 10 fetches
-//   the oldest job of a queue and, when its key is already active, the unique index fails the whole
-//   fetch, so one integration's queued follow-up would block every other integration of that loop.
-//   The statement here skips keys that are active; the index still settles races between workers.
-// - Each run also holds a session advisory lock on the job's key for its whole duration. pg-boss
-//   expires an active job after `expireInSeconds` and retries it; a handler that is still running
-//   then (a hung worker that ignored its abort signal) keeps the lock, and the retry waits for it.
-//   A crashed process drops its connection and with it the lock.
-// - Schedules are rows of `<schema>.psa_bridge_schedule` (pg-boss 10's own cron allows one schedule
-//   per queue); every worker checks for due rows with FOR UPDATE SKIP LOCKED, so each tick is
-//   enqueued once, and cron expressions are evaluated against the database's clock.
+// - Jobs are fetched by this runner's own statement rather than pg-boss's `work()` (job-table.ts says
+//   why); every statement on pg-boss's own tables is in job-table.ts.
+// - Each run also holds a session advisory lock on the job's key for its whole duration (run-lock.ts).
+// - Schedules are rows of our own table (schedule-table.ts), claimed by every worker in turn.
 //
 // Differences from the in-process runner:
 // - A runNow that finds a queued (not yet started) run of the same mode joins it, even when nothing is
@@ -36,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import pino, { type Logger } from 'pino';
-import { nextCronTime, parseCron } from './cron.ts';
+import { nextCronTime, parseCron } from '../cron.ts';
 import {
   defaultRetryPolicy,
   JobError,
@@ -44,19 +37,20 @@ import {
   type Cadence,
   type JobRunner,
   type LoopDefinition,
-  type LoopStats,
   type RetryPolicy,
-  type RunError,
   type RunNowOptions,
   type RunRecorder,
   type RunResult,
-  type RunStatus,
   type RunTrigger,
   type ScheduleSpec,
   type StopOptions,
   type StopReport,
-} from './job-runner.ts';
-import { invokeLoopHandler, StopAbort, TimeoutAbort } from './run-handler.ts';
+} from '../job-runner.ts';
+import { invokeLoopHandler, StopAbort, TimeoutAbort } from '../run-handler.ts';
+import { PgBossJobTable, type FetchedJob, type JobData, type QueueOptions } from './job-table.ts';
+import { RunLocks, type HeldRunLock } from './run-lock.ts';
+import { ScheduleTable } from './schedule-table.ts';
+import { fromStored, isStoredResult, toStored } from './stored-result.ts';
 
 export interface PgBossRunnerOptions {
   connectionString: string;
@@ -88,53 +82,26 @@ export interface PgBossRunnerOptions {
   onRunFinished?: (result: RunResult) => void;
 }
 
-interface JobData {
-  integrationId: string;
-  loop: string;
-  dryRun: boolean;
-  trigger: RunTrigger;
-}
-
-interface FetchedJob {
-  id: string;
-  name: string;
-  data: JobData;
-  retryCount: number;
-  expireInSeconds: number;
-}
-
-/** What a finished run leaves in the job's `output`; dates as ISO text. */
-interface StoredResult {
-  psaBridgeRun: 1;
-  runId: string | null;
-  integrationId: string;
-  loop: string;
-  trigger: RunTrigger;
-  attempt: number;
-  dryRun: boolean;
-  status: RunStatus;
-  startedAt: string;
-  finishedAt: string;
-  stats: LoopStats;
-  error?: RunError;
-}
-
 interface Running {
   key: string;
   controller: AbortController;
   done: Promise<void>;
-  /** The connection holding the job's advisory lock, released exactly once. */
-  releaseLock?: (destroy: boolean) => void;
+  /** The job's advisory lock, once taken. */
+  lock?: HeldRunLock;
 }
 
 type RegisteredLoop = LoopDefinition & { retryPolicy: RetryPolicy };
 
-const QUEUE_PREFIX = 'psa-bridge.';
-const UNIQUE_VIOLATION = '23505';
-
-function isStoredResult(value: unknown): value is StoredResult {
-  return typeof value === 'object' && value !== null && (value as { psaBridgeRun?: unknown }).psaBridgeRun === 1;
+/** What exists while the runner is connected. */
+interface Connection {
+  boss: PgBoss;
+  pool: pg.Pool;
+  jobs: PgBossJobTable;
+  schedules: ScheduleTable;
+  locks: RunLocks;
 }
+
+const QUEUE_PREFIX = 'psa-bridge.';
 
 function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,49}$/.test(name)) {
@@ -150,15 +117,13 @@ export class PgBossJobRunner implements JobRunner {
   >;
   private readonly log: Logger;
   private readonly schema: string;
-  private boss: PgBoss | undefined;
-  private pool: pg.Pool | undefined;
+  private conn: Connection | undefined;
   private connecting: Promise<void> | undefined;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly running = new Map<string, Running>();
   private readonly waiters = new Set<(err: unknown) => void>();
   private readonly slots: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
-  private readonly watched = new WeakSet<pg.PoolClient>();
   private scheduleTimer: NodeJS.Timeout | undefined;
   private started = false;
   private stopping = false;
@@ -194,50 +159,30 @@ export class PgBossJobRunner implements JobRunner {
     const every = this.validCadence(spec.every);
     await this.connect();
     // First runs spread as in-process; cron by the database's clock.
-    const { rows } = await this.sql<{ now: Date }>('select now() as now');
-    const now = rows[0]!.now;
+    const now = await this.connected().schedules.now();
     const nextRunAt =
       'cron' in every
         ? nextCronTime(parseCron(every.cron), now)
         : new Date(now.getTime() + Math.floor(this.options.random() * Math.min(every.intervalMs, this.options.firstRunSpreadMs)));
-    await this.sql(
-      `insert into ${this.schema}.psa_bridge_schedule (integration_id, loop, every, next_run_at)
-       values ($1, $2, $3, $4)
-       on conflict (integration_id, loop) do update set every = excluded.every, next_run_at = excluded.next_run_at`,
-      [spec.integrationId, spec.loop, JSON.stringify(every), nextRunAt],
-    );
+    await this.connected().schedules.upsert(spec.integrationId, spec.loop, every, nextRunAt);
   }
 
   async unschedule(integrationId: string, loop?: string): Promise<void> {
     await this.connect();
-    await this.sql(
-      `delete from ${this.schema}.psa_bridge_schedule where integration_id = $1 and ($2::text is null or loop = $2)`,
-      [integrationId, loop ?? null],
-    );
+    const { schedules, jobs, boss } = this.connected();
+    await schedules.delete(integrationId, loop);
     // Pending retries of those jobs go too, as in-process.
-    const { rows } = await this.sql<{ id: string; name: string }>(
-      `select id, name from ${this.schema}.job
-        where name like $1 and state = 'retry' and data->>'integrationId' = $2 and ($3::text is null or data->>'loop' = $3)`,
-      [`${QUEUE_PREFIX}%`, integrationId, loop ?? null],
-    );
-    for (const row of rows) await this.boss!.cancel(row.name, row.id);
+    for (const row of await jobs.retrying(QUEUE_PREFIX, integrationId, loop)) await boss.cancel(row.name, row.id);
   }
 
   async schedules(): Promise<ScheduleSpec[]> {
     await this.connect();
-    const { rows } = await this.sql<{ integration_id: string; loop: string; every: Cadence }>(
-      `select integration_id, loop, every from ${this.schema}.psa_bridge_schedule order by integration_id, loop`,
-    );
-    return rows.map((r) => ({ integrationId: r.integration_id, loop: r.loop, every: r.every }));
+    return this.connected().schedules.list();
   }
 
   async isRunning(integrationId: string, loop: string): Promise<boolean> {
     await this.connect();
-    const { rows } = await this.sql(
-      `select 1 from ${this.schema}.job where name = $1 and singleton_key = $2 and state = 'active' limit 1`,
-      [queueName(loop), jobKey(integrationId, loop)],
-    );
-    return rows.length > 0;
+    return this.connected().jobs.isActive(queueName(loop), jobKey(integrationId, loop));
   }
 
   async runNow(integrationId: string, loop: string, options: RunNowOptions = {}): Promise<RunResult> {
@@ -256,20 +201,15 @@ export class PgBossJobRunner implements JobRunner {
     while (jobId === undefined) {
       if (this.stopping) throw new JobError('stopped', 'The job runner stopped before this run could be queued');
       const runningBefore = await this.isRunning(integrationId, loop);
-      const sent = await this.boss!.send(name, data, this.sendOptions(def, key, dryRun));
+      const sent = await this.connected().boss.send(name, data, this.sendOptions(def, key, dryRun));
       if (sent) {
         jobId = sent;
         coalesced = runningBefore;
         break;
       }
       // A run of this job is queued already: join it when it is of the same mode.
-      const { rows } = await this.sql<{ id: string; dry_run: boolean }>(
-        `select id, (data->>'dryRun')::boolean as dry_run from ${this.schema}.job
-          where name = $1 and singleton_key = $2 and state = 'created' limit 1`,
-        [name, key],
-      );
-      const queued = rows[0];
-      if (queued && queued.dry_run === dryRun) {
+      const queued = await this.connected().jobs.queued(name, key);
+      if (queued && queued.dryRun === dryRun) {
         jobId = queued.id;
         coalesced = true;
       } else if (queued) {
@@ -318,7 +258,7 @@ export class PgBossJobRunner implements JobRunner {
       this.log.warn({ abandoned, deadlineMs }, 'job runner stopped with runs still in progress; they are retried after they expire');
     }
     // Abandoned runs lose their lock with their connection; the process is expected to exit now.
-    for (const run of running) if (!settled.has(run)) run.releaseLock?.(true);
+    for (const run of running) if (!settled.has(run)) run.lock?.release(true);
     if (abandoned.length === 0) await Promise.race([Promise.all(this.slots), deadline]);
     await this.disconnect();
     return { abandoned };
@@ -327,7 +267,7 @@ export class PgBossJobRunner implements JobRunner {
   // ---- connection -------------------------------------------------------------------------------
 
   private connect(): Promise<void> {
-    if (this.stopping && !this.boss) return Promise.reject(new JobError('stopped', 'The job runner is stopped'));
+    if (this.stopping && !this.conn) return Promise.reject(new JobError('stopped', 'The job runner is stopped'));
     this.connecting ??= (async () => {
       const boss = new PgBoss({
         connectionString: this.settings.connectionString,
@@ -348,80 +288,54 @@ export class PgBossJobRunner implements JobRunner {
         application_name: 'psa-bridge-jobs',
       });
       pool.on('error', (err) => this.log.error({ err }, 'job runner database connection failed'));
-      this.boss = boss;
-      this.pool = pool;
-      await this.sql(
-        `create table if not exists ${this.schema}.psa_bridge_schedule (
-           integration_id text not null,
-           loop text not null,
-           every jsonb not null,
-           next_run_at timestamptz not null,
-           primary key (integration_id, loop)
-         )`,
-      ).catch((err: unknown) => {
-        // Two processes creating it at once: the loser sees a duplicate type or key; the table exists.
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-      });
+      const schedules = new ScheduleTable(pool, this.schema);
+      this.conn = {
+        boss,
+        pool,
+        jobs: new PgBossJobTable(pool, this.schema),
+        schedules,
+        locks: new RunLocks(pool, this.log, this.options.pollIntervalMs),
+      };
+      await schedules.ensure();
     })();
     return this.connecting;
+  }
+
+  private connected(): Connection {
+    if (!this.conn) throw new JobError('stopped', 'The job runner is not connected');
+    return this.conn;
   }
 
   private async disconnect(): Promise<void> {
     if (!this.connecting) return;
     await this.connecting.catch(() => {});
-    const boss = this.boss;
-    const pool = this.pool;
-    this.boss = undefined;
-    this.pool = undefined;
-    await boss?.stop({ graceful: true, timeout: 1_000, close: true, wait: true }).catch((err: unknown) => {
+    const conn = this.conn;
+    this.conn = undefined;
+    await conn?.boss.stop({ graceful: true, timeout: 1_000, close: true, wait: true }).catch((err: unknown) => {
       this.log.warn({ err }, 'pg-boss did not stop cleanly');
     });
-    await pool?.end().catch(() => {});
-  }
-
-  private async sql<R extends Record<string, unknown> = Record<string, unknown>>(
-    text: string,
-    values: unknown[] = [],
-  ): Promise<pg.QueryResult<R>> {
-    if (!this.pool) throw new JobError('stopped', 'The job runner is not connected');
-    return this.pool.query<R>(text, values);
+    await conn?.pool.end().catch(() => {});
   }
 
   private ensureQueue(def: RegisteredLoop): Promise<void> {
     let created = this.queues.get(def.name);
     if (!created) {
-      created = this.createQueue(def);
+      created = this.connected().jobs.createQueue(queueName(def.name), this.queueOptions(def));
       created.catch(() => this.queues.delete(def.name));
       this.queues.set(def.name, created);
     }
     return created;
   }
 
-  // pg-boss 10's create_queue creates and attaches a partition; two processes doing it at once for
-  // the same queue deadlock, so creators take turns on an advisory lock.
-  private async createQueue(def: RegisteredLoop): Promise<void> {
-    const name = queueName(def.name);
+  private queueOptions(def: RegisteredLoop): QueueOptions {
     const { retryPolicy } = def;
-    const options = {
+    return {
       policy: 'stately',
       retryLimit: retryPolicy.retryLimit,
       retryDelay: toSeconds(retryPolicy.retryDelayMs),
       retryBackoff: retryPolicy.retryBackoff,
       expireInSeconds: this.expireInSeconds(def),
     };
-    const client = await this.pool!.connect();
-    try {
-      await client.query('begin');
-      await client.query(`select pg_advisory_xact_lock(hashtextextended('psa-bridge.create-queue', 0))`);
-      const { rows } = await client.query(`select 1 from ${this.schema}.queue where name = $1`, [name]);
-      if (rows.length === 0) await client.query(`select ${this.schema}.create_queue($1, $2)`, [name, JSON.stringify(options)]);
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
   }
 
   private sendOptions(def: RegisteredLoop, key: string, dryRun: boolean): PgBoss.SendOptions {
@@ -456,8 +370,8 @@ export class PgBossJobRunner implements JobRunner {
     this.waiters.add(rejectWait);
     try {
       for (;;) {
-        if (!this.boss) throw new JobError('stopped', 'The job runner stopped before the run finished');
-        const lookup = this.boss.getJobById<JobData>(name, jobId, { includeArchive: true });
+        if (!this.conn) throw new JobError('stopped', 'The job runner stopped before the run finished');
+        const lookup = this.conn.boss.getJobById<JobData>(name, jobId, { includeArchive: true });
         lookup.catch(() => {});
         const job = await Promise.race([lookup, stopped]);
         if (!job) throw new JobError('stopped', `The run of ${key} (job ${jobId}) was removed before it finished`);
@@ -512,35 +426,7 @@ export class PgBossJobRunner implements JobRunner {
   private async fetch(): Promise<FetchedJob | undefined> {
     const names = [...this.loops.keys()].map(queueName);
     if (names.length === 0) return undefined;
-    try {
-      const { rows } = await this.sql<{ id: string; name: string; data: JobData; retry_count: number; expire_seconds: number }>(
-        `with next as (
-           select j.id, j.name from ${this.schema}.job j
-            where j.name = any($1::text[]) and j.state < 'active' and j.start_after < now()
-              and not exists (
-                select 1 from ${this.schema}.job a
-                 where a.name = j.name and a.singleton_key = j.singleton_key and a.state = 'active')
-            order by j.priority desc, j.created_on, j.id
-            limit 1
-            for update skip locked
-         )
-         update ${this.schema}.job j set
-           state = 'active',
-           started_on = now(),
-           retry_count = case when j.started_on is not null then j.retry_count + 1 else j.retry_count end
-         from next
-         where j.name = next.name and j.id = next.id
-         returning j.id, j.name, j.data, j.retry_count, extract(epoch from j.expire_in)::int as expire_seconds`,
-        [names],
-      );
-      const row = rows[0];
-      if (!row) return undefined;
-      return { id: row.id, name: row.name, data: row.data, retryCount: row.retry_count, expireInSeconds: row.expire_seconds };
-    } catch (err) {
-      // Another worker activated a job of the same key at the same moment: the unique index said no.
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
-      throw err;
-    }
+    return this.connected().jobs.fetchNext(names);
   }
 
   private async perform(job: FetchedJob): Promise<void> {
@@ -549,75 +435,37 @@ export class PgBossJobRunner implements JobRunner {
     let finish!: () => void;
     const running: Running = { key, controller, done: new Promise<void>((resolve) => (finish = resolve)) };
     this.running.set(job.id, running);
-    let lock: pg.PoolClient | undefined;
     try {
+      const { boss, locks } = this.connected();
       const def = this.loops.get(job.data.loop);
       if (!def) {
-        await this.boss!.fail(job.name, job.id, { message: `No loop named "${job.data.loop}" is registered in this worker` });
+        await boss.fail(job.name, job.id, { message: `No loop named "${job.data.loop}" is registered in this worker` });
         return;
       }
-      lock = await this.lock(key, controller.signal, job.expireInSeconds * 1000);
-      if (!lock) {
+      running.lock = await locks.acquire(key, controller.signal, job.expireInSeconds * 1000);
+      if (!running.lock) {
         // Stopped, or the previous run never let go: leave the job to expire and be retried.
         return;
       }
-      const client = lock;
-      let released = false;
-      running.releaseLock = (destroy) => {
-        if (released) return;
-        released = true;
-        if (destroy) client.release(true);
-        else
-          void client
-            .query('select pg_advisory_unlock(hashtextextended($1, 0))', [key])
-            .then(() => client.release(), (err: unknown) => client.release(err instanceof Error ? err : true));
-      };
       // Another run starts: a pending retry of this job is void, as in-process.
       await this.cancelPendingRetries(job, key);
       const result = await this.execute(job, def, controller);
       const output = toStored(result);
-      if (result.status === 'failed') await this.boss!.fail(job.name, job.id, output);
-      else await this.boss!.complete(job.name, job.id, output);
+      if (result.status === 'failed') await this.connected().boss.fail(job.name, job.id, output);
+      else await this.connected().boss.complete(job.name, job.id, output);
     } catch (err) {
       this.log.error({ err, jobId: job.id, key }, 'could not finish a job; it is retried after it expires');
     } finally {
-      running.releaseLock?.(false);
+      running.lock?.release(false);
       this.running.delete(job.id);
       finish();
     }
   }
 
-  /** Holds the job's advisory lock on a connection of its own; waits while a previous run still holds it. */
-  private async lock(key: string, signal: AbortSignal, maxWaitMs: number): Promise<pg.PoolClient | undefined> {
-    const client = await this.pool!.connect();
-    // A dropped connection (database restarted) must not crash the process; the run goes on.
-    if (!this.watched.has(client)) {
-      this.watched.add(client);
-      client.on('error', (err) => this.log.warn({ err }, 'a connection holding a job lock failed'));
-    }
-    const until = Date.now() + maxWaitMs;
-    try {
-      for (;;) {
-        const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [key]);
-        if (rows[0]?.locked) return client;
-        if (signal.aborted || Date.now() > until) break;
-        this.log.warn({ key }, 'a previous run of this job still holds its lock; waiting');
-        await sleep(this.options.pollIntervalMs);
-      }
-    } catch (err) {
-      client.release(err instanceof Error ? err : true);
-      throw err;
-    }
-    client.release();
-    return undefined;
-  }
-
   private async cancelPendingRetries(job: FetchedJob, key: string): Promise<void> {
-    const { rows } = await this.sql<{ id: string }>(
-      `select id from ${this.schema}.job where name = $1 and singleton_key = $2 and state = 'retry' and id <> $3`,
-      [job.name, key, job.id],
-    );
-    if (rows.length > 0) await this.boss!.cancel(job.name, rows.map((r) => r.id));
+    const { jobs, boss } = this.connected();
+    const ids = await jobs.retryingExcept(job.name, key, job.id);
+    if (ids.length > 0) await boss.cancel(job.name, ids);
   }
 
   private async execute(job: FetchedJob, def: RegisteredLoop, controller: AbortController): Promise<RunResult> {
@@ -683,43 +531,23 @@ export class PgBossJobRunner implements JobRunner {
   // ---- schedules --------------------------------------------------------------------------------
 
   private async enqueueDueSchedules(): Promise<void> {
-    if (this.stopping || !this.pool) return;
+    if (this.stopping || !this.conn) return;
     const loops = [...this.loops.keys()];
     if (loops.length === 0) return;
-    const due: Array<{ integration_id: string; loop: string }> = [];
-    let client: pg.PoolClient | undefined;
+    let due: Array<{ integrationId: string; loop: string }> = [];
     try {
-      client = await this.pool.connect();
-      await client.query('begin');
-      const { rows } = await client.query<{ integration_id: string; loop: string; every: Cadence; next_run_at: Date; now: Date }>(
-        `select integration_id, loop, every, next_run_at, now() as now from ${this.schema}.psa_bridge_schedule
-          where next_run_at <= now() and loop = any($1::text[])
-          order by next_run_at limit 100
-          for update skip locked`,
-        [loops],
-      );
-      for (const row of rows) {
-        await client.query(
-          `update ${this.schema}.psa_bridge_schedule set next_run_at = $3 where integration_id = $1 and loop = $2`,
-          [row.integration_id, row.loop, nextRun(row.every, row.next_run_at, row.now)],
-        );
-        due.push(row);
-      }
-      await client.query('commit');
+      due = await this.conn.schedules.claimDue(loops);
     } catch (err) {
-      await client?.query('rollback').catch(() => {});
       if (!this.stopping) this.log.error({ err }, 'could not read due schedules');
-    } finally {
-      client?.release();
     }
-    for (const { integration_id: integrationId, loop } of due) {
+    for (const { integrationId, loop } of due) {
       try {
         // A tick that finds the job running or already queued is dropped (the stately index drops the latter).
         if (this.stopping || (await this.isRunning(integrationId, loop))) continue;
         const def = this.loops.get(loop)!;
         await this.ensureQueue(def);
         const data: JobData = { integrationId, loop, dryRun: false, trigger: 'schedule' };
-        await this.boss!.send(queueName(loop), data, this.sendOptions(def, jobKey(integrationId, loop), false));
+        await this.connected().boss.send(queueName(loop), data, this.sendOptions(def, jobKey(integrationId, loop), false));
       } catch (err) {
         if (!this.stopping) this.log.error({ err, integrationId, loop }, 'could not enqueue a scheduled run');
       }
@@ -755,48 +583,6 @@ function queueName(loop: string): string {
 
 function toSeconds(ms: number): number {
   return Math.max(1, Math.round(ms / 1000));
-}
-
-/** Keeps an interval's cadence (skipping ticks missed while no worker ran); cron from the database's now. */
-function nextRun(every: Cadence, previous: Date, now: Date): Date {
-  if ('cron' in every) return nextCronTime(parseCron(every.cron), now);
-  const missed = Math.floor((now.getTime() - previous.getTime()) / every.intervalMs) + 1;
-  return new Date(previous.getTime() + missed * every.intervalMs);
-}
-
-function toStored(result: RunResult): StoredResult {
-  return {
-    psaBridgeRun: 1,
-    runId: result.runId ?? null,
-    integrationId: result.integrationId,
-    loop: result.loop,
-    trigger: result.trigger,
-    attempt: result.attempt,
-    dryRun: result.dryRun,
-    status: result.status,
-    startedAt: result.startedAt.toISOString(),
-    finishedAt: result.finishedAt.toISOString(),
-    stats: result.stats,
-    ...(result.error ? { error: result.error } : {}),
-  };
-}
-
-function fromStored(stored: StoredResult, nextRetryAt: Date | undefined): RunResult {
-  return {
-    runId: stored.runId ?? undefined,
-    integrationId: stored.integrationId,
-    loop: stored.loop,
-    trigger: stored.trigger,
-    attempt: stored.attempt,
-    dryRun: stored.dryRun,
-    status: stored.status,
-    startedAt: new Date(stored.startedAt),
-    finishedAt: new Date(stored.finishedAt),
-    stats: stored.stats,
-    ...(stored.error ? { error: stored.error } : {}),
-    ...(nextRetryAt ? { nextRetryAt } : {}),
-    coalesced: false,
-  };
 }
 
 export function createPgBossJobRunner(options: PgBossRunnerOptions): JobRunner {

@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testDatabases } from '../../test/support/databases.ts';
-import { describeJobRunnerContract } from './job-runner.contract.ts';
-import type { JobRunner, LoopDefinition } from './job-runner.ts';
-import { createMemoryRunRecorder, type MemoryRunRecorder } from './memory-run-recorder.ts';
-import { createPgBossJobRunner, type PgBossRunnerOptions } from './pg-boss-runner.ts';
+import { testDatabases } from '../../../test/support/databases.ts';
+import { describeJobRunnerContract } from '../job-runner.contract.ts';
+import type { JobRunner, LoopDefinition } from '../job-runner.ts';
+import { createMemoryRunRecorder, type MemoryRunRecorder } from '../memory-run-recorder.ts';
+import { createPgBossJobRunner, type PgBossRunnerOptions } from './runner.ts';
 
 const postgres = testDatabases().find((t) => t.name === 'postgres');
 const WAIT = { timeout: 30_000, interval: 100 };
@@ -114,7 +114,7 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
 
   it('takes over the run of a crashed worker after it expires, exactly once', { timeout: 60_000 }, async () => {
     // Worker A is a separate process, killed with SIGKILL in the middle of a run.
-    const script = fileURLToPath(new URL('./testing/crash-worker.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../testing/crash-worker.ts', import.meta.url));
     const crashing = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
