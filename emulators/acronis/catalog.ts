@@ -1,5 +1,6 @@
 // What the platform sells: applications, offering-item definitions per edition, and the alert types
 // the emulator knows. Names and ids follow reference/acronis.md §3 and §6.
+import { storageClassItems } from './storage-classes.ts';
 
 export const APP = {
   backup: '6e6d758d-8e74-3ae3-ac84-50eb0dff12eb',
@@ -38,6 +39,8 @@ export interface ItemDefinition {
   measurement_unit: MeasurementUnit;
   /** Items tied to storage exist once per infra with this capability, and carry its infra_id. */
   infra?: InfraCapability;
+  /** Geo-redundant copies: offered only to tenants with geo-redundancy on (storage-classes.ts). */
+  geo?: boolean;
 }
 
 const PW = 'pck_per_workload';
@@ -125,6 +128,7 @@ export const itemDefinitions: readonly ItemDefinition[] = [
     measurement_unit: 'bytes',
     infra: 'files_cloud',
   },
+  ...storageClassItems,
 ];
 
 export const itemsByName: ReadonlyMap<string, ItemDefinition> = new Map(itemDefinitions.map((d) => [d.name, d]));
@@ -140,25 +144,8 @@ export const severities = ['ok', 'information', 'warning', 'error', 'critical'] 
 export type Severity = (typeof severities)[number];
 export const severityRank: ReadonlyMap<string, number> = new Map(severities.map((s, i) => [s, i]));
 
-export interface AlertType {
-  id: string;
-  category: string;
-  severity: Severity;
-  title: string;
-}
-
-// The type object's real fields were not seen (reference §6); these are the ones our alerts carry.
-export const alertTypes: readonly AlertType[] = [
-  { id: 'BackupFailed', category: 'Backup', severity: 'error', title: 'Backup failed' },
-  { id: 'BackupCanceled', category: 'Backup', severity: 'warning', title: 'Backup was canceled' },
-  { id: 'BackupDidNotStart', category: 'Backup', severity: 'warning', title: 'Backup did not start' },
-  { id: 'NoBackupForXDays', category: 'Backup', severity: 'warning', title: 'No successful backups for a specified number of days' },
-  { id: 'MalwareDetected', category: 'Antimalware protection', severity: 'critical', title: 'Malware is detected and blocked' },
-  { id: 'EDRIncidentDetected', category: 'EDR', severity: 'critical', title: 'Incident detected' },
-  { id: 'DrStorageHardQuotaExceeds', category: 'Disaster Recovery', severity: 'error', title: 'Disaster recovery storage hard quota exceeded' },
-  { id: 'StorageQuotaExceeded', category: 'Backup', severity: 'warning', title: 'Storage quota is exceeded' },
-];
-export const alertTypesById: ReadonlyMap<string, AlertType> = new Map(alertTypes.map((t) => [t.id, t]));
+// The alert catalogue lives in alert-catalog.ts.
+export { alertTypes, alertTypesById, type AlertType } from './alert-catalog.ts';
 
 export const roleIds = [
   'root_admin',

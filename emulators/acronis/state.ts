@@ -219,6 +219,8 @@ export class AcronisState {
   readonly alertsByUpdated: AlertRecord[] = [];
   readonly alertsByTenant = new Map<string, Set<AlertRecord>>();
   readonly activationEmails: ActivationEmail[] = [];
+  /** Tenants with geo-redundancy on; their subtree is offered the geo-redundant items (storage-classes.ts). */
+  readonly geoRedundant = new Set<string>();
   rootId = '';
   nextSeq = 1;
   nextLegacyId = 1;
@@ -351,7 +353,13 @@ export class AcronisState {
             if (infra.capabilities.includes(def.infra)) base.push({ def, infra_id: infra.id, key: itemKey(def.name, infra.id) });
       }
     } else base = this.itemInstances(parent).filter((i) => this.itemStatus(parent, i.key) === 1);
-    return base.filter((i) => i.infra_id === null || visible.has(i.infra_id));
+    const geo = this.geoRedundancyOn(t);
+    return base.filter((i) => (i.infra_id === null || visible.has(i.infra_id)) && (geo || i.def.geo !== true));
+  }
+
+  /** The root has everything; below it, a tenant has geo-redundancy when it or an ancestor turned it on. */
+  geoRedundancyOn(t: TenantRecord): boolean {
+    return t.kind === 'root' || this.lineage(t).some((x) => this.geoRedundant.has(x.id));
   }
 
   // ----- users -----

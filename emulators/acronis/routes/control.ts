@@ -8,6 +8,7 @@ import { usageKey, type AcronisState, type TenantRecord } from '../state.ts';
 import { alertView, clientView, tenantView, userView } from '../views.ts';
 import { raiseAlert } from './alerts.ts';
 import { newClient } from './clients.ts';
+import { storageControlRoutes } from './storage-control.ts';
 import { itemsOfTenant } from './offering-items.ts';
 import { usagesOfTenant } from './usages.ts';
 
@@ -136,4 +137,6 @@ export function acronisControlRoutes(app: FastifyInstance, ctx: EmulatorContext<
   });
 
   app.get('/activation-emails', async () => ({ items: [...ctx.state.activationEmails] }));
+
+  storageControlRoutes(app, ctx);
 }
