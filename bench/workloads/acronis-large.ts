@@ -2,14 +2,15 @@ import { createCallCounter } from '../../src/connectors/kit/call-metrics.ts';
 import { createAcronisVendor } from '../../src/connectors/acronis/vendor.ts';
 import { startCli } from '../../test/support/cli.ts';
 import { measure, type Measurement } from '../measure.ts';
+import { count, largeSeedArgs, type BenchScale } from '../scale.ts';
 
 /**
- * The `large` dataset (10,000 customer tenants under one partner): what it costs the hub to see all
+ * The `large` dataset (10,000 customer tenants under one partner at full scale): what it costs the hub to see all
  * of them with their offering items and usage. The emulator runs in a child process, so memory
  * figures are the hub's alone.
  */
-export async function acronisLarge(): Promise<Measurement[]> {
-  const emulator = await startCli(['emulate', 'acronis', '--seed', 'large'], {}, 60_000);
+export async function acronisLarge(scale: BenchScale): Promise<Measurement[]> {
+  const emulator = await startCli(['emulate', 'acronis', ...largeSeedArgs(scale)], {}, 60_000);
   try {
     const { url, credentials } = emulator.firstLine as { url: string; credentials: { client_id: string; client_secret: string } };
     const counter = createCallCounter();
@@ -20,7 +21,7 @@ export async function acronisLarge(): Promise<Measurement[]> {
     let tenantIds: string[] = [];
 
     results.push(
-      await measure('list 10,000 customer tenants', async () => {
+      await measure(`list ${count(scale.customers)} customer tenants`, async () => {
         const ids: string[] = [];
         for await (const tenant of vendor.listCustomerTenants({ parentId: partnerId })) ids.push(tenant.id);
         tenantIds = ids;

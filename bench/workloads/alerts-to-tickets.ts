@@ -7,6 +7,7 @@ import type { Target } from '../../src/connectors/ports.ts';
 import { startAlertsHarness } from '../../test/alerts/harness.ts';
 import type { TestDatabase } from '../../test/support/databases.ts';
 import { measure, type Measurement } from '../measure.ts';
+import type { BenchScale } from '../scale.ts';
 
 /**
  * Alert → ticket latency: alerts are raised in the Acronis emulator at a steady 1,000 per minute
@@ -18,13 +19,14 @@ import { measure, type Measurement } from '../measure.ts';
  * are off and its threshold raised so the hub's own cost is what is measured — the calls per
  * ticket are then compared with Autotask's real 10,000 requests per hour.
  */
-export async function alertsToTickets(): Promise<Measurement[]> {
-  const pollMs = Number(process.env.BENCH_POLL_MS ?? 10_000);
-  const perMinute = Number(process.env.BENCH_ALERTS_PER_MINUTE ?? 1000);
-  const minutes = Number(process.env.BENCH_MINUTES ?? 1);
+export async function alertsToTickets(scale: BenchScale): Promise<Measurement[]> {
+  const pollMs = Number(process.env.BENCH_POLL_MS ?? scale.alerts.pollMs);
+  const perMinute = Number(process.env.BENCH_ALERTS_PER_MINUTE ?? scale.alerts.perMinute);
+  const minutes = Number(process.env.BENCH_MINUTES ?? scale.alerts.minutes);
+  const customers = scale.alerts.customers;
   const dir = mkdtempSync(join(tmpdir(), 'psa-bridge-bench-'));
   const sqlite: TestDatabase = { name: 'sqlite', open: async () => ({ url: `sqlite:${join(dir, 'bench.db')}`, cleanup: async () => {} }) };
-  const h = await startAlertsHarness(sqlite, { autotaskSeed: 'empty', customers: 200 });
+  const h = await startAlertsHarness(sqlite, { autotaskSeed: 'empty', customers });
   try {
     await h.control('autotask', 'PUT', '/limits', { threshold: 1_000_000, latencyAt50Ms: 0, latencyAt75Ms: 0 });
     const env = await h.env();
@@ -42,7 +44,7 @@ export async function alertsToTickets(): Promise<Measurement[]> {
       },
     };
     const raisedAt = new Map<string, number>();
-    const total = perMinute * minutes;
+    const total = Math.round(perMinute * minutes);
     const gapMs = 60_000 / perMinute;
     let raising = true;
     let passes = 0;
@@ -65,7 +67,7 @@ export async function alertsToTickets(): Promise<Measurement[]> {
           const due = start + i * gapMs;
           const now = performance.now();
           if (due > now) await new Promise((resolve) => setTimeout(resolve, due - now));
-          const tenantIndex = i % 200;
+          const tenantIndex = i % customers;
           const tenant = h.tenants[tenantIndex] as string;
           const repeat = i % 10 < 3 && machines.length > 0;
           const machine = repeat ? (machines[(i * 7919) % machines.length] as string) : `host-${i}`;

@@ -13,6 +13,7 @@ import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import { startCli } from '../../test/support/cli.ts';
 import { startCwHub } from '../../test/connectwise/hub.ts';
 import { measure, type Measurement } from '../measure.ts';
+import { count, largeSeedArgs, type BenchScale } from '../scale.ts';
 
 const PRODUCTS: [CatalogItemKey, string][] = [
   ['workstations', 'AcronisPhysicalWorkstations'],
@@ -33,10 +34,10 @@ const CALLBACK_SAMPLES = 5;
  * cross-agreement listing), so a full contract pass costs ~10,000 calls; incremental passes read
  * changed agreements only.
  */
-export async function connectwiseLarge(): Promise<Measurement[]> {
+export async function connectwiseLarge(scale: BenchScale): Promise<Measurement[]> {
   const [acronisCli, cwCli] = await Promise.all([
-    startCli(['emulate', 'acronis', '--seed', 'large'], {}, 120_000),
-    startCli(['emulate', 'connectwise', '--seed', 'large'], {}, 120_000),
+    startCli(['emulate', 'acronis', ...largeSeedArgs(scale)], {}, 120_000),
+    startCli(['emulate', 'connectwise', ...largeSeedArgs(scale)], {}, 120_000),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'psa-bridge-bench-cw-'));
   const store = await openStore({ url: `sqlite:${join(dir, 'bench.db')}`, secretKey: Buffer.alloc(32, 5) });
@@ -89,7 +90,7 @@ export async function connectwiseLarge(): Promise<Measurement[]> {
       );
     };
 
-    await step('first sync: directory (10,036 × 10,000)', () => runDirectoryLoop(rt));
+    await step(`first sync: directory (${count(scale.customers + 36)} × ${count(scale.customers)})`, () => runDirectoryLoop(rt));
     await step('map company i ↔ tenant i (store only)', async () => {
       const companies = await store.repos.mappings.list(integration.id);
       const tenants = (await rt.snapshots.listTenants(integration.id)).map((t) => t.tenantId);
@@ -115,7 +116,7 @@ export async function connectwiseLarge(): Promise<Measurement[]> {
       const latencies: number[] = [];
       const names = catalogItem('workstations').names;
       const workstations = entries.find((e) => e.itemKey === 'workstations')!.service.productId;
-      for (const m of mapped.slice(100)) {
+      for (const m of mapped.slice(Math.min(100, Math.floor(mapped.length / 2)))) {
         if (latencies.length >= CALLBACK_SAMPLES) break;
         const contracts: { id: string; lines: { lineId: string; productId: string; billing: string; quantity: number }[] }[] = [];
         for await (const c of rt.target.contracts!.listContracts({ companyIds: [m.companyId] })) contracts.push(c);

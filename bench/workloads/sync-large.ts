@@ -12,6 +12,7 @@ import { integrationSettings } from '../../src/sync/settings/settings.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import { startCli } from '../../test/support/cli.ts';
 import { measure, type Measurement } from '../measure.ts';
+import { count, largeSeedArgs, type BenchScale } from '../scale.ts';
 
 const SERVICES: [CatalogItemKey, string][] = [
   ['workstations', 'Workstations'],
@@ -33,10 +34,10 @@ const SERVICES: [CatalogItemKey, string][] = [
  * Autotask steady state is extrapolated to calls per hour at the default schedule (provisioning every
  * 10 minutes, directory every 15, usage daily) against the database's 10,000 requests per hour.
  */
-export async function syncLarge(): Promise<Measurement[]> {
+export async function syncLarge(scale: BenchScale): Promise<Measurement[]> {
   const [acronisCli, autotaskCli] = await Promise.all([
-    startCli(['emulate', 'acronis', '--seed', 'large'], {}, 120_000),
-    startCli(['emulate', 'autotask', '--seed', 'large'], {}, 120_000),
+    startCli(['emulate', 'acronis', ...largeSeedArgs(scale)], {}, 120_000),
+    startCli(['emulate', 'autotask', ...largeSeedArgs(scale)], {}, 120_000),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'psa-bridge-bench-'));
   const store = await openStore({ url: `sqlite:${join(dir, 'bench.db')}`, secretKey: Buffer.alloc(32, 3) });
@@ -48,11 +49,11 @@ export async function syncLarge(): Promise<Measurement[]> {
       name: 'large-autotask',
       connectionId: connection.id,
       target: 'autotask',
-      credentials: { username: autotask.credentials.username, secret: autotask.credentials.secret, integrationCode: autotask.credentials.integration_code },
+      // The zone discovery URL is a (non-secret) credential field since it decides where the secret goes.
+      credentials: { username: autotask.credentials.username, secret: autotask.credentials.secret, integrationCode: autotask.credentials.integration_code, discoveryUrl: `${autotask.url}/ATServicesRest/` },
       features: { provisioning: true },
     });
     const settings = integrationSettings(store.repos.settings);
-    await settings.write(integration.id, 'connector', { discoveryUrl: `${autotask.url}/ATServicesRest/` });
     const vendorCalls = createCallCounter();
     const targetCalls = createCallCounter();
     const rt: IntegrationRuntime = await buildIntegrationRuntime(store, integration.id, { onVendorCall: vendorCalls.observe, onTargetCall: targetCalls.observe });
@@ -88,7 +89,7 @@ export async function syncLarge(): Promise<Measurement[]> {
       );
     };
 
-    await step('first sync: directory (10,000 × 10,000)', () => runDirectoryLoop(rt));
+    await step(`first sync: directory (${count(scale.customers)} × ${count(scale.customers)})`, () => runDirectoryLoop(rt));
     await step('map company i ↔ tenant i (store only)', async () => {
       const companies = await store.repos.mappings.list(integration.id);
       const tenants = (await rt.snapshots.listTenants(integration.id)).map((t) => t.tenantId);

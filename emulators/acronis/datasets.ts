@@ -2,7 +2,7 @@
 // alerts on every run. Credentials and the platform skeleton (root, partner, infras) come from their
 // own seed so they are identical in every dataset and survive a re-seed.
 import { createRng, type Rng } from '../kit/prng.ts';
-import type { DatasetName } from '../kit/types.ts';
+import { LARGE_DATASET_SIZE, type DatasetName } from '../kit/types.ts';
 import { alertTypesById, APP, itemsByName } from './catalog.ts';
 import {
   AcronisState, itemKey, type DatasetInfo, usageKey, ZERO_UUID,
@@ -365,11 +365,12 @@ function large(b: Builder, customerCount: number): void {
   seedAlerts(b, customers, 500);
 }
 
-export const LARGE_CUSTOMERS = 10_000;
+export const LARGE_CUSTOMERS = LARGE_DATASET_SIZE;
 
-export function buildDataset(dataset: DatasetName): AcronisState {
+/** `size`: customers of the `large` dataset (default 10,000). */
+export function buildDataset(dataset: DatasetName, size: number = LARGE_CUSTOMERS): AcronisState {
   const b = skeleton();
   if (dataset === 'demo') demo(b);
-  else if (dataset === 'large') large(b, LARGE_CUSTOMERS);
+  else if (dataset === 'large') large(b, size);
   return b.state;
 }

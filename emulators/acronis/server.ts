@@ -95,7 +95,7 @@ async function routes(app: FastifyInstance, ctx: EmulatorContext<AcronisState>):
 
 export const acronisDefinition: EmulatorDefinition<AcronisState> = {
   system: ACRONIS_SYSTEM,
-  seed: (dataset) => buildDataset(dataset),
+  seed: (dataset, _clock, { size }) => buildDataset(dataset, size),
   credentials: (state) => ({ client_id: state.info.clientId, client_secret: state.info.clientSecret }),
   errorBody,
   routes,

@@ -4,7 +4,7 @@
 // bundles, recurring-service contracts (some with Acronis PAYG = Yes) and a few tickets. `large`:
 // 10,000 companies with one recurring-service contract of three services each, rows kept sparse.
 import { createRng, type Rng } from '../kit/prng.ts';
-import type { DatasetName } from '../kit/types.ts';
+import { LARGE_DATASET_SIZE, type DatasetName } from '../kit/types.ts';
 import { entity } from './entities.ts';
 import { AutotaskState, type Row } from './state.ts';
 import { formatDate } from './values.ts';
@@ -157,7 +157,7 @@ function demo(ctx: WriteContext, rng: Rng, nowMs: number): void {
 }
 
 /** 10,000 companies, each with a primary contact and a recurring contract of three services. Rows are written directly (sparse) to seed fast. */
-function large(ctx: WriteContext, rng: Rng, nowMs: number): void {
+function large(ctx: WriteContext, rng: Rng, nowMs: number, size: number): void {
   const state = ctx.state;
   paygUdf(ctx);
   const svc = services(ctx);
@@ -173,7 +173,7 @@ function large(ctx: WriteContext, rng: Rng, nowMs: number): void {
   const lines = state.table('ContractServices');
   const serviceTable = state.table('Services');
   const startMs = Date.parse(start);
-  for (let i = 0; i < 10_000; i++) {
+  for (let i = 0; i < size; i++) {
     const name = `${NAMES_A[i % NAMES_A.length]} ${NAMES_B[Math.floor(i / NAMES_A.length) % NAMES_B.length]} ${i + 1}`;
     const company = companies.insert({ id: state.newId(), companyName: name, companyType: customer, phone: `555-${String(i).padStart(5, '0')}`, ownerResourceID: owner, isActive: true, createDate: now, lastTrackedModifiedDateTime: now });
     companies.udfs.set(company.id, new Map());
@@ -190,9 +190,10 @@ function large(ctx: WriteContext, rng: Rng, nowMs: number): void {
   }
 }
 
-export function buildDataset(dataset: DatasetName, nowMs: number): AutotaskState {
+/** `size`: companies of the `large` dataset (default 10,000). */
+export function buildDataset(dataset: DatasetName, nowMs: number, size: number = LARGE_DATASET_SIZE): AutotaskState {
   const { state, ctx, rng } = base(dataset, nowMs);
   if (dataset === 'demo') demo(ctx, rng, nowMs);
-  if (dataset === 'large') large(ctx, rng, nowMs);
+  if (dataset === 'large') large(ctx, rng, nowMs, size);
   return state;
 }

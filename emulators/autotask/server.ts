@@ -36,7 +36,7 @@ function credentials(state: AutotaskState): AutotaskCredentials {
 
 export const autotaskDefinition: EmulatorDefinition<AutotaskState> = {
   system: AUTOTASK_SYSTEM,
-  seed: (dataset, clock) => buildDataset(dataset, clock.nowMs()),
+  seed: (dataset, clock, { size }) => buildDataset(dataset, clock.nowMs(), size),
   credentials,
   errorBody,
   routes: restRoutes,

@@ -6,7 +6,7 @@
 // and a few tickets with notes. `large`: 10,000 customers (every 5th linked to CMP) and 1,000 tickets,
 // built from arrays by index so seeding stays fast and small.
 import { createRng, type Rng } from '../kit/prng.ts';
-import type { DatasetName } from '../kit/types.ts';
+import { LARGE_DATASET_SIZE, type DatasetName } from '../kit/types.ts';
 import { CloudBlueState, type Customer, type ExternalLink, type PrimaryContact } from './state.ts';
 
 /** 2025-06-01T00:00:00Z, as in the Acronis datasets: seeded times sit before it. */
@@ -14,7 +14,7 @@ export const DATASET_EPOCH_MS = Date.UTC(2025, 5, 1);
 const DAY = 86_400_000;
 export const API_USER = 'Acronis Integration';
 export const TECHNICIAN = 'Tom Technician';
-export const LARGE_CUSTOMERS = 10_000;
+export const LARGE_CUSTOMERS = LARGE_DATASET_SIZE;
 export const LARGE_TICKETS = 1_000;
 /** CMP ids of the large dataset: customer i (0-based) with i % 5 === 0 is linked as LARGE_CMP_BASE + i. */
 export const LARGE_CMP_BASE = 1_200_000_000;
@@ -171,14 +171,14 @@ function demo(state: CloudBlueState): void {
   }
 }
 
-function large(state: CloudBlueState): void {
+function large(state: CloudBlueState, size: number): void {
   const words = ['Alpha', 'Birch', 'Cobalt', 'Delta', 'Ember', 'Fjord', 'Granite', 'Harbor', 'Indigo', 'Juniper', 'Kestrel', 'Lumen'];
   const suffixes = ['GmbH', 'Ltd', 'BV', 'SARL', 'AG', 'LLC', 'Group', 'Partners'];
   const active = statusId(state, 'Active');
   const inactive = statusId(state, 'Inactive');
   const prospect = statusId(state, 'Prospect');
   const ids: number[] = [];
-  for (let i = 0; i < LARGE_CUSTOMERS; i++) {
+  for (let i = 0; i < size; i++) {
     const name = `${words[i % 12]} ${words[Math.floor(i / 12) % 12]} ${suffixes[i % 8]} ${String(i + 1).padStart(5, '0')}`;
     const [city, country] = CITIES[i % CITIES.length] as [string, string];
     const at = DATASET_EPOCH_MS - 700 * DAY + i * 5_000_000;
@@ -207,9 +207,10 @@ function large(state: CloudBlueState): void {
   }
 }
 
-export function buildDataset(dataset: DatasetName): CloudBlueState {
+/** `size`: customers of the `large` dataset (default 10,000). */
+export function buildDataset(dataset: DatasetName, size: number = LARGE_CUSTOMERS): CloudBlueState {
   const state = base();
   if (dataset === 'demo') demo(state);
-  else if (dataset === 'large') large(state);
+  else if (dataset === 'large') large(state, size);
   return state;
 }

@@ -32,7 +32,7 @@ const credentials = (state: CloudBlueState): CloudBlueCredentials => ({ api_key:
 
 export const cloudBlueDefinition: EmulatorDefinition<CloudBlueState> = {
   system: CLOUDBLUE_SYSTEM,
-  seed: (dataset) => buildDataset(dataset),
+  seed: (dataset, _clock, { size }) => buildDataset(dataset, size),
   credentials,
   errorBody,
   routes: apiRoutes,

@@ -7,7 +7,7 @@
 // pay-as-you-go additions, and tickets with notes. `large`: demo plus 10,000 companies, each with a
 // contact and an agreement of three additions (every 4th PAYG), stored sparse.
 import { createRng } from '../kit/prng.ts';
-import type { DatasetName } from '../kit/types.ts';
+import { LARGE_DATASET_SIZE, type DatasetName } from '../kit/types.ts';
 import type { ResourceKey } from './model.ts';
 import { CwState, Table, type Row } from './state.ts';
 
@@ -215,12 +215,12 @@ function demo(s: Seeder, nowMs: number): void {
   }
 }
 
-function large(s: Seeder, nowMs: number): void {
+function large(s: Seeder, nowMs: number, size: number): void {
   const products = s.state.table('catalog');
   const [workstations, servers, storage] = ['AcronisPhysicalWorkstations', 'AcronisServers', 'AcronisStorageQuota'].map((id) => [...products.rows.values()].find((p) => p.identifier === id) as Row) as [Row, Row, Row];
   const start = yearStart(nowMs);
   const end = yearEnd(nowMs, 1);
-  for (let i = 1; i <= 10_000; i++) {
+  for (let i = 1; i <= size; i++) {
     const n = String(i).padStart(5, '0');
     const company = s.put('companies', { identifier: `Cust${n}`, name: `Customer ${n} ${SUFFIX[i % SUFFIX.length]}`, status: i % 50 === 0 ? 2 : 1, types: [1], city: (CITIES[i % CITIES.length] as [string, string, string])[0] });
     const contact = s.put('contacts', { firstName: FIRST[i % FIRST.length], lastName: LAST[i % LAST.length], company: company.id, defaultFlag: true, communicationItems: [email(`it@cust${n}.example`)] });
@@ -234,9 +234,10 @@ function large(s: Seeder, nowMs: number): void {
   }
 }
 
-export function buildDataset(dataset: DatasetName, nowMs: number): CwState {
+/** `size`: companies the `large` dataset adds to `demo` (default 10,000). */
+export function buildDataset(dataset: DatasetName, nowMs: number, size: number = LARGE_DATASET_SIZE): CwState {
   const s = base(nowMs);
   if (dataset === 'demo' || dataset === 'large') demo(s, nowMs);
-  if (dataset === 'large') large(s, nowMs);
+  if (dataset === 'large') large(s, nowMs, size);
   return s.state;
 }

@@ -44,8 +44,8 @@ const apiPrefix = API_PREFIX.toLowerCase() + '/';
 export function connectWiseDefinition(deliveries = new Deliveries()): EmulatorDefinition<CwState> {
   return {
     system: CONNECTWISE_SYSTEM,
-    seed: (dataset, clock) => {
-      const state = buildDataset(dataset, clock.nowMs());
+    seed: (dataset, clock, { size }) => {
+      const state = buildDataset(dataset, clock.nowMs(), size);
       state.now = () => clock.nowMs();
       return state;
     },

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { createClock, type Clock } from './clock.ts';
 import { FaultInjector, faultRequestSchema, type FaultRule } from './faults.ts';
 import { RequestLog } from './request-log.ts';
-import { datasetNames, type DatasetName, type EmulatorOptions, type RunningEmulator } from './types.ts';
+import { datasetNames, LARGE_DATASET_SIZE, type DatasetName, type EmulatorOptions, type RunningEmulator, type SeedOptions } from './types.ts';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -22,8 +22,11 @@ export interface EmulatorContext<S> {
   readonly requests: RequestLog;
   /** Base URL once the server listens ('' before). */
   readonly url: string;
-  /** Fresh state from a dataset; also clears faults, the request log and any clock advance. */
-  reseed(dataset: DatasetName): void;
+  /**
+   * Fresh state from a dataset; also clears faults, the request log and any clock advance. `size`
+   * (customers of `large`) defaults to the size the emulator was started with.
+   */
+  reseed(dataset: DatasetName, size?: number): void;
 }
 
 /** What `onApiRequest` sees of a request (after fault injection, before routing). */
@@ -31,8 +34,8 @@ export type ApiRequestHook<S> = (request: FastifyRequest, reply: FastifyReply, c
 
 export interface EmulatorDefinition<S> {
   system: string;
-  /** Builds the whole state for a dataset. Must be deterministic. */
-  seed(dataset: DatasetName, clock: Clock): S;
+  /** Builds the whole state for a dataset. Must be deterministic (for one dataset and size). */
+  seed(dataset: DatasetName, clock: Clock, options: SeedOptions): S;
   /** The credentials a client of this dataset uses (printed by `psa-bridge emulate`). */
   credentials(state: S): Record<string, string>;
   /** The body the real API sends with an error status; used for injected faults and unknown routes. */
@@ -85,7 +88,7 @@ export function parseControl<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-const seedBodySchema = z.object({ dataset: z.enum(datasetNames) });
+const seedBodySchema = z.object({ dataset: z.enum(datasetNames), size: z.number().int().min(1).max(1_000_000).optional() });
 const requestsQuerySchema = z.object({
   clear: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().positive().optional(),
@@ -107,7 +110,8 @@ export async function startEmulatorServer<S>(
   const faults = new FaultInjector(def.faultSeed ?? 1, { caseInsensitive: def.caseInsensitivePaths ?? false });
   const requests = new RequestLog(def.requestLogCapacity ?? 1000);
   let dataset: DatasetName = options.seed ?? 'demo';
-  let state = def.seed(dataset, clock);
+  const startSize = options.size ?? LARGE_DATASET_SIZE;
+  let state = def.seed(dataset, clock, { size: startSize });
   let url = '';
 
   const context: EmulatorContext<S> = {
@@ -124,11 +128,11 @@ export async function startEmulatorServer<S>(
     get url() {
       return url;
     },
-    reseed(next) {
+    reseed(next, size) {
       clock.reset();
       faults.clear();
       requests.clear();
-      state = def.seed(next, clock);
+      state = def.seed(next, clock, { size: size ?? startSize });
       dataset = next;
       def.onReseed?.(context);
     },
@@ -267,8 +271,8 @@ export async function startEmulatorServer<S>(
     control.get('/health', async () => ({ status: 'ok', system: def.system, dataset, url }));
 
     control.post('/seed', async (request) => {
-      const { dataset: next } = parseControl(seedBodySchema, request.body);
-      context.reseed(next);
+      const { dataset: next, size } = parseControl(seedBodySchema, request.body);
+      context.reseed(next, size);
       return { system: def.system, dataset: next, credentials: def.credentials(state) };
     });
 

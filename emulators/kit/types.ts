@@ -11,6 +11,20 @@ export interface EmulatorOptions {
   host?: string;
   /** Default 'demo'. */
   seed?: DatasetName;
+  /**
+   * How many customers the `large` dataset generates (default `LARGE_DATASET_SIZE`): benchmarks'
+   * quick runs and their smoke test seed a few hundred instead of ten thousand.
+   */
+  size?: number;
+}
+
+/** Customers in the `large` dataset of every emulator unless `size` says otherwise. */
+export const LARGE_DATASET_SIZE = 10_000;
+
+/** What a dataset builder is told besides the dataset's name. */
+export interface SeedOptions {
+  /** Customers of the `large` dataset. */
+  size: number;
 }
 
 export interface RunningEmulator {

@@ -1,0 +1,36 @@
+/**
+ * How big a benchmark run is. `full` is what the figures in docs/performance.md are measured at
+ * (10,000 customers); `quick` (`npm run bench -- --quick`) checks a change in a few minutes; `smoke`
+ * is the smallest size, run by test/bench.int.test.ts so that a change which breaks a workload fails
+ * CI instead of being found at the next measurement.
+ */
+export interface BenchScale {
+  name: 'full' | 'quick' | 'smoke';
+  /** Customers of the emulators' `large` datasets (tenants, companies). */
+  customers: number;
+  alerts: {
+    perMinute: number;
+    minutes: number;
+    /** Mapped customers the alerts are spread over. */
+    customers: number;
+    pollMs: number;
+  };
+}
+
+export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
+  full: { name: 'full', customers: 10_000, alerts: { perMinute: 1000, minutes: 1, customers: 200, pollMs: 10_000 } },
+  quick: { name: 'quick', customers: 1000, alerts: { perMinute: 600, minutes: 0.5, customers: 50, pollMs: 5000 } },
+  smoke: { name: 'smoke', customers: 20, alerts: { perMinute: 300, minutes: 0.05, customers: 5, pollMs: 500 } },
+};
+
+/** The emulator CLI arguments of a `large` dataset at this scale. */
+export function largeSeedArgs(scale: BenchScale): string[] {
+  return ['--seed', 'large', '--size', String(scale.customers)];
+}
+
+/** `10,000` for names of measurements. */
+export function count(n: number): string {
+  return n.toLocaleString('en');
+}
+
+export type Workload = (scale: BenchScale) => Promise<import('./measure.ts').Measurement[]>;

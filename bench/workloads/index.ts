@@ -1,0 +1,14 @@
+// Every benchmark workload `npm run bench` knows, by the name a filter matches. A workload takes the
+// run's scale (bench/scale.ts); test/bench.int.test.ts runs each at the smallest one.
+import type { Workload } from '../scale.ts';
+import { acronisLarge } from './acronis-large.ts';
+import { alertsToTickets } from './alerts-to-tickets.ts';
+import { connectwiseLarge } from './connectwise-large.ts';
+import { syncLarge } from './sync-large.ts';
+
+export const workloads: Record<string, Workload> = {
+  'acronis-large': acronisLarge,
+  'alerts-to-tickets': alertsToTickets,
+  'connectwise-large': connectwiseLarge,
+  'sync-large': syncLarge,
+};

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { Measurement } from '../bench/measure.ts';
+import { BENCH_SCALES } from '../bench/scale.ts';
+import { workloads } from '../bench/workloads/index.ts';
+
+// Every benchmark workload, at its smallest size: a change that breaks a workload (a setting it
+// writes that is now refused, a harness it uses that moved) fails here, not at the next measurement.
+// What is checked is that each workload did its work (the counts it reports), never how fast.
+const smoke = BENCH_SCALES.smoke;
+const figure = (results: Measurement[], name: RegExp, key: string): number => {
+  const m = results.find((r) => name.test(r.name));
+  if (m === undefined) throw new Error(`no measurement matching ${name}: ${results.map((r) => r.name).join(' | ')}`);
+  return Number(m.figures[key] ?? 0);
+};
+
+describe('benchmark workloads at their smallest size', () => {
+  it('names every workload the bench runs', () => {
+    expect(Object.keys(workloads).sort()).toEqual(expect.arrayContaining(['acronis-large', 'alerts-to-tickets', 'connectwise-large', 'sync-large']));
+  });
+
+  it('acronis-large lists every tenant, its offering items and usages', async () => {
+    const results = await workloads['acronis-large']!(smoke);
+    expect(figure(results, /customer tenants/, 'tenants')).toBe(smoke.customers);
+    // The subtree listing starts at the partner, whose own items come too.
+    expect(figure(results, /subtree listing/, 'tenants')).toBe(smoke.customers + 1);
+    expect(figure(results, /usages/, 'tenants')).toBe(smoke.customers);
+  }, 120_000);
+
+  it('sync-large maps, provisions and writes usage back to Autotask', async () => {
+    const results = await workloads['sync-large']!(smoke);
+    expect(figure(results, /map company/, 'mapped')).toBe(smoke.customers);
+    expect(figure(results, /first sync: provisioning/, 'applied')).toBeGreaterThan(0);
+    expect(figure(results, /first sync: usage/, 'written')).toBeGreaterThan(0);
+    expect(figure(results, /unchanged cycle: provisioning/, 'applied')).toBe(0);
+  }, 240_000);
+
+  it('connectwise-large provisions and applies a technician change through a callback', async () => {
+    const results = await workloads['connectwise-large']!(smoke);
+    expect(figure(results, /first sync: provisioning/, 'applied')).toBeGreaterThan(0);
+    expect(figure(results, /callback → applied/, 'samples')).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('alerts-to-tickets raises a ticket for every new alert', async () => {
+    const results = await workloads['alerts-to-tickets']!(smoke);
+    const [m] = results;
+    const alerts = Number(m!.figures.alerts);
+    expect(alerts).toBeGreaterThan(0);
+    // 70 % of the raised alerts are on a machine not seen before: one ticket each.
+    expect(Number(m!.figures.tickets)).toBeGreaterThan(0);
+    expect(Number.isFinite(Number(m!.figures.p95S))).toBe(true);
+  }, 240_000);
+});
