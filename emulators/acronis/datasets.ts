@@ -4,6 +4,7 @@
 import { createRng, type Rng } from '../kit/prng.ts';
 import { LARGE_DATASET_SIZE, type DatasetName } from '../kit/types.ts';
 import { alertTypesById, APP, itemsByName } from './catalog.ts';
+import { distributor } from './distributor-dataset.ts';
 import {
   AcronisState, itemKey, type DatasetInfo, usageKey, ZERO_UUID,
   type Contact, type ItemState, type TenantKind, type TenantRecord, type UserRecord,
@@ -79,7 +80,7 @@ const FOLDER_CUSTOMERS: ReadonlyArray<[string, string, string]> = [
 ];
 
 
-interface Builder {
+export interface Builder {
   state: AcronisState;
   info: DatasetInfo;
   rng: Rng;
@@ -87,7 +88,7 @@ interface Builder {
   partnerInfra: string;
 }
 
-function contact(rng: Rng, domain: string, nowMs: number, overrides: Partial<Contact> = {}): Contact {
+export function contact(rng: Rng, domain: string, nowMs: number, overrides: Partial<Contact> = {}): Contact {
   const firstname = rng.pick(FIRST);
   const lastname = rng.pick(LAST);
   const [city, country, zipcode] = rng.pick(CITIES);
@@ -105,7 +106,7 @@ function contact(rng: Rng, domain: string, nowMs: number, overrides: Partial<Con
   };
 }
 
-function tenant(
+export function tenant(
   b: Builder,
   fields: { id?: string; name: string; kind: TenantKind; parent_id: string | null; createdAt: number; legacyId?: number } & Partial<TenantRecord>,
 ): TenantRecord {
@@ -136,7 +137,7 @@ function tenant(
   });
 }
 
-const enabled = (at: number, quota?: { value: number | null; overage?: number | null }): ItemState => ({
+export const enabled = (at: number, quota?: { value: number | null; overage?: number | null }): ItemState => ({
   status: 1,
   quotaValue: quota?.value ?? null,
   overage: quota?.overage ?? null,
@@ -144,14 +145,14 @@ const enabled = (at: number, quota?: { value: number | null; overage?: number | 
   updatedAt: at,
 });
 
-function setUsage(t: TenantRecord, name: string, infraId: string | null, value: number): void {
+export function setUsage(t: TenantRecord, name: string, infraId: string | null, value: number): void {
   const def = itemsByName.get(name);
   if (!def) throw new Error(`dataset: unknown item ${name}`);
   t.usages.set(usageKey(def.usage_name, def.edition, infraId), { usage_name: def.usage_name, edition: def.edition, infra_id: infraId, value, absolute: value });
 }
 
 /** Root, partner, API client, locations and storages: the same in every dataset. */
-function skeleton(): Builder {
+export function skeleton(): Builder {
   const rng = createRng('acronis/platform');
   const state = new AcronisState();
   const info: DatasetInfo = { rootId: rng.uuid(), partnerId: rng.uuid(), clientId: rng.uuid(), clientSecret: rng.hex(32) };
@@ -187,7 +188,7 @@ function skeleton(): Builder {
 }
 
 /** The items a typical customer runs, with usage; `heavy` adds packs, M365 and DR. */
-function provisionCustomer(b: Builder, t: TenantRecord, at: number, heavy: boolean, storageInfra: string): void {
+export function provisionCustomer(b: Builder, t: TenantRecord, at: number, heavy: boolean, storageInfra: string): void {
   const { rng } = b;
   const workstations = rng.int(3, 60);
   const servers = rng.int(0, 6);
@@ -230,7 +231,7 @@ function provisionCustomer(b: Builder, t: TenantRecord, at: number, heavy: boole
   }
 }
 
-function user(b: Builder, t: TenantRecord, login: string, c: Contact, role: string, at: number, activated: boolean): UserRecord {
+export function user(b: Builder, t: TenantRecord, login: string, c: Contact, role: string, at: number, activated: boolean): UserRecord {
   const u = b.state.addUser({
     id: b.rng.uuid(), version: 1, tenant_id: t.id, login, contact: c, activated, enabled: true, terms_accepted: activated,
     created_at: at, updated_at: at, deleted_at: null, language: t.language, idp_id: '11111111-1111-1111-1111-111111111111',
@@ -372,5 +373,6 @@ export function buildDataset(dataset: DatasetName, size: number = LARGE_CUSTOMER
   const b = skeleton();
   if (dataset === 'demo') demo(b);
   else if (dataset === 'large') large(b, size);
+  else if (dataset === 'distributor') distributor(b);
   return b.state;
 }

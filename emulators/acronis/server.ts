@@ -11,7 +11,11 @@ import { authRoutes, requireBearer } from './routes/auth.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { acronisControlRoutes } from './routes/control.ts';
 import { infraRoutes } from './routes/infra.ts';
+import { distributorInfo } from './distributor-dataset.ts';
+import { distributorControlRoutes } from './routes/distributor-control.ts';
 import { offeringItemRoutes } from './routes/offering-items.ts';
+import { pricingRoutes } from './routes/pricing.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { usageRoutes } from './routes/usages.ts';
 import { userRoutes } from './routes/users.ts';
@@ -73,8 +77,10 @@ async function routes(app: FastifyInstance, ctx: EmulatorContext<AcronisState>):
       });
       api.addHook('preValidation', jsonOnly);
       tenantRoutes(api, ctx);
+      pricingRoutes(api, ctx);
       offeringItemRoutes(api, ctx);
       usageRoutes(api, ctx);
+      reportRoutes(api, ctx);
       applicationRoutes(api, ctx);
       infraRoutes(api, ctx);
       userRoutes(api, ctx);
@@ -93,13 +99,26 @@ async function routes(app: FastifyInstance, ctx: EmulatorContext<AcronisState>):
   );
 }
 
+/** The seeded API client; the distributor dataset adds the second distributor's client. */
+function credentialsOf(state: AcronisState): AcronisCredentials {
+  const second = distributorInfo(state);
+  return {
+    client_id: state.info.clientId,
+    client_secret: state.info.clientSecret,
+    ...(second === undefined ? {} : { second_client_id: second.secondClientId, second_client_secret: second.secondClientSecret }),
+  };
+}
+
 export const acronisDefinition: EmulatorDefinition<AcronisState> = {
   system: ACRONIS_SYSTEM,
   seed: (dataset, _clock, { size }) => buildDataset(dataset, size),
-  credentials: (state) => ({ client_id: state.info.clientId, client_secret: state.info.clientSecret }),
+  credentials: (state) => credentialsOf(state),
   errorBody,
   routes,
-  controlRoutes: acronisControlRoutes,
+  controlRoutes: (app, ctx) => {
+    acronisControlRoutes(app, ctx);
+    distributorControlRoutes(app, ctx);
+  },
   inspect: (state) => ({
     root_id: state.info.rootId,
     partner_id: state.info.partnerId,
@@ -119,7 +138,7 @@ export async function startAcronisEmulator(options: EmulatorOptions = {}): Promi
     system: server.system,
     url: server.url,
     get credentials(): AcronisCredentials {
-      return { client_id: server.context.state.info.clientId, client_secret: server.context.state.info.clientSecret };
+      return credentialsOf(server.context.state);
     },
     get state() {
       return server.context.state;

@@ -1,7 +1,8 @@
 // The contract every emulator honours, so the CLI, the tests and the registry can start any of them
 // the same way.
 
-export const datasetNames = ['empty', 'demo', 'large'] as const;
+// `distributor` is the Acronis emulator's distributor with service providers; other emulators seed it empty.
+export const datasetNames = ['empty', 'demo', 'large', 'distributor'] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
 export interface EmulatorOptions {

@@ -6,13 +6,16 @@ import type {
   AccessPolicy,
   OfferingItem,
   OfferingItemChange,
+  PeriodUsage,
   TenantKind,
   TenantUsages,
+  UsagePeriod,
   VendorAlert,
   VendorAlertType,
   VendorApplication,
   VendorContact,
   VendorIdentity,
+  VendorPriceList,
   VendorStorage,
   VendorTenant,
   VendorUser,
@@ -158,6 +161,17 @@ export interface VendorCloud {
 
   /** Storages (infra) available to the tenant, with their capabilities. */
   listStorages(tenantId: string): Promise<VendorStorage[]>;
+
+  /**
+   * The tenant's price list (what a distributor sells at) in `currency`; throws `bad_request`
+   * naming the currencies the vendor prices in when it does not price in this one.
+   */
+  getPriceList(tenantId: string, currency: string): Promise<VendorPriceList>;
+  /**
+   * Usage of every customer at any depth below `tenantId` (a service provider's customers) in the
+   * period, from the vendor's usage report: the same answer for a closed period every time.
+   */
+  getPeriodUsage(tenantId: string, period: UsagePeriod): Promise<PeriodUsage[]>;
 }
 
 // ─── Target ─────────────────────────────────────────────────────────────────────────────────────

@@ -195,3 +195,45 @@ export interface VendorIdentity {
   tenantName: string;
   tenantKind: TenantKind | (string & {});
 }
+
+/** One priced offering item of a tenant's price list: the monthly sell price per unit. */
+export interface VendorPrice {
+  applicationId: string;
+  /** Edition-prefixed item name (`pw_base_workstations`). */
+  name: string;
+  usageName: string;
+  edition: string | null;
+  measurementUnit: MeasurementUnit | (string & {});
+  /** Per unit and month: per workload for counts, per GB for bytes, per hour for seconds. */
+  price: number;
+}
+
+/** What a tenant (a distributor) sells at, in one currency. */
+export interface VendorPriceList {
+  currency: string;
+  /** Every currency the vendor prices in. */
+  availableCurrencies: string[];
+  items: VendorPrice[];
+}
+
+/** A billing period, whole days, `end` inclusive (ISO dates). */
+export interface UsagePeriod {
+  start: string;
+  end: string;
+}
+
+/** One customer's usage of one item in a period, as the vendor's usage report lists it. */
+export interface PeriodUsage {
+  customerTenantId: string;
+  customerName: string;
+  /** The partner (service provider) or folder the customer sits under. */
+  parentId: string | null;
+  usageName: string;
+  /** Edition-prefixed offering item name. */
+  offeringItem: string;
+  edition: string | null;
+  infraId: string | null;
+  measurementUnit: MeasurementUnit | (string & {});
+  /** In the measurement unit (bytes for storage, seconds for compute points). */
+  value: number;
+}

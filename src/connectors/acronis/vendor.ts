@@ -11,10 +11,11 @@ import type {
   WriteOptions,
 } from '../ports.ts';
 import { ACCOUNT_API, ALERT_API, createAcronisClient, type AcronisClientOptions } from './client.ts';
+import { createDistributorReads, type DistributorReadOptions } from './distributor-reads.ts';
 import { fromContact, toAlert, toOfferingItem, toOfferingItemsUpdate, toStorage, toTenant, toUsage, toUser } from './mapping.ts';
 import * as wire from './wire.ts';
 
-export interface AcronisVendorOptions extends AcronisClientOptions {
+export interface AcronisVendorOptions extends AcronisClientOptions, Pick<DistributorReadOptions, 'reportPollMs' | 'reportPolls'> {
   /** Page size of tenant and alert listings (Acronis accepts `limit`). */
   pageSize?: number;
 }
@@ -34,6 +35,11 @@ const enc = encodeURIComponent;
 export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud {
   const client = createAcronisClient(options);
   const pageSize = options.pageSize ?? 100;
+  const distributorReads = createDistributorReads(client, {
+    ...(options.reportPollMs === undefined ? {} : { reportPollMs: options.reportPollMs }),
+    ...(options.reportPolls === undefined ? {} : { reportPolls: options.reportPolls }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+  });
 
   const readTenantWire = (id: string) =>
     client.requestJson({ method: 'GET', path: `${ACCOUNT_API}/tenants/${enc(id)}`, operation: 'read tenant' }, wire.tenant);
@@ -449,6 +455,9 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
       }
       return storages;
     },
+
+    getPriceList: distributorReads.getPriceList,
+    getPeriodUsage: distributorReads.getPeriodUsage,
   };
   return vendor;
 }

@@ -211,3 +211,25 @@ export const application = z.looseObject({
   usages: z.array(z.string()).nullable().optional(),
 });
 export const applicationList = z.looseObject({ items: z.array(application) });
+
+/** `GET /tenants/{id}/offering_items/pricing` (reference §9; `currency` fields are inferred). */
+export const priceList = z.looseObject({
+  currency: z.string().optional(),
+  available_currencies: z.array(z.string()).optional(),
+  items: z.array(
+    z.looseObject({
+      application_id: z.string(),
+      name: z.string(),
+      usage_name: nullableString,
+      edition: nullableString,
+      measurement_unit: nullableString,
+      price: z.union([z.string(), z.number()]).nullable().optional(),
+    }),
+  ),
+});
+
+export const reportCreated = z.looseObject({ id: z.string().min(1) });
+
+export const storedReports = z.looseObject({
+  items: z.array(z.looseObject({ id: z.string(), status: z.string(), report_format: z.string().optional() })),
+});

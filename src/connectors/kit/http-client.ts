@@ -46,6 +46,8 @@ export interface HttpRequest {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal;
+  /** The answer is a document (a CSV report), not JSON: `body` is its text as received. */
+  text?: boolean;
 }
 
 export interface HttpResponse {
@@ -237,6 +239,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const contentType = responseHeaders.get('content-type');
     const ok = (status >= 200 && status < 300) || (request.acceptStatus?.includes(status) ?? false);
     if (ok) {
+      if (request.text === true) return { response: { status, headers: responseHeaders, body: text } };
       if (text.trim() === '') return { response: { status, headers: responseHeaders, body: undefined } };
       if (looksLikeHtml(contentType, text)) {
         return {
