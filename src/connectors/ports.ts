@@ -16,6 +16,7 @@ import type {
   VendorContact,
   VendorIdentity,
   VendorPriceList,
+  VendorLocation,
   VendorStorage,
   VendorTenant,
   VendorUser,
@@ -57,7 +58,14 @@ export interface NewCustomerTenant {
   customerId?: string;
   contact?: Partial<VendorContact>;
   language?: string;
+  /**
+   * The tenant's mode (the vendor's "Trial" or "Production"). The vendor creates customers in trial;
+   * `production` switches the new tenant over, which the vendor never undoes.
+   */
+  pricingMode?: PricingMode;
 }
+
+export type PricingMode = 'trial' | 'production';
 
 export interface TenantPatch {
   name?: string;
@@ -122,6 +130,13 @@ export interface VendorCloud {
   deleteTenant(id: string): Promise<void>;
   /** Two-factor authentication for every user of the tenant. */
   setMfa(tenantId: string, enabled: boolean): Promise<void>;
+  /** The tenant's pricing mode as the vendor holds it (`trial`, `production`, …). */
+  getPricingMode(tenantId: string): Promise<string>;
+  /**
+   * Trial → production (repeatable: a tenant already in production is left as it is). Production →
+   * trial is refused with `conflict`: the vendor never switches back.
+   */
+  setPricingMode(tenantId: string, mode: PricingMode): Promise<void>;
 
   /** Every offering item of the tenant, in every edition. */
   getOfferingItems(tenantId: string): Promise<OfferingItem[]>;
@@ -172,6 +187,8 @@ export interface VendorCloud {
    * period, from the vendor's usage report: the same answer for a closed period every time.
    */
   getPeriodUsage(tenantId: string, period: UsagePeriod): Promise<PeriodUsage[]>;
+  /** Locations of the storages available to the tenant; several storages may share one. */
+  listLocations(tenantId: string): Promise<VendorLocation[]>;
 }
 
 // ─── Target ─────────────────────────────────────────────────────────────────────────────────────

@@ -182,6 +182,13 @@ export interface VendorStorage {
   readonly: boolean | null;
 }
 
+/** A storage location (a data center); one location may hold several storages. */
+export interface VendorLocation {
+  id: string;
+  name: string;
+  platformOwned: boolean | null;
+}
+
 export interface VendorApplication {
   id: string;
   name: string;

@@ -1,11 +1,12 @@
 import type { AccessPolicy, OfferingItem, OfferingItemChange, TenantUsages, VendorAlert, VendorTenant } from '../../domain/vendor-model.ts';
-import { isConnectorError, isTransient } from '../kit/errors.ts';
+import { ConnectorError, isConnectorError, isTransient } from '../kit/errors.ts';
 import { chunk, pageByCursor } from '../kit/paging.ts';
 import type {
   ListAlertsQuery,
   ListCustomerTenantsQuery,
   NewCustomerTenant,
   NewVendorUser,
+  PricingMode,
   TenantPatch,
   VendorCloud,
   WriteOptions,
@@ -141,6 +142,36 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
     }
   }
 
+  const readPricing = (tenantId: string) =>
+    client.requestJson({ method: 'GET', path: `${ACCOUNT_API}/tenants/${enc(tenantId)}/pricing`, operation: 'read tenant pricing mode' }, wire.pricing);
+
+  async function setPricingMode(tenantId: string, mode: PricingMode): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await readPricing(tenantId);
+      if (current.mode === mode) return;
+      if (mode === 'trial') {
+        throw new ConnectorError({
+          code: 'conflict',
+          system: 'acronis',
+          message: `Tenant ${tenantId} is in ${current.mode} mode; the vendor never switches a tenant back to trial.`,
+          context: { operation: 'set tenant pricing mode', tenantId },
+        });
+      }
+      try {
+        await client.request({
+          method: 'PUT',
+          path: `${ACCOUNT_API}/tenants/${enc(tenantId)}/pricing`,
+          json: { mode, version: current.version },
+          operation: 'set tenant pricing mode',
+        });
+        return;
+      } catch (error) {
+        if (isConnectorError(error, 'version_conflict') && attempt < MAX_VERSION_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
   const readOfferingItemsWire = async (tenantId: string) =>
     (
       await client.requestJson(
@@ -193,17 +224,26 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
       if (input.customerId !== undefined) body.customer_id = input.customerId;
       if (input.language !== undefined) body.language = input.language;
       if (input.contact !== undefined) body.contact = fromContact(input.contact);
+      const settle = async (result: { tenant: VendorTenant; created: boolean }) => {
+        // After the create, and also when an earlier attempt created it: a crash between the two
+        // calls must still leave the tenant in the mode asked for.
+        if (input.pricingMode === 'production' && result.tenant.pricingMode !== 'production') {
+          await setPricingMode(result.tenant.id, 'production');
+          return { ...result, tenant: { ...result.tenant, pricingMode: 'production' } };
+        }
+        return result;
+      };
       // Look up before every attempt: a create that failed in transit may have happened, and the
       // POST itself is never blindly repeated.
       for (let round = 1; ; round += 1) {
         const existing = await findChildByTag(input.parentId, idempotencyKey);
-        if (existing !== null) return { tenant: existing, created: false };
+        if (existing !== null) return settle({ tenant: existing, created: false });
         try {
           const created = await client.requestJson(
             { method: 'POST', path: `${ACCOUNT_API}/tenants`, json: body, operation: 'create customer tenant' },
             wire.tenant,
           );
-          return { tenant: toTenant(created), created: true };
+          return settle({ tenant: toTenant(created), created: true });
         } catch (error) {
           if (isTransient(error) && round < CREATE_ROUNDS) continue;
           throw error;
@@ -240,6 +280,12 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
     async setMfa(tenantId, enabled) {
       await client.request({ method: 'PUT', path: `${ACCOUNT_API}/tenants/${enc(tenantId)}/mfa/status`, json: { enabled }, operation: 'set tenant MFA' });
     },
+
+    async getPricingMode(tenantId) {
+      return (await readPricing(tenantId)).mode;
+    },
+
+    setPricingMode,
 
     async getOfferingItems(tenantId) {
       return (await readOfferingItemsWire(tenantId)).map(toOfferingItem);
@@ -458,6 +504,18 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
 
     getPriceList: distributorReads.getPriceList,
     getPeriodUsage: distributorReads.getPeriodUsage,
+    async listLocations(tenantId) {
+      const ids = await client.requestJson(
+        { method: 'GET', path: `${ACCOUNT_API}/tenants/${enc(tenantId)}/locations`, operation: 'list tenant locations' },
+        wire.locationIds,
+      );
+      const locations = [];
+      for (const batch of chunk(ids.locations, 100)) {
+        const list = await client.requestJson({ method: 'GET', path: `${ACCOUNT_API}/locations`, query: { uuids: batch }, operation: 'read locations' }, wire.locationList);
+        locations.push(...list.items.map((l) => ({ id: l.id, name: l.name, platformOwned: l.platform_owned ?? null })));
+      }
+      return locations;
+    },
   };
   return vendor;
 }

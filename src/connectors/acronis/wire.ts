@@ -204,6 +204,18 @@ export const infra = z.looseObject({
 });
 export const infraList = z.looseObject({ items: z.array(infra) });
 
+export const locationIds = z.looseObject({ locations: z.array(z.string()) });
+export const location = z.looseObject({ id: z.string(), name: z.string(), platform_owned: z.boolean().nullable().optional() });
+export const locationList = z.looseObject({ items: z.array(location) });
+
+/** `GET /tenants/{id}/pricing` (reference §9); `version` is epoch-ms. */
+export const pricing = z.looseObject({
+  mode: z.string(),
+  currency: nullableString,
+  production_start_date: nullableString,
+  version: z.number(),
+});
+
 export const application = z.looseObject({
   id: z.string(),
   name: z.string(),
