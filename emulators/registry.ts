@@ -3,6 +3,7 @@ import { startAcronisEmulator } from './acronis/server.ts';
 import { startAutotaskEmulator } from './autotask/server.ts';
 import { startConnectWiseEmulator } from './connectwise/server.ts';
 import { startCloudBlueEmulator } from './cloudblue/server.ts';
+import { startGradientEmulator } from './gradient/server.ts';
 import type { StartEmulator } from './kit/types.ts';
 
 export const emulators = {
@@ -10,4 +11,5 @@ export const emulators = {
   autotask: startAutotaskEmulator,
   connectwise: startConnectWiseEmulator,
   cloudblue: startCloudBlueEmulator,
+  gradient: startGradientEmulator,
 } satisfies Record<string, StartEmulator>;
