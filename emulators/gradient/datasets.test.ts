@@ -30,5 +30,6 @@ describe('datasets', () => {
     expect(s.primary().psa.companies.size).toBe(10_000);
     expect([...s.primary().psa.companies.values()][42]?.name).toBe(acronisCustomerNames('large')[42]);
     expect(buildDataset('empty').primary().psa.companies.size).toBe(0);
+    expect(buildDataset('large', 25).primary().psa.companies.size).toBe(25);
   });
 });

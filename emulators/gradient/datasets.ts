@@ -5,7 +5,7 @@
 // the PSA only. The vendor profile and the keys come from their own seed: the same in every dataset.
 import { buildDataset as buildAcronisDataset } from '../acronis/datasets.ts';
 import { createRng } from '../kit/prng.ts';
-import type { DatasetName } from '../kit/types.ts';
+import { LARGE_DATASET_SIZE, type DatasetName } from '../kit/types.ts';
 import { GradientState, newOrganization, quantityKey, type Organization } from './state.ts';
 
 /** 2025-06-01T00:00:00Z, as the Acronis emulator's datasets. */
@@ -33,14 +33,15 @@ export const DEMO_PSA_PRODUCTS = [
   'Managed Backup Service (flat fee)',
 ] as const;
 
-const customerNamesCache = new Map<DatasetName, string[]>();
+const customerNamesCache = new Map<string, string[]>();
 
-/** Customer tenant names of the Acronis emulator's dataset, in its order (built once per process). */
-export function acronisCustomerNames(dataset: DatasetName): string[] {
-  let names = customerNamesCache.get(dataset);
+/** Customer tenant names of the Acronis emulator's dataset (of that size), in its order; built once per process. */
+export function acronisCustomerNames(dataset: DatasetName, size: number = LARGE_DATASET_SIZE): string[] {
+  const key = dataset === 'large' ? `large:${size}` : dataset;
+  let names = customerNamesCache.get(key);
   if (names === undefined) {
-    names = dataset === 'empty' ? [] : [...buildAcronisDataset(dataset).tenants.values()].filter((t) => t.kind === 'customer').map((t) => t.name);
-    customerNamesCache.set(dataset, names);
+    names = dataset === 'empty' ? [] : [...buildAcronisDataset(dataset, size).tenants.values()].filter((t) => t.kind === 'customer').map((t) => t.name);
+    customerNamesCache.set(key, names);
   }
   return names;
 }
@@ -51,7 +52,8 @@ function addCompany(state: GradientState, org: Organization, name: string): stri
   return id;
 }
 
-export function buildDataset(dataset: DatasetName): GradientState {
+/** `size`: customers of the `large` dataset (the Acronis emulator's large dataset of the same size). */
+export function buildDataset(dataset: DatasetName, size: number = LARGE_DATASET_SIZE): GradientState {
   const keys = createRng('gradient/platform');
   const state = new GradientState(`gradient/${dataset}`);
   state.vendorKey = `gv_${keys.hex(40)}`;
@@ -70,7 +72,7 @@ export function buildDataset(dataset: DatasetName): GradientState {
   if (dataset === 'empty') return state;
 
   const rng = createRng(`gradient/${dataset}/psa`);
-  const names = acronisCustomerNames(dataset);
+  const names = acronisCustomerNames(dataset, size);
   const companyIds: string[] = [];
   for (const name of names) companyIds.push(addCompany(state, org, dataset === 'demo' ? (DEMO_RENAMED[name] ?? name) : name));
   if (dataset === 'demo') for (const name of DEMO_PSA_ONLY) companyIds.push(addCompany(state, org, name));

@@ -34,7 +34,7 @@ function credentials(state: GradientState): GradientCredentials {
 
 export const gradientDefinition: EmulatorDefinition<GradientState> = {
   system: GRADIENT_SYSTEM,
-  seed: (dataset) => buildDataset(dataset),
+  seed: (dataset, _clock, options) => buildDataset(dataset, options.size),
   credentials,
   errorBody: (status, message) => (status === 429 ? tooManyRequests().body() : errorBody(status, message)),
   routes: vendorApiRoutes,

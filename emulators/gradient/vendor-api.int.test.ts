@@ -20,7 +20,7 @@ describe('GRADIENT-TOKEN', () => {
       expect((await h.api('GET', '/organization', undefined, { [name]: h.token })).status).toBe(200);
     }
     const c = h.emu.credentials;
-    const wrong = [
+    const wrong: Record<string, string>[] = [
       {},
       { 'GRADIENT-TOKEN': '' },
       { 'GRADIENT-TOKEN': 'not base64!' },
