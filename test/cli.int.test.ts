@@ -69,9 +69,28 @@ describe.each(testDatabases())('psa-bridge commands on $name', (database) => {
     expect(added.stdout).toMatch(/password: \S{20,}/);
     const duplicate = await runCli(['user', 'add', 'ops', '--password', 'long-enough-pw'], env());
     expect(duplicate.code).toBe(1);
-    expect(duplicate.stderr).toMatch(/a user named "ops" already exists/);
+    expect(duplicate.stderr).toMatch(/a user named "ops" already exists/i);
     expect((await runCli(['user', 'list'], env())).stdout).toMatch(/^ops\s/m);
   });
+
+  it('disables, enables, sets the password of and deletes a user; refuses to remove the last enabled one', async () => {
+    expect((await runCli(['user', 'add', 'temp', '--password', 'temp-password-1'], env())).code).toBe(0);
+    const disabled = await runCli(['user', 'disable', 'temp'], env());
+    expect(disabled.stdout).toMatch(/user "temp" disabled/);
+    const row = (await runCli(['user', 'list'], env())).stdout.split('\n').find((line) => line.startsWith('temp '));
+    expect(row?.match(/\d{4}-\d\d-\d\dT/g)).toHaveLength(2); // created, disabled (never signed in)
+    expect((await runCli(['user', 'enable', 'temp'], env())).stdout).toMatch(/user "temp" enabled/);
+    const passwd = await runCli(['user', 'passwd', 'temp'], env());
+    expect(passwd.stdout).toMatch(/password: \S{20,}/);
+    expect((await runCli(['user', 'delete', 'temp'], env())).stdout).toMatch(/user "temp" deleted/);
+    const unknown = await runCli(['user', 'disable', 'temp'], env());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/No user named "temp"/);
+    // Only "ops" is left: it cannot be disabled or deleted.
+    const last = await runCli(['user', 'delete', 'ops'], env());
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(/only enabled user/);
+  }, 240_000);
 
   it('stores a connection, tests it against the vendor, and never prints the secret', async () => {
     const { client_id, client_secret } = emulator.firstLine.credentials as Record<string, string>;

@@ -14,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
+import { LoginThrottleRepository } from '../store/repositories/login-throttle.ts';
 import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
@@ -41,6 +42,7 @@ import { statusRoutes } from './routes/v1/status.ts';
 import { summaryRoutes } from './routes/v1/summary.ts';
 import { ticketRoutes } from './routes/v1/tickets.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
+import { userRoutes } from './routes/v1/users.ts';
 import type { VendorFactory } from '../sync/vendor-factory.ts';
 
 export interface BuildAppOptions {
@@ -114,7 +116,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const deps: RouteDeps = {
     store: options.store,
     cookie: { ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, secure: options.secureCookies ?? 'auto' },
-    throttle: new LoginThrottle(options.loginThrottle),
+    throttle: new LoginThrottle(new LoginThrottleRepository(options.store.db), options.loginThrottle),
     vendorFactory: options.vendorFactory ?? defaultVendorFactory,
     jobRunner: options.jobRunner,
     runtimes: options.runtimes,
@@ -131,6 +133,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       const zodApi = api.withTypeProvider<ZodTypeProvider>();
       await zodApi.register(authRoutes, deps);
       await zodApi.register(tokenRoutes, deps);
+      await zodApi.register(userRoutes, deps);
       await zodApi.register(connectionRoutes, deps);
       await zodApi.register(integrationRoutes, deps);
       await zodApi.register(mappingRoutes, deps);
@@ -152,6 +155,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Expired sessions are refused on read already; pruning only keeps the table small.
   const pruneSessions = (): void => {
     options.store.repos.sessions.deleteExpired().catch((err: unknown) => app.log.warn({ err }, 'could not prune expired sessions'));
+    deps.throttle.prune().catch((err: unknown) => app.log.warn({ err }, 'could not prune old failed-login counts'));
   };
   const pruning = setInterval(pruneSessions, SESSION_PRUNE_INTERVAL_MS);
   pruning.unref();

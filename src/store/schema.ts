@@ -30,6 +30,8 @@ export interface UsersTable {
   password_hash: string;
   created_at: string;
   last_login_at: string | null;
+  /** When the user was disabled (migration 0009); null while enabled. */
+  disabled_at: string | null;
 }
 
 export interface SessionsTable {

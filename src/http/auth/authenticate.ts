@@ -32,6 +32,9 @@ export function createAuthenticator(options: { store: Pick<HubStore, 'repos'>; c
     if (!apiToken || !user) {
       throw new ApiError(401, 'invalid_token', 'The API token is not valid: it was revoked or mistyped. Create a new one with POST /api/v1/tokens');
     }
+    if (user.disabledAt !== null) {
+      throw new ApiError(401, 'user_disabled', `The API token belongs to the user "${user.username}", who is disabled; an administrator can enable the user again`);
+    }
     return { userId: user.id, username: user.username, via: 'token', tokenId: apiToken.id, tokenName: apiToken.name };
   }
 
@@ -51,6 +54,10 @@ export function createAuthenticator(options: { store: Pick<HubStore, 'repos'>; c
     if (!session || !user) {
       clearSessionCookie(request, reply, options.cookie);
       throw new ApiError(401, 'session_expired', 'Your session has expired or was ended; log in again');
+    }
+    if (user.disabledAt !== null) {
+      clearSessionCookie(request, reply, options.cookie);
+      throw new ApiError(401, 'user_disabled', `The user "${user.username}" is disabled; an administrator can enable it again`);
     }
     if (UNSAFE_METHODS.has(request.method) && !request.headers[CSRF_HEADER]) {
       throw new ApiError(

@@ -1,86 +1,80 @@
-// Slows down password guessing. Failures are counted per (username, client IP); from the
-// `freeAttempts`-th failure on, the pair is locked for a delay that doubles with each further
-// failure (15 s, 30 s, 1 min … up to 15 min). While locked, login is refused with 429 without even
-// checking the password, so a guesser learns nothing. A success clears the count.
-// In memory, per process: enough for one `serve`; the map is bounded so a flood of usernames
-// cannot grow it without limit.
+// Slows down password guessing. Attempts are counted per (username, client IP); from the
+// `freeAttempts`-th attempt without a success on, the pair is locked for a delay that doubles with
+// each further one (15 s, 30 s, 1 min … up to 15 min). While locked, login is refused with 429
+// without checking the password, so a guesser learns nothing. A success clears the count.
+//
+// An attempt is *reserved* (counted) before the password is checked, in one serialised database
+// step, and the count lives in the database: concurrent guesses cannot all slip in between a read
+// and a write (at most `freeAttempts` of any burst are checked), a restart does not reset the count,
+// and every process of a scaled-out hub sees the same one.
+import { createHash } from 'node:crypto';
+import type { LoginThrottleRepository, ThrottleEntry } from '../../store/repositories/login-throttle.ts';
 
-export interface LoginThrottleOptions {
-  freeAttempts?: number;
-  baseLockMs?: number;
-  maxLockMs?: number;
-  /** Failures older than this are forgotten. */
-  forgetAfterMs?: number;
-  maxEntries?: number;
+export interface LoginThrottlePolicy {
+  freeAttempts: number;
+  baseLockMs: number;
+  maxLockMs: number;
+  /** Attempts older than this are forgotten. */
+  forgetAfterMs: number;
+}
+
+export interface LoginThrottleOptions extends Partial<LoginThrottlePolicy> {
   now?: () => number;
 }
 
-interface Entry {
-  failures: number;
-  lockedUntil: number;
-  lastFailureAt: number;
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottlePolicy = {
+  freeAttempts: 5,
+  baseLockMs: 15_000,
+  maxLockMs: 15 * 60_000,
+  forgetAfterMs: 60 * 60_000,
+};
+
+export type AttemptDecision = { allowed: true; entry: ThrottleEntry } | { allowed: false; retryAfterMs: number; entry?: undefined };
+
+/**
+ * Pure: whether one more attempt may be checked given what is recorded, and what to record if so.
+ * The attempt is counted as a failure up front; a success clears it afterwards.
+ */
+export function reserveAttempt(recorded: ThrottleEntry | undefined, now: number, policy: LoginThrottlePolicy): AttemptDecision {
+  const live = recorded !== undefined && now - recorded.lastAttemptAt <= policy.forgetAfterMs ? recorded : undefined;
+  if (live !== undefined && live.lockedUntil > now) return { allowed: false, retryAfterMs: live.lockedUntil - now };
+  const failures = (live?.failures ?? 0) + 1;
+  const lockedUntil =
+    failures >= policy.freeAttempts ? now + Math.min(policy.baseLockMs * 2 ** (failures - policy.freeAttempts), policy.maxLockMs) : 0;
+  return { allowed: true, entry: { failures, lockedUntil, lastAttemptAt: now } };
 }
 
 export class LoginThrottle {
-  private readonly entries = new Map<string, Entry>();
-  private readonly freeAttempts: number;
-  private readonly baseLockMs: number;
-  private readonly maxLockMs: number;
-  private readonly forgetAfterMs: number;
-  private readonly maxEntries: number;
+  private readonly policy: LoginThrottlePolicy;
   private readonly now: () => number;
 
-  constructor(options: LoginThrottleOptions = {}) {
-    this.freeAttempts = options.freeAttempts ?? 5;
-    this.baseLockMs = options.baseLockMs ?? 15_000;
-    this.maxLockMs = options.maxLockMs ?? 15 * 60_000;
-    this.forgetAfterMs = options.forgetAfterMs ?? 60 * 60_000;
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.now = options.now ?? Date.now;
+  constructor(
+    private readonly repository: LoginThrottleRepository,
+    options: LoginThrottleOptions = {},
+  ) {
+    const { now, ...policy } = options;
+    this.policy = { ...DEFAULT_LOGIN_THROTTLE, ...Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)) };
+    this.now = now ?? Date.now;
   }
 
+  // Hashed: the table need not hold what people typed as a username.
   private key(username: string, ip: string): string {
-    return `${username.trim().toLowerCase()}\u0000${ip}`;
+    return createHash('sha256').update(`${username.trim().toLowerCase()}\u0000${ip}`, 'utf8').digest('hex');
   }
 
-  private live(key: string): Entry | undefined {
-    const entry = this.entries.get(key);
-    if (entry && this.now() - entry.lastFailureAt > this.forgetAfterMs) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry;
+  /** Counts one attempt; `retryAfterMs` > 0 means refuse it without checking the password. */
+  async reserve(username: string, ip: string): Promise<{ retryAfterMs: number }> {
+    const decision = await this.repository.update(this.key(username, ip), (recorded) => reserveAttempt(recorded, this.now(), this.policy));
+    return { retryAfterMs: decision.allowed ? 0 : decision.retryAfterMs };
   }
 
-  /** Milliseconds the caller must wait before trying again; 0 when a try is allowed. */
-  retryAfterMs(username: string, ip: string): number {
-    const entry = this.live(this.key(username, ip));
-    return entry ? Math.max(0, entry.lockedUntil - this.now()) : 0;
+  /** The right password: the count starts again. */
+  async succeed(username: string, ip: string): Promise<void> {
+    await this.repository.clear(this.key(username, ip));
   }
 
-  /** Records a wrong password; returns the lock now in force (0 when none). */
-  fail(username: string, ip: string): number {
-    const key = this.key(username, ip);
-    const now = this.now();
-    const entry = this.live(key) ?? { failures: 0, lockedUntil: 0, lastFailureAt: now };
-    entry.failures += 1;
-    entry.lastFailureAt = now;
-    if (entry.failures >= this.freeAttempts) {
-      const lockMs = Math.min(this.baseLockMs * 2 ** (entry.failures - this.freeAttempts), this.maxLockMs);
-      entry.lockedUntil = now + lockMs;
-    }
-    // Re-insert so Map order is least-recently-failed first, then evict the oldest when full.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-    return Math.max(0, entry.lockedUntil - now);
-  }
-
-  succeed(username: string, ip: string): void {
-    this.entries.delete(this.key(username, ip));
+  /** Drops counts nobody has added to for longer than they are remembered. */
+  async prune(): Promise<number> {
+    return this.repository.deleteIdleSince(this.now() - this.policy.forgetAfterMs);
   }
 }

@@ -5,6 +5,7 @@ import * as m0003 from './0003_alert_links.ts';
 import * as m0004 from './0004_usage_history.ts';
 import * as m0005 from './0005_mapping_unlinked.ts';
 import * as m0006 from './0006_dirty_companies.ts';
+import * as m0009 from './0009_hardening.ts';
 
 /**
  * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0004_usage_history': m0004,
   '0005_mapping_unlinked': m0005,
   '0006_dirty_companies': m0006,
+  '0009_hardening': m0009,
 };

@@ -52,8 +52,11 @@ export class SessionsRepository {
     await this.db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
   }
 
-  async deleteForUser(userId: string): Promise<number> {
-    const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  /** Ends a user's sessions, but the one of `exceptToken` (the session a person is using) when given. */
+  async deleteForUser(userId: string, exceptToken?: string): Promise<number> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptToken !== undefined) query = query.where('id', '!=', hashToken(exceptToken));
+    const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

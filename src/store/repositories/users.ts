@@ -9,6 +9,8 @@ export interface User {
   username: string;
   createdAt: string;
   lastLoginAt: string | null;
+  /** Set while the user is disabled: no login, and their sessions and tokens are refused. */
+  disabledAt: string | null;
 }
 
 /**
@@ -55,6 +57,7 @@ const toUser = (row: Selectable<UsersTable>): User => ({
   username: row.username,
   createdAt: row.created_at,
   lastLoginAt: row.last_login_at,
+  disabledAt: row.disabled_at ?? null,
 });
 
 export class UsersRepository {
@@ -70,6 +73,7 @@ export class UsersRepository {
       password_hash: await hashPassword(input.password),
       created_at: isoAt(this.clock),
       last_login_at: null,
+      disabled_at: null,
     };
     try {
       await this.db.insertInto('users').values(row).execute();
@@ -104,6 +108,28 @@ export class UsersRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new StoreError('not_found', `no user with id ${id}`, { id });
+  }
+
+  /** Disables (or enables again) a user; returns the user as it is now, undefined when unknown. */
+  async setDisabled(id: string, disabled: boolean): Promise<User | undefined> {
+    await this.db
+      .updateTable('users')
+      .set({ disabled_at: disabled ? isoAt(this.clock) : null })
+      .where('id', '=', id)
+      // Disabling twice keeps the first time.
+      .where((eb) => (disabled ? eb('disabled_at', 'is', null) : eb('disabled_at', 'is not', null)))
+      .execute();
+    return this.get(id);
+  }
+
+  /** Users that can log in. */
+  async countEnabled(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async get(id: string): Promise<User | undefined> {

@@ -23,25 +23,30 @@ export const authRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
           username: z.string().trim().min(1, 'is required').max(200),
           password: z.string().min(1, 'is required').max(1000),
         }),
-        response: { 200: z.object({ user: userSchema }), ...errorResponses(400, 401, 429) },
+        response: { 200: z.object({ user: userSchema }), ...errorResponses(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
       const { username, password } = request.body;
-      const waitMs = deps.throttle.retryAfterMs(username, request.ip);
-      if (waitMs > 0) {
-        const seconds = Math.ceil(waitMs / 1000);
+      // Counted before the password is checked, so a burst of guesses cannot all be checked.
+      const { retryAfterMs } = await deps.throttle.reserve(username, request.ip);
+      if (retryAfterMs > 0) {
+        const seconds = Math.ceil(retryAfterMs / 1000);
         throw new ApiError(429, 'too_many_attempts', `Too many failed logins for "${username}"; try again in ${seconds} s`, {
           headers: { 'retry-after': String(seconds) },
         });
       }
       const user = await users.verifyPassword(username, password);
       if (!user) {
-        deps.throttle.fail(username, request.ip);
         request.log.warn({ username, ip: request.ip }, 'failed login');
         throw new ApiError(401, 'invalid_credentials', 'Wrong username or password');
       }
-      deps.throttle.succeed(username, request.ip);
+      if (user.disabledAt !== null) {
+        // Said only to someone who knows the password; the attempt stays counted.
+        request.log.warn({ username, ip: request.ip }, 'login of a disabled user');
+        throw new ApiError(403, 'account_disabled', `The user "${user.username}" is disabled; an administrator can enable it again`);
+      }
+      await deps.throttle.succeed(username, request.ip);
       const { token } = await sessions.create(user.id, deps.cookie.ttlMs);
       await users.recordLogin(user.id);
       await auditLog.record({ actor: user.username, action: 'auth.login', subjectType: 'user', subjectId: user.id, details: { ip: request.ip } });
