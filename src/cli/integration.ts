@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { TARGET_SYSTEMS, type TargetSystem } from '../connectors/ports.ts';
-import { createTarget } from '../connectors/registry.ts';
-import { TARGETS, type TargetKind } from '../store/repositories/integrations.ts';
+import type { CredentialField } from '../connectors/manifest-schema.ts';
+import { isTargetSystem, manifestOf, TARGET_MANIFESTS, TARGET_SYSTEMS, type TargetSystem } from '../connectors/registry.ts';
 import { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
 import { findIntegration } from '../sync/integration-runtime.ts';
 import { SYNC_LOOP_NAMES } from '../sync/loops.ts';
@@ -9,52 +8,84 @@ import { integrationSettings } from '../sync/settings/settings.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
 
-/** Credential fields per target, from flags or PSA_BRIDGE_TARGET_<FIELD> (keeps secrets out of shell history). */
-const CREDENTIAL_FIELDS: Record<TargetKind, readonly string[]> = {
-  autotask: ['username', 'secret', 'integrationCode'],
-  connectwise: ['site', 'companyId', 'publicKey', 'privateKey', 'clientId'],
-  cloudblue: ['siteUrl', 'apiKey'],
-  gradient: ['vendorKey', 'partnerKey'],
-  interworks: ['url', 'clientId', 'clientSecret', 'username', 'password'],
-};
+/** Credentials come from flags or PSA_BRIDGE_TARGET_<FIELD> (keeps secrets out of shell history). */
+export const credentialEnvName = (field: string) => `PSA_BRIDGE_TARGET_${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+const flagOf = (field: string) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-const envName = (field: string) => `PSA_BRIDGE_TARGET_${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+/** The optional credential fields of every target, each offered as its own flag (`--discovery-url`). */
+const OPTIONAL_FIELDS: ReadonlyMap<string, { field: CredentialField; targets: string[] }> = (() => {
+  const out = new Map<string, { field: CredentialField; targets: string[] }>();
+  for (const manifest of TARGET_MANIFESTS) {
+    for (const field of manifest.credentials) {
+      if (field.optional !== true) continue;
+      const entry = out.get(field.name) ?? { field, targets: [] };
+      entry.targets.push(manifest.label);
+      out.set(field.name, entry);
+    }
+  }
+  return out;
+})();
+
+export interface CredentialInput {
+  target: string;
+  /** `--credential field=value` pairs. */
+  pairs: readonly string[];
+  /** Values of the per-field flags, by field name. */
+  flags: Readonly<Record<string, string | undefined>>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The target's credentials from the environment, then flags (flags win); every required field must be given. */
+export function credentialsFrom(input: CredentialInput): { target: TargetSystem; credentials: Record<string, string> } {
+  if (!isTargetSystem(input.target)) throw new Error(`unknown target "${input.target}"; expected one of ${TARGET_SYSTEMS.join(', ')}`);
+  const manifest = manifestOf(input.target);
+  const fields = manifest.credentials;
+  const credentials: Record<string, string> = {};
+  for (const field of fields) {
+    const fromEnv = input.env[credentialEnvName(field.name)];
+    if (fromEnv) credentials[field.name] = fromEnv;
+  }
+  for (const pair of input.pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--credential takes field=value, got "${pair}"`);
+    const name = pair.slice(0, at);
+    if (!fields.some((field) => field.name === name)) throw new Error(`"${name}" is not a ${manifest.label} credential; its fields are ${fields.map((f) => f.name).join(', ')}`);
+    credentials[name] = pair.slice(at + 1);
+  }
+  for (const [name, value] of Object.entries(input.flags)) {
+    if (value === undefined) continue;
+    if (!fields.some((field) => field.name === name)) {
+      throw new Error(`--${flagOf(name)} is a credential of ${OPTIONAL_FIELDS.get(name)?.targets.join(', ') ?? 'other targets'}; ${manifest.label} takes none`);
+    }
+    credentials[name] = value;
+  }
+  const missing = fields.filter((f) => f.optional !== true && !credentials[f.name]).map((f) => f.name);
+  if (missing.length > 0) throw new Error(`missing ${manifest.id} credentials: ${missing.map((f) => `${f} (--credential ${f}=… or ${credentialEnvName(f)})`).join(', ')}`);
+  return { target: input.target, credentials };
+}
 
 export function registerIntegrationCommands(program: Command): void {
   const integration = program.command('integration').description('integrations: one connection × one target (PSA / billing system)');
 
-  integration
+  const add = integration
     .command('add')
     .description('store an integration (credentials encrypted at rest) after testing the target connection')
     .requiredOption('--name <name>', 'a name for it')
-    .requiredOption('--target <target>', `one of ${TARGETS.join(', ')}`)
+    .requiredOption('--target <target>', `one of ${TARGET_SYSTEMS.join(', ')}`)
     .requiredOption('--connection <connection>', 'the vendor-cloud connection (name or id)')
-    .option('--credential <field=value...>', `target credentials, e.g. --credential username=api@x (or ${envName('username')} …)`)
-    .option('--discovery-url <url>', 'Autotask: zone discovery root (sandbox or emulator); stored as the discoveryUrl credential')
+    .option('--credential <field=value...>', `target credentials, e.g. --credential username=api@x (or ${credentialEnvName('username')} …)`);
+  for (const [name, { field, targets }] of OPTIONAL_FIELDS) {
+    add.option(`--${flagOf(name)} <value>`, `${targets.join(', ')}: ${field.label}${field.help === undefined ? '' : ` (${field.help})`}; stored as the ${name} credential`);
+  }
+  add
     .option('--features <list>', 'comma-separated features to switch on (provisioning, tickets)', 'provisioning')
     .option('--no-test', 'store without testing the target connection')
-    .action(async (options: { name: string; target: string; connection: string; credential?: string[]; discoveryUrl?: string; features: string; test: boolean }) => {
-      if (!(TARGETS as readonly string[]).includes(options.target)) throw new Error(`unknown target "${options.target}"; expected one of ${TARGETS.join(', ')}`);
-      const target = options.target as TargetKind;
-      const credentials: Record<string, string> = {};
-      for (const field of CREDENTIAL_FIELDS[target]) {
-        const fromEnv = process.env[envName(field)];
-        if (fromEnv) credentials[field] = fromEnv;
-      }
-      for (const pair of options.credential ?? []) {
-        const at = pair.indexOf('=');
-        if (at <= 0) throw new Error(`--credential takes field=value, got "${pair}"`);
-        credentials[pair.slice(0, at)] = pair.slice(at + 1);
-      }
-      const missing = CREDENTIAL_FIELDS[target].filter((f) => !credentials[f]);
-      if (missing.length > 0) throw new Error(`missing ${target} credentials: ${missing.map((f) => `${f} (--credential ${f}=… or ${envName(f)})`).join(', ')}`);
-      if (options.discoveryUrl !== undefined) {
-        if (target !== 'autotask') throw new Error('--discovery-url is an Autotask credential; other targets take none');
-        credentials.discoveryUrl = options.discoveryUrl;
-      }
+    .action(async (options: { name: string; target: string; connection: string; credential?: string[]; features: string; test: boolean } & Record<string, unknown>) => {
+      // commander camel-cases `--discovery-url` back to `discoveryUrl`, the field's name.
+      const flags = Object.fromEntries([...OPTIONAL_FIELDS.keys()].map((name) => [name, typeof options[name] === 'string' ? (options[name] as string) : undefined]));
+      const { target, credentials } = credentialsFrom({ target: options.target, pairs: options.credential ?? [], flags, env: process.env });
       if (options.test) {
-        if (!(TARGET_SYSTEMS as readonly string[]).includes(target)) throw new Error(`no connector for ${target}`);
-        const check = await createTarget(target as TargetSystem, { credentials, connectionName: options.name }).testConnection();
+        const check = await manifestOf(target).checkCredentials({ credentials, connectionName: options.name });
         process.stdout.write(`ok: ${check.displayName}\n`);
         for (const warning of check.warnings) process.stdout.write(`warning: ${warning}\n`);
       }

@@ -26,6 +26,7 @@ import type { BillingMode, ContractLine } from '../domain/contract-line.ts';
 import type { PeriodType } from '../domain/product-mapping.ts';
 import type { WritebackMode } from '../domain/usage-writeback.ts';
 import { ConnectorError } from './kit/errors.ts';
+import type { TargetSystem } from './registry.ts';
 
 export type { BillingMode, ContractLine, PeriodType, PicklistEntry, TargetPicklists, WritebackMode };
 export type * from '../domain/vendor-model.ts';
@@ -201,8 +202,8 @@ export interface VendorCloud {
 // throws `ConnectorError`; a write that could duplicate takes `{ idempotencyKey }` (or, for tickets,
 // an external reference) and says how an earlier attempt is found before writing again.
 
-export type TargetSystem = 'autotask' | 'connectwise' | 'cloudblue' | 'gradient' | 'interworks';
-export const TARGET_SYSTEMS: readonly TargetSystem[] = ['autotask', 'connectwise', 'cloudblue', 'gradient', 'interworks'];
+/** The targets there are connectors for: derived from the connector manifests (registry.ts). */
+export type { TargetSystem } from './registry.ts';
 
 /** What a target supports. `false` = the feature (and its method group) is absent. */
 export interface TargetCapabilities {
@@ -231,7 +232,7 @@ export interface TargetCapabilities {
   tickets:
     | false
     | {
-        /** Ticket field names (as in TICKET_FIELD_SPECS of src/domain/alert-mapping.ts) `picklists()` answers for. */
+        /** Ticket field names `picklists()` answers for (the manifest's ticket field specs are among them). */
         fields: readonly string[];
         /** Longest external reference the target's field holds (Autotask externalID: 50). */
         externalRefMaxLength: number;

@@ -1,72 +1,59 @@
 /**
- * Target name → connector factory. Adding a target is a folder under src/connectors and one line
- * here; loops, the HTTP API and the CLI build targets through `createTarget` only.
+ * The targets the hub connects to: the list of connector manifests. Adding a target is a folder
+ * under src/connectors with its `manifest.ts` and one line in this list
+ * (docs/connectors/adding-a-target.md); the HTTP API, the CLI, the loops and the portal read the
+ * manifests and name no target.
  */
-import type { CallObserver } from './kit/call-metrics.ts';
+import { autotaskManifest } from './autotask/manifest.ts';
+import { cloudBlueManifest } from './cloudblue/manifest.ts';
+import { connectWiseManifest } from './connectwise/manifest.ts';
 import { ConnectorError } from './kit/errors.ts';
-import type { Target, TargetSystem } from './ports.ts';
-import { createAutotaskTarget } from './autotask/target.ts';
-import { cloudBlueTargetFactory } from './cloudblue/factory.ts';
-import { connectWiseTargetFactory } from './connectwise/factory.ts';
+import { checkManifest, type PsaManifest, type TargetFactoryInput, type TargetManifest } from './manifest-schema.ts';
+import type { Target } from './ports.ts';
 
-export interface TargetFactoryInput {
-  /** The integration's stored credentials, by field name (as the portal's form names them). */
-  credentials: Readonly<Record<string, string>>;
-  /** Connector settings that are configuration, not secrets (Autotask `zoneUrl`, `paygUdfName`). */
-  settings?: Readonly<Record<string, string | undefined>>;
-  connectionName?: string;
-  onCall?: CallObserver;
-  fetch?: typeof globalThis.fetch;
-}
+export type { TargetFactory, TargetFactoryInput } from './manifest-schema.ts';
 
-export type TargetFactory = (input: TargetFactoryInput) => Target;
+export const TARGET_MANIFESTS = checkManifests([autotaskManifest, connectWiseManifest, cloudBlueManifest] as const);
 
-function required(input: TargetFactoryInput, system: TargetSystem, names: readonly string[]): Record<string, string> {
-  const missing = names.filter((n) => (input.credentials[n] ?? '').trim() === '');
-  if (missing.length > 0) {
-    throw new ConnectorError({
-      code: 'auth_failed',
-      system,
-      message: `The ${system} connection${input.connectionName === undefined ? '' : ` '${input.connectionName}'`} lacks ${missing.join(', ')}: fill them in on the integration settings`,
-      context: { operation: 'configure connector' },
-    });
+/** A target the hub has a connector for: an id of TARGET_MANIFESTS. */
+export type TargetSystem = (typeof TARGET_MANIFESTS)[number]['id'];
+
+export const TARGET_SYSTEMS: readonly TargetSystem[] = TARGET_MANIFESTS.map((manifest) => manifest.id);
+
+function checkManifests<const L extends readonly TargetManifest[]>(list: L): L {
+  const ids = new Set<string>();
+  for (const manifest of list) {
+    if (ids.has(manifest.id)) throw new Error(`Two connector manifests have the id "${manifest.id}"`);
+    ids.add(manifest.id);
   }
-  return Object.fromEntries(names.map((n) => [n, (input.credentials[n] ?? '').trim()]));
+  return list.map((manifest) => checkManifest(manifest)) as unknown as L;
 }
 
-const optional = <T extends object>(entries: T): Partial<T> =>
-  Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+export function isTargetSystem(value: string): value is TargetSystem {
+  return (TARGET_SYSTEMS as readonly string[]).includes(value);
+}
 
-export const TARGET_FACTORIES: Partial<Record<TargetSystem, TargetFactory>> = {
-  autotask: (input) => {
-    const c = required(input, 'autotask', ['username', 'secret', 'integrationCode']);
-    // The zone discovery URL is a (non-secret) credential field: the form that tests the
-    // credentials before saving must reach the same Autotask the runtime will.
-    const discoveryUrl = input.credentials.discoveryUrl?.trim();
-    return createAutotaskTarget({
-      credentials: { username: c.username as string, secret: c.secret as string, integrationCode: c.integrationCode as string },
-      ...optional({
-        discoveryUrl,
-        zoneUrl: input.settings?.zoneUrl,
-        paygUdfName: input.settings?.paygUdfName,
-        connectionName: input.connectionName,
-        onCall: input.onCall,
-        fetch: input.fetch,
-      }),
-    });
-  },
-  cloudblue: (input) => cloudBlueTargetFactory(input),
-  connectwise: (input) => connectWiseTargetFactory(input),
-};
+export function manifestOf(system: TargetSystem): TargetManifest<TargetSystem> {
+  const manifest = TARGET_MANIFESTS.find((candidate) => candidate.id === system);
+  if (manifest === undefined) throw new Error(`There is no ${String(system)} connector`);
+  return manifest;
+}
+
+/** The manifest of a target reached through the `Target` port (a PSA), or null for other kinds. */
+export function psaManifestOf(system: TargetSystem): PsaManifest<TargetSystem> | null {
+  const manifest = manifestOf(system);
+  return manifest.kind === 'psa' ? manifest : null;
+}
 
 export function hasTarget(system: TargetSystem): boolean {
-  return TARGET_FACTORIES[system] !== undefined;
+  return psaManifestOf(system) !== null;
 }
 
 export function createTarget(system: TargetSystem, input: TargetFactoryInput): Target {
-  const factory = TARGET_FACTORIES[system];
-  if (factory === undefined) {
-    throw new ConnectorError({ code: 'bad_request', system, message: `There is no ${system} connector yet`, context: { operation: 'configure connector' } });
+  const manifest = psaManifestOf(system);
+  if (manifest === null) {
+    const { label, kind } = manifestOf(system);
+    throw new ConnectorError({ code: 'bad_request', system, message: `${label} is a ${kind.replace('-', ' ')}: the hub's PSA loops do not run against it`, context: { operation: 'configure connector' } });
   }
-  return factory(input);
+  return manifest.createTarget(input);
 }

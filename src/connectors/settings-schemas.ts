@@ -1,18 +1,22 @@
 /**
- * Each target's connector settings schema (exported by its connector folder as `settingsSchema`):
- * the integration's `connector` settings section is validated by its target's. Targets without a
- * connector take no settings.
+ * Each target's connector settings schema (its manifest's `settingsSchema`): the integration's
+ * `connector` settings section is validated by its target's.
  */
 import { z } from 'zod';
-import { settingsSchema as autotask } from './autotask/settings.ts';
-import { settingsSchema as cloudblue } from './cloudblue/settings.ts';
-import { settingsSchema as connectwise } from './connectwise/settings.ts';
-import type { TargetSystem } from './ports.ts';
+import { manifestOf, TARGET_MANIFESTS, type TargetSystem } from './registry.ts';
 
-export const CONNECTOR_SETTINGS_SCHEMAS: Record<TargetSystem, z.ZodType<Record<string, string | undefined>, unknown>> = {
-  autotask,
-  connectwise,
-  cloudblue,
-  gradient: z.strictObject({}),
-  interworks: z.strictObject({}),
-};
+/** Connector settings are text by key (the factories read them so). */
+export type ConnectorSettingsSchema = z.ZodType<Record<string, string | undefined>, unknown>;
+
+export function connectorSettingsSchemaOf(target: TargetSystem): ConnectorSettingsSchema {
+  return manifestOf(target).settingsSchema as unknown as ConnectorSettingsSchema;
+}
+
+/**
+ * Any target's connector settings, as stored: every connector's keys. A write is validated by the
+ * integration's own target's schema (`connectorSettingsSchemaOf`), so a key of another target is
+ * refused there, naming it.
+ */
+export const anyConnectorSettingsSchema = z.strictObject(
+  Object.assign({}, ...TARGET_MANIFESTS.map((manifest) => manifest.settingsSchema.shape)) as z.ZodRawShape,
+) as unknown as z.ZodObject<Record<string, z.ZodOptional<z.ZodString>>, z.core.$strict>;

@@ -39,6 +39,7 @@ import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
 import { settingsRoutes } from './routes/v1/settings.ts';
 import { statusRoutes } from './routes/v1/status.ts';
+import { targetRoutes } from './routes/v1/targets.ts';
 import { summaryRoutes } from './routes/v1/summary.ts';
 import { ticketRoutes } from './routes/v1/tickets.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
@@ -136,6 +137,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(userRoutes, deps);
       await zodApi.register(connectionRoutes, deps);
       await zodApi.register(integrationRoutes, deps);
+      await zodApi.register(targetRoutes, deps);
       await zodApi.register(mappingRoutes, deps);
       await zodApi.register(marketplaceRoutes, deps);
       await zodApi.register(statusRoutes, deps);

@@ -79,7 +79,7 @@ describe.each(testDatabases())('store on $name', (t) => {
       code: 'conflict',
     });
     await expect(
-      store.repos.integrations.create({ name: 'x', connectionId: 'missing', target: 'gradient', credentials: {} }),
+      store.repos.integrations.create({ name: 'x', connectionId: 'missing', target: 'connectwise', credentials: {} }),
     ).rejects.toMatchObject({ code: 'not_found' });
     const integration = await store.repos.integrations.create({ name: 'cw', connectionId: connection.id, target: 'connectwise', credentials: {} });
     await store.repos.integrations.update(integration.id, { enabled: false, features: { alerts: true } });

@@ -14,7 +14,7 @@
  * | `cloudbluePaths` | the emulator's proposed paths | JSON object overriding some of `CloudBlueApiPaths` |
  */
 import { ConnectorError } from '../kit/errors.ts';
-import type { TargetFactory, TargetFactoryInput } from '../registry.ts';
+import type { CredentialCheck, TargetFactory, TargetFactoryInput } from '../manifest-schema.ts';
 import { CLOUDBLUE_SYSTEM, type CloudBlueApiOverrides, type CloudBlueApiPaths } from './client.ts';
 import { createCloudBlueTarget } from './target.ts';
 
@@ -94,9 +94,10 @@ export const cloudBlueTargetFactory: TargetFactory = (input) =>
   });
 
 /** "Test credentials" before saving (the portal's add-integration form): a person waits, so one retry at most. */
-export async function checkCloudBlueCredentials(credentials: Readonly<Record<string, unknown>>): Promise<{ displayName: string }> {
-  const text = (name: string): string => (typeof credentials[name] === 'string' ? (credentials[name] as string) : '');
-  const target = createCloudBlueTarget({ siteUrl: text('siteUrl'), apiKey: text('apiKey'), retry: { maxAttempts: 2 } });
+export const checkCloudBlueCredentials: CredentialCheck = async (input) => {
+  const text = (name: string): string => input.credentials[name] ?? '';
+  const target = createCloudBlueTarget({ siteUrl: text('siteUrl'), apiKey: text('apiKey'), retry: { maxAttempts: 2 }, ...(input.fetch === undefined ? {} : { fetch: input.fetch }) });
   const check = await target.testConnection();
-  return { displayName: check.warnings.length === 0 ? check.displayName : `${check.displayName} (${check.warnings.join('; ')})` };
-}
+  // The form shows one line: the warnings go with the name.
+  return { displayName: check.warnings.length === 0 ? check.displayName : `${check.displayName} (${check.warnings.join('; ')})`, warnings: [] };
+};

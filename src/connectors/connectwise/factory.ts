@@ -9,7 +9,7 @@
  * | `paygFieldCaption` | `Acronis PAYG` | the addition checkbox that marks pay-as-you-go |
  */
 import { ConnectorError } from '../kit/errors.ts';
-import type { TargetFactory, TargetFactoryInput } from '../registry.ts';
+import type { TargetFactory, TargetFactoryInput } from '../manifest-schema.ts';
 import { CONNECTWISE_SYSTEM, siteOrigin } from './client.ts';
 import { createConnectWiseTarget, type ConnectWiseTarget, type ConnectWiseTargetOptions } from './target.ts';
 

@@ -3,9 +3,7 @@ import type { IntegrationsTable, Schema } from '../schema.ts';
 import { fromFlag, fromJsonText, isoAt, newId, systemClock, toFlag, toJsonText, type Clock } from '../columns.ts';
 import { StoreError, isForeignKeyViolation, isUniqueViolation } from '../errors.ts';
 import { open, seal } from '../../config/secret-box.ts';
-
-export const TARGETS = ['autotask', 'connectwise', 'cloudblue', 'gradient', 'interworks'] as const;
-export type TargetKind = (typeof TARGETS)[number];
+import type { TargetSystem } from '../../connectors/registry.ts';
 
 /** Which loops run for an integration (`provisioning`, `usage`, `alerts`…); absent means off. */
 export type IntegrationFeatures = Record<string, boolean>;
@@ -20,7 +18,7 @@ export interface Integration {
   id: string;
   name: string;
   connectionId: string;
-  target: TargetKind;
+  target: TargetSystem;
   enabled: boolean;
   features: IntegrationFeatures;
   createdAt: string;
@@ -30,7 +28,7 @@ export interface Integration {
 export interface NewIntegration {
   name: string;
   connectionId: string;
-  target: TargetKind;
+  target: TargetSystem;
   credentials: TargetCredentials;
   enabled?: boolean;
   features?: IntegrationFeatures;
@@ -45,7 +43,7 @@ const toIntegration = (row: PublicRow): Integration => ({
   id: row.id,
   name: row.name,
   connectionId: row.connection_id,
-  target: row.target as TargetKind,
+  target: row.target as TargetSystem,
   enabled: fromFlag(row.enabled),
   features: fromJsonText<IntegrationFeatures>(row.features, {}),
   createdAt: row.created_at,
@@ -60,9 +58,6 @@ export class IntegrationsRepository {
   ) {}
 
   async create(input: NewIntegration): Promise<Integration> {
-    if (!TARGETS.includes(input.target)) {
-      throw new StoreError('conflict', `unknown target "${input.target}"; expected one of ${TARGETS.join(', ')}`, { target: input.target });
-    }
     const id = newId();
     const now = isoAt(this.clock);
     const row = {
@@ -94,7 +89,7 @@ export class IntegrationsRepository {
     return row && toIntegration(row);
   }
 
-  async list(filter: { connectionId?: string; target?: TargetKind; enabled?: boolean } = {}): Promise<Integration[]> {
+  async list(filter: { connectionId?: string; target?: TargetSystem; enabled?: boolean } = {}): Promise<Integration[]> {
     let query = this.db.selectFrom('integrations').select(PUBLIC_COLUMNS);
     if (filter.connectionId !== undefined) query = query.where('connection_id', '=', filter.connectionId);
     if (filter.target !== undefined) query = query.where('target', '=', filter.target);

@@ -10,17 +10,13 @@
  * - `schedule`: how often each loop runs. Provisioning defaults to 10 minutes (seed 000 §5.2–5.4:
  *   "may take up to 15 minutes" is the slowest acceptable default); directory 15 minutes; usage
  *   write-back daily; a full pass (cursors ignored) every 24 hours to repair drift.
- * - `connector`: target connector configuration that is not a secret (Autotask zone discovery URL
- *   for a sandbox or emulator, a fixed zone URL, the PAYG field's name; ConnectWise codebase; the
- *   CloudBlue API layout), validated per target by the schema its connector exports. Secrets stay
- *   in the integration's sealed credentials.
+ * - `connector`: target connector configuration that is not a secret (a fixed API root, the PAYG
+ *   field's name, an API layout), validated per target by the schema its connector's manifest
+ *   declares. Secrets stay in the integration's sealed credentials.
  */
 import { z } from 'zod';
-import { settingsSchema as autotaskSettings } from '../../connectors/autotask/settings.ts';
-import { settingsSchema as cloudBlueSettings } from '../../connectors/cloudblue/settings.ts';
-import { settingsSchema as connectWiseSettings } from '../../connectors/connectwise/settings.ts';
 import type { TargetSystem } from '../../connectors/ports.ts';
-import { CONNECTOR_SETTINGS_SCHEMAS } from '../../connectors/settings-schemas.ts';
+import { anyConnectorSettingsSchema, connectorSettingsSchemaOf, type ConnectorSettingsSchema } from '../../connectors/settings-schemas.ts';
 import { offeringItemCatalog, type CatalogItemKey } from '../../domain/offering-item-catalog.ts';
 import { defaultProvisioningSettings, type ProvisioningSettings } from '../../domain/provisioning-plan.ts';
 import { periodTypes, validateProductMapping, type ProductMapping } from '../../domain/product-mapping.ts';
@@ -127,14 +123,14 @@ export type ScheduleSettings = z.output<typeof scheduleSettingsSchema>;
 // ─── connector ─────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Any target's connector settings, as stored: every connector's keys (each connector folder exports
- * its `settingsSchema`). A write is validated by the integration's own target's schema
+ * Any target's connector settings, as stored: every connector's keys (each manifest has its
+ * `settingsSchema`). A write is validated by the integration's own target's schema
  * (`connectorSettingsSchemaFor`), so a key of another target is refused there, naming it.
  */
-export const connectorSettingsSchema = z.strictObject({ ...autotaskSettings.shape, ...connectWiseSettings.shape, ...cloudBlueSettings.shape });
+export const connectorSettingsSchema = anyConnectorSettingsSchema;
 
-export function connectorSettingsSchemaFor(target: TargetSystem): z.ZodType<Record<string, string | undefined>, unknown> {
-  return CONNECTOR_SETTINGS_SCHEMAS[target];
+export function connectorSettingsSchemaFor(target: TargetSystem): ConnectorSettingsSchema {
+  return connectorSettingsSchemaOf(target);
 }
 
 export type ConnectorSettings = z.output<typeof connectorSettingsSchema>;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import { startHub, type TestHub } from '../../../../test/support/hub.ts';
+import { TARGET_MANIFESTS } from '../../../connectors/registry.ts';
 
 const SECRET = 'autotask-secret-0123456789';
 const CODE = 'INTEGRATION-CODE-XYZ';
@@ -134,14 +135,36 @@ describe.each(testDatabases())('integrations API on $name', (db) => {
     expect((await call('GET', `/integrations/${id}`)).json().health.status).toBe('disabled');
   });
 
-  it('describes each target form and refuses a credential test the target cannot run yet', async () => {
-    const targets = (await call('GET', '/integrations/targets')).json().items;
-    expect(targets.map((t: { target: string }) => t.target)).toEqual(['autotask', 'connectwise', 'cloudblue', 'gradient', 'interworks']);
-    expect(targets[0].fields.map((f: { name: string }) => f.name)).toEqual(['username', 'secret', 'integrationCode', 'discoveryUrl']);
-    expect(targets[0]).toMatchObject({ canTest: true, fields: expect.arrayContaining([expect.objectContaining({ name: 'discoveryUrl', optional: true })]) });
-    const test = await call('POST', '/integrations/test', { target: 'gradient', credentials: { vendorKey: 'a', partnerKey: 'b' } });
-    expect(test.statusCode).toBe(501);
-    expect(test.json().error.code).toBe('test_unavailable');
+  it('describes each target from its manifest and offers only targets with a connector', async () => {
+    const targets = (await call('GET', '/targets')).json().items;
+    expect(targets.map((t: { target: string }) => t.target)).toEqual(TARGET_MANIFESTS.map((manifest) => manifest.id));
+    expect(targets.map((t: { target: string }) => t.target)).toEqual(expect.arrayContaining(['autotask', 'connectwise', 'cloudblue']));
+    const autotask = targets.find((t: { target: string }) => t.target === 'autotask');
+    expect(autotask.fields.map((f: { name: string }) => f.name)).toEqual(['username', 'secret', 'integrationCode', 'discoveryUrl']);
+    expect(autotask).toMatchObject({
+      canTest: true,
+      kind: 'psa',
+      fields: expect.arrayContaining([expect.objectContaining({ name: 'discoveryUrl', kind: 'url', optional: true, endpoint: true, secret: false })]),
+      words: { company: 'account', product: 'service', companyMapping: 'Customer mapping' },
+      capabilities: { catalog: expect.objectContaining({ bundles: true }), tickets: expect.objectContaining({ close: true, reopen: true }), marketplace: false },
+    });
+    expect(autotask.tickets.fields).toContainEqual({ name: 'subIssueType', label: 'Sub-Issue Type', required: false, parent: 'issueType' });
+    const cloudblue = targets.find((t: { target: string }) => t.target === 'cloudblue');
+    expect(cloudblue).toMatchObject({ capabilities: { catalog: false, marketplace: true }, tickets: { recurrenceWhenUnset: 'new_always' } });
+    expect(cloudblue.tabs).not.toContain('product-mapping');
+    // The older path serves the same description.
+    expect((await call('GET', '/integrations/targets')).json().items).toEqual(targets);
+    // Nothing of a manifest that is code or secret leaves the hub.
+    expect(JSON.stringify(targets)).not.toMatch(/createTarget|checkCredentials|settingsSchema/);
+
+    // A target without a connector is not offered, and nothing can be stored or tested for it.
+    for (const absent of ['no-such-target']) {
+      expect(targets.some((t: { target: string }) => t.target === absent)).toBe(false);
+      const test = await call('POST', '/integrations/test', { target: absent, credentials: { vendorKey: 'a' } });
+      expect(test.statusCode).toBe(400);
+      const create = await call('POST', '/integrations', { name: 'x', target: absent, connectionId: 'c', credentials: {} });
+      expect(create.statusCode).toBe(400);
+    }
   });
 
   it('requires the CSRF header for cookie-authenticated changes', async () => {

@@ -21,7 +21,7 @@ import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { adminPasswordSchema, ADMIN_PASSWORD_CREDENTIAL } from './integrations.ts';
+import { adminPasswordSchema, ADMIN_PASSWORD_CREDENTIAL } from './integration-credentials.ts';
 
 /** The sections this route serves. */
 export const HTTP_SETTINGS_SECTIONS = ['provisioning', 'product-mapping', 'schedule', 'connector'] as const satisfies readonly SettingsSectionName[];

@@ -1,0 +1,66 @@
+// The credentials an integration stores for its target, checked at the API boundary: each field
+// the target's manifest declares (required unless optional; URLs as http(s) URLs; a declared
+// pattern), nothing else but the shared admin password. A PATCH of some fields validates the merged
+// set, so the schema is of the whole set.
+import { z } from 'zod';
+import type { CredentialField } from '../../../connectors/manifest-schema.ts';
+import { manifestOf, TARGET_SYSTEMS, type TargetSystem } from '../../../connectors/registry.ts';
+
+/** An http(s) URL, or the message saying it must be one. */
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function fieldSchema(field: CredentialField): z.ZodType<string | undefined> {
+  let value: z.ZodType<string> = z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters');
+  if (field.format === 'url') value = value.refine(isHttpUrl, 'must be an http(s) URL');
+  const { pattern } = field;
+  if (pattern !== undefined) value = value.refine((text) => new RegExp(`^(?:${pattern.regex})$`).test(text), pattern.message);
+  // An optional field left empty is not stored, so the connector's default applies.
+  return field.optional === true ? z.union([z.string().trim().length(0).transform(() => undefined), value]).optional() : value;
+}
+
+/**
+ * The manual password of new admin accounts (seed 001 "Define manually"): a secret of every target,
+ * kept sealed with the integration's credentials, where the mapping job and the provisioning loop
+ * read it. Set through PUT /integrations/:id/settings/provisioning/admin-password; never returned.
+ */
+export const ADMIN_PASSWORD_CREDENTIAL = 'adminPassword';
+export const adminPasswordSchema = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+
+// Strict per target (an unknown field is refused, naming it), plus the shared admin password, so a
+// PATCH of some fields validates the merged set even when a password is stored.
+const credentialSchemaOf = (target: TargetSystem) =>
+  z.strictObject({
+    ...Object.fromEntries(manifestOf(target).credentials.map((field) => [field.name, fieldSchema(field)])),
+    [ADMIN_PASSWORD_CREDENTIAL]: adminPasswordSchema.optional(),
+  });
+export const targetCredentialSchemas = Object.fromEntries(TARGET_SYSTEMS.map((target) => [target, credentialSchemaOf(target)])) as Record<
+  TargetSystem,
+  ReturnType<typeof credentialSchemaOf>
+>;
+
+/** The target's credential fields only (what its factory and check read), as text. */
+export function targetFieldsOf(target: TargetSystem, credentials: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(
+    manifestOf(target).credentials.flatMap((field) => {
+      const value = credentials[field.name];
+      return typeof value === 'string' ? [[field.name, value]] : [];
+    }),
+  );
+}
+
+/** zod issues as one line naming each field from `where` (`body.credentials.site: is required`). */
+export function issuesMessage(where: string, error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = [where, ...issue.path.map(String)].join('.');
+      const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+      return `${field}: ${missing ? 'is required' : issue.message}`;
+    })
+    .join('; ');
+}
