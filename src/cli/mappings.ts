@@ -4,7 +4,7 @@
 // --no-wait, in which case the hub's job finishes it.
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { MAPPING_STATES, type MappingState } from '../store/repositories/mappings.ts';
+import { MAPPING_STATES, type MappingState } from '../domain/mapping-state.ts';
 import { createRuntimeProvider, findIntegration } from '../sync/integration-runtime.ts';
 import { applyMapping, listMappings, mapToExisting, mapToNew, MappingActionError, runMappingJobs, unlink, type ActionResult } from '../sync/mapping-actions.ts';
 import { confirmMarketplaceMatches, proposeMarketplaceMatches } from '../sync/marketplace-wizard.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { LoopStats } from '../jobs/job-runner.ts';
-import type { DirectoryChange } from '../sync/directory-plan.ts';
+import type { DirectoryChange } from '../domain/directory-plan.ts';
 import { createRuntimeProvider, findIntegration } from '../sync/integration-runtime.ts';
 import type { LoopOutcome } from '../sync/loop-result.ts';
 import { isSyncLoopName, SYNC_LOOPS, type SyncLoopName } from '../sync/loops.ts';

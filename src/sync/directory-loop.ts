@@ -2,7 +2,7 @@
  * Directory loop: target companies and vendor customer tenants → the `mappings` rows.
  *
  * Observe: companies changed since the cursor (all of them on the full pass), customer tenants
- * changed since theirs (snapshots). Plan: directory-plan.ts (suggestions, restored mappings, failed
+ * changed since theirs (snapshots). Plan: src/domain/directory-plan.ts (suggestions, restored mappings, failed
  * mappings whose tenant is gone). Apply: the store only; nothing is written to either external side.
  * States a person set are kept: only `not_mapped` companies get suggestions.
  */
@@ -10,7 +10,7 @@ import type { TargetCompany, VendorTenant } from '../connectors/ports.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import { isUniqueViolation, StoreError } from '../store/errors.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
-import { planDirectory, type DirectoryChange, type KnownCompany, type SeenTenant } from './directory-plan.ts';
+import { planDirectory, type DirectoryChange, type KnownCompany, type SeenTenant } from '../domain/directory-plan.ts';
 import type { LoopOutcome, LoopRunOptions } from './loop-result.ts';
 import { CURSOR_OVERLAP_MS, fullPassDue, recordFullPass, refreshTenants } from './observe.ts';
 

@@ -27,8 +27,9 @@ import { loginCandidates, loginsExhaustedMessage, planAdminAccount, type AdminAc
 import { unmanageableReason } from '../domain/tenant-access.ts';
 import { StoreError } from '../store/errors.ts';
 import type { JournalEntry } from '../store/repositories/journal.ts';
-import type { Mapping, MappingState } from '../store/repositories/mappings.ts';
-import { createTenantKey, normaliseName } from './directory-plan.ts';
+import type { MappingState } from '../domain/mapping-state.ts';
+import type { Mapping } from '../store/repositories/mappings.ts';
+import { createTenantKey, normaliseName } from '../domain/directory-plan.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 

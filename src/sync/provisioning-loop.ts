@@ -44,7 +44,7 @@ import type { TargetContract } from '../connectors/ports.ts';
 import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import { doneJournalKeys } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
-import { createTenantKey } from './directory-plan.ts';
+import { createTenantKey } from '../domain/directory-plan.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-result.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../emulators/acronis/routes/users.ts';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
-import { createTenantKey } from '../../src/sync/directory-plan.ts';
+import { createTenantKey } from '../../src/domain/directory-plan.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { unlink } from '../../src/sync/mapping-actions.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';

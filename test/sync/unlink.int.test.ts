@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
-import { createTenantKey } from '../../src/sync/directory-plan.ts';
+import { createTenantKey } from '../../src/domain/directory-plan.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { mapToExisting, unlink } from '../../src/sync/mapping-actions.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';

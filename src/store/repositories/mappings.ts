@@ -2,10 +2,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { MappingsTable, Schema } from '../schema.ts';
 import { isoAt, newId, systemClock, toCount, type Clock } from '../columns.ts';
 import { StoreError, isUniqueViolation } from '../errors.ts';
+import type { MappingState } from '../../domain/mapping-state.ts';
 import { containsIgnoringCase } from './like-pattern.ts';
 
-export const MAPPING_STATES = ['not_mapped', 'ready', 'mapped', 'failed'] as const;
-export type MappingState = (typeof MAPPING_STATES)[number];
 
 /** A target company and the customer tenant it is mapped to (1:1 per integration, held by the database). */
 export interface Mapping {

@@ -4,7 +4,7 @@
 // created by the mapping job), unlink, apply a ready pair, and bulk versions for multi-select.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MAPPING_STATES } from '../../../store/repositories/mappings.ts';
+import { MAPPING_STATES } from '../../../domain/mapping-state.ts';
 import { applyMapping, bulk, listMappings, mapToExisting, mapToNew, MappingActionError, unlink } from '../../../sync/mapping-actions.ts';
 import { FIRST_RUN_CURSOR, kickMappingJob } from '../../../sync/marketplace-wizard.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';

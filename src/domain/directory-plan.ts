@@ -16,10 +16,10 @@
  * - a mapped (or suggested) tenant that is deleted or no longer among the connection's customers →
  *   `failed`, with the reason; the mapping is kept for a person to remove or redo.
  */
-import type { VendorTenant } from '../connectors/ports.ts';
-import { operationKey } from '../domain/stable-key.ts';
-import { unmanageableReason } from '../domain/tenant-access.ts';
-import type { MappingState } from '../store/repositories/mappings.ts';
+import type { MappingState } from './mapping-state.ts';
+import { operationKey } from './stable-key.ts';
+import { unmanageableReason } from './tenant-access.ts';
+import type { VendorTenant } from './vendor-model.ts';
 
 export interface KnownCompany {
   companyId: string;
