@@ -12,7 +12,7 @@ import type { JobRunner, LoopDefinition, LoopStats } from '../jobs/job-runner.ts
 import type { Store } from '../store/store.ts';
 import { runAlertsLoop } from './alerts-loop.ts';
 import { runDirectoryLoop } from './directory-loop.ts';
-import { mappingJobDefinition } from './marketplace-wizard.ts';
+import { mappingJobDefinition } from './mapping-job.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
 import type { LoopOutcome, LoopRunOptions } from './loop-result.ts';
 import { runProvisioningLoop } from './provisioning-loop.ts';

@@ -12,9 +12,11 @@
  */
 import type { TargetCompany, VendorTenant } from '../connectors/ports.ts';
 import { matchMarketplace, type MarketplaceMatchResult, type MarketplaceTenant } from '../domain/marketplace-matching.ts';
-import type { JobRunner, LoopDefinition, LoopStats } from '../jobs/job-runner.ts';
-import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
-import { MAPPINGS_LOOP, mapToExisting, MappingActionError, readCompanies, runMappingJobs, unmanageableReason, type ActionResult } from './mapping-actions.ts';
+import type { IntegrationRuntime } from './integration-runtime.ts';
+import { unmanageableReason } from '../domain/tenant-access.ts';
+import { mapToExisting, type ActionResult } from './mapping-actions.ts';
+import { MappingActionError } from './mapping-error.ts';
+import { readCompanies } from './mapping-list.ts';
 
 export const MARKETPLACE_SYSTEM = 'CMP';
 export const FIRST_RUN_CURSOR = 'marketplace-wizard:first-run';
@@ -132,60 +134,4 @@ export async function runMarketplaceWizardOnce(rt: IntegrationRuntime): Promise<
     details: { proposals: proposals.proposals.length, storedAsReady: proposed, issues: proposals.issues.map((i) => ({ code: i.code, message: i.message })) },
   });
   return { ran: true, at, proposed, issues: proposals.issues.length };
-}
-
-// ─── the job ───────────────────────────────────────────────────────────────────────────────────
-
-/** Job-runner loop `mappings`: the automatic first wizard run, then every open "new tenant" intent. */
-export function mappingJobDefinition(provider: RuntimeProvider): LoopDefinition {
-  return {
-    name: MAPPINGS_LOOP,
-    timeoutMs: 60 * 60_000,
-    handler: async (ctx): Promise<LoopStats> => {
-      const rt = await provider.get(ctx.integrationId);
-      if (ctx.dryRun) return { dryRun: true };
-      const first = await runMarketplaceWizardOnce(rt);
-      const stats = await runMappingJobs(rt, { signal: ctx.signal });
-      return { ...stats, wizardFirstRun: first.ran };
-    },
-  };
-}
-
-const running = new Map<string, Promise<unknown>>();
-
-/**
- * Starts the mapping job for an integration without waiting for it. With a job runner (every hub
- * process has one, with the `mappings` loop registered) the run is enqueued there: it is recorded,
- * coalesced with a run already going, and under pg-boss performed by whichever process takes it.
- * Without a runner (a bare API, tests) it runs in this process, one run per integration at a time.
- */
-export function kickMappingJob(provider: RuntimeProvider, integrationId: string, runner?: JobRunner, onError?: (error: unknown) => void): void {
-  const report = onError ?? (() => {});
-  const work =
-    runner === undefined
-      ? async () => {
-          const rt = await provider.get(integrationId);
-          await runMarketplaceWizardOnce(rt);
-          await runMappingJobs(rt);
-        }
-      : async () => {
-          const result = await runner.runNow(integrationId, MAPPINGS_LOOP);
-          if (result.status !== 'ok') throw new Error(`the ${MAPPINGS_LOOP} run ended ${result.status}: ${result.error?.message ?? 'no error recorded'}`);
-        };
-  const previous = running.get(integrationId) ?? Promise.resolve();
-  // The runner coalesces by itself; in-process runs are chained so two never overlap.
-  const next = (runner === undefined ? previous.then(work, work) : work()).catch(report);
-  running.set(integrationId, next);
-  void next.finally(() => {
-    if (running.get(integrationId) === next) running.delete(integrationId);
-  });
-}
-
-/** Resolves when the in-process kicks of an integration are done (tests, graceful stop). */
-export async function settleMappingJobs(integrationId: string): Promise<void> {
-  for (;;) {
-    const current = running.get(integrationId);
-    if (current === undefined) return;
-    await current;
-  }
 }

@@ -2,7 +2,10 @@
 // with the Acronis and CloudBlue emulators over real HTTP.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
-import { applyMapping, bulk, listMappings, mapToExisting, mapToNew, MappingActionError, runMappingJobs, unlink } from '../../src/sync/mapping-actions.ts';
+import { applyMapping, bulk, mapToExisting, mapToNew, unlink } from '../../src/sync/mapping-actions.ts';
+import { MappingActionError } from '../../src/sync/mapping-error.ts';
+import { runMappingJobs } from '../../src/sync/mapping-job.ts';
+import { listMappings } from '../../src/sync/mapping-list.ts';
 import { confirmMarketplaceMatches, FIRST_RUN_CURSOR, proposeMarketplaceMatches, runMarketplaceWizardOnce } from '../../src/sync/marketplace-wizard.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startCloudBlueHubHarness, type CloudBlueHubHarness } from './harness.ts';

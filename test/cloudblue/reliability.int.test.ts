@@ -3,7 +3,9 @@
 // state as a fault-free run.
 import { afterEach, describe, expect, it } from 'vitest';
 import { JournalRepository } from '../../src/store/repositories/journal.ts';
-import { listMappings, mapToNew, runMappingJobs } from '../../src/sync/mapping-actions.ts';
+import { mapToNew } from '../../src/sync/mapping-actions.ts';
+import { runMappingJobs } from '../../src/sync/mapping-job.ts';
+import { listMappings } from '../../src/sync/mapping-list.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startCloudBlueHubHarness, type CloudBlueHubHarness } from './harness.ts';
 

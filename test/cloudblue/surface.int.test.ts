@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
 import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../emulators/cloudblue/server.ts';
-import { settleMappingJobs } from '../../src/sync/marketplace-wizard.ts';
+import { settleMappingJobs } from '../../src/sync/mapping-job.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestStore, TEST_SECRET_KEY, testDatabases } from '../support/databases.ts';
 import { startHub, type TestHub } from '../support/hub.ts';

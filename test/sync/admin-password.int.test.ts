@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../emulators/acronis/routes/users.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
-import { mapToNew, runMappingJobs } from '../../src/sync/mapping-actions.ts';
+import { mapToNew } from '../../src/sync/mapping-actions.ts';
+import { runMappingJobs } from '../../src/sync/mapping-job.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startHub, type TestHub } from '../support/hub.ts';

@@ -5,8 +5,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAPPING_STATES } from '../../../domain/mapping-state.ts';
-import { applyMapping, bulk, listMappings, mapToExisting, mapToNew, MappingActionError, unlink } from '../../../sync/mapping-actions.ts';
-import { FIRST_RUN_CURSOR, kickMappingJob } from '../../../sync/marketplace-wizard.ts';
+import { applyMapping, bulk, mapToExisting, mapToNew, unlink } from '../../../sync/mapping-actions.ts';
+import { MappingActionError } from '../../../sync/mapping-error.ts';
+import { listMappings } from '../../../sync/mapping-list.ts';
+import { kickMappingJob } from '../../../sync/mapping-job.ts';
+import { FIRST_RUN_CURSOR } from '../../../sync/marketplace-wizard.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
