@@ -57,9 +57,10 @@ describe('offering item catalog', () => {
     expect(catalogItemForVendorName('pw_base_dr_base')).toBeUndefined();
   });
 
-  it('marks storage as the per-storage (infra) item, billed in GB', () => {
+  it('marks storage, its classes and its geo-redundant copies as the per-storage (infra) items, billed in GB', () => {
     const perStorage = offeringItemCatalog.filter((i) => i.perStorage).map((i) => i.key);
-    expect(perStorage).toEqual(['storage']);
+    expect(perStorage).toEqual(['storage', 'storage_class1', 'storage_class2', 'geo_storage', 'geo_storage_class2']);
+    expect(offeringItemCatalog.filter((i) => i.perStorage).every((i) => i.billingUnit === 'GB' && i.type === 'infra')).toBe(true);
     expect(catalogItem('storage')).toMatchObject({ type: 'infra', measurementUnit: 'bytes', billingUnit: 'GB' });
     expect(catalogItem('local_storage')).toMatchObject({ perStorage: false, billingUnit: 'GB' });
   });

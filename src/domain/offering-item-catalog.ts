@@ -35,6 +35,12 @@ export type CatalogItemKey =
   | 'google_drive'
   | 'google_team_drive'
   | 'storage'
+  | 'storage_class1'
+  | 'storage_class2'
+  | 'geo_storage'
+  | 'geo_storage_class2'
+  | 'geo_m365_seats'
+  | 'geo_gworkspace_seats'
   | 'local_storage'
   | 'adv_backup_workstations'
   | 'adv_backup_servers'
@@ -67,6 +73,13 @@ export interface CatalogItem {
   requiresAnyOf: readonly CatalogItemKey[];
   /** The vendor name was not seen in any source we hold; kept configurable by being data. */
   nameInferred?: boolean;
+  /**
+   * Storage usage classes (the vendor's SKU-mapping rule): class 1 usage is free, class 2 billable;
+   * each storage gets its own mapping for each. Unset for the storage itself and other items.
+   */
+  storageClass?: 'class1' | 'class2';
+  /** A geo-redundant copy, offered only when the partner has geo-redundancy (billed higher). */
+  geoRedundant?: boolean;
 }
 
 const standard = (
@@ -128,6 +141,39 @@ export const offeringItemCatalog: readonly CatalogItem[] = [
     billingUnit: 'GB',
     perStorage: true,
   }),
+  // Storage classes and geo-redundant copies (reference/interworks-gradient-wire.md §3 "map SKUs");
+  // their vendor names are inferred (emulators/acronis/storage-classes.ts says how).
+  standard('storage_class1', 'Cloud storage - Class 1 (free)', ['pw_base_storage_class1'], 'storage_class1', 'infra', {
+    measurementUnit: 'bytes',
+    billingUnit: 'GB',
+    perStorage: true,
+    storageClass: 'class1',
+    nameInferred: true,
+  }),
+  standard('storage_class2', 'Cloud storage - Class 2 (billable)', ['pw_base_storage_class2'], 'storage_class2', 'infra', {
+    measurementUnit: 'bytes',
+    billingUnit: 'GB',
+    perStorage: true,
+    storageClass: 'class2',
+    nameInferred: true,
+  }),
+  standard('geo_storage', 'Geo-redundant cloud storage', ['pw_base_geo_storage'], 'geo_storage', 'infra', {
+    measurementUnit: 'bytes',
+    billingUnit: 'GB',
+    perStorage: true,
+    geoRedundant: true,
+    nameInferred: true,
+  }),
+  standard('geo_storage_class2', 'Geo-redundant storage - Class 2', ['pw_base_geo_storage_class2'], 'geo_storage_class2', 'infra', {
+    measurementUnit: 'bytes',
+    billingUnit: 'GB',
+    perStorage: true,
+    storageClass: 'class2',
+    geoRedundant: true,
+    nameInferred: true,
+  }),
+  standard('geo_m365_seats', 'Microsoft 365 seats (geo-redundant)', ['pw_base_geo_m365_seats'], 'geo_mailboxes', 'count', { geoRedundant: true, nameInferred: true }),
+  standard('geo_gworkspace_seats', 'Google Workspace seats (geo-redundant)', ['pw_base_geo_gworkspace_seats'], 'geo_gsuite_seats', 'count', { geoRedundant: true, nameInferred: true }),
   // Editionless; one quota for the tenant, not per storage (reference §3: count/bytes).
   standard('local_storage', 'Local storage', ['local_storage'], 'local_storage', 'count', { measurementUnit: 'bytes', billingUnit: 'GB' }),
   advanced('adv_backup_workstations', 'Advanced Backup - Workstations', ['workstations']),
@@ -142,6 +188,11 @@ export const offeringItemCatalog: readonly CatalogItem[] = [
 
 const byKey: ReadonlyMap<string, CatalogItem> = new Map(offeringItemCatalog.map((item) => [item.key, item]));
 const byVendorName: ReadonlyMap<string, CatalogItem> = new Map(offeringItemCatalog.flatMap((item) => item.names.map((n) => [n, item] as const)));
+
+/** The backup storage itself (not a class or a geo-redundant copy): the one a default storage is. */
+export function isBaseStorage(item: CatalogItem): boolean {
+  return item.key === 'storage';
+}
 
 export function isCatalogItemKey(key: string): key is CatalogItemKey {
   return byKey.has(key);

@@ -34,7 +34,7 @@
  */
 import { baseLogin } from './admin-account.ts';
 import { readContractLines, compareText, type ContractLine, type MappedLine } from './contract-line.ts';
-import { BACKUP_APPLICATION_ID, catalogItem, offeringItemCatalog, unitsToQuotaValue, type CatalogItem, type CatalogItemKey } from './offering-item-catalog.ts';
+import { BACKUP_APPLICATION_ID, catalogItem, isBaseStorage, offeringItemCatalog, unitsToQuotaValue, type CatalogItem, type CatalogItemKey } from './offering-item-catalog.ts';
 import { problem, type PlanProblem } from './plan-problem.ts';
 import { indexProductMapping, validateProductMapping, type ProductMapping } from './product-mapping.ts';
 import { operationKey } from './stable-key.ts';
@@ -404,7 +404,8 @@ function planItems(
   const heldSlots = new Set(held.flatMap(({ product }) => product.entries.map((e) => slotId(e.itemKey, e.infraId))));
 
   const slots = slotsOf(input, current, sold);
-  const storageSold = slots.some((s) => s.item.perStorage && sold.has(slotId(s.item.key, s.infraId)));
+  // The storage itself; a class or a geo-redundant copy sold alone does not give the customer a storage.
+  const storageSold = slots.some((s) => isBaseStorage(s.item) && sold.has(slotId(s.item.key, s.infraId)));
   if (!storageSold && settings.defaultStorageInfraId === null && !current.some((i) => i.enabled && catalogItemIsStorage(i))) {
     problems.push(
       problem('no_default_storage', 'warning', 'The contract sells no storage and no default storage is chosen, so the customer gets no cloud storage.', {
@@ -427,7 +428,7 @@ function planItems(
     } else if (s !== undefined) {
       const quota = slot.item.type === 'feature' ? null : s.payg ? UNLIMITED : { value: unitsToQuotaValue(slot.item, s.prepaidUnits), overage: keptOverage(from) };
       want = { kind: 'set', state: { enabled: true, quota }, reason: s.payg ? 'contract_payg' : 'contract_prepaid', lineIds: [...s.lineIds] };
-    } else if (slot.item.perStorage && !storageSold && slot.infraId !== null && slot.infraId === settings.defaultStorageInfraId) {
+    } else if (isBaseStorage(slot.item) && !storageSold && slot.infraId !== null && slot.infraId === settings.defaultStorageInfraId) {
       want = { kind: 'set', state: { enabled: true, quota: settings.freeProvisioning ? UNLIMITED : ZERO }, reason: 'default_storage', lineIds: [] };
     } else {
       // Another storage is never switched on by the Free option: a customer has one storage.
@@ -547,7 +548,7 @@ function isUsable(state: ItemState): boolean {
 }
 
 function catalogItemIsStorage(item: OfferingItem): boolean {
-  return item.infraId !== null && offeringItemCatalog.some((c) => c.perStorage && c.names.includes(item.name));
+  return item.infraId !== null && offeringItemCatalog.some((c) => isBaseStorage(c) && c.names.includes(item.name));
 }
 
 function labelOf(slot: Slot): string {
