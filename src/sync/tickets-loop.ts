@@ -14,7 +14,8 @@ import { isoAt, systemClock } from '../store/columns.ts';
 import { compareCursorValues, Cursors } from './cursors.ts';
 import { Journal, JournalInProgressError } from './journal.ts';
 import { TicketConfig, ticketTargetOf } from './settings/tickets.ts';
-import { describeError, LoopAborted, saveLinkEvents, ticketLoopEnvOf, type TicketLoopEnv, type TicketRuntime } from './alerts-loop.ts';
+import { saveLinkEvents } from './ticket-link-writes.ts';
+import { describeError, LoopAborted, ticketLoopEnvOf, type TicketLoopEnv, type TicketRuntime } from './ticket-loop-env.ts';
 
 export const TICKETS_LOOP = 'tickets';
 /** Every external reference the hub writes starts with this (src/domain/alert-identity.ts). */

@@ -1,0 +1,134 @@
+/**
+ * What one pass of the alerts loop reads once and shares: the settings, the journal, the counters,
+ * and cached look-ups (the tenant's mapping, the company's contract, the alert type's title).
+ */
+import type { AlertMapping, TicketSettings, TicketTarget } from '../../domain/alert-mapping.ts';
+import type { CompanyMapping } from '../../domain/ticket-lifecycle.ts';
+import { targetFeature, type TargetTickets } from '../../connectors/ports.ts';
+import type { Clock } from '../../store/columns.ts';
+import type { StoredLink } from '../../store/repositories/alert-links.ts';
+import { Journal } from '../journal.ts';
+import { describeError, noopLog, type CrashPoint, type TicketLoopEnv, type TicketLoopLog } from '../ticket-loop-env.ts';
+
+export const ALERTS_LOOP = 'alerts';
+
+export interface AlertsPassStats {
+  [name: string]: number | string | boolean | null;
+  skipped: string | null;
+  observed: number;
+  created: number;
+  noted: number;
+  reopened: number;
+  closed: number;
+  nothing: number;
+  waiting: number;
+  released: number;
+  failed: number;
+  parked: number;
+  deferred: number;
+  adopted: number;
+  cursor: string | null;
+}
+
+export interface PassContext {
+  env: TicketLoopEnv;
+  clock: Clock;
+  log: TicketLoopLog;
+  journal: Journal;
+  tickets: TargetTickets;
+  ticketTarget: TicketTarget;
+  settings: TicketSettings;
+  alertMapping: AlertMapping;
+  stats: AlertsPassStats;
+  mappingOf(tenantId: string): Promise<CompanyMapping | null>;
+  contractOf(companyId: string): Promise<{ id: string; name: string } | null>;
+  typeTitle(type: string): Promise<string | null>;
+  /** Link histories prefetched for a page of alerts; an entry is dropped when its key is written. */
+  histories: Map<string, StoredLink[]>;
+}
+
+export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketTarget, settings: TicketSettings, alertMapping: AlertMapping, stats: AlertsPassStats): PassContext {
+  const log = env.log ?? noopLog;
+  const journal = env.journal ?? new Journal(env.repos.journal, { clock, ...(env.journalLeaseMs === undefined ? {} : { leaseMs: env.journalLeaseMs }) });
+  const mappings = new Map<string, CompanyMapping | null>();
+  const contracts = new Map<string, Promise<{ id: string; name: string } | null>>();
+  let billingMapped: Promise<boolean> | undefined;
+  let mappedProductIds: Promise<Set<string>> | undefined;
+  let types: Promise<Map<string, string | null>> | undefined;
+
+  return {
+    env,
+    clock,
+    log,
+    journal,
+    tickets: targetFeature(env.target, 'tickets'),
+    ticketTarget,
+    settings,
+    alertMapping,
+    stats,
+    histories: new Map(),
+    async mappingOf(tenantId) {
+      const id = tenantId.toLowerCase();
+      if (mappings.has(id)) return mappings.get(id) ?? null;
+      const found = (await env.repos.mappings.getByTenant(env.integrationId, tenantId)) ?? (id === tenantId ? undefined : await env.repos.mappings.getByTenant(env.integrationId, id));
+      const mapping: CompanyMapping | null =
+        found === undefined ? null : { state: found.state, companyId: found.companyId, companyName: found.companyName, tenantName: found.tenantName };
+      mappings.set(id, mapping);
+      return mapping;
+    },
+    contractOf(companyId) {
+      // Seed 000 §5.6: the contract is named in the ticket when billing is mapped. Reading it must
+      // never stop a ticket: a failure leaves the name out.
+      let pending = contracts.get(companyId);
+      if (pending === undefined) {
+        pending = (async () => {
+          const group = env.target.contracts;
+          if (group === undefined) return null;
+          billingMapped ??= billingIsMapped(env);
+          if (!(await billingMapped)) return null;
+          mappedProductIds ??= env.repos.productMappings.list(env.integrationId).then((list) => new Set(list.map((m) => m.targetProductId)));
+          const mappedProducts = await mappedProductIds;
+          let best: { id: string; name: string; score: number } | null = null;
+          for await (const contract of group.listContracts({ companyIds: [companyId], includeEnded: false })) {
+            if (!contract.active) continue;
+            const score = contract.lines.some((line) => mappedProducts.has(line.productId)) ? 1 : 0;
+            if (best === null || score > best.score) best = { id: contract.id, name: contract.name, score };
+          }
+          return best === null ? null : { id: best.id, name: best.name };
+        })().catch((error: unknown) => {
+          log.warn({ companyId, err: describeError(error) }, 'could not read the company contract; the ticket is raised without its name');
+          return null;
+        });
+        contracts.set(companyId, pending);
+      }
+      return pending;
+    },
+    async typeTitle(type) {
+      types ??= env.vendor
+        .getAlertTypes()
+        .then((list) => new Map(list.map((t) => [t.id, t.title])))
+        .catch((error: unknown) => {
+          log.warn({ err: describeError(error) }, 'could not read the vendor alert types; tickets use the alert type id in words');
+          return new Map<string, string | null>();
+        });
+      return (await types).get(type) ?? null;
+    },
+  };
+}
+
+async function billingIsMapped(env: TicketLoopEnv): Promise<boolean> {
+  if ((await env.repos.productMappings.list(env.integrationId)).length > 0) return true;
+  const section = await env.repos.settings.get(env.integrationId, 'product-mapping');
+  const entries = (section as { entries?: unknown[] } | undefined)?.entries;
+  return Array.isArray(entries) && entries.length > 0;
+}
+
+export async function historyOf(ctx: PassContext, keyString: string): Promise<StoredLink[]> {
+  const cached = ctx.histories.get(keyString);
+  if (cached !== undefined) return cached;
+  return ctx.env.repos.alertLinks.history(ctx.env.integrationId, keyString);
+}
+
+export async function crash(ctx: PassContext, point: CrashPoint, context: { alertId?: string; ticketId?: string; operation: string }): Promise<void> {
+  if (ctx.env.crashPoint !== undefined) await ctx.env.crashPoint(point, context);
+}
