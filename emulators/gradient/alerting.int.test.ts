@@ -40,15 +40,22 @@ describe('alerting', () => {
     expect((await h.api('GET', `/alerting/debug/${r2.body.messageId}`)).body).toMatchObject({ status: 'failed', statusCode: 502, errors: ['ConnectWise answered 502'] });
   });
 
-  it('validates priority 1..4 and the required fields; a repeated alertId makes a second ticket', async () => {
+  it('validates priority 1..4 and the required fields; a repeated alertId answers the first message unless switched off', async () => {
     const bad = await h.api('POST', '/alerting/t-coho', { title: '', alertId: 'x', priority: 5 });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual(['title should not be empty', 'description must be a string', 'priority must not be greater than 4']);
     await h.control('PUT', '/alerting', { pendingReads: 0 });
+    const ids = new Set<string>();
     for (let i = 0; i < 2; i++) {
       const r = await h.api('POST', '/alerting/t-coho', alert('acr:same'));
+      ids.add(r.body.messageId);
       await h.api('GET', `/alerting/debug/${r.body.messageId}`);
     }
+    expect(ids.size).toBe(1);
+    expect((await h.control('GET', '/tickets')).body.items).toHaveLength(1);
+    await h.control('PUT', '/alerting', { dedupeAlertIds: false });
+    const again = await h.api('POST', '/alerting/t-coho', alert('acr:same'));
+    await h.api('GET', `/alerting/debug/${again.body.messageId}`);
     expect((await h.control('GET', '/tickets')).body.items).toHaveLength(2);
     expect((await h.api('GET', '/alerting/debug/unknown')).status).toBe(404);
   });

@@ -18,6 +18,7 @@ const nameSchema = z.strictObject({ name: z.string().min(1) });
 const partnerSchema = z.strictObject({ name: z.string().min(1), partnerKey: z.string().min(8).optional(), psaSystem: z.string().min(1).optional() });
 const quantitySchema = z.strictObject({ companyId: z.string().min(1), productId: z.string().min(1), quantity: z.number().min(0) });
 const alertingSchema = z.strictObject({
+  dedupeAlertIds: z.boolean().optional(),
   pendingReads: z.int().min(0).max(1000).optional(),
   failNext: z.int().min(0).optional(),
   failStatusCode: z.int().min(400).max(599).optional(),

@@ -238,6 +238,10 @@ export async function vendorApiRoutes(app: FastifyInstance, ctx: Ctx): Promise<v
         const serviceId = c.string('serviceId');
         checked(c);
         const at = now();
+        if (ctx.state.alerting.dedupeAlertIds) {
+          const earlier = [...org.alerts.values()].find((x) => x.alertId === alertId && x.accountId === accountId);
+          if (earlier !== undefined) return reply.code(201).send({ messageId: earlier.messageId, alertId: earlier.alertId, correlationID: earlier.correlationID });
+        }
         const m = {
           messageId: ctx.state.rng.uuid(),
           alertId: alertId as string,
@@ -256,7 +260,6 @@ export async function vendorApiRoutes(app: FastifyInstance, ctx: Ctx): Promise<v
           statusCode: null,
           errors: [],
         };
-        // A repeated alertId is queued again (whether Gradient de-duplicates is not published): the vendor keeps it unique.
         org.alerts.set(m.messageId, m);
         touchActive(org, at);
         return reply.code(201).send({ messageId: m.messageId, alertId: m.alertId, correlationID: m.correlationID });

@@ -124,6 +124,13 @@ export interface Organization {
 }
 
 export interface AlertingSettings {
+  /**
+   * A second alert with an alertId already queued for the organization answers the first message
+   * (no second ticket). Whether Gradient does this is not published; the vendor docs call alertId
+   * the alert's unique identifier, and a vendor retrying after a lost answer relies on it. Switch
+   * it off to see what a retry would do without it.
+   */
+  dedupeAlertIds: boolean;
   /** Debug reads answered `pending` before the message is processed. */
   pendingReads: number;
   /** The next N processed messages fail as if the PSA refused the ticket. */
@@ -150,7 +157,7 @@ export class GradientState {
   readonly skus = new Map<string, Sku>();
   /** By partner key. */
   readonly organizations = new Map<string, Organization>();
-  readonly alerting: AlertingSettings = { pendingReads: 1, failNext: 0, failStatusCode: 500, failErrors: ['The PSA refused the ticket'] };
+  readonly alerting: AlertingSettings = { dedupeAlertIds: true, pendingReads: 1, failNext: 0, failStatusCode: 500, failErrors: ['The PSA refused the ticket'] };
   readonly limits: LimitSettings = { requestsPerSecond: 100, anomaly: false };
   readonly rate = new RateLimit({ limit: 100, windowMs: 1000 });
   /** The most requests accepted in any one-second window (sliding), since the last reset. */
