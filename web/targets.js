@@ -19,7 +19,8 @@ export const LOOP_LABELS = {
 
 export const HEALTH_LABELS = {
   ok: 'OK',
-  failing: 'Failing',
+  failed: 'Failed',
+  degraded: 'Degraded',
   running: 'Running',
   never_run: 'Never run',
   disabled: 'Disabled',

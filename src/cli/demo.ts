@@ -16,7 +16,10 @@ import { runDirectoryLoop } from '../sync/directory-loop.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../sync/integration-runtime.ts';
 import { runMarketplaceWizardOnce } from '../sync/marketplace-wizard.ts';
 import { runProvisioningLoop } from '../sync/provisioning-loop.ts';
+import type { LoopOutcome } from '../sync/loop-result.ts';
+import { runRecorded } from '../sync/recorded-run.ts';
 import { integrationSettings } from '../sync/settings/settings.ts';
+import { writeHubPointer } from './hub-locator.ts';
 import { startHub } from './hub-process.ts';
 import { parsePort, waitForShutdownSignal } from './process-lifecycle.ts';
 import { generatePassword } from './user.ts';
@@ -64,15 +67,21 @@ export function registerDemoCommand(program: Command): void {
       const hub = await startHub({ config, store, env: {}, logger });
       // ConnectWise pushes technicians' changes to the hub once it listens (polling stays the fallback).
       if (connectwiseId !== undefined) await setCallbacks(await buildIntegrationRuntime(store, connectwiseId), { enabled: true, publicUrl: hub.url }).catch((error: unknown) => logger.warn({ err: error }, 'demo: ConnectWise callbacks not registered'));
+      // The CLI in this folder finds this hub through ./data/hub.json (hub-locator.ts).
+      const removePointer = writeHubPointer({ dataDir, database: store.location, databaseUrl: config.databaseUrl, portal: hub.url, command: 'demo' });
       // Scripts and browser tests read this first line to find the portal and sign in.
       process.stdout.write(`${JSON.stringify({ portal: hub.url, username: DEMO_USERNAME, password })}\n`);
       process.stdout.write(`\npsa-bridge demo is running.\n  portal     ${hub.url}\n  API docs   ${hub.url}/api/docs\n  sign in    ${DEMO_USERNAME} / ${password}\n\nemulators (control API under /_emulator/):\n`);
       for (const emulator of running) {
         process.stdout.write(`  ${emulator.system.padEnd(13)}${emulator.url}  ${JSON.stringify(emulator.credentials)}\n`);
       }
+      process.stdout.write(
+        `\nthe CLI (in this folder it finds this hub by itself; from elsewhere name its data folder):\n  npx psa-bridge status\n  PSA_BRIDGE_DATA_DIR=${dataDir} npx psa-bridge status\n`,
+      );
       process.stdout.write('\nPress Ctrl+C to stop.\n');
 
       await waitForShutdownSignal();
+      removePointer();
       await hub.stop();
       await store.close();
       await Promise.all(running.map((emulator) => emulator.close()));
@@ -129,8 +138,9 @@ async function connectAutotask(store: Awaited<ReturnType<typeof openStore>>, con
     mfaForNewCustomers: true,
     defaultStorageInfraId: storage?.id ?? null,
   });
-  for (const loop of [runDirectoryLoop, runProvisioningLoop]) {
-    const outcome = await loop(rt);
+  const passes: [string, (rt: IntegrationRuntime) => Promise<LoopOutcome>][] = [['directory', runDirectoryLoop], ['provisioning', runProvisioningLoop]];
+  for (const [name, loop] of passes) {
+    const outcome = await runRecorded(store, integration.id, name, 'demo', () => loop(rt));
     process.stderr.write(`demo: ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
   }
 }
@@ -169,7 +179,7 @@ async function connectConnectWise(store: Awaited<ReturnType<typeof openStore>>, 
   const { entries, storage } = await mapDemoProducts(rt, CONNECTWISE_PRODUCTS);
   await settings.write(integration.id, 'product-mapping', { entries });
   await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null });
-  const outcome = await runDirectoryLoop(rt);
+  const outcome = await runRecorded(store, integration.id, 'directory', 'demo', () => runDirectoryLoop(rt));
   process.stderr.write(`demo: connectwise ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
   return integration.id;
 }
@@ -206,7 +216,7 @@ async function connectCloudBlue(store: Awaited<ReturnType<typeof openStore>>, co
     features: { provisioning: true },
   });
   const rt = await buildIntegrationRuntime(store, integration.id);
-  const outcome = await runDirectoryLoop(rt);
+  const outcome = await runRecorded(store, integration.id, 'directory', 'demo', () => runDirectoryLoop(rt));
   const wizard = await runMarketplaceWizardOnce(rt);
   process.stderr.write(`demo: cloudblue ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}; marketplace wizard: ${JSON.stringify(wizard).slice(0, 200)}\n`);
 }

@@ -27,7 +27,7 @@ async function withRuntime<T>(nameOrId: string, work: (rt: Awaited<ReturnType<Re
       if (error instanceof MappingActionError) throw new Error(error.message);
       throw error;
     }
-  });
+  }, { create: false });
 }
 
 function printResults(results: readonly ActionResult[], json: boolean | undefined): void {

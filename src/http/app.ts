@@ -23,7 +23,7 @@ import './auth/principal.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { HubStore } from './hub-store.ts';
 import { createLogger } from './logger.ts';
-import { createHubMetrics, type HubMetrics } from './metrics.ts';
+import { createHubMetrics, registerHealthGauges, type HubMetrics } from './metrics.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -35,6 +35,7 @@ import { catalogRoutes } from './routes/v1/catalog.ts';
 import { chartRoutes } from './routes/v1/charts.ts';
 import { connectionRoutes } from './routes/v1/connections.ts';
 import { integrationRoutes } from './routes/v1/integrations.ts';
+import { integrationHealthRoutes } from './routes/v1/integration-health.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
 import { settingsRoutes } from './routes/v1/settings.ts';
@@ -125,6 +126,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   };
 
   await app.register(healthRoutes, { store: options.store });
+  registerHealthGauges(metrics, options.store);
   await app.register(metricsRoutes, { registry: metrics.registry });
 
   const authenticate = createAuthenticator({ store: options.store, cookie: deps.cookie });
@@ -142,6 +144,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(marketplaceRoutes, deps);
       await zodApi.register(statusRoutes, deps);
       await zodApi.register(summaryRoutes, deps);
+      await zodApi.register(integrationHealthRoutes, deps);
       await zodApi.register(alertMappingRoutes, deps);
       await zodApi.register(ticketRoutes, deps);
       await zodApi.register(settingsRoutes, deps);

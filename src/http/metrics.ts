@@ -1,8 +1,10 @@
 // Prometheus metrics of the hub. One registry per app (tests build many apps in one process, and
 // prom-client refuses a metric registered twice in the same registry). The counters for loops and
 // connectors live here so /metrics exposes them; the composition root hands them to the loops.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunResult } from '../jobs/job-runner.ts';
+import { readIntegrationHealth } from '../sync/integration-health.ts';
+import type { HubStore } from './hub-store.ts';
 
 export interface HubMetrics {
   registry: Registry;
@@ -62,4 +64,49 @@ export function observeRuns(metrics: HubMetrics): (result: RunResult) => void {
     metrics.loopRuns.inc({ loop: result.loop, status: result.status });
     metrics.loopRunDuration.observe({ loop: result.loop }, (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000);
   };
+}
+
+/**
+ * `psa_bridge_integration_health{integration, status}`: 1 for the integration's health now (the one
+ * rule of src/domain/integration-health.ts), 0 for the other statuses, and
+ * `psa_bridge_integration_problems{integration}`: the count of things wrong. Read at scrape time, so
+ * an alert rule sees the same health as the portal and `psa-bridge status`.
+ */
+export function registerHealthGauges(metrics: HubMetrics, store: HubStore): void {
+  // A registry shared by two apps (tests) keeps the first app's gauges.
+  if (metrics.registry.getSingleMetric('psa_bridge_integration_health') !== undefined) return;
+  const statuses = ['ok', 'degraded', 'failed', 'running', 'never_run', 'disabled'] as const;
+  let reading: Promise<Array<{ name: string; status: string; count: number }>> | undefined;
+  // Both gauges are collected in one scrape: read the integrations once for the pair.
+  const read = () => {
+    reading ??= (async () => {
+      try {
+        const integrations = await store.repos.integrations.list();
+        return await Promise.all(integrations.map(async (i) => ({ name: i.name, ...(await readIntegrationHealth(store, i)) })));
+      } finally {
+        setTimeout(() => (reading = undefined), 0);
+      }
+    })();
+    return reading;
+  };
+  new Gauge({
+    name: 'psa_bridge_integration_health',
+    help: 'Health of each integration: 1 for its current status (ok, degraded, failed, running, never_run, disabled)',
+    labelNames: ['integration', 'status'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const h of await read()) for (const status of statuses) this.set({ integration: h.name, status }, h.status === status ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'psa_bridge_integration_problems',
+    help: 'Things wrong with each integration (companies failed, problems open, passes failed)',
+    labelNames: ['integration'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const h of await read()) this.set({ integration: h.name }, h.count);
+    },
+  });
 }

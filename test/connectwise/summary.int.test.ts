@@ -48,7 +48,7 @@ describe.each(testDatabases())('integration summary on $name', (db) => {
       expect((await hub.runner.runNow(world.integrationId, 'directory')).status).toBe('failed');
       await world.control('DELETE', '/faults');
       const failing = (await hub.api('GET', `/api/v1/integrations/${world.integrationId}/summary`)).body;
-      expect(failing.status).toBe('failing');
+      expect(failing.status).toBe('failed');
       expect(failing.loops.find((l: { loop: string }) => l.loop === 'directory').lastError.message).toMatch(/ConnectWise answered .* 503/);
 
       const planned = (await hub.api('GET', `/api/v1/integrations/${world.integrationId}/summary?plan=true`)).body;

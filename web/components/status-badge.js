@@ -4,6 +4,7 @@ import { html } from 'htm/preact';
 const TONES = {
   ok: 'good', succeeded: 'good', mapped: 'good', enabled: 'good',
   error: 'bad', failed: 'bad', failing: 'bad',
+  degraded: 'warn', warning: 'warn',
   running: 'busy', ready: 'busy',
   unchecked: 'neutral', never_run: 'neutral', disabled: 'neutral', cancelled: 'neutral', not_mapped: 'neutral',
 };

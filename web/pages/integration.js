@@ -5,11 +5,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api.js';
 import { confirm } from '../components/dialog.js';
 import { ErrorState, Loading } from '../components/page-state.js';
-import { StatusBadge } from '../components/status-badge.js';
+import { HealthBadge } from '../components/health-badge.js';
 import { Tabs } from '../components/tabs.js';
 import { toast } from '../components/toasts.js';
 import { navigate } from '../router.js';
-import { HEALTH_LABELS } from '../targets.js';
 import { useResource } from '../use-resource.js';
 import { ArrivesTab } from './integration/arrives-tab.js';
 import { tabLoader, tabsFor } from './integration/tabs.js';
@@ -60,7 +59,7 @@ export function IntegrationPage({ id, tab = 'settings' }) {
         <h1>${integration.name}</h1>
         <p class="page-lead">
           ${target.label} · connection ${integration.connection.name ?? '(missing)'} ·
-          <${StatusBadge} status=${integration.health.status} label=${HEALTH_LABELS[integration.health.status]} />
+          <${HealthBadge} health=${integration.health} reason=${false} />
         </p>
       </div>
       <button type="button" class="danger" onClick=${remove}>Delete integration</button>

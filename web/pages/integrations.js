@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import { api } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { Empty } from '../components/page-state.js';
+import { HealthBadge } from '../components/health-badge.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { Time } from '../format.js';
 import { FEATURE_LABELS, HEALTH_LABELS, TARGET_LABELS, loopLabel, targetLabel } from '../targets.js';
@@ -42,7 +43,7 @@ export function IntegrationsPage() {
         return on.length ? on.join(', ') : html`<span class="muted">None</span>`;
       },
     },
-    { key: 'health', label: 'Health', sortValue: (i) => i.health.status, render: (i) => html`<${StatusBadge} status=${i.health.status} label=${HEALTH_LABELS[i.health.status]} />` },
+    { key: 'health', label: 'Health', sortValue: (i) => i.health.status, render: (i) => html`<${HealthBadge} health=${i.health} />` },
     { key: 'loops', label: 'Last runs', sortable: false, render: (i) => html`<${LoopHealth} loops=${i.health.loops} />` },
   ];
 

@@ -11,7 +11,8 @@ import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { toast } from '../../components/toasts.js';
 import { duration, Time } from '../../format.js';
-import { HEALTH_LABELS, loopLabel } from '../../targets.js';
+import { HealthBadge } from '../../components/health-badge.js';
+import { loopLabel } from '../../targets.js';
 import { useResource } from '../../use-resource.js';
 
 const RUN_STATUS = ['succeeded', 'failed', 'running', 'cancelled'].map((value) => ({ value, label: value }));
@@ -38,8 +39,11 @@ export default function SummaryTab({ integration, reloadIntegration }) {
     setRunning(loop);
     try {
       const result = await api.post(`${base}/loops/${loop}/run`);
-      if (result.error) toast.error(`${loopLabel(loop)}: ${result.error}`);
-      else toast.success(`${loopLabel(loop)} ran: ${result.status}.`);
+      // The verdict, not the runner's "ok": a pass that left companies failed did not succeed.
+      const verdict = result.verdict ?? { status: result.status, reason: result.error };
+      if (verdict.status === 'failed') toast.error(`${loopLabel(loop)} failed: ${verdict.reason ?? result.error ?? 'no reason recorded'}`);
+      else if (verdict.status === 'degraded') toast.error(`${loopLabel(loop)} ran with problems: ${verdict.reason}`);
+      else toast.success(`${loopLabel(loop)} ran: ${verdict.status}.`);
       summary.reload();
       runs.reload();
       setGeneration((g) => g + 1);
@@ -52,7 +56,8 @@ export default function SummaryTab({ integration, reloadIntegration }) {
   };
 
   const s = summary.data;
-  const failing = (s?.loops ?? []).filter((l) => l.lastRun?.status === 'failed');
+  const verdictOf = (loop) => s?.health.loops.find((l) => l.loop === loop) ?? null;
+  const reasons = s?.health.reasons ?? [];
   const runColumns = [
     { key: 'loop', label: 'Loop', sortValue: (r) => loopLabel(r.loop), render: (r) => loopLabel(r.loop) },
     { key: 'status', label: 'Status', render: (r) => html`<${StatusBadge} status=${r.status} />` },
@@ -62,7 +67,17 @@ export default function SummaryTab({ integration, reloadIntegration }) {
   ];
   const loopColumns = [
     { key: 'loop', label: 'Loop', sortValue: (l) => loopLabel(l.loop), render: (l) => loopLabel(l.loop) },
-    { key: 'status', label: 'Last run', sortValue: (l) => l.lastRun?.status ?? '', render: (l) => (l.lastRun ? html`<${StatusBadge} status=${l.lastRun.status} /> <${Time} iso=${l.lastRun.startedAt} />` : html`<span class="muted">never</span>`) },
+    {
+      key: 'status',
+      label: 'Last run',
+      sortValue: (l) => verdictOf(l.loop)?.status ?? '',
+      render: (l) => {
+        const v = verdictOf(l.loop);
+        if (!l.lastRun) return html`<span class="muted">never</span>`;
+        return html`<${StatusBadge} status=${v?.status ?? l.lastRun.status} label=${v && v.count > 0 ? `${v.status} · ${v.count}` : undefined} /> <${Time} iso=${l.lastRun.startedAt} />
+          ${v?.reason && v.status !== 'failed' && html`<span class=${`health-reason ${v.status}`}>${v.reason}</span>`}`;
+      },
+    },
     { key: 'lastError', label: 'Last error', sortable: false, render: (l) => (l.lastError ? html`<span class="error-inline">${l.lastError.message}</span> <span class="hint"><${Time} iso=${l.lastError.at} /></span>` : html`<span class="muted">—</span>`) },
   ];
 
@@ -74,7 +89,7 @@ export default function SummaryTab({ integration, reloadIntegration }) {
       <div class="summary-cards">
         <section class="card stat" aria-label="Status">
           <span class="stat-label">Status</span>
-          <${StatusBadge} status=${s.status} label=${HEALTH_LABELS[s.status]} />
+          <${HealthBadge} health=${s.health} />
         </section>
         <section class="card stat" aria-label="Accounts">
           <span class="stat-label">Accounts</span>
@@ -94,11 +109,12 @@ export default function SummaryTab({ integration, reloadIntegration }) {
             : html`<span class="hint">${s.apiBudgetError ?? 'Not reported by this target'}</span>`}
         </section>
       </div>
-      ${failing.length > 0 &&
-      html`<div class="alert alert-error" role="alert">
-        <strong>Errors</strong>
-        <ul>${failing.map((l) => html`<li><strong>${loopLabel(l.loop)}:</strong> ${l.lastError?.message ?? 'failed without a message'}</li>`)}</ul>
+      ${reasons.length > 0 &&
+      html`<div class=${`alert ${s.health.status === 'failed' ? 'alert-error' : 'alert-warning'}`} role="alert">
+        <strong>${s.health.status === 'failed' ? 'Failed' : 'Degraded'}: what is wrong</strong>
+        <ul>${reasons.map((r) => html`<li><strong>${r.source === 'mappings' ? 'Customers' : r.source === 'api-budget' ? 'API budget' : loopLabel(r.source)}:</strong> ${r.message}</li>`)}</ul>
       </div>`}
+      <${ProblemsSection} base=${base} generation=${generation} />
       <h2>Loops</h2>
       <${DataTable}
         label="Loops"
@@ -259,5 +275,36 @@ function Charts({ base, generation }) {
           />`}
       </section>
     </div>
+  `;
+}
+
+const SEVERITY_LABELS = { error: 'Error', warning: 'Warning', info: 'Note' };
+const SEVERITY_TONE = { error: 'failed', warning: 'degraded', info: 'cancelled' };
+
+/** The open plan problems: the company, the service, what is wrong and what to do. */
+function ProblemsSection({ base, generation }) {
+  const problems = useResource(() => api.get(`${base}/problems`).then((r) => r.items), [base, generation]);
+  const columns = [
+    { key: 'severity', label: 'Severity', sortValue: (p) => ['error', 'warning', 'info'].indexOf(p.severity), render: (p) => html`<${StatusBadge} status=${SEVERITY_TONE[p.severity] ?? 'cancelled'} label=${SEVERITY_LABELS[p.severity] ?? p.severity} />` },
+    { key: 'company', label: 'Company', sortValue: (p) => p.company.name ?? p.company.id, render: (p) => html`<a href=${`${base}/customers/${encodeURIComponent(p.company.id)}`}>${p.company.name ?? p.company.id}</a>` },
+    { key: 'service', label: 'Service', sortValue: (p) => p.service ?? '', render: (p) => p.service ?? html`<span class="muted">—</span>` },
+    { key: 'message', label: 'Problem', sortable: false, render: (p) => p.message },
+    { key: 'advice', label: 'What to do', sortable: false, render: (p) => p.advice },
+  ];
+  if (problems.data && problems.data.length === 0) return null;
+  return html`
+    <h2>Problems</h2>
+    <${DataTable}
+      label="Problems"
+      columns=${columns}
+      rows=${problems.data}
+      rowKey=${(p) => `${p.loop}/${p.company.id}/${p.code}/${p.message}`}
+      loading=${problems.loading}
+      error=${problems.error}
+      onRetry=${problems.reload}
+      search=${{ placeholder: 'Search problems', text: (p) => `${p.company.name ?? ''} ${p.service ?? ''} ${p.message}` }}
+      filters=${[{ key: 'severity', label: 'Severity', options: Object.entries(SEVERITY_LABELS).map(([value, label]) => ({ value, label })), test: (p, v) => p.severity === v }]}
+      initialSort=${{ key: 'severity', dir: 'asc' }}
+    />
   `;
 }

@@ -1,10 +1,12 @@
 // An integration as the API shows it: its target, connection, features, the names (never the
-// values) of its stored credential fields, and its health from the latest run of each loop.
+// values) of its stored credential fields, and its health (the one rule, src/domain/integration-health.ts).
 import { z } from 'zod';
 import { TARGET_SYSTEMS, type TargetSystem } from '../../../connectors/registry.ts';
 import type { Integration, TargetCredentials } from '../../../store/repositories/integrations.ts';
 import type { LoopRun } from '../../../store/repositories/loop-runs.ts';
+import { readIntegrationHealth } from '../../../sync/integration-health.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationHealthSchema } from './integration-health.ts';
 
 export const targetSchema = z.enum(TARGET_SYSTEMS as readonly [TargetSystem, ...TargetSystem[]]);
 
@@ -18,13 +20,6 @@ export const runSchema = z.object({
   stats: z.record(z.string(), z.unknown()),
 });
 
-export const healthSchema = z.object({
-  status: z
-    .enum(['ok', 'failing', 'running', 'never_run', 'disabled'])
-    .describe('disabled: loops are off; failing: the latest run of some loop failed; never_run: no loop ran yet'),
-  loops: z.array(runSchema).describe('The latest run of each loop'),
-});
-
 export const integrationSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -35,7 +30,7 @@ export const integrationSchema = z.object({
   credentials: z
     .object({ stored: z.array(z.string()).describe('Names of the stored credential fields; their values are never returned') })
     .describe('Replace a field with PATCH { credentials: { field: value } }'),
-  health: healthSchema,
+  health: integrationHealthSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -50,24 +45,13 @@ export const presentRun = (run: LoopRun): z.infer<typeof runSchema> => ({
   stats: run.stats,
 });
 
-function healthOf(integration: Integration, latest: LoopRun[]): z.infer<typeof healthSchema> {
-  const loops = latest.map(presentRun);
-  let status: z.infer<typeof healthSchema>['status'];
-  if (!integration.enabled) status = 'disabled';
-  else if (latest.some((run) => run.status === 'failed')) status = 'failing';
-  else if (latest.length === 0) status = 'never_run';
-  else if (latest.some((run) => run.status === 'running')) status = 'running';
-  else status = 'ok';
-  return { status, loops };
-}
-
 /** `present(integration, connectionNames?)`: the API's view; pass the connection names when presenting a list. */
-export function integrationPresenter(repos: Pick<RouteDeps['store']['repos'], 'integrations' | 'connections' | 'loopRuns'>) {
-  const { integrations, connections, loopRuns } = repos;
+export function integrationPresenter(store: Pick<RouteDeps['store'], 'db' | 'repos'>) {
+  const { integrations, connections } = store.repos;
   return async function present(integration: Integration, connectionNames?: Map<string, string>): Promise<z.infer<typeof integrationSchema>> {
     // Only the field names leave this function; a store that cannot decrypt them reports none.
-    const [latest, stored] = await Promise.all([
-      loopRuns.latestPerLoop(integration.id),
+    const [health, stored] = await Promise.all([
+      readIntegrationHealth(store, integration),
       integrations.getCredentials(integration.id).catch((): TargetCredentials => ({})),
     ]);
     const connectionName = connectionNames
@@ -81,7 +65,7 @@ export function integrationPresenter(repos: Pick<RouteDeps['store']['repos'], 'i
       enabled: integration.enabled,
       features: { provisioning: integration.features.provisioning === true, tickets: integration.features.tickets === true },
       credentials: { stored: Object.keys(stored).filter((key) => stored[key] !== undefined && stored[key] !== '') },
-      health: healthOf(integration, latest),
+      health,
       createdAt: integration.createdAt,
       updatedAt: integration.updatedAt,
     };

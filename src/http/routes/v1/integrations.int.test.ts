@@ -123,9 +123,10 @@ describe.each(testDatabases())('integrations API on $name', (db) => {
     const failing = await runs.start(id, 'alerts');
     await runs.finish(failing.id, { status: 'failed', error: 'Autotask answered 401: the API user is locked' });
     const health = (await call('GET', '/integrations')).json().items[0].health;
-    expect(health.status).toBe('failing');
+    expect(health.status).toBe('failed');
+    expect(health.reason).toBe('The last alerts pass failed: Autotask answered 401: the API user is locked');
     expect(health.loops.map((run: { loop: string }) => run.loop)).toEqual(['alerts', 'directory']);
-    expect(health.loops[0]).toMatchObject({ status: 'failed', error: 'Autotask answered 401: the API user is locked' });
+    expect(health.loops[0]).toMatchObject({ status: 'failed', runStatus: 'failed', reason: 'Autotask answered 401: the API user is locked' });
 
     const listed = await call('GET', `/integrations/${id}/runs?limit=10`);
     expect(listed.json().items.map((run: { loop: string }) => run.loop)).toEqual(['alerts', 'directory']);

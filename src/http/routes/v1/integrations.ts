@@ -57,7 +57,7 @@ type CreateBody = {
 export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { integrations, connections, auditLog, loopRuns } = deps.store.repos;
 
-  const present = integrationPresenter(deps.store.repos);
+  const present = integrationPresenter(deps.store);
 
   async function requireIntegration(id: string): Promise<Integration> {
     const integration = await integrations.get(id);

@@ -12,6 +12,7 @@
 // schedule after changing a setting.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { runVerdict } from '../../../domain/integration-health.ts';
 import { JobError } from '../../../jobs/job-runner.ts';
 import type { Store } from '../../../store/store.ts';
 import type { RuntimeProvider } from '../../../sync/integration-runtime.ts';
@@ -174,7 +175,17 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
         params: z.object({ id: z.string().min(1), loop: z.string().min(1) }),
         querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
         response: {
-          200: z.object({ runId: z.string().nullable(), loop: z.string(), status: z.string(), dryRun: z.boolean(), error: z.string().nullable(), stats: z.record(z.string(), z.unknown()) }),
+          200: z.object({
+            runId: z.string().nullable(),
+            loop: z.string(),
+            status: z.string().describe("The job runner's outcome: ok, failed or cancelled (ok only means the pass returned)"),
+            verdict: z
+              .object({ status: z.enum(['running', 'succeeded', 'degraded', 'failed', 'cancelled']), count: z.number().int(), reason: z.string().nullable() })
+              .describe('What the pass means: succeeded only when it left nothing failed or open (src/domain/integration-health.ts)'),
+            dryRun: z.boolean(),
+            error: z.string().nullable(),
+            stats: z.record(z.string(), z.unknown()),
+          }),
           ...errorResponses(400, 401, 404, 409, 503),
         },
       },
@@ -187,7 +198,10 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
       if (!integration.enabled) throw new ApiError(409, 'integration_disabled', `"${integration.name}" is disabled; enable it on the Integration settings tab first`);
       try {
         const result = await deps.jobRunner.runNow(integration.id, loop, { dryRun: request.query.dryRun === 'true' });
-        return { runId: result.runId ?? null, loop, status: result.status, dryRun: result.dryRun, error: result.error?.message ?? null, stats: { ...result.stats } };
+        const error = result.error?.message ?? null;
+        const recorded = result.status === 'ok' ? 'succeeded' : result.status;
+        const verdict = runVerdict({ status: recorded, error, stats: result.stats });
+        return { runId: result.runId ?? null, loop, status: result.status, verdict, dryRun: result.dryRun, error, stats: { ...result.stats } };
       } catch (error) {
         if (error instanceof JobError) throw new ApiError(409, error.code, error.message);
         throw error;

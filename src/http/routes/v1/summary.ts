@@ -1,6 +1,7 @@
 // `GET /api/v1/integrations/:id/summary`: the integration status screen (seed 002 §8 "Status OK,
 // Accounts Total / Linked, Tickets New"), one endpoint for every target:
-// - status (as the integrations list computes it from the latest run of each loop);
+// - status and health (the one rule, src/domain/integration-health.ts, as everywhere else); an API
+//   budget that cannot be read is recorded as a health signal, so the list and the CLI see it too;
 // - companies: total and linked (mapped), and the count in each mapping state;
 // - tickets: the hub's alert tickets by state, `new` = open and never reopened or closed;
 // - loops: the last run and the last error of each loop;
@@ -12,12 +13,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/kit/errors.ts';
 import type { Target, TargetApiBudget } from '../../../connectors/ports.ts';
-import type { LoopRun } from '../../../store/repositories/loop-runs.ts';
 import type { Store } from '../../../store/store.ts';
 import { SYNC_LOOP_NAMES, SYNC_LOOPS } from '../../../sync/loops.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import type { IntegrationRuntime } from '../../../sync/integration-runtime.ts';
+import { readIntegrationHealth, recordApiBudgetSignal } from '../../../sync/integration-health.ts';
+import { HEALTH_STATUSES, integrationHealthSchema } from './integration-health.ts';
 
 const PLAN_SAMPLE = 20;
 
@@ -27,7 +29,8 @@ const summarySchema = z.object({
   id: z.string(),
   name: z.string(),
   target: z.string(),
-  status: z.enum(['ok', 'failing', 'running', 'never_run', 'disabled']),
+  status: z.enum(HEALTH_STATUSES),
+  health: integrationHealthSchema,
   companies: z.object({
     total: z.number().int(),
     linked: z.number().int().describe('Companies mapped to a customer tenant'),
@@ -45,14 +48,6 @@ const summarySchema = z.object({
     .array(z.object({ loop: z.string(), stats: z.record(z.string(), z.unknown()), planned: z.number().int(), sample: z.array(z.unknown()), error: z.string().optional() }))
     .optional(),
 });
-
-function statusOf(enabled: boolean, latest: LoopRun[]): z.infer<typeof summarySchema>['status'] {
-  if (!enabled) return 'disabled';
-  if (latest.some((r) => r.status === 'failed')) return 'failing';
-  if (latest.length === 0) return 'never_run';
-  if (latest.some((r) => r.status === 'running')) return 'running';
-  return 'ok';
-}
 
 interface AutotaskLike {
   budget(): { used: number; limit: number; windowMs: number; suspendedUntil: number | null };
@@ -112,6 +107,8 @@ export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
       } catch (error) {
         apiBudgetError = isConnectorError(error) || error instanceof Error ? error.message : String(error);
       }
+      if (integration.enabled) await recordApiBudgetSignal(store, id, apiBudgetError ?? null);
+      const health = await readIntegrationHealth(store, integration);
 
       let plan: z.infer<typeof summarySchema>['plan'];
       if (request.query.plan === 'true' && runtime !== undefined) {
@@ -130,7 +127,8 @@ export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         id,
         name: integration.name,
         target: integration.target,
-        status: statusOf(integration.enabled, latest),
+        status: health.status,
+        health,
         companies: { total: Object.values(byState).reduce((a, b) => a + b, 0), linked: byState.mapped, byState },
         tickets: links === null ? null : { new: links.open, byState: links },
         loops,
