@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { TargetPicklists } from '../domain/alert-mapping.ts';
 import { targetFeature } from '../connectors/ports.ts';
 import { findIntegration, buildIntegrationRuntime } from '../sync/integration-runtime.ts';
-import { picklistCache, TicketConfig, ticketSettingsOf, ticketTargetOf, isTicketSettingsError } from '../sync/settings/tickets.ts';
+import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor, isTicketSettingsError } from '../sync/settings/tickets.ts';
 import type { Store } from '../store/store.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
@@ -21,7 +21,7 @@ function fieldValue(spec: string, picklists: TargetPicklists): [string, string] 
 
 async function ticketSide(store: Store, nameOrId: string) {
   const integration = await findIntegration(store, nameOrId);
-  const ticketTarget = ticketTargetOf(integration.target);
+  const ticketTarget = ticketProfileFor(integration.target);
   if (ticketTarget === null) throw new Error(`integration "${integration.name}" is a ${integration.target} integration: it has no tickets`);
   const runtime = await buildIntegrationRuntime(store, integration.id);
   return { integration, ticketTarget, runtime, picklists: picklistCache(targetFeature(runtime.target, 'tickets')), config: new TicketConfig(store.repos.settings) };

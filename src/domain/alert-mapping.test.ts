@@ -10,7 +10,7 @@ import {
   type AlertMapping,
   type TargetPicklists,
 } from './alert-mapping.ts';
-import { autotaskMapping, enabledSettings } from './ticket-test-fixtures.ts';
+import { AUTOTASK, CLOUDBLUE, CONNECTWISE, autotaskMapping, enabledSettings } from './ticket-test-fixtures.ts';
 
 const autotaskPicklists: TargetPicklists = {
   source: [{ value: '2', label: 'Monitoring Alert' }, { value: '4', label: 'Phone' }],
@@ -25,22 +25,22 @@ const autotaskPicklists: TargetPicklists = {
 
 describe('ticket settings defaults', () => {
   it('has the feature off for every target', () => {
-    for (const target of ['autotask', 'connectwise', 'cloudblue'] as const) expect(defaultTicketSettings(target).enabled).toBe(false);
+    for (const target of [AUTOTASK, CONNECTWISE, CLOUDBLUE]) expect(defaultTicketSettings(target).enabled).toBe(false);
   });
 
   it('reads the seeds\' N-days option per target', () => {
     // Autotask / ConnectWise: unchecked → reopen on every occurrence; checked → new ticket after N days.
-    expect(recurrenceFromSeedOption('autotask', null)).toEqual({ mode: 'reopen_always' });
-    expect(recurrenceFromSeedOption('connectwise', 30)).toEqual({ mode: 'reopen_within_days', days: 30 });
+    expect(recurrenceFromSeedOption(AUTOTASK, null)).toEqual({ mode: 'reopen_always' });
+    expect(recurrenceFromSeedOption(CONNECTWISE, 30)).toEqual({ mode: 'reopen_within_days', days: 30 });
     // CloudBlue: reopening off (default) → a new ticket; on → reopen within N days, else new.
-    expect(recurrenceFromSeedOption('cloudblue', null)).toEqual({ mode: 'new_always' });
-    expect(recurrenceFromSeedOption('cloudblue', 1)).toEqual({ mode: 'reopen_within_days', days: 1 });
-    expect(defaultTicketSettings('cloudblue').recurrence).toEqual({ mode: 'new_always' });
-    expect(defaultTicketSettings('autotask').recurrence).toEqual({ mode: 'reopen_always' });
+    expect(recurrenceFromSeedOption(CLOUDBLUE, null)).toEqual({ mode: 'new_always' });
+    expect(recurrenceFromSeedOption(CLOUDBLUE, 1)).toEqual({ mode: 'reopen_within_days', days: 1 });
+    expect(defaultTicketSettings(CLOUDBLUE).recurrence).toEqual({ mode: 'new_always' });
+    expect(defaultTicketSettings(AUTOTASK).recurrence).toEqual({ mode: 'reopen_always' });
   });
 
   it('has auto-close and alert clearing off', () => {
-    const settings = defaultTicketSettings('connectwise');
+    const settings = defaultTicketSettings(CONNECTWISE);
     expect(settings.autoClose.enabled).toBe(false);
     expect(settings.clearAlert.enabled).toBe(false);
   });
@@ -51,7 +51,7 @@ describe('effectiveFields', () => {
     const mapping = autotaskMapping();
     mapping.types['BackupFailed'] = { enabled: true, fields: { status: '1', priority: '1', noteType: '2', source: '' } };
     expect(effectiveFields(mapping, 'BackupFailed')).toEqual({
-      target: 'autotask',
+      target: AUTOTASK,
       fields: { source: '2', noteType: '2', publish: '1', status: '1', priority: '1' },
     });
   });
@@ -150,7 +150,7 @@ describe('validateAlertMapping (ConnectWise and CloudBlue)', () => {
 
   it('checks type and status against the board, and subtype against the type', () => {
     const mapping: AlertMapping = {
-      target: 'connectwise',
+      target: CONNECTWISE,
       defaults: { board: '1' },
       types: {
         BackupFailed: { enabled: true, fields: { type: '12', subtype: '41', status: '100', priority: '4' } },
@@ -166,12 +166,12 @@ describe('validateAlertMapping (ConnectWise and CloudBlue)', () => {
   });
 
   it('requires a board', () => {
-    const mapping: AlertMapping = { target: 'connectwise', defaults: {}, types: { BackupFailed: { enabled: true, fields: {} } } };
+    const mapping: AlertMapping = { target: CONNECTWISE, defaults: {}, types: { BackupFailed: { enabled: true, fields: {} } } };
     expect(validateAlertMapping(mapping, cwPicklists).map((e) => [e.code, e.field])).toEqual([['field_required', 'board']]);
   });
 
   it('requires CloudBlue type, category and team', () => {
-    const mapping: AlertMapping = { target: 'cloudblue', defaults: {}, types: { BackupFailed: { enabled: true, fields: { type: 'Bug' } } } };
+    const mapping: AlertMapping = { target: CLOUDBLUE, defaults: {}, types: { BackupFailed: { enabled: true, fields: { type: 'Bug' } } } };
     const picklists: TargetPicklists = { type: [{ value: 'Bug', label: 'Bug' }], category: [{ value: 'TCB', label: 'TCB' }], team: [{ value: 'Support', label: 'Support' }] };
     const errors = validateAlertMapping(mapping, picklists);
     expect(errors.map((e) => e.field)).toEqual(['category', 'team']);
@@ -183,25 +183,25 @@ describe('validateTicketSettings', () => {
   const picklists = autotaskPicklists;
 
   it('accepts the fixture settings', () => {
-    expect(validateTicketSettings('autotask', enabledSettings(), picklists)).toEqual([]);
+    expect(validateTicketSettings(AUTOTASK, enabledSettings(), picklists)).toEqual([]);
   });
 
   it('needs a status for auto-close and for alert clearing when they are on', () => {
     const settings = enabledSettings({ autoClose: { enabled: true, status: null }, clearAlert: { enabled: true, statuses: [] } });
-    const errors = validateTicketSettings('autotask', settings, picklists);
+    const errors = validateTicketSettings(AUTOTASK, settings, picklists);
     expect(errors.map((e) => [e.code, e.field])).toEqual([['field_required', 'autoClose.status'], ['field_required', 'clearAlert.statuses']]);
     expect(errors[0]?.message).toBe('Autotask ticket settings: auto-closing needs a status; choose one of: 1 (New), 5 (Complete), 8 (In Progress), 13 (Waiting Customer).');
   });
 
   it('refuses statuses the target does not have', () => {
-    const errors = validateTicketSettings('autotask', enabledSettings({ reopenStatus: '77', clearAlert: { enabled: true, statuses: ['5', '99'] } }), picklists);
+    const errors = validateTicketSettings(AUTOTASK, enabledSettings({ reopenStatus: '77', clearAlert: { enabled: true, statuses: ['5', '99'] } }), picklists);
     expect(errors.map((e) => [e.code, e.field, e.value])).toEqual([['value_not_allowed', 'reopenStatus', '77'], ['value_not_allowed', 'clearAlert.statuses', '99']]);
     expect(errors[0]?.message).toContain('Autotask ticket settings: the reopen status "77" is unknown to Autotask');
   });
 
   it('refuses days and note limits that are not whole positive numbers', () => {
     const settings = enabledSettings({ recurrence: { mode: 'reopen_within_days', days: 0.5 }, notes: { windowMinutes: 0, maxPerCycle: -1 } });
-    expect(validateTicketSettings('autotask', settings, picklists).map((e) => e.field)).toEqual(['recurrence.days', 'notes.windowMinutes', 'notes.maxPerCycle']);
+    expect(validateTicketSettings(AUTOTASK, settings, picklists).map((e) => e.field)).toEqual(['recurrence.days', 'notes.windowMinutes', 'notes.maxPerCycle']);
   });
 });
 

@@ -1,71 +1,43 @@
 /**
  * Which vendor alerts become tickets, with which target fields, and the integration-wide ticket
- * rules. Target-neutral in shape (enabled + a field bag per alert type), target-specific in the
- * bag's fields. Values are picklist values as text (Autotask picklist values, ConnectWise ids,
- * CloudBlue ids) and are validated against the target's real picklists, handed in as data.
+ * rules. Target-neutral: the target's ticket fields come as data (its `TicketProfile`, declared by
+ * its connector's manifest), values are picklist values as text (Autotask picklist values,
+ * ConnectWise ids, CloudBlue ids) validated against the target's real picklists, handed in as data.
  *
  * Seeds: Autotask 000 §5.5 (source, note type and publish for all tickets, per-alert parameters,
  * new ticket after N days, auto-close); ConnectWise 002 §7 (board, type, subtype, status, priority,
  * new ticket after N days, auto-close); CloudBlue 001 (type, category, team; auto-close, reopen
  * within N days, clear the alert when the ticket reaches a status). All features off by default.
  */
+import type { TicketFieldSpec, TicketProfile } from './ticket-profile.ts';
 import type { AlertSeverity } from './vendor-model.ts';
 
-export type TicketTarget = 'autotask' | 'connectwise' | 'cloudblue';
+export type { TicketFieldSpec, TicketProfile } from './ticket-profile.ts';
 
-export interface AutotaskTicketFields {
-  source?: string;
-  queue?: string;
-  status?: string;
-  priority?: string;
-  issueType?: string;
-  subIssueType?: string;
-  noteType?: string;
-  publish?: string;
-}
+/** A ticket field bag: picklist values as text, by the target's field name (its profile's `fields`). */
+export type TicketFields = Readonly<Partial<Record<string, string>>>;
 
-export interface ConnectWiseTicketFields {
-  board?: string;
-  type?: string;
-  subtype?: string;
-  status?: string;
-  priority?: string;
-}
-
-export interface CloudBlueTicketFields {
-  type?: string;
-  category?: string;
-  team?: string;
-}
-
-export interface TargetFieldsByTarget {
-  autotask: AutotaskTicketFields;
-  connectwise: ConnectWiseTicketFields;
-  cloudblue: CloudBlueTicketFields;
-}
-
-export interface AlertTypeSetting<F> {
+export interface AlertTypeSetting<F = TicketFields> {
   enabled: boolean;
   fields: F;
   /** Overrides TicketSettings.minSeverity for this alert type. */
   minSeverity?: AlertSeverity;
 }
 
-interface AlertMappingOf<T extends TicketTarget> {
-  target: T;
+export interface AlertMapping {
+  /** The target's ticket rules: which fields exist, which are required, which hang under which. */
+  target: TicketProfile;
   /** Fields for every alert type (Autotask source / note type / publish, ConnectWise board); a type's own fields win. */
-  defaults: TargetFieldsByTarget[T];
+  defaults: TicketFields;
   /** By vendor alert type id. A type that is absent is not enabled. */
-  types: Record<string, AlertTypeSetting<TargetFieldsByTarget[T]>>;
+  types: Record<string, AlertTypeSetting>;
 }
 
-export type AlertMapping = AlertMappingOf<'autotask'> | AlertMappingOf<'connectwise'> | AlertMappingOf<'cloudblue'>;
-
-/** The field bag a ticket of one alert type is written with, tagged by target. */
-export type EffectiveTicketFields =
-  | { target: 'autotask'; fields: AutotaskTicketFields }
-  | { target: 'connectwise'; fields: ConnectWiseTicketFields }
-  | { target: 'cloudblue'; fields: CloudBlueTicketFields };
+/** The field bag a ticket of one alert type is written with. */
+export interface EffectiveTicketFields {
+  target: TicketProfile;
+  fields: Record<string, string>;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Global ticket settings
@@ -104,7 +76,7 @@ export interface TicketSettings {
   minSeverity: AlertSeverity;
 }
 
-export function defaultTicketSettings(target: TicketTarget): TicketSettings {
+export function defaultTicketSettings(target: TicketProfile): TicketSettings {
   return {
     enabled: false,
     recurrence: recurrenceFromSeedOption(target, null),
@@ -120,11 +92,12 @@ export function defaultTicketSettings(target: TicketTarget): TicketSettings {
  * The seeds' one checkbox-with-days, read the way each seed states it. Autotask and ConnectWise:
  * "create a new ticket … if the initial ticket is closed for N days; otherwise the initial ticket is
  * re-opened on every occurrence". CloudBlue: "reopen … if raised within N days after closing the
- * original ticket", off by default, in which case a recurrence is a new ticket.
+ * original ticket", off by default, in which case a recurrence is a new ticket. Unchecked, the
+ * target's profile says which (`recurrenceWhenUnset`).
  */
-export function recurrenceFromSeedOption(target: TicketTarget, days: number | null): RecurrencePolicy {
+export function recurrenceFromSeedOption(target: TicketProfile, days: number | null): RecurrencePolicy {
   if (days !== null) return { mode: 'reopen_within_days', days };
-  return target === 'cloudblue' ? { mode: 'new_always' } : { mode: 'reopen_always' };
+  return { mode: target.recurrenceWhenUnset };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,44 +114,6 @@ export interface PicklistEntry {
 
 /** The target's picklists by field name (`status`, `queue`, `board`, …). */
 export type TargetPicklists = Partial<Record<string, PicklistEntry[]>>;
-
-interface FieldSpec {
-  name: string;
-  label: string;
-  /** Must be set (in the type's fields or the defaults) for an enabled alert type. */
-  required: boolean;
-  /** The field whose value this field's entries hang under. */
-  parent?: string;
-}
-
-const TARGET_NAMES: Record<TicketTarget, string> = { autotask: 'Autotask', connectwise: 'ConnectWise', cloudblue: 'CloudBlue PSA' };
-
-/** Required fields follow what each target refuses a ticket (or note) without. */
-export const TICKET_FIELD_SPECS: Record<TicketTarget, readonly FieldSpec[]> = {
-  autotask: [
-    { name: 'source', label: 'Source', required: false },
-    { name: 'queue', label: 'Queue', required: false },
-    { name: 'status', label: 'Status', required: true },
-    { name: 'priority', label: 'Priority', required: true },
-    { name: 'issueType', label: 'Issue Type', required: false },
-    { name: 'subIssueType', label: 'Sub-Issue Type', required: false, parent: 'issueType' },
-    { name: 'noteType', label: 'Note Type', required: true },
-    { name: 'publish', label: 'Note Publish', required: true },
-  ],
-  connectwise: [
-    { name: 'board', label: 'Service Board', required: true },
-    { name: 'type', label: 'Type', required: false, parent: 'board' },
-    { name: 'subtype', label: 'Subtype', required: false, parent: 'type' },
-    { name: 'status', label: 'Status', required: false, parent: 'board' },
-    { name: 'priority', label: 'Priority', required: false },
-  ],
-  cloudblue: [
-    { name: 'type', label: 'Type', required: true },
-    // A category belongs to one type (seed 001: "TCB" exists under Bug and under Incident A).
-    { name: 'category', label: 'Category', required: true, parent: 'type' },
-    { name: 'team', label: 'Team', required: true },
-  ],
-};
 
 export type MappingErrorCode =
   | 'field_required'
@@ -200,7 +135,7 @@ export interface MappingError {
   message: string;
 }
 
-function bagOf(fields: object): Record<string, string | undefined> {
+function bagOf(fields: TicketFields): Record<string, string | undefined> {
   return fields as Record<string, string | undefined>;
 }
 
@@ -211,10 +146,10 @@ export function effectiveFields(mapping: AlertMapping, alertType: string): Effec
   for (const bag of [bagOf(mapping.defaults), bagOf(setting?.fields ?? {})]) {
     for (const [name, value] of Object.entries(bag)) if (value !== undefined && value !== '') merged[name] = value;
   }
-  return { target: mapping.target, fields: merged } as EffectiveTicketFields;
+  return { target: mapping.target, fields: merged };
 }
 
-export function alertTypeSetting(mapping: AlertMapping, alertType: string): AlertTypeSetting<object> | null {
+export function alertTypeSetting(mapping: AlertMapping, alertType: string): AlertTypeSetting | null {
   return mapping.types[alertType] ?? null;
 }
 
@@ -232,14 +167,14 @@ function parents(entry: PicklistEntry): string[] {
   return Array.isArray(entry.parent) ? entry.parent : [entry.parent];
 }
 
-function where(target: TicketTarget, alertType: string | null): string {
-  return alertType === null ? `${TARGET_NAMES[target]} default ticket fields` : `${TARGET_NAMES[target]} ticket fields of alert type "${alertType}"`;
+function where(target: TicketProfile, alertType: string | null): string {
+  return alertType === null ? `${target.target} default ticket fields` : `${target.target} ticket fields of alert type "${alertType}"`;
 }
 
 function checkValue(
-  target: TicketTarget,
+  target: TicketProfile,
   alertType: string | null,
-  spec: FieldSpec,
+  spec: TicketFieldSpec,
   value: string,
   bag: Record<string, string | undefined>,
   picklists: TargetPicklists,
@@ -247,7 +182,7 @@ function checkValue(
   const list = picklists[spec.name];
   const base = { alertType, field: spec.name, value };
   if (list === undefined) {
-    return [{ ...base, code: 'picklist_unavailable', allowed: [], message: `${where(target, alertType)}: ${spec.label} "${value}" cannot be checked because the ${spec.label} picklist was not read from ${TARGET_NAMES[target]}; reload the picklists and save again.` }];
+    return [{ ...base, code: 'picklist_unavailable', allowed: [], message: `${where(target, alertType)}: ${spec.label} "${value}" cannot be checked because the ${spec.label} picklist was not read from ${target.target}; reload the picklists and save again.` }];
   }
   const parentValue = spec.parent === undefined ? undefined : bag[spec.parent];
   const underParent = (entry: PicklistEntry): boolean =>
@@ -255,30 +190,30 @@ function checkValue(
   const choosable = list.filter((entry) => entry.active !== false && underParent(entry)).map(({ value: v, label }) => ({ value: v, label }));
   const entry = list.find((candidate) => candidate.value === value);
   if (entry === undefined) {
-    return [{ ...base, code: 'value_not_allowed', allowed: choosable, message: `${where(target, alertType)}: ${spec.label} "${value}" is unknown to ${TARGET_NAMES[target]}; choose ${describeAllowed(choosable)}.` }];
+    return [{ ...base, code: 'value_not_allowed', allowed: choosable, message: `${where(target, alertType)}: ${spec.label} "${value}" is unknown to ${target.target}; choose ${describeAllowed(choosable)}.` }];
   }
   if (entry.active === false) {
-    return [{ ...base, code: 'value_inactive', allowed: choosable, message: `${where(target, alertType)}: ${spec.label} "${entry.label}" (${value}) is inactive in ${TARGET_NAMES[target]}; choose ${describeAllowed(choosable)}.` }];
+    return [{ ...base, code: 'value_inactive', allowed: choosable, message: `${where(target, alertType)}: ${spec.label} "${entry.label}" (${value}) is inactive in ${target.target}; choose ${describeAllowed(choosable)}.` }];
   }
   if (!underParent(entry)) {
-    const parentLabel = TICKET_FIELD_SPECS[target].find((candidate) => candidate.name === spec.parent)?.label ?? spec.parent;
+    const parentLabel = target.fields.find((candidate) => candidate.name === spec.parent)?.label ?? spec.parent;
     return [{ ...base, code: 'parent_mismatch', allowed: choosable, message: `${where(target, alertType)}: ${spec.label} "${entry.label}" (${value}) does not belong to ${parentLabel} "${parentValue}"; choose ${describeAllowed(choosable)}.` }];
   }
   return [];
 }
 
 function validateBag(
-  target: TicketTarget,
+  target: TicketProfile,
   alertType: string | null,
   bag: Record<string, string | undefined>,
   picklists: TargetPicklists,
   requireAll: boolean,
 ): MappingError[] {
-  const specs = TICKET_FIELD_SPECS[target];
+  const specs = target.fields;
   const errors: MappingError[] = [];
   for (const name of Object.keys(bag)) {
     if (bag[name] !== undefined && !specs.some((spec) => spec.name === name)) {
-      errors.push({ code: 'unknown_field', alertType, field: name, value: bag[name] ?? null, allowed: specs.map((spec) => ({ value: spec.name, label: spec.label })), message: `${where(target, alertType)}: "${name}" is not a ${TARGET_NAMES[target]} ticket field; the fields are ${specs.map((spec) => spec.name).join(', ')}.` });
+      errors.push({ code: 'unknown_field', alertType, field: name, value: bag[name] ?? null, allowed: specs.map((spec) => ({ value: spec.name, label: spec.label })), message: `${where(target, alertType)}: "${name}" is not a ${target.target} ticket field; the fields are ${specs.map((spec) => spec.name).join(', ')}.` });
     }
   }
   for (const spec of specs) {
@@ -318,36 +253,36 @@ export function validateAlertMapping(mapping: AlertMapping, picklists: TargetPic
  * Problems with the global ticket settings: the statuses must be the target's ticket statuses, and
  * each enabled option must say which status. The recurrence days are whole days from 1 to 3650.
  */
-export function validateTicketSettings(target: TicketTarget, settings: TicketSettings, picklists: TargetPicklists): MappingError[] {
+export function validateTicketSettings(target: TicketProfile, settings: TicketSettings, picklists: TargetPicklists): MappingError[] {
   const errors: MappingError[] = [];
-  const statusSpec: FieldSpec = { name: 'status', label: 'Status', required: true };
+  const statusSpec: TicketFieldSpec = { name: 'status', label: 'Status', required: true };
   const statuses = picklists['status'];
   const choosable = (statuses ?? []).filter((entry) => entry.active !== false).map(({ value, label }) => ({ value, label }));
   const setting = (field: string, label: string, value: string | null, required: boolean): void => {
     if (value === null || value === '') {
-      if (required) errors.push({ code: 'field_required', alertType: null, field, value: null, allowed: choosable, message: `${TARGET_NAMES[target]} ticket settings: ${label} needs a status; choose ${describeAllowed(choosable)}.` });
+      if (required) errors.push({ code: 'field_required', alertType: null, field, value: null, allowed: choosable, message: `${target.target} ticket settings: ${label} needs a status; choose ${describeAllowed(choosable)}.` });
       return;
     }
     for (const error of checkValue(target, null, statusSpec, value, {}, picklists)) {
-      errors.push({ ...error, field, message: error.message.replace(`${TARGET_NAMES[target]} default ticket fields: Status`, `${TARGET_NAMES[target]} ticket settings: ${label}`) });
+      errors.push({ ...error, field, message: error.message.replace(`${target.target} default ticket fields: Status`, `${target.target} ticket settings: ${label}`) });
     }
   };
   const { recurrence } = settings;
   if (recurrence.mode === 'reopen_within_days' && (!Number.isInteger(recurrence.days) || recurrence.days < 1 || recurrence.days > 3650)) {
-    errors.push({ code: 'invalid_setting', alertType: null, field: 'recurrence.days', value: String(recurrence.days), allowed: [], message: `${TARGET_NAMES[target]} ticket settings: the number of days must be a whole number from 1 to 3650, got ${recurrence.days}.` });
+    errors.push({ code: 'invalid_setting', alertType: null, field: 'recurrence.days', value: String(recurrence.days), allowed: [], message: `${target.target} ticket settings: the number of days must be a whole number from 1 to 3650, got ${recurrence.days}.` });
   }
   setting('reopenStatus', 'the reopen status', settings.reopenStatus, false);
   setting('autoClose.status', 'auto-closing', settings.autoClose.status, settings.autoClose.enabled);
   if (settings.clearAlert.enabled && settings.clearAlert.statuses.length === 0) {
-    errors.push({ code: 'field_required', alertType: null, field: 'clearAlert.statuses', value: null, allowed: choosable, message: `${TARGET_NAMES[target]} ticket settings: clearing the alert needs at least one status; choose ${describeAllowed(choosable)}.` });
+    errors.push({ code: 'field_required', alertType: null, field: 'clearAlert.statuses', value: null, allowed: choosable, message: `${target.target} ticket settings: clearing the alert needs at least one status; choose ${describeAllowed(choosable)}.` });
   }
   for (const status of settings.clearAlert.statuses) setting('clearAlert.statuses', 'clearing the alert', status, false);
   const { windowMinutes, maxPerCycle } = settings.notes;
   if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
-    errors.push({ code: 'invalid_setting', alertType: null, field: 'notes.windowMinutes', value: String(windowMinutes), allowed: [], message: `${TARGET_NAMES[target]} ticket settings: the note window must be a whole number of minutes, at least 1, got ${windowMinutes}.` });
+    errors.push({ code: 'invalid_setting', alertType: null, field: 'notes.windowMinutes', value: String(windowMinutes), allowed: [], message: `${target.target} ticket settings: the note window must be a whole number of minutes, at least 1, got ${windowMinutes}.` });
   }
   if (!Number.isInteger(maxPerCycle) || maxPerCycle < 0) {
-    errors.push({ code: 'invalid_setting', alertType: null, field: 'notes.maxPerCycle', value: String(maxPerCycle), allowed: [], message: `${TARGET_NAMES[target]} ticket settings: the note limit must be a whole number, 0 or more, got ${maxPerCycle}.` });
+    errors.push({ code: 'invalid_setting', alertType: null, field: 'notes.maxPerCycle', value: String(maxPerCycle), allowed: [], message: `${target.target} ticket settings: the note limit must be a whole number, 0 or more, got ${maxPerCycle}.` });
   }
   return errors;
 }

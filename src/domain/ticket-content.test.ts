@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertKeyOf, type AlertKey } from './alert-identity.ts';
 import {
-  TICKET_TEXT_LIMITS,
   alertInWords,
   autoCloseNote,
   humanizeAlertType,
@@ -11,12 +10,12 @@ import {
   ticketText,
   type TicketContentInput,
 } from './ticket-content.ts';
-import { CONSOLE, MACHINE_A, PLAN, TENANT, at, cleared, makeAlert } from './ticket-test-fixtures.ts';
+import { AUTOTASK, CLOUDBLUE, CONNECTWISE, CONSOLE, MACHINE_A, PLAN, TENANT, at, cleared, makeAlert } from './ticket-test-fixtures.ts';
 import type { VendorAlert } from './vendor-model.ts';
 
 function input(alert: VendorAlert = makeAlert({ createdAt: '2025-10-24T17:19:15+02:00' }), extra: Partial<TicketContentInput> = {}): TicketContentInput {
   return {
-    target: 'autotask',
+    target: AUTOTASK,
     alert,
     key: alertKeyOf(alert) as AlertKey,
     companyName: 'Acme Ltd',
@@ -46,13 +45,13 @@ describe('ticket title', () => {
 
   it('keeps within each target\'s limit', () => {
     const long = { ...makeAlert(), title: 'Backup failed '.repeat(40) };
-    for (const target of ['autotask', 'connectwise', 'cloudblue'] as const) {
+    for (const target of [AUTOTASK, CONNECTWISE, CLOUDBLUE]) {
       const { title } = ticketText(input(long, { target }));
-      expect(title.length).toBeLessThanOrEqual(TICKET_TEXT_LIMITS[target].title);
+      expect(title.length).toBeLessThanOrEqual(target.textLimits.title);
       expect(title.startsWith('Acme Ltd: Backup failed')).toBe(true);
     }
-    expect(TICKET_TEXT_LIMITS.autotask.title).toBe(255);
-    expect(TICKET_TEXT_LIMITS.connectwise.title).toBe(100);
+    expect(AUTOTASK.textLimits.title).toBe(255);
+    expect(CONNECTWISE.textLimits.title).toBe(100);
   });
 });
 
@@ -100,7 +99,7 @@ describe('ticket description', () => {
 
   it('keeps within the description limit', () => {
     const alert = { ...makeAlert(), description: 'x'.repeat(20_000) };
-    expect(ticketText(input(alert)).description.length).toBeLessThanOrEqual(TICKET_TEXT_LIMITS.autotask.description);
+    expect(ticketText(input(alert)).description.length).toBeLessThanOrEqual(AUTOTASK.textLimits.description);
   });
 });
 
@@ -108,24 +107,24 @@ describe('notes', () => {
   const alert = makeAlert({ createdAt: at(70) });
 
   it('reports repeats with their count and the period', () => {
-    const note = recurrenceNote({ target: 'autotask', alert, occurrences: 12, since: at(0), at: at(70) });
+    const note = recurrenceNote({ target: AUTOTASK, alert, occurrences: 12, since: at(0), at: at(70) });
     expect(note.title).toBe('Alert raised again: Backup failed');
     expect(note.text).toContain(`raised again 12 times since ${at(0)} (UTC)`);
     expect(note.text).toContain(`raised at ${at(70)} (UTC)`);
   });
 
   it('says why a ticket is reopened and with which status', () => {
-    const note = reopenNote({ target: 'autotask', alert, closedAt: at(30), closedBy: 'technician', occurrences: 1, status: '8', withinDays: 7 });
+    const note = reopenNote({ target: AUTOTASK, alert, closedAt: at(30), closedBy: 'technician', occurrences: 1, status: '8', withinDays: 7 });
     expect(note.text).toContain(`raised again (once); this ticket was closed at ${at(30)}`);
     expect(note.text).toContain('within 7 day(s)');
     expect(note.text).toContain('Status set to 8.');
-    const always = reopenNote({ target: 'autotask', alert, closedAt: at(30), closedBy: 'hub', occurrences: 3, status: null, withinDays: null });
+    const always = reopenNote({ target: AUTOTASK, alert, closedAt: at(30), closedBy: 'hub', occurrences: 3, status: null, withinDays: null });
     expect(always.text).toContain('closed automatically when the alert cleared');
     expect(always.text).toContain('reopened on every recurrence');
   });
 
   it('says when the alert cleared and reports repeats not yet noted', () => {
-    const note = autoCloseNote({ target: 'autotask', alert: cleared(alert, at(95)), status: '5', unreportedRepeats: 4 });
+    const note = autoCloseNote({ target: AUTOTASK, alert: cleared(alert, at(95)), status: '5', unreportedRepeats: 4 });
     expect(note.text).toContain(`cleared in Acronis at ${at(95)} (UTC)`);
     expect(note.text).toContain('raised again 4 times since the last note');
     expect(note.text).toContain('closed automatically with status 5');

@@ -3,30 +3,19 @@
  *
  * The title names the customer, the alert in words and the machine or resource, and never a time
  * or a counter: titles stay the same across repeats, so nobody (and no PSA rule) mistakes a repeat
- * for a new problem. Times are UTC ISO-8601. Lengths are cut to the smallest limit we know per
- * target (Autotask title 255, ConnectWise summary 100, Autotask description 8000, note title 250).
+ * for a new problem. Times are UTC ISO-8601. Lengths are cut to the smallest limit we know for the
+ * target (its profile's `textLimits`: Autotask title 255, ConnectWise summary 100, …).
  */
 import { alertDetail, type AlertKey } from './alert-identity.ts';
 import type { ClosedBy } from './ticket-link.ts';
-import type { TicketTarget } from './alert-mapping.ts';
+import type { TicketProfile, TicketTextLimits } from './ticket-profile.ts';
 import type { VendorAlert } from './vendor-model.ts';
 
-export interface TicketTextLimits {
-  title: number;
-  description: number;
-  noteTitle: number;
-  noteText: number;
-}
-
-/** CloudBlue PSA publishes no limits; Autotask's are used, the stricter of the documented ones. */
-export const TICKET_TEXT_LIMITS: Record<TicketTarget, TicketTextLimits> = {
-  autotask: { title: 255, description: 8000, noteTitle: 250, noteText: 32000 },
-  connectwise: { title: 100, description: 8000, noteTitle: 100, noteText: 8000 },
-  cloudblue: { title: 255, description: 8000, noteTitle: 250, noteText: 8000 },
-};
+export type { TicketTextLimits } from './ticket-profile.ts';
 
 export interface TicketContentInput {
-  target: TicketTarget;
+  /** The target's ticket rules (its text limits cut the texts). */
+  target: TicketProfile;
   alert: VendorAlert;
   key: AlertKey;
   /** The target company's name (what the technician knows the customer as). */
@@ -106,7 +95,7 @@ export function ticketTitle(input: Pick<TicketContentInput, 'target' | 'alert' |
   const what = alertInWords(input.alert, input.alertTypeTitle);
   const resource = resourceInWords(input.alert, input.key);
   const title = `${oneLine(input.companyName)}: ${what}${resource === null ? '' : ` on ${oneLine(resource)}`}`;
-  return cut(title, TICKET_TEXT_LIMITS[input.target].title);
+  return cut(title, input.target.textLimits.title);
 }
 
 const SHOWN_DETAILS = new Set(['resourceId', 'resourceName', 'planId', 'planName', 'title', 'description', 'category', 'fields']);
@@ -162,7 +151,7 @@ export function ticketDescription(input: TicketContentInput): string {
     `Open the Acronis management console to investigate: ${input.consoleUrl}`,
     `Repeats of this alert for the same machine are added to this ticket as notes. Reference: ${input.externalRef}`,
   );
-  return cut(lines.join('\n'), TICKET_TEXT_LIMITS[input.target].description);
+  return cut(lines.join('\n'), input.target.textLimits.description);
 }
 
 export function ticketText(input: TicketContentInput): TicketText {
@@ -173,13 +162,13 @@ function occurrences(count: number): string {
   return count === 1 ? 'once' : `${count} times`;
 }
 
-function noteOf(target: TicketTarget, title: string, lines: string[]): NoteText {
-  const limits = TICKET_TEXT_LIMITS[target];
+function noteOf(target: TicketProfile, title: string, lines: string[]): NoteText {
+  const limits: TicketTextLimits = target.textLimits;
   return { title: cut(title, limits.noteTitle), text: cut(lines.join('\n'), limits.noteText) };
 }
 
 export interface RecurrenceNoteInput {
-  target: TicketTarget;
+  target: TicketProfile;
   alert: VendorAlert;
   alertTypeTitle?: string | null;
   /** Occurrences this note reports, the triggering one included. */
@@ -199,7 +188,7 @@ export function recurrenceNote(input: RecurrenceNoteInput): NoteText {
 }
 
 export interface ReopenNoteInput {
-  target: TicketTarget;
+  target: TicketProfile;
   alert: VendorAlert;
   alertTypeTitle?: string | null;
   closedAt: string | null;
@@ -224,7 +213,7 @@ export function reopenNote(input: ReopenNoteInput): NoteText {
 }
 
 export interface AutoCloseNoteInput {
-  target: TicketTarget;
+  target: TicketProfile;
   alert: VendorAlert;
   alertTypeTitle?: string | null;
   status: string | null;

@@ -13,7 +13,7 @@ import {
   type ObservedTicket,
 } from './ticket-lifecycle.ts';
 import { linkDisplayState, type TicketLink } from './ticket-link.ts';
-import { CONSOLE, MACHINE_A, MACHINE_B, MAPPED, TENANT, at, atDays, autotaskMapping, cleared, enabledSettings, makeAlert } from './ticket-test-fixtures.ts';
+import { AUTOTASK, CONSOLE, MACHINE_A, MACHINE_B, MAPPED, TENANT, at, atDays, autotaskMapping, cleared, enabledSettings, makeAlert } from './ticket-test-fixtures.ts';
 import type { VendorAlert } from './vendor-model.ts';
 
 const KEY_A = alertKeyOf(makeAlert({ resourceId: MACHINE_A })) as AlertKey;
@@ -123,7 +123,7 @@ describe('first occurrence', () => {
       contractName: 'Acme Managed Backup 2026',
       externalRef: ticketExternalRef(KEY_A, 1),
       idempotencyKey: `tkt:${HASH_A}:e1:create`,
-      fields: { target: 'autotask', fields: { source: '2', noteType: '1', publish: '1', queue: '5', status: '1', priority: '2', issueType: '10', subIssueType: '101' } },
+      fields: { target: AUTOTASK, fields: { source: '2', noteType: '1', publish: '1', queue: '5', status: '1', priority: '2', issueType: '10', subIssueType: '101' } },
       title: 'Acme Ltd: Backup failed on srv-files-01',
     });
     expect(decision.description).toContain('Contract: Acme Managed Backup 2026');

@@ -4,6 +4,22 @@
 import { defaultTicketSettings, type AlertMapping, type TicketSettings } from './alert-mapping.ts';
 import type { CompanyMapping } from './ticket-lifecycle.ts';
 import type { VendorAlert } from './vendor-model.ts';
+// Test support: the connectors' real ticket profiles, so the domain's tests run on the fields and
+// limits the product declares (the domain itself is handed a profile and names no target).
+import { autotaskManifest } from '../connectors/autotask/manifest.ts';
+import { cloudBlueManifest } from '../connectors/cloudblue/manifest.ts';
+import { connectWiseManifest } from '../connectors/connectwise/manifest.ts';
+import { ticketProfileOf } from '../connectors/manifest-schema.ts';
+import type { TicketProfile } from './ticket-profile.ts';
+
+function profileOf(manifest: Parameters<typeof ticketProfileOf>[0]): TicketProfile {
+  const profile = ticketProfileOf(manifest);
+  if (profile === null) throw new Error(`${manifest.id} has no tickets`);
+  return profile;
+}
+export const AUTOTASK = profileOf(autotaskManifest);
+export const CONNECTWISE = profileOf(connectWiseManifest);
+export const CLOUDBLUE = profileOf(cloudBlueManifest);
 
 export const T0_MS = Date.parse('2026-03-02T10:00:00.000Z');
 export const TENANT = '04cc830f-cc2d-4d85-bc0c-154d3246ed55';
@@ -74,7 +90,7 @@ export function cleared(alert: VendorAlert, clearedAt: string): VendorAlert {
 
 export function autotaskMapping(): AlertMapping {
   return {
-    target: 'autotask',
+    target: AUTOTASK,
     defaults: { source: '2', noteType: '1', publish: '1' },
     types: {
       BackupFailed: { enabled: true, fields: { queue: '5', status: '1', priority: '2', issueType: '10', subIssueType: '101' } },
@@ -86,7 +102,7 @@ export function autotaskMapping(): AlertMapping {
 
 export function enabledSettings(overrides: Partial<TicketSettings> = {}): TicketSettings {
   return {
-    ...defaultTicketSettings('autotask'),
+    ...defaultTicketSettings(AUTOTASK),
     enabled: true,
     recurrence: { mode: 'reopen_within_days', days: 7 },
     reopenStatus: '8',

@@ -33,7 +33,7 @@
  */
 import type { AlertDecision } from '../domain/ticket-lifecycle.ts';
 import { systemClock } from '../store/columns.ts';
-import { TicketConfig, ticketTargetOf } from './settings/tickets.ts';
+import { TicketConfig, ticketProfileFor } from './settings/tickets.ts';
 import { readStream } from './alerts/alert-stream.ts';
 import { ALERTS_LOOP, buildContext, type AlertsPassStats } from './alerts/pass-context.ts';
 import { releaseWaiting } from './alerts/waiting-alerts.ts';
@@ -62,7 +62,7 @@ export async function runAlertsPass(env: TicketLoopEnv): Promise<AlertsPassStats
     adopted: 0,
     cursor: null,
   };
-  const ticketTarget = ticketTargetOf(env.target.system);
+  const ticketTarget = ticketProfileFor(env.target.system);
   if (ticketTarget === null || env.target.tickets === undefined) {
     stats.skipped = `${env.target.system} has no tickets`;
     return stats;

@@ -13,7 +13,7 @@ import { targetFeature } from '../connectors/ports.ts';
 import { isoAt, systemClock } from '../store/columns.ts';
 import { compareCursorValues, Cursors } from './cursors.ts';
 import { Journal, JournalInProgressError } from './journal.ts';
-import { TicketConfig, ticketTargetOf } from './settings/tickets.ts';
+import { TicketConfig, ticketProfileFor } from './settings/tickets.ts';
 import { saveLinkEvents } from './ticket-link-writes.ts';
 import { describeError, LoopAborted, ticketLoopEnvOf, type TicketLoopEnv, type TicketRuntime } from './ticket-loop-env.ts';
 
@@ -37,7 +37,7 @@ export interface TicketsPassStats {
 
 export async function runTicketsPass(env: TicketLoopEnv): Promise<TicketsPassStats> {
   const stats: TicketsPassStats = { skipped: null, observed: 0, unlinked: 0, recorded: 0, alertsCleared: 0, nothing: 0, failed: 0, cursor: null };
-  const ticketTarget = ticketTargetOf(env.target.system);
+  const ticketTarget = ticketProfileFor(env.target.system);
   if (ticketTarget === null || env.target.tickets === undefined) {
     stats.skipped = `${env.target.system} has no tickets`;
     return stats;

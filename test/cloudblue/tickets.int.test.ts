@@ -16,11 +16,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertKeyOf, ticketExternalRef } from '../../src/domain/alert-identity.ts';
 import type { TargetPicklists } from '../../src/domain/alert-mapping.ts';
 import { runAlertsPass, type TicketLoopEnv } from '../../src/sync/alerts-loop.ts';
-import { TicketConfig, isTicketSettingsError, type TicketSettingsError } from '../../src/sync/settings/tickets.ts';
+import { TicketConfig, isTicketSettingsError, ticketProfileFor, type TicketSettingsError } from '../../src/sync/settings/tickets.ts';
 import { runTicketsPass } from '../../src/sync/tickets-loop.ts';
 import { testDatabases, type TestDatabase } from '../support/databases.ts';
 import { createChaos, faultsFired, mulberry32, settleTicketLoops, type Chaos, type ChaosPassOptions } from '../support/loop-chaos.ts';
 import { startCloudBlueHubHarness, type CloudBlueHubHarness } from './harness.ts';
+
+const CLOUDBLUE_TICKETS = ticketProfileFor('cloudblue')!;
 
 interface CbTicket {
   Id: number;
@@ -191,7 +193,7 @@ async function configure(w: World): Promise<{ ids: Ids; lists: TargetPicklists }
   };
   await w.config.saveSettings(
     w.h.integrationId,
-    'cloudblue',
+    CLOUDBLUE_TICKETS,
     {
       enabled: true,
       recurrence: { mode: 'reopen_within_days', days: 7 },
@@ -204,7 +206,7 @@ async function configure(w: World): Promise<{ ids: Ids; lists: TargetPicklists }
   );
   await w.config.saveMapping(
     w.h.integrationId,
-    'cloudblue',
+    CLOUDBLUE_TICKETS,
     {
       types: {
         BackupFailed: { enabled: true, fields: { type: ids.incidentA, category: ids.cat3, team: ids.operations } },
@@ -234,7 +236,7 @@ describe.each(testDatabases())('alerts → CloudBlue PSA tickets on $name', (dat
     expect(stored.types.BackupFailed).toEqual({ enabled: true, fields: { type: ids.incidentA, category: ids.cat3, team: ids.operations } });
     // "TCB" exists under Bug and under Incident A (the seed's table): Bug's TCB is not Incident A's.
     const refused = await w.config
-      .saveMapping(w.h.integrationId, 'cloudblue', { types: { BackupFailed: { enabled: true, fields: { type: ids.incidentA, category: ids.tcbOfBug, team: ids.support } } } }, lists)
+      .saveMapping(w.h.integrationId, CLOUDBLUE_TICKETS, { types: { BackupFailed: { enabled: true, fields: { type: ids.incidentA, category: ids.tcbOfBug, team: ids.support } } } }, lists)
       .then(() => null, (error: unknown) => error);
     expect(isTicketSettingsError(refused)).toBe(true);
     const issue = (refused as TicketSettingsError).issues.find((i) => i.field === 'alert-mappings.types.BackupFailed.fields.category');
@@ -245,7 +247,7 @@ describe.each(testDatabases())('alerts → CloudBlue PSA tickets on $name', (dat
     // Nothing was stored by the refused change.
     expect((await w.config.readStoredMapping(w.h.integrationId)).types.BackupFailed!.fields.category).toBe(ids.cat3);
     // A type missing its team is refused too, naming the field.
-    const noTeam = await w.config.saveMapping(w.h.integrationId, 'cloudblue', { types: { BackupFailed: { enabled: true, fields: { type: ids.bug, category: ids.tcbOfBug } } } }, lists).catch((e: unknown) => e);
+    const noTeam = await w.config.saveMapping(w.h.integrationId, CLOUDBLUE_TICKETS, { types: { BackupFailed: { enabled: true, fields: { type: ids.bug, category: ids.tcbOfBug } } } }, lists).catch((e: unknown) => e);
     expect((noTeam as TicketSettingsError).issues.map((i) => i.field)).toContain('alert-mappings.types.BackupFailed.fields.team');
   });
 

@@ -2,7 +2,7 @@
  * What one pass of the alerts loop reads once and shares: the settings, the journal, the counters,
  * and cached look-ups (the tenant's mapping, the company's contract, the alert type's title).
  */
-import type { AlertMapping, TicketSettings, TicketTarget } from '../../domain/alert-mapping.ts';
+import type { AlertMapping, TicketProfile, TicketSettings } from '../../domain/alert-mapping.ts';
 import type { CompanyMapping } from '../../domain/ticket-lifecycle.ts';
 import { targetFeature, type TargetTickets } from '../../connectors/ports.ts';
 import type { Clock } from '../../store/columns.ts';
@@ -36,7 +36,7 @@ export interface PassContext {
   log: TicketLoopLog;
   journal: Journal;
   tickets: TargetTickets;
-  ticketTarget: TicketTarget;
+  ticketTarget: TicketProfile;
   settings: TicketSettings;
   alertMapping: AlertMapping;
   stats: AlertsPassStats;
@@ -47,7 +47,7 @@ export interface PassContext {
   histories: Map<string, StoredLink[]>;
 }
 
-export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketTarget, settings: TicketSettings, alertMapping: AlertMapping, stats: AlertsPassStats): PassContext {
+export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketProfile, settings: TicketSettings, alertMapping: AlertMapping, stats: AlertsPassStats): PassContext {
   const log = env.log ?? noopLog;
   const journal = env.journal ?? new Journal(env.repos.journal, { clock, ...(env.journalLeaseMs === undefined ? {} : { leaseMs: env.journalLeaseMs }) });
   const mappings = new Map<string, CompanyMapping | null>();

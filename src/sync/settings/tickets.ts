@@ -5,10 +5,9 @@
  *   auto-close with its status, clearing the vendor alert when the ticket reaches one of some
  *   statuses, the note rate limit and the minimum severity (src/domain/alert-mapping.ts
  *   `TicketSettings`).
- * - `alert-mappings`: per vendor alert type, enabled or not and the target's ticket fields
- *   (Autotask source, queue, status, priority, issue and sub-issue type, note type and publish;
- *   ConnectWise board, type, subtype, status, priority; CloudBlue type, category, team), plus
- *   defaults for every type (seed 000 §5.5: one source, note type and publish for all tickets).
+ * - `alert-mappings`: per vendor alert type, enabled or not and the target's ticket fields (its
+ *   manifest's ticket profile), plus defaults for every type (seed 000 §5.5: one source, note type
+ *   and publish for all tickets).
  *
  * Shapes are checked with zod; values are checked against the target's real picklists
  * (`target.tickets.picklists()`), and every problem names the field and the values allowed.
@@ -24,8 +23,10 @@ import {
   type MappingError,
   type TargetPicklists,
   type TicketSettings,
-  type TicketTarget,
+  type TicketProfile,
 } from '../../domain/alert-mapping.ts';
+import { ticketProfileOf } from '../../connectors/manifest-schema.ts';
+import { manifestOf, type TargetSystem } from '../../connectors/registry.ts';
 import type { TargetTickets } from '../../connectors/ports.ts';
 import type { SettingsRepository } from '../../store/repositories/settings.ts';
 
@@ -98,9 +99,9 @@ export function isTicketSettingsError(error: unknown): error is TicketSettingsEr
   return error instanceof TicketSettingsError;
 }
 
-/** The targets with ticket fields the domain knows; null for billing-only targets. */
-export function ticketTargetOf(system: string): TicketTarget | null {
-  return system === 'autotask' || system === 'connectwise' || system === 'cloudblue' ? system : null;
+/** The target's ticket rules from its connector's manifest; null for a target without tickets. */
+export function ticketProfileFor(system: TargetSystem): TicketProfile | null {
+  return ticketProfileOf(manifestOf(system));
 }
 
 function zodIssues(section: string, error: z.ZodError): TicketSettingsIssue[] {
@@ -131,7 +132,7 @@ export function parseAlertMapping(value: unknown): StoredAlertMapping {
 }
 
 /** The domain's settings from the stored section (target defaults filled in). */
-export function ticketSettingsOf(target: TicketTarget, stored: StoredTicketSettings): TicketSettings {
+export function ticketSettingsOf(target: TicketProfile, stored: StoredTicketSettings): TicketSettings {
   const defaults = defaultTicketSettings(target);
   return {
     ...defaults,
@@ -145,12 +146,12 @@ export function ticketSettingsOf(target: TicketTarget, stored: StoredTicketSetti
   };
 }
 
-export function alertMappingOf(target: TicketTarget, stored: StoredAlertMapping): AlertMapping {
+export function alertMappingOf(target: TicketProfile, stored: StoredAlertMapping): AlertMapping {
   const types: AlertMapping['types'] = {};
   for (const [id, setting] of Object.entries(stored.types)) {
     types[id] = { enabled: setting.enabled, fields: { ...setting.fields }, ...(setting.minSeverity === undefined ? {} : { minSeverity: setting.minSeverity }) };
   }
-  return { target, defaults: { ...stored.defaults }, types } as AlertMapping;
+  return { target, defaults: { ...stored.defaults }, types };
 }
 
 /**
@@ -176,7 +177,7 @@ export class TicketConfig {
     return parseTicketSettings(await this.repo.get(integrationId, TICKETS_SECTION));
   }
 
-  async readSettings(integrationId: string, target: TicketTarget): Promise<TicketSettings> {
+  async readSettings(integrationId: string, target: TicketProfile): Promise<TicketSettings> {
     return ticketSettingsOf(target, await this.readStoredSettings(integrationId));
   }
 
@@ -184,7 +185,7 @@ export class TicketConfig {
     return parseAlertMapping(await this.repo.get(integrationId, ALERT_MAPPINGS_SECTION));
   }
 
-  async readMapping(integrationId: string, target: TicketTarget): Promise<AlertMapping> {
+  async readMapping(integrationId: string, target: TicketProfile): Promise<AlertMapping> {
     return alertMappingOf(target, await this.readStoredMapping(integrationId));
   }
 
@@ -193,7 +194,7 @@ export class TicketConfig {
    * replaces as a whole), validates shape and statuses, and stores the result. Throws
    * `TicketSettingsError` naming each field and the statuses allowed.
    */
-  async saveSettings(integrationId: string, target: TicketTarget, patch: unknown, picklists: TargetPicklists): Promise<StoredTicketSettings> {
+  async saveSettings(integrationId: string, target: TicketProfile, patch: unknown, picklists: TargetPicklists): Promise<StoredTicketSettings> {
     const current = (await this.repo.get(integrationId, TICKETS_SECTION)) ?? {};
     const next = parseTicketSettings(mergeTicketPatch(current, patch));
     const errors = validateTicketSettings(target, ticketSettingsOf(target, next), picklists);
@@ -207,7 +208,7 @@ export class TicketConfig {
    * merge field by field, an empty value removes a default), validates against the picklists and
    * stores. `replace: true` stores the patch as the whole mapping.
    */
-  async saveMapping(integrationId: string, target: TicketTarget, patch: unknown, picklists: TargetPicklists, options: { replace?: boolean } = {}): Promise<StoredAlertMapping> {
+  async saveMapping(integrationId: string, target: TicketProfile, patch: unknown, picklists: TargetPicklists, options: { replace?: boolean } = {}): Promise<StoredAlertMapping> {
     const incoming = parseAlertMapping(patch);
     let next = incoming;
     if (options.replace !== true) {

@@ -6,11 +6,12 @@
 // read once per request however many fields use them).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { TICKET_FIELD_SPECS, type TicketTarget } from '../../../domain/alert-mapping.ts';
+import type { TicketProfile } from '../../../domain/alert-mapping.ts';
+import { TARGET_MANIFESTS } from '../../../connectors/registry.ts';
 import { targetFeature, type Target, type TargetPicklists, type VendorCloud } from '../../../connectors/ports.ts';
 import { SettingsRepository } from '../../../store/repositories/settings.ts';
 import type { Integration } from '../../../store/repositories/integrations.ts';
-import { picklistCache, TicketConfig, ticketSettingsOf, ticketTargetOf, isTicketSettingsError } from '../../../sync/settings/tickets.ts';
+import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor, isTicketSettingsError } from '../../../sync/settings/tickets.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
@@ -20,9 +21,15 @@ const idParams = z.object({ id: z.string().min(1) });
 const picklistsSchema = z.record(z.string(), z.array(z.object({ value: z.string(), label: z.string(), active: z.boolean().optional(), parent: z.union([z.string(), z.array(z.string())]).optional() })));
 const fieldBagSchema = z.record(z.string(), z.string());
 
+/** The labels of the targets with tickets, in words. */
+function withTickets(): string {
+  const labels = TARGET_MANIFESTS.filter((manifest) => manifest.kind === 'psa' && manifest.tickets !== null).map((manifest) => manifest.label);
+  return labels.length <= 1 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
 export interface TicketSide {
   integration: Integration;
-  ticketTarget: TicketTarget;
+  ticketTarget: TicketProfile;
   target: Target;
   picklists: () => Promise<TargetPicklists>;
   config: TicketConfig;
@@ -33,8 +40,8 @@ export async function ticketSideOf(deps: RouteDeps, id: string): Promise<TicketS
   const { repos } = deps.store;
   const integration = await repos.integrations.get(id);
   if (integration === undefined) throw notFound('integration', id);
-  const ticketTarget = ticketTargetOf(integration.target);
-  if (ticketTarget === null) throw new ApiError(400, 'not_supported', `${integration.target} integrations have no tickets: alert mappings apply to Autotask, ConnectWise and CloudBlue PSA`);
+  const ticketTarget = ticketProfileFor(integration.target);
+  if (ticketTarget === null) throw new ApiError(400, 'not_supported', `${integration.target} integrations have no tickets: alert mappings apply to ${withTickets()}`);
   const settingsRepo = new SettingsRepository(deps.store.db);
   // The process's runtime: the same target (limiter, Autotask budget, token cache) the loops use.
   const { target } = await deps.runtimes.get(id);
@@ -99,10 +106,10 @@ export const alertMappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
         if (!types.some((t) => t.id === id)) listed.push({ id, title: null, category: null, severity: null, enabled: setting.enabled, fields: setting.fields, minSeverity: setting.minSeverity ?? null, known: false });
       }
       return {
-        target: side.ticketTarget,
+        target: side.integration.target,
         defaults: stored.defaults,
         alertTypes: listed,
-        fields: TICKET_FIELD_SPECS[side.ticketTarget].map((f) => ({ name: f.name, label: f.label, required: f.required, ...(f.parent === undefined ? {} : { parent: f.parent }) })),
+        fields: side.ticketTarget.fields.map((f) => ({ name: f.name, label: f.label, required: f.required, ...(f.parent === undefined ? {} : { parent: f.parent }) })),
         picklists: picklists as Record<string, NonNullable<TargetPicklists[string]>>,
       };
     },
