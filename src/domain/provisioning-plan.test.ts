@@ -415,7 +415,7 @@ describe('provisioning plan: tenants', () => {
     );
     expect(plan.operations.map((o) => o.kind)).toEqual(['create_tenant', 'set_offering_items', 'create_admin_user', 'enable_mfa']);
     const [create, items, user, mfa] = plan.operations;
-    expect(create).toEqual({ kind: 'create_tenant', key: 'create_tenant:INT:CO1', parentId: 'PARTNER', name: 'Acme', companyId: 'CO1' });
+    expect(create).toEqual({ kind: 'create_tenant', key: 'create_tenant:INT:CO1', parentId: 'PARTNER', name: 'Acme', companyId: 'CO1', pricingMode: 'production' });
     const ref = { kind: 'created', createKey: 'create_tenant:INT:CO1' };
     expect(items).toMatchObject({ tenant: ref });
     expect(changesOf(plan)).toEqual({

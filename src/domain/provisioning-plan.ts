@@ -33,6 +33,13 @@
  *   disables tenants (deprovisioning "disable" on): otherwise a person disabled it, and we leave it.
  */
 import { baseLogin } from './admin-account.ts';
+import {
+  defaultTimedDeprovisioning,
+  deprovisioningCountdown,
+  dueAction,
+  type DeprovisioningCountdown,
+  type TimedDeprovisioningSettings,
+} from './deprovisioning-schedule.ts';
 import { readContractLines, compareText, type ContractLine, type MappedLine } from './contract-line.ts';
 import { BACKUP_APPLICATION_ID, catalogItem, isBaseStorage, offeringItemCatalog, unitsToQuotaValue, type CatalogItem, type CatalogItemKey } from './offering-item-catalog.ts';
 import { problem, type PlanProblem } from './plan-problem.ts';
@@ -56,13 +63,19 @@ export interface AdminAccountSettings {
   password: 'activation_email' | 'manual';
 }
 
+/** The mode a new customer tenant is created in (the vendor's provisioning option; Production by default). */
+export type TenantMode = 'trial' | 'production';
+
 export interface ProvisioningSettings {
   automaticProvisioning: boolean;
+  tenantMode: TenantMode;
   freeProvisioning: boolean;
   /** The storage enabled when a contract sells none; null = none chosen. */
   defaultStorageInfraId: string | null;
   mfaForNewCustomers: boolean;
   deprovisioning: DeprovisioningSettings;
+  /** Disable / delete N / M days after the contract lapsed (deprovisioning-schedule.ts); both off by default. */
+  timedDeprovisioning: TimedDeprovisioningSettings;
   adminAccount: AdminAccountSettings;
   /** Accept contracts mixing PAYG and prepaid lines (ConnectWise); refused otherwise (Autotask). */
   allowMixedBilling: boolean;
@@ -70,10 +83,12 @@ export interface ProvisioningSettings {
 
 export const defaultProvisioningSettings: ProvisioningSettings = {
   automaticProvisioning: false,
+  tenantMode: 'production',
   freeProvisioning: false,
   defaultStorageInfraId: null,
   mfaForNewCustomers: false,
   deprovisioning: { zeroQuotas: false, disableTenant: false, deleteTenant: false },
+  timedDeprovisioning: defaultTimedDeprovisioning,
   adminAccount: { basedOn: 'primary_contact', activationEmail: null, password: 'activation_email' },
   allowMixedBilling: false,
 };
@@ -109,6 +124,8 @@ export interface ProvisioningInput {
   tenant: TenantSnapshot;
   /** What the parent may give a customer (`available_for_child`). */
   availableForChild: readonly OfferingItem[];
+  /** When the company's timed-deprovisioning countdown started, as stored; null or absent = none. */
+  lapsedAt?: string | null;
   now: Date;
 }
 
@@ -141,7 +158,7 @@ export interface ItemDecision {
 }
 
 export type ProvisioningOperation =
-  | { kind: 'create_tenant'; key: string; parentId: string; name: string; companyId: string }
+  | { kind: 'create_tenant'; key: string; parentId: string; name: string; companyId: string; pricingMode: TenantMode }
   | {
       kind: 'create_admin_user';
       key: string;
@@ -164,6 +181,8 @@ export interface ProvisioningPlan {
   companyId: string;
   operations: ProvisioningOperation[];
   problems: PlanProblem[];
+  /** A mapped tenant's timed-deprovisioning countdown: what to store and show. Absent otherwise. */
+  countdown?: DeprovisioningCountdown;
 }
 
 const UNLIMITED: Quota = { value: null, overage: null };
@@ -229,14 +248,25 @@ export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
     return done(planNewTenant(input, reading.effective, problems));
   }
 
+  const countdown = deprovisioningCountdown({
+    contractInEffect: inEffect,
+    contractEnded: reading.ended.length > 0,
+    lapsedAt: input.lapsedAt ?? null,
+    settings: settings.timedDeprovisioning,
+    now: input.now,
+  });
+  const withCountdown = (operations: ProvisioningOperation[] = []): ProvisioningPlan => ({ ...done(operations), countdown });
+
   if (!inEffect) {
     if (reading.ended.length === 0) return done();
-    return done(planDeprovisioning(input, tenant.tenant, tenant.items, reading.ended, problems));
+    return withCountdown(planDeprovisioning(input, tenant.tenant, tenant.items, reading.ended, countdown, problems));
   }
 
   const operations: ProvisioningOperation[] = [];
   const ref: TenantRef = { kind: 'existing', tenantId: tenant.tenant.id };
-  if (!tenant.tenant.enabled && settings.deprovisioning.disableTenant) {
+  // The hub disables tenants when either deprovisioning option does; a contract back in effect then
+  // enables the tenant again (a countdown's disable is undone when it is cancelled).
+  if (!tenant.tenant.enabled && (settings.deprovisioning.disableTenant || settings.timedDeprovisioning.disable.enabled || settings.timedDeprovisioning.delete.enabled)) {
     operations.push({
       kind: 'enable_tenant',
       key: operationKey('enable_tenant', [integrationId, tenant.tenant.id], { version: tenant.tenant.version }),
@@ -245,7 +275,7 @@ export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
   }
   const items = planItems(input, tenant.items, reading.effective, reading.held, problems);
   if (items.changes.length > 0) operations.push(setItemsOperation(integrationId, tenant.tenant.id, ref, items));
-  return done(operations);
+  return withCountdown(operations);
 }
 
 // ─── new tenant ────────────────────────────────────────────────────────────────────────────────
@@ -260,7 +290,7 @@ function planNewTenant(input: ProvisioningInput, effective: readonly MappedLine[
   const createKey = operationKey('create_tenant', [integrationId, company.id]);
   const ref: TenantRef = { kind: 'created', createKey };
   const operations: ProvisioningOperation[] = [
-    { kind: 'create_tenant', key: createKey, parentId: input.parentTenantId, name: company.name, companyId: company.id },
+    { kind: 'create_tenant', key: createKey, parentId: input.parentTenantId, name: company.name, companyId: company.id, pricingMode: settings.tenantMode },
   ];
   const items = planItems(input, [], effective, [], problems);
   if (items.changes.length > 0) operations.push(setItemsOperation(integrationId, `company-${company.id}`, ref, items));
@@ -323,16 +353,32 @@ function planDeprovisioning(
   tenant: VendorTenant,
   items: readonly OfferingItem[],
   ended: readonly MappedLine[],
+  countdown: DeprovisioningCountdown,
   problems: PlanProblem[],
 ): ProvisioningOperation[] {
   const { deprovisioning } = input.settings;
   const { integrationId } = input;
   const context = { companyId: input.company.id, tenantId: tenant.id, lineIds: ended.map((m) => m.line.lineId).join(',') };
-  if (deprovisioning.deleteTenant) {
+  const due = dueAction(countdown);
+  if (deprovisioning.deleteTenant || due === 'delete') {
     return [{ kind: 'delete_tenant', key: operationKey('delete_tenant', [integrationId, tenant.id]), tenantId: tenant.id }];
   }
-  if (!deprovisioning.zeroQuotas && !deprovisioning.disableTenant) {
-    problems.push(problem('contract_ended', 'info', `The contract of "${input.company.name}" has ended; deprovisioning is off, so the tenant is left as it is.`, context));
+  if (countdown.next !== null) {
+    const verb = countdown.next.action === 'disable' ? 'disabled' : 'deleted';
+    problems.push(
+      problem(
+        'deprovisioning_scheduled',
+        'info',
+        `The contract of "${input.company.name}" has ended; its tenant will be ${verb} in ${countdown.next.daysLeft} day${countdown.next.daysLeft === 1 ? '' : 's'} (${countdown.next.dueAt.slice(0, 10)}) unless a contract with a mapped service is in effect again.`,
+        { ...context, action: countdown.next.action, dueAt: countdown.next.dueAt, daysLeft: countdown.next.daysLeft },
+      ),
+    );
+  }
+  const disable = deprovisioning.disableTenant || due === 'disable';
+  if (!deprovisioning.zeroQuotas && !disable) {
+    if (countdown.state === 'none') {
+      problems.push(problem('contract_ended', 'info', `The contract of "${input.company.name}" has ended; deprovisioning is off, so the tenant is left as it is.`, context));
+    }
     return [];
   }
   const operations: ProvisioningOperation[] = [];
@@ -346,7 +392,7 @@ function planDeprovisioning(
     if (changes.length > 0) operations.push(setItemsOperation(integrationId, tenant.id, { kind: 'existing', tenantId: tenant.id }, { changes, decisions }));
   }
   // Last: the vendor may refuse quota changes on a disabled tenant.
-  if (deprovisioning.disableTenant && tenant.enabled) {
+  if (disable && tenant.enabled) {
     operations.push({
       kind: 'disable_tenant',
       key: operationKey('disable_tenant', [integrationId, tenant.id], { version: tenant.version }),

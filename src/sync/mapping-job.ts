@@ -116,6 +116,7 @@ async function runIntent(rt: IntegrationRuntime, entry: JournalEntry, stats: Map
   }
   const account = decision.account;
   const { vendor } = rt;
+  const { tenantMode } = await rt.settings.read(integrationId, 'provisioning');
   try {
     const created = await step(
       c,
@@ -123,9 +124,13 @@ async function runIntent(rt: IntegrationRuntime, entry: JournalEntry, stats: Map
       entry.idempotencyKey,
       { companyName: company.name, generation },
       async () => (await vendor.findTenantByIdempotencyKey(rt.partnerTenantId, entry.idempotencyKey))?.id ?? null,
-      async () => (await vendor.createCustomerTenant({ parentId: rt.partnerTenantId, name: company.name, customerId: company.id }, { idempotencyKey: entry.idempotencyKey })).tenant.id,
+      async () =>
+        (await vendor.createCustomerTenant({ parentId: rt.partnerTenantId, name: company.name, customerId: company.id, pricingMode: tenantMode }, { idempotencyKey: entry.idempotencyKey })).tenant
+          .id,
     );
     const tenantId = created.externalId;
+    // The tenant mode of the provisioning settings, also when an earlier attempt made the tenant (repeatable).
+    if (tenantMode === 'production') await vendor.setPricingMode(tenantId, 'production');
     const admin = await createAdmin(c, vendor, tenantId, account, company.name);
     const sfx = `${integrationId}:${companyId}${suffixOf(generation)}`;
     await step(c, 'set_admin_role', `set_admin_role:${sfx}`, { userId: admin.userId }, async () => null, async () => {

@@ -41,6 +41,7 @@ import {
   type TenantSnapshot,
 } from '../domain/provisioning-plan.ts';
 import type { TargetContract } from '../connectors/ports.ts';
+import { DeprovisioningCountdownsRepository, type StoredCountdown } from '../store/repositories/deprovisioning-countdowns.ts';
 import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import { doneJournalKeys } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
@@ -122,6 +123,11 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   };
   const plans: CompanyPlan[] = [];
   const withContracts = new Set(await rt.snapshots.companiesWithContracts(integrationId));
+  // Timed deprovisioning: a running countdown falls due with time alone, so its companies are planned
+  // on every pass, changed or not.
+  const countdowns = new DeprovisioningCountdownsRepository(rt.store.db, rt.clock);
+  const storedCountdowns = new Map((await countdowns.list(integrationId)).map((c) => [c.companyId, c]));
+  if (scope !== null) for (const companyId of storedCountdowns.keys()) scope.add(companyId);
 
   // ── plan + apply, a page of companies at a time ──
   for (let offset = 0; ; offset += PAGE) {
@@ -186,8 +192,11 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
         // tenant, no re-mapping to the one the hub made) until a person maps it again.
         const unlinked = m.unlinkedAt !== null && tenant.state === 'not_mapped';
         const companySettings = unlinked ? { ...settingsForTarget, automaticProvisioning: false } : settingsForTarget;
-        const input = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, now };
+        const stored = storedCountdowns.get(m.companyId);
+        const lapsedAt = stored !== undefined && tenant.state === 'mapped' && stored.tenantId === tenant.tenant.id ? stored.lapsedAt : null;
+        const input = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, lapsedAt, now };
         const plan = planProvisioning(input);
+        if (!dryRun) await keepCountdown(countdowns, integrationId, m.companyId, tenant, plan, stored);
         if (unlinked) plan.problems = plan.problems.map((p) => (p.code === 'not_mapped' ? unlinkedProblem(m) : p));
         // The one manageability rule (tenant-access.ts): a self-service tenant is never changed, here either.
         const manageable = tenant.state === 'mapped' && unmanageableReason(tenant.tenant, tenant.manageable ? null : (tenant.unmanageableReason ?? 'the partner has no access to it')) === null;
@@ -245,6 +254,21 @@ async function unfinishedNewTenantSteps(rt: IntegrationRuntime, input: Parameter
     if (op.kind === 'enable_mfa' && !done.has(op.key)) return [{ ...op, tenant: existing }];
     return [];
   });
+}
+
+/** Stores, keeps or cancels the company's countdown as the plan says. */
+async function keepCountdown(
+  repo: DeprovisioningCountdownsRepository,
+  integrationId: string,
+  companyId: string,
+  tenant: TenantSnapshot,
+  plan: ProvisioningPlan,
+  stored: StoredCountdown | undefined,
+): Promise<void> {
+  const lapsedAt = plan.countdown?.lapsedAt ?? null;
+  if (tenant.state === 'mapped' && lapsedAt !== null) {
+    if (stored?.lapsedAt !== lapsedAt || stored.tenantId !== tenant.tenant.id) await repo.save(integrationId, { companyId, tenantId: tenant.tenant.id, lapsedAt });
+  } else if (stored !== undefined) await repo.clear(integrationId, companyId);
 }
 
 async function manualPasswordStored(rt: IntegrationRuntime): Promise<boolean> {
@@ -395,10 +419,16 @@ function stepsOf(rt: IntegrationRuntime, plan: CompanyPlan, op: ProvisioningOper
     case 'create_tenant':
       return {
         lookup: async () => (await vendor.findTenantByIdempotencyKey(op.parentId, op.key))?.id ?? null,
-        perform: async () => (await vendor.createCustomerTenant({ parentId: op.parentId, name: op.name, customerId: op.companyId }, { idempotencyKey: op.key })).tenant.id,
+        perform: async () =>
+          (await vendor.createCustomerTenant({ parentId: op.parentId, name: op.name, customerId: op.companyId, pricingMode: op.pricingMode }, { idempotencyKey: op.key })).tenant.id,
         after: async (tenantId) => {
           created.set(op.key, tenantId);
-          const tenant = await vendor.getTenant(tenantId);
+          let tenant = await vendor.getTenant(tenantId);
+          // Found by its key after a crash between the create and the mode switch: switch it now.
+          if (op.pricingMode === 'production' && tenant.pricingMode !== 'production') {
+            await vendor.setPricingMode(tenantId, 'production');
+            tenant = { ...tenant, pricingMode: 'production' };
+          }
           await snapshots.upsertTenants(integrationId, [{ tenantId, name: tenant.name, data: tenant, deleted: false }]);
           await rt.store.repos.mappings.map(integrationId, op.companyId, { tenantId, tenantName: tenant.name, state: 'mapped' });
         },

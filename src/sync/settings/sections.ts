@@ -4,12 +4,14 @@
  *
  * Sections:
  * - `provisioning`: the domain's ProvisioningSettings (seed 000 §5.1, §5.3): Free option, default
- *   storage, automatic provisioning (off), 2FA for new customers, admin account, deprovisioning
- *   (zero / disable / delete, all off).
+ *   storage, automatic provisioning (off), tenant mode of new tenants (Production), 2FA for new
+ *   customers, admin account, deprovisioning (zero / disable / delete at once, all off) and timed
+ *   deprovisioning (disable after 10 / delete after 30 days, both off).
  * - `product-mapping`: the domain's ProductMapping, also checked by `validateProductMapping`.
- * - `schedule`: how often each loop runs. Provisioning defaults to 10 minutes (seed 000 §5.2–5.4:
- *   "may take up to 15 minutes" is the slowest acceptable default); directory 15 minutes; usage
- *   write-back daily; a full pass (cursors ignored) every 24 hours to repair drift.
+ * - `schedule`: how often each loop runs. Provisioning (offering items / quotas) every 15 minutes and
+ *   usage write-back every 24 hours, the vendor's own schedules (reference/interworks-gradient-wire.md
+ *   §3; seed 000 §5.2–5.4 "may take up to 15 minutes"); directory 15 minutes; a full pass (cursors
+ *   ignored) every 24 hours to repair drift. Every loop also runs on demand ("run now").
  * - `connector`: target connector configuration that is not a secret (a fixed API root, the PAYG
  *   field's name, an API layout), validated per target by the schema its connector's manifest
  *   declares. Secrets stay in the integration's sealed credentials.
@@ -18,6 +20,7 @@ import { z } from 'zod';
 import type { TargetSystem } from '../../connectors/ports.ts';
 import { anyConnectorSettingsSchema, connectorSettingsSchemaOf, type ConnectorSettingsSchema } from '../../connectors/settings-schemas.ts';
 import { offeringItemCatalog, type CatalogItemKey } from '../../domain/offering-item-catalog.ts';
+import { validateTimedDeprovisioning } from '../../domain/deprovisioning-schedule.ts';
 import { defaultProvisioningSettings, type ProvisioningSettings } from '../../domain/provisioning-plan.ts';
 import { periodTypes, validateProductMapping, type ProductMapping } from '../../domain/product-mapping.ts';
 import { alertMappingSettingsSchema, ticketSettingsSchema } from './tickets.ts';
@@ -26,8 +29,17 @@ import { alertMappingSettingsSchema, ticketSettingsSchema } from './tickets.ts';
 
 const d = defaultProvisioningSettings;
 
+const timedStep = (defaults: { enabled: boolean; days: number }) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(defaults.enabled),
+      days: z.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days').default(defaults.days),
+    })
+    .default({ ...defaults });
+
 export const provisioningSettingsSchema = z.strictObject({
   automaticProvisioning: z.boolean().default(d.automaticProvisioning),
+  tenantMode: z.enum(['trial', 'production'], { error: 'must be trial or production' }).default(d.tenantMode),
   freeProvisioning: z.boolean().default(d.freeProvisioning),
   defaultStorageInfraId: z.string().trim().min(1, 'choose a storage, or null for none').nullable().default(d.defaultStorageInfraId),
   mfaForNewCustomers: z.boolean().default(d.mfaForNewCustomers),
@@ -38,6 +50,12 @@ export const provisioningSettingsSchema = z.strictObject({
       deleteTenant: z.boolean().default(d.deprovisioning.deleteTenant),
     })
     .default({ ...d.deprovisioning }),
+  timedDeprovisioning: z
+    .strictObject({ disable: timedStep(d.timedDeprovisioning.disable), delete: timedStep(d.timedDeprovisioning.delete) })
+    .default({ disable: { ...d.timedDeprovisioning.disable }, delete: { ...d.timedDeprovisioning.delete } })
+    .superRefine((value, ctx) => {
+      for (const p of validateTimedDeprovisioning(value)) ctx.addIssue({ code: 'custom', path: p.field.split('.'), message: p.message });
+    }),
   adminAccount: z
     .strictObject({
       basedOn: z.enum(['primary_contact', 'company_name']).default(d.adminAccount.basedOn),
@@ -109,7 +127,8 @@ const interval = (defaultMinutes: number, max: number) =>
 
 export const scheduleSettingsSchema = z.strictObject({
   directory: interval(15, MINUTES_PER_DAY),
-  provisioning: interval(10, MINUTES_PER_DAY),
+  // The vendor's offering-item sync runs every 15 minutes (plus "run now").
+  provisioning: interval(15, MINUTES_PER_DAY),
   usage: interval(MINUTES_PER_DAY, 31 * MINUTES_PER_DAY),
   // Ticket loops: scheduled always, a pass does nothing while the `tickets` section is off.
   alerts: interval(1, MINUTES_PER_DAY),
