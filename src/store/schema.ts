@@ -22,6 +22,12 @@ export interface Schema {
   cursors: CursorsTable;
   audit_log: AuditLogTable;
   loop_runs: LoopRunsTable;
+  service_manager_registrations: ServiceManagerRegistrationsTable;
+  service_manager_instances: ServiceManagerInstancesTable;
+  service_manager_accounts: ServiceManagerAccountsTable;
+  service_manager_subscriptions: ServiceManagerSubscriptionsTable;
+  service_manager_usage_pulls: ServiceManagerUsagePullsTable;
+  service_manager_failed_calls: ServiceManagerFailedCallsTable;
 }
 
 export interface UsersTable {
@@ -156,4 +162,93 @@ export interface LoopRunsTable {
   status: string;
   error: string | null;
   stats: string;
+}
+
+// ── the hub as a service manager a billing platform calls (migration 0012) ──
+
+export interface ServiceManagerRegistrationsTable {
+  id: string;
+  /** The application id the platform sends (a GUID). */
+  application_id: string;
+  name: string;
+  /** Which connector's inbound API the registration is for (its manifest id). */
+  connector: string;
+  key_sealed: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface ServiceManagerInstancesTable {
+  id: string;
+  registration_id: string;
+  /** Identifies the instance among the registration's: a digest of its gateway and API client. */
+  instance_key: string;
+  integration_id: string;
+  product_type_id: string;
+  system_name: string;
+  gateway: string;
+  client_id: string;
+  /** Decimal text (percent). */
+  discount: string;
+  currency: string;
+  update_names: string;
+  distributor_tenant_id: string;
+  distributor_name: string;
+  /** JSON: product id → the name it got on the first service-definition run. */
+  first_names: string;
+  /** JSON: the last service definition answered (products and prices), for people to read. */
+  last_definition: string | null;
+  last_definition_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceManagerAccountsTable {
+  instance_id: string;
+  account_id: string;
+  tenant_id: string;
+  name: string;
+  admin_login: string | null;
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceManagerSubscriptionsTable {
+  instance_id: string;
+  subscription_id: string;
+  account_id: string;
+  product_id: string;
+  state: string;
+  /** JSON: the absolute set of services and quotas in force. */
+  services: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceManagerUsagePullsTable {
+  id: string;
+  instance_id: string;
+  subscription_id: string;
+  window_start: string;
+  window_end: string;
+  currency: string;
+  closed: number;
+  answer: string;
+  items: number;
+  cost_total: string;
+  sell_total: string;
+  pulls: number;
+  pulled_at: string;
+}
+
+export interface ServiceManagerFailedCallsTable {
+  id: string;
+  registration_id: string | null;
+  instance_id: string | null;
+  track_id: string | null;
+  route: string;
+  code: number;
+  message: string;
+  at: string;
 }

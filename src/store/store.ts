@@ -13,6 +13,7 @@ import { JournalRepository } from './repositories/journal.ts';
 import { LoopRunsRepository } from './repositories/loop-runs.ts';
 import { MappingsRepository } from './repositories/mappings.ts';
 import { ProductMappingsRepository } from './repositories/product-mappings.ts';
+import { ServiceManagerRepository } from './repositories/service-manager.ts';
 import { SessionsRepository } from './repositories/sessions.ts';
 import { SettingsRepository } from './repositories/settings.ts';
 import { UsersRepository } from './repositories/users.ts';
@@ -33,6 +34,7 @@ export interface Repositories {
   loopRuns: LoopRunsRepository;
   alertLinks: AlertLinksRepository;
   waitingAlerts: WaitingAlertsRepository;
+  serviceManager: ServiceManagerRepository;
 }
 
 export interface Store {
@@ -60,6 +62,7 @@ export function createRepositories(db: Kysely<Schema>, secretKey: Buffer, clock:
     loopRuns: new LoopRunsRepository(db, clock),
     alertLinks: new AlertLinksRepository(db, clock),
     waitingAlerts: new WaitingAlertsRepository(db, clock),
+    serviceManager: new ServiceManagerRepository(db, secretKey, clock),
   };
 }
 

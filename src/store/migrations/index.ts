@@ -8,6 +8,7 @@ import * as m0006 from './0006_dirty_companies.ts';
 import * as m0009 from './0009_hardening.ts';
 import * as m0010 from './0010_deprovisioning_countdowns.ts';
 import * as m0011 from './0011_trust.ts';
+import * as m0012 from './0012_service_manager.ts';
 
 /**
  * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009_hardening': m0009,
   '0010_deprovisioning_countdowns': m0010,
   '0011_trust': m0011,
+  '0012_service_manager': m0012,
 };

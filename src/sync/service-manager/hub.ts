@@ -1,0 +1,81 @@
+// The hub as a service manager: answers the requests of an inbound connector (the platform's
+// wire lives there) with the store, the journal and the vendor of each instance.
+import type { Logger } from 'pino';
+import { createAcronisVendor } from '../../connectors/acronis/vendor.ts';
+import type { ServiceManagerHub } from '../../connectors/service-manager-port.ts';
+import type { Store } from '../../store/store.ts';
+import { Journal } from '../journal.ts';
+import { Instances, type InstanceVendorFactory } from './instances.ts';
+import { Provisioning } from './provisioning.ts';
+import { pullUsage } from './usage.ts';
+
+export interface ServiceManagerHubOptions {
+  store: Store;
+  log: Logger;
+  vendorFactory?: InstanceVendorFactory;
+  /**
+   * How long a call's journal claim holds before a re-sent call may take over (default 2 min): a
+   * platform re-sends after its own timeout, and the first attempt may still be running.
+   */
+  leaseMs?: number;
+  now?: () => Date;
+}
+
+// The platform waits on these calls (a reseller at checkout): a short, patient-enough policy.
+const defaultVendorFactory: InstanceVendorFactory = (c) => createAcronisVendor({ ...c, retry: { maxAttempts: 4 } });
+
+export function createServiceManagerHub(options: ServiceManagerHubOptions): ServiceManagerHub {
+  const { store, log } = options;
+  const now = options.now ?? (() => new Date());
+  const instances = new Instances(store, options.vendorFactory ?? defaultVendorFactory, log);
+  const journal = new Journal(store.repos.journal, { leaseMs: options.leaseMs ?? 120_000 });
+  const names = new Map<string, string>();
+  const provisioning = new Provisioning({ store, journal, log, actor: (call) => `service-manager:${names.get(call.registrationId) ?? call.registrationId}` });
+
+  return {
+    async authorize(applicationId, presentedKeys) {
+      const registration = await store.repos.serviceManager.verify(applicationId, presentedKeys);
+      if (registration === null) return null;
+      names.set(registration.id, registration.name);
+      return { registrationId: registration.id, name: registration.name };
+    },
+    async validateSettings(call, settings) {
+      return (await instances.validate(call, settings)).problems;
+    },
+    async catalogue(call, settings) {
+      const r = await instances.resolve(call, settings);
+      const [prices, offered, applications] = await Promise.all([
+        r.vendor.getPriceList(r.ref.distributorTenantId, r.ref.currency),
+        r.vendor.getAvailableForChild(r.ref.distributorTenantId, 'partner'),
+        r.vendor.getApplications(),
+      ]);
+      return {
+        instance: r.ref,
+        prices: prices.items,
+        offeredItems: [...new Set(offered.map((i) => i.name))],
+        applications: Object.fromEntries(applications.map((a) => [a.id, a.name])),
+      };
+    },
+    async recordDefinition(instance, definition, firstNames) {
+      await store.repos.serviceManager.recordDefinition(instance.instanceId, definition, { ...firstNames });
+    },
+    async accountExists(call, settings, accountId) {
+      return provisioning.accountExists(await instances.resolve(call, settings), accountId);
+    },
+    async synchronizeAccount(call, settings, account) {
+      return provisioning.synchronize(call, await instances.resolve(call, settings), account);
+    },
+    async deleteAccount(call, settings, accountId) {
+      return provisioning.deleteAccount(call, await instances.resolve(call, settings), accountId);
+    },
+    async applySubscription(call, settings, order) {
+      return provisioning.applySubscription(call, await instances.resolve(call, settings), order);
+    },
+    async usage(call, settings, request) {
+      return pullUsage(store, call, await instances.resolve(call, settings), request, now());
+    },
+    async recordFailure(call, instanceId, code, message) {
+      await store.repos.serviceManager.recordFailure({ registrationId: call.registrationId === '' ? null : call.registrationId, instanceId, trackId: call.trackId, route: call.route, code, message });
+    },
+  };
+}
