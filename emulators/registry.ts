@@ -4,6 +4,7 @@ import { startAutotaskEmulator } from './autotask/server.ts';
 import { startConnectWiseEmulator } from './connectwise/server.ts';
 import { startCloudBlueEmulator } from './cloudblue/server.ts';
 import { startGradientEmulator } from './gradient/server.ts';
+import { startInterworksEmulator } from './interworks/server.ts';
 import type { StartEmulator } from './kit/types.ts';
 
 export const emulators = {
@@ -12,4 +13,5 @@ export const emulators = {
   connectwise: startConnectWiseEmulator,
   cloudblue: startCloudBlueEmulator,
   gradient: startGradientEmulator,
+  interworks: startInterworksEmulator,
 } satisfies Record<string, StartEmulator>;

@@ -10,6 +10,7 @@ import { registerIntegrationCommands } from './integration.ts';
 import { registerMappingsCommands } from './mappings.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerServiceManagerCommands } from './service-manager.ts';
 import { registerStatusCommand } from './status.ts';
 import { registerSyncCommand } from './sync.ts';
 import { registerUserCommands } from './user.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerIntegrationCommands(program);
   registerSyncCommand(program);
   registerMappingsCommands(program);
+  registerServiceManagerCommands(program);
   return program;
 }
 

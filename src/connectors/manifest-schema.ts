@@ -17,7 +17,9 @@
  * The data part is checked by zod when the registry loads (`checkManifest`), so a mistake in a
  * manifest fails every test and the start of the hub, naming the manifest and the field.
  */
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ServiceManagerHub } from './service-manager-port.ts';
 import type { TicketProfile } from '../domain/ticket-profile.ts';
 import type { CallObserver } from './kit/call-metrics.ts';
 import type { ConnectionCheck, Target, TargetCapabilities } from './ports.ts';
@@ -169,7 +171,13 @@ export const targetManifestSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ ...common, kind: z.literal('psa'), capabilities: psaCapabilitiesSchema, tickets: ticketProfileSchema.nullable(), createTarget: isFunction('createTarget') }),
     z.strictObject({ ...common, kind: z.literal('billing-platform'), capabilities: billingPlatformCapabilitiesSchema }),
-    z.strictObject({ ...common, kind: z.literal('service-manager'), capabilities: serviceManagerCapabilitiesSchema }),
+    z.strictObject({
+      ...common,
+      kind: z.literal('service-manager'),
+      capabilities: serviceManagerCapabilitiesSchema,
+      /** The inbound API the business system calls, mounted by the HTTP layer under `basePath`. */
+      inbound: z.strictObject({ basePath: z.string().regex(/^(\/[a-z0-9-]+)+$/, 'must be a lower-case path such as /interworks/api'), register: isFunction('inbound.register') }),
+    }),
   ])
   .superRefine((manifest, ctx) => {
     const names = manifest.credentials.map((field) => field.name);
@@ -229,7 +237,11 @@ export type PsaManifest<Id extends string = string> = Data<'psa'> &
     createTarget: TargetFactory;
   };
 export type BillingPlatformManifest<Id extends string = string> = Data<'billing-platform'> & ManifestCode<Id>;
-export type ServiceManagerManifest<Id extends string = string> = Data<'service-manager'> & ManifestCode<Id>;
+/** Mounts a service manager's inbound API in a Fastify scope (prefixed with `basePath`). */
+export type InboundApiRegister = (app: FastifyInstance, options: { hub: ServiceManagerHub }) => Promise<void>;
+
+export type ServiceManagerManifest<Id extends string = string> = Omit<Data<'service-manager'>, 'inbound'> &
+  ManifestCode<Id> & { inbound: { basePath: string; register: InboundApiRegister } };
 
 export type TargetManifest<Id extends string = string> = PsaManifest<Id> | BillingPlatformManifest<Id> | ServiceManagerManifest<Id>;
 export type TargetKind = TargetManifest['kind'];

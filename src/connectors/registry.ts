@@ -7,13 +7,14 @@
 import { autotaskManifest } from './autotask/manifest.ts';
 import { cloudBlueManifest } from './cloudblue/manifest.ts';
 import { connectWiseManifest } from './connectwise/manifest.ts';
+import { interworksManifest } from './interworks/manifest.ts';
 import { ConnectorError } from './kit/errors.ts';
-import { checkManifest, type PsaManifest, type TargetFactoryInput, type TargetManifest } from './manifest-schema.ts';
+import { checkManifest, type PsaManifest, type ServiceManagerManifest, type TargetFactoryInput, type TargetManifest } from './manifest-schema.ts';
 import type { Target } from './ports.ts';
 
 export type { TargetFactory, TargetFactoryInput } from './manifest-schema.ts';
 
-export const TARGET_MANIFESTS = checkManifests([autotaskManifest, connectWiseManifest, cloudBlueManifest] as const);
+export const TARGET_MANIFESTS = checkManifests([autotaskManifest, connectWiseManifest, cloudBlueManifest, interworksManifest] as const);
 
 /** A target the hub has a connector for: an id of TARGET_MANIFESTS. */
 export type TargetSystem = (typeof TARGET_MANIFESTS)[number]['id'];
@@ -56,4 +57,9 @@ export function createTarget(system: TargetSystem, input: TargetFactoryInput): T
     throw new ConnectorError({ code: 'bad_request', system, message: `${label} is a ${kind.replace('-', ' ')}: the hub's PSA loops do not run against it`, context: { operation: 'configure connector' } });
   }
   return manifest.createTarget(input);
+}
+
+/** The manifests of service managers: systems that call the hub's inbound API. */
+export function serviceManagerManifests(): ServiceManagerManifest<TargetSystem>[] {
+  return TARGET_MANIFESTS.filter((manifest): manifest is typeof manifest & ServiceManagerManifest<TargetSystem> => manifest.kind === 'service-manager');
 }

@@ -138,8 +138,8 @@ export interface ServiceManagerHub {
   /** Returns the subscription's external id. */
   applySubscription(call: InboundCall, settings: DistributorSettings, order: SubscriptionOrder): Promise<{ externalId: string }>;
   usage(call: InboundCall, settings: DistributorSettings, request: UsageRequest): Promise<UsageAnswer>;
-  /** Records a refused call (never with secrets). */
-  recordFailure(call: InboundCall, instanceId: string | null, code: number, message: string): Promise<void>;
+  /** Records a refused call under the instance its settings name, if any (never with secrets). */
+  recordFailure(call: InboundCall, settings: DistributorSettings | null, code: number, message: string): Promise<void>;
 }
 
 export type { PeriodUsage };

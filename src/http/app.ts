@@ -38,6 +38,7 @@ import { integrationRoutes } from './routes/v1/integrations.ts';
 import { integrationHealthRoutes } from './routes/v1/integration-health.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
+import { serviceManagerRoutes } from './routes/v1/service-managers.ts';
 import { settingsRoutes } from './routes/v1/settings.ts';
 import { statusRoutes } from './routes/v1/status.ts';
 import { targetRoutes } from './routes/v1/targets.ts';
@@ -46,6 +47,9 @@ import { ticketRoutes } from './routes/v1/tickets.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
 import { userRoutes } from './routes/v1/users.ts';
 import type { VendorFactory } from '../sync/vendor-factory.ts';
+import { serviceManagerManifests } from '../connectors/registry.ts';
+import type { ServiceManagerHub } from '../connectors/service-manager-port.ts';
+import { createServiceManagerHub } from '../sync/service-manager/hub.ts';
 
 export interface BuildAppOptions {
   store: HubStore;
@@ -67,6 +71,8 @@ export interface BuildAppOptions {
   /** 'auto' (default): Secure when the request came over https. */
   secureCookies?: SecureCookieMode;
   loginThrottle?: LoginThrottleOptions;
+  /** Answers the inbound APIs of service managers; default: the store's, with the Acronis vendor. */
+  serviceManagerHub?: ServiceManagerHub;
 }
 
 const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -148,6 +154,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(alertMappingRoutes, deps);
       await zodApi.register(ticketRoutes, deps);
       await zodApi.register(settingsRoutes, deps);
+      await zodApi.register(serviceManagerRoutes, deps);
       await zodApi.register(catalogRoutes, deps);
       await zodApi.register(chartRoutes, deps);
     },
@@ -155,6 +162,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
   // Outside the authenticated scope: targets post callbacks without a login (they are signed).
   await app.register(callbackRoutes, deps);
+  // Inbound APIs of service managers (a BSS calling the hub): they authorize with their own
+  // application registration, so they sit outside the session/token scope too.
+  const serviceManagerHub = options.serviceManagerHub ?? createServiceManagerHub({ store: options.store, log: logger });
+  for (const manifest of serviceManagerManifests()) {
+    await app.register(async (scope) => manifest.inbound.register(scope, { hub: serviceManagerHub }), { prefix: manifest.inbound.basePath });
+  }
   await app.register(portalRoutes);
 
   // Expired sessions are refused on read already; pruning only keeps the table small.

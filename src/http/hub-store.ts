@@ -10,6 +10,8 @@ import type { ConnectionsRepository } from '../store/repositories/connections.ts
 import type { IntegrationsRepository } from '../store/repositories/integrations.ts';
 import type { AuditLogRepository } from '../store/repositories/audit-log.ts';
 import type { LoopRunsRepository } from '../store/repositories/loop-runs.ts';
+import type { JournalRepository } from '../store/repositories/journal.ts';
+import type { ServiceManagerRepository } from '../store/repositories/service-manager.ts';
 
 export interface HubStore {
   db: Kysely<Schema>;
@@ -22,5 +24,7 @@ export interface HubStore {
     integrations: IntegrationsRepository;
     auditLog: AuditLogRepository;
     loopRuns: LoopRunsRepository;
+    journal: JournalRepository;
+    serviceManager: ServiceManagerRepository;
   };
 }

@@ -10,6 +10,7 @@
  */
 import type { JobRunner, LoopDefinition, LoopStats } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';
+import { hasTarget } from '../connectors/registry.ts';
 import { runAlertsLoop } from './alerts-loop.ts';
 import { runDirectoryLoop } from './directory-loop.ts';
 import { mappingJobDefinition } from './mapping-job.ts';
@@ -66,7 +67,8 @@ export function hubLoopDefinitions(provider: RuntimeProvider): LoopDefinition[] 
 
 export async function scheduleIntegration(runner: JobRunner, store: Store, integrationId: string): Promise<void> {
   const integration = await store.repos.integrations.get(integrationId);
-  if (integration === undefined || !integration.enabled) {
+  // The loops are the PSA loops: a service manager's instances are driven by its calls instead.
+  if (integration === undefined || !integration.enabled || !hasTarget(integration.target)) {
     for (const loop of SYNC_LOOP_NAMES) await runner.unschedule(integrationId, loop);
     return;
   }

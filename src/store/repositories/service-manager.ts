@@ -170,11 +170,13 @@ export class ServiceManagerRepository {
   // ── registrations ──
 
   /** A new registration with a fresh application id and key; the key is returned this once. */
-  async createRegistration(input: { name: string; connector: string }): Promise<{ registration: Registration; applicationKey: string }> {
+  async createRegistration(input: { name: string; connector: string; applicationId?: string; applicationKey?: string }): Promise<{ registration: Registration; applicationKey: string }> {
     const id = newId();
-    const applicationId = randomUUID();
-    // 32 random bytes in base64: the 44-character key the platform's own samples configure.
-    const applicationKey = randomBytes(32).toString('base64');
+    // The platform may issue the pair itself (its registration step) and have the service manager
+    // store it; otherwise the hub makes one: 32 random bytes in base64, the 44-character key the
+    // platform's own samples configure.
+    const applicationId = input.applicationId ?? randomUUID();
+    const applicationKey = input.applicationKey ?? randomBytes(32).toString('base64');
     const row = {
       id,
       application_id: applicationId,

@@ -3,14 +3,14 @@
 import type { Logger } from 'pino';
 import { createAcronisVendor } from '../../connectors/acronis/vendor.ts';
 import type { ServiceManagerHub } from '../../connectors/service-manager-port.ts';
-import type { Store } from '../../store/store.ts';
+import type { ServiceManagerStore } from './store.ts';
 import { Journal } from '../journal.ts';
-import { Instances, type InstanceVendorFactory } from './instances.ts';
+import { instanceKeyOf, Instances, type InstanceVendorFactory } from './instances.ts';
 import { Provisioning } from './provisioning.ts';
 import { pullUsage } from './usage.ts';
 
 export interface ServiceManagerHubOptions {
-  store: Store;
+  store: ServiceManagerStore;
   log: Logger;
   vendorFactory?: InstanceVendorFactory;
   /**
@@ -74,8 +74,10 @@ export function createServiceManagerHub(options: ServiceManagerHubOptions): Serv
     async usage(call, settings, request) {
       return pullUsage(store, call, await instances.resolve(call, settings), request, now());
     },
-    async recordFailure(call, instanceId, code, message) {
-      await store.repos.serviceManager.recordFailure({ registrationId: call.registrationId === '' ? null : call.registrationId, instanceId, trackId: call.trackId, route: call.route, code, message });
+    async recordFailure(call, settings, code, message) {
+      const registrationId = call.registrationId === '' ? null : call.registrationId;
+      const instance = registrationId === null || settings === null ? undefined : await store.repos.serviceManager.getInstanceByKey(registrationId, instanceKeyOf(settings));
+      await store.repos.serviceManager.recordFailure({ registrationId, instanceId: instance?.id ?? null, trackId: call.trackId, route: call.route, code, message });
     },
   };
 }

@@ -15,9 +15,9 @@ import {
   type InstanceRef,
   type NameUpdatePolicy,
 } from '../../connectors/service-manager-port.ts';
-import { TARGETS, type TargetKind } from '../../store/repositories/integrations.ts';
+import { isTargetSystem } from '../../connectors/registry.ts';
 import type { Instance } from '../../store/repositories/service-manager.ts';
-import type { Store } from '../../store/store.ts';
+import type { ServiceManagerStore as Store } from './store.ts';
 
 export type InstanceVendorFactory = (credentials: { baseUrl: string; clientId: string; clientSecret: string }) => VendorCloud;
 
@@ -161,11 +161,11 @@ export class Instances {
     if (integrationId === undefined) {
       const registration = (await repo.listRegistrations()).find((r) => r.id === call.registrationId);
       const target = registration?.connector;
-      if (target === undefined || !(TARGETS as readonly string[]).includes(target)) {
+      if (target === undefined || !isTargetSystem(target)) {
         throw new ServiceManagerError('bad_request', `The application registration names no known connector (${target ?? 'none'})`);
       }
       const connection = await this.store.repos.connections.create({ name: label, baseUrl: s.gateway, clientId: s.clientId, clientSecret: s.clientSecret, tenantId, tenantName });
-      const integration = await this.store.repos.integrations.create({ name: label, connectionId: connection.id, target: target as TargetKind, credentials: {}, features: {} });
+      const integration = await this.store.repos.integrations.create({ name: label, connectionId: connection.id, target, credentials: {}, features: {} });
       integrationId = integration.id;
       this.log.info({ trackId: call.trackId, route: call.route, integrationId, tenantId }, 'service manager: new instance linked');
     } else {

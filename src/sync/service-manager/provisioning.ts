@@ -14,7 +14,7 @@ import {
   type SubscriptionOrder,
 } from '../../connectors/service-manager-port.ts';
 import type { ProvisionedAccount, ProvisionedSubscription } from '../../store/repositories/service-manager.ts';
-import type { Store } from '../../store/store.ts';
+import type { ServiceManagerStore as Store } from './store.ts';
 import { JournalInProgressError, type Journal } from '../journal.ts';
 import type { ResolvedInstance } from './instances.ts';
 

@@ -4,7 +4,7 @@
 import { rateUsage } from '../../domain/distributor-pricing.ts';
 import { isConnectorError } from '../../connectors/kit/errors.ts';
 import { ServiceManagerError, type InboundCall, type UsageAnswer, type UsageRequest } from '../../connectors/service-manager-port.ts';
-import type { Store } from '../../store/store.ts';
+import type { ServiceManagerStore as Store } from './store.ts';
 import type { ResolvedInstance } from './instances.ts';
 import { asServiceManagerError } from './provisioning.ts';
 
