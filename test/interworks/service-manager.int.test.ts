@@ -228,7 +228,7 @@ describe.each(testDatabases())('interworks.cloud BSS against the hub on $name', 
     });
 
     it('lists refused calls by track id with the message the BSS was given', async () => {
-      const overview = await (await fetch(`${w.hub.url}/api/v1/service-managers`, { headers: await w.hub.tokenHeaders() })).json();
+      const overview = (await (await fetch(`${w.hub.url}/api/v1/service-managers`, { headers: await w.hub.tokenHeaders() })).json()) as any;
       const eu = overview.instances.find((i: { settings: { systemName: string } }) => i.settings.systemName === 'Acronis EU');
       expect(eu.failedCalls.some((f: { code: number; trackId: string; message: string }) => f.code === -4 && f.trackId.startsWith('bss-') && f.message.includes('Acronis US'))).toBe(true);
     });
