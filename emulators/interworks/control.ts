@@ -10,7 +10,7 @@ import { ControlError, parseControl, type EmulatorContext } from '../kit/server.
 import { callHub, HubUnreachable, type CallOptions } from './hub-client.ts';
 import type { BssAccount, BssInstance, BssState, BssSubscription, FormField } from './state.ts';
 
-const callOptions = z.object({ timeout_ms: z.int().min(1).optional(), attempts: z.int().min(1).max(20).optional(), backoff_ms: z.int().min(0).optional() }).optional();
+const callOptions = z.object({ timeout_ms: z.int().min(1).optional(), attempts: z.int().min(1).max(50).optional(), backoff_ms: z.int().min(0).optional() }).optional();
 const toCall = (o: z.infer<typeof callOptions>): CallOptions => ({
   ...(o?.timeout_ms === undefined ? {} : { timeoutMs: o.timeout_ms }),
   ...(o?.attempts === undefined ? {} : { attempts: o.attempts }),
