@@ -6,7 +6,9 @@
  */
 import type { TargetCompany, VendorTenant } from '../connectors/ports.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
+import { deprovisioningCountdown } from '../domain/deprovisioning-schedule.ts';
 import { normaliseName } from '../domain/directory-plan.ts';
+import { DeprovisioningCountdownsRepository } from '../store/repositories/deprovisioning-countdowns.ts';
 import type { MappingState } from '../domain/mapping-state.ts';
 import { unmanageableReason } from '../domain/tenant-access.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
@@ -30,6 +32,10 @@ export interface MappingRow {
   tenantUnmanageableReason: string | null;
   /** A new tenant is being created for the company (map to new, not finished yet). */
   pending: boolean;
+  /** The tenant's pricing mode as the vendor reported it (`trial`, `production`); null when unknown. */
+  tenantPricingMode: string | null;
+  /** Timed deprovisioning running for the company: the next step and when it falls due. */
+  deprovisioning: { action: 'disable' | 'delete'; dueAt: string; daysLeft: number; lapsedAt: string } | null;
   updatedAt: string;
 }
 
@@ -98,6 +104,15 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
   const page = filtered.slice(offset, offset + (query.limit ?? 50));
   const tenantIds = page.flatMap((m) => (m.tenantId === null ? [] : [m.tenantId]));
   const snapshots = await rt.snapshots.getTenants<VendorTenant, never>(integrationId, tenantIds);
+  const timed = (await rt.settings.read(integrationId, 'provisioning')).timedDeprovisioning;
+  const countdowns = new Map((await new DeprovisioningCountdownsRepository(rt.store.db, rt.clock).list(integrationId)).map((c) => [c.companyId, c]));
+  const now = rt.clock();
+  const countdownOf = (companyId: string, tenantId: string | null): MappingRow['deprovisioning'] => {
+    const stored = countdowns.get(companyId);
+    if (stored === undefined || stored.tenantId !== tenantId) return null;
+    const next = deprovisioningCountdown({ contractInEffect: false, contractEnded: true, lapsedAt: stored.lapsedAt, settings: timed, now }).next;
+    return next === null ? null : { action: next.action, dueAt: next.dueAt, daysLeft: next.daysLeft, lapsedAt: stored.lapsedAt };
+  };
   const counts: Record<MappingState, number> = { not_mapped: 0, ready: 0, mapped: 0, failed: 0 };
   for (const m of rows) counts[m.state] += 1;
   return {
@@ -121,6 +136,8 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
         tenantManageable: m.tenantId === null ? null : reason === null,
         tenantUnmanageableReason: reason,
         pending: pending.has(m.companyId),
+        tenantPricingMode: snap?.data.pricingMode ?? null,
+        deprovisioning: countdownOf(m.companyId, m.tenantId),
         updatedAt: m.updatedAt,
       };
     }),

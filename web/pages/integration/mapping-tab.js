@@ -31,6 +31,8 @@ async function loadAll(base, reload) {
   return { ...first, items };
 }
 
+const MODE_LABELS = { trial: 'Trial', production: 'Production' };
+
 export default function MappingTab({ integration, target }) {
   const base = `/integrations/${integration.id}`;
   const [reloading, setReloading] = useState(false);
@@ -108,6 +110,18 @@ export default function MappingTab({ integration, target }) {
           : r.pending
             ? html`<span class="muted">Being created…</span>`
             : html`<span class="muted">—</span>`,
+    },
+    // The vendor's tenant mode, as read back (a new tenant is made in the provisioning settings' mode).
+    { key: 'tenantPricingMode', label: 'Mode', render: (r) => (r.tenantPricingMode ? MODE_LABELS[r.tenantPricingMode] ?? r.tenantPricingMode : html`<span class="muted">—</span>`) },
+    // Timed deprovisioning: the next step and the days left, per company (cancelled when a contract returns).
+    {
+      key: 'deprovisioning',
+      label: 'Deprovisioning',
+      sortValue: (r) => (r.deprovisioning ? r.deprovisioning.dueAt : '9999'),
+      render: (r) =>
+        r.deprovisioning
+          ? html`<span class="countdown" title=${`Contract lapsed ${r.deprovisioning.lapsedAt.slice(0, 10)}; due ${r.deprovisioning.dueAt.slice(0, 10)}`}>${r.deprovisioning.action === 'delete' ? 'Deleted' : 'Disabled'} in ${r.deprovisioning.daysLeft} day${r.deprovisioning.daysLeft === 1 ? '' : 's'}</span>`
+          : html`<span class="muted">—</span>`,
     },
   ];
 

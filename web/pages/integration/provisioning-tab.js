@@ -40,6 +40,7 @@ function Form({ data, base, integration, onSaved }) {
   const set = (change) => setV((x) => ({ ...x, ...change }));
   const setAdmin = (change) => setV((x) => ({ ...x, adminAccount: { ...x.adminAccount, ...change } }));
   const setDeprov = (change) => setV((x) => ({ ...x, deprovisioning: { ...x.deprovisioning, ...change } }));
+  const setTimed = (step, change) => setV((x) => ({ ...x, timedDeprovisioning: { ...x.timedDeprovisioning, [step]: { ...x.timedDeprovisioning[step], ...change } } }));
   const dirty = JSON.stringify(v) !== JSON.stringify(initial) || (password !== null && password !== '');
 
   const save = async (event) => {
@@ -54,6 +55,15 @@ function Form({ data, base, integration, onSaved }) {
       const yes = await confirm({
         title: 'Delete customers on deprovisioning?',
         message: 'When a company loses its contract or is deactivated, its customer tenant will be disabled and then deleted with all its backups. This cannot be undone.',
+        confirmLabel: 'Turn on deletion',
+        danger: true,
+      });
+      if (!yes) return;
+    }
+    if (v.timedDeprovisioning.delete.enabled && !initial.timedDeprovisioning.delete.enabled) {
+      const yes = await confirm({
+        title: `Delete customers ${v.timedDeprovisioning.delete.days} days after their contract ends?`,
+        message: 'A customer tenant whose company has had no contract with a mapped service for that long will be deleted with all its backups. This cannot be undone.',
         confirmLabel: 'Turn on deletion',
         danger: true,
       });
@@ -131,6 +141,17 @@ function Form({ data, base, integration, onSaved }) {
             error=${errors.password}
             hint=${data.passwordStored ? undefined : 'Every new account gets this same password; stored encrypted, never shown back.'}
           />`}
+          <fieldset class="field">
+            <legend>Tenant mode</legend>
+            <div class="choice-grid">
+              ${[['production', 'Production'], ['trial', 'Trial']].map(
+                ([value, label]) => html`<label class=${`choice${v.tenantMode === value ? ' chosen' : ''}`}>
+                  <input type="radio" name="tenant-mode" value=${value} checked=${v.tenantMode === value} onChange=${() => set({ tenantMode: value })} /> ${label}
+                </label>`,
+              )}
+            </div>
+            <p class="hint">${v.tenantMode === 'production' ? 'New customer tenants are billed from the start.' : 'New customer tenants start in trial; the vendor moves them to production after a month.'}</p>
+          </fieldset>
           <${Switch}
             id="auto-create"
             label="Automatically create customers"
@@ -161,6 +182,28 @@ function Form({ data, base, integration, onSaved }) {
           />
           ${v.deprovisioning.deleteTenant &&
           html`<div class="alert alert-warning" role="note"><strong>Warning:</strong> deprovisioned customers will be deleted, with every backup they hold.</div>`}
+          <h3 class="card-subtitle">After a number of days</h3>
+          <p class="hint">Counted from when no contract with a mapped service is in effect; a contract that returns cancels the countdown (shown per company in Customer mapping).</p>
+          ${[
+            ['disable', 'Disable the customer after', 'days without a contract'],
+            ['delete', 'Delete the customer after', 'days without a contract (with its backups)'],
+          ].map(
+            ([step, label, unit]) => html`<div class="field inline-field">
+              <${Switch} id=${`timed-${step}`} label=${label} checked=${v.timedDeprovisioning[step].enabled} onChange=${(on) => setTimed(step, { enabled: on })} />
+              <input
+                id=${`timed-${step}-days`}
+                type="number"
+                min="1"
+                max="3650"
+                aria-label=${`${label} (days)`}
+                value=${String(v.timedDeprovisioning[step].days)}
+                disabled=${!v.timedDeprovisioning[step].enabled}
+                onInput=${(e) => setTimed(step, { days: Number(e.currentTarget.value) })}
+              />
+              <span class="hint">${unit}</span>
+              ${err(`timedDeprovisioning.${step}.days`) && html`<p class="error-text">${err(`timedDeprovisioning.${step}.days`)}</p>`}
+            </div>`,
+          )}
 
           <h2 class="card-subtitle">Synchronization</h2>
           <div class="field">

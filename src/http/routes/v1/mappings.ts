@@ -36,6 +36,8 @@ const rowSchema = z.object({
   tenantManageable: z.boolean().nullable(),
   tenantUnmanageableReason: z.string().nullable(),
   pending: z.boolean(),
+  tenantPricingMode: z.string().nullable(),
+  deprovisioning: z.object({ action: z.enum(['disable', 'delete']), dueAt: z.string(), daysLeft: z.number(), lapsedAt: z.string() }).nullable(),
   updatedAt: z.string(),
 });
 

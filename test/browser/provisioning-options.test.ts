@@ -1,0 +1,121 @@
+// The vendor's provisioning options in a real browser against `psa-bridge demo`: a person sets the
+// tenant mode and timed deprovisioning in the Provisioning tab; a company whose contract ended then
+// shows its countdown ("Disabled in 10 days") and its tenant's mode in Customer mapping.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { startCli, type LongRunningCli } from '../support/cli.ts';
+
+const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
+
+interface Demo {
+  portal: string;
+  username: string;
+  password: string;
+  emulators: Record<string, { url: string; credentials: Record<string, string> }>;
+}
+
+async function readDemo(cli: LongRunningCli): Promise<Demo> {
+  const first = cli.firstLine as { portal: string; username: string; password: string };
+  for (let i = 0; i < 200; i++) {
+    const emulators: Demo['emulators'] = {};
+    for (const line of cli.output().stdout.split('\n')) {
+      const found = /^\s+(acronis|autotask|connectwise|cloudblue)\s*(http\S+)\s+(\{.*\})\s*$/.exec(line);
+      if (found) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
+    }
+    if (emulators.acronis && emulators.autotask) return { ...first, emulators };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`demo did not list its emulators: ${cli.output().stdout}`);
+}
+
+describe('provisioning options (browser, demo)', () => {
+  let dataDir: string;
+  let cli: LongRunningCli;
+  let demo: Demo;
+  let browser: TestBrowser;
+  let page: Page;
+  let integrationId: string;
+
+  const api = async <T>(method: 'GET' | 'POST' | 'PUT', pathname: string, body?: unknown): Promise<T> => {
+    const response = await page.request.fetch(`${demo.portal}/api/v1${pathname}`, {
+      method,
+      headers: { 'x-requested-with': 'psa-bridge', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+    });
+    if (!response.ok()) throw new Error(`${method} ${pathname}: ${response.status()} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-provisioning-'));
+    cli = await startCli(['demo', '--data-dir', path.join(dataDir, 'demo')], {}, 60_000);
+    demo = await readDemo(cli);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    await page.goto(`${demo.portal}/sign-in`);
+    await page.getByLabel('User name').fill(demo.username);
+    await page.getByLabel('Password').fill(demo.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    const list = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
+    integrationId = list.items.find((i) => i.name === 'demo-autotask')!.id;
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cli?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sets Trial mode and "disable after 10 days" in the Provisioning tab; a lapsed contract shows its countdown and the tenant mode in Customer mapping', async () => {
+    await page.goto(`${demo.portal}/integrations`);
+    await page.getByRole('link', { name: 'demo-autotask' }).click();
+    await page.getByRole('heading', { level: 1, name: 'demo-autotask' }).waitFor();
+    await page.getByRole('tab', { name: 'Provisioning' }).click();
+    const panel = page.getByRole('tabpanel');
+    await panel.getByRole('radio', { name: 'Production' }).waitFor();
+    expect(await panel.getByRole('radio', { name: 'Production' }).isChecked()).toBe(true);
+    await panel.getByRole('radio', { name: 'Trial' }).check();
+    await panel.getByRole('switch', { name: 'Disable the customer after' }).click();
+    await panel.getByLabel('Disable the customer after (days)').fill('10');
+    await browser.screenshot(page, 'provisioning-options-set');
+    await page.getByRole('button', { name: 'Save provisioning settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Provisioning settings saved' }).waitFor();
+    const saved = await api<{ value: { tenantMode: string; timedDeprovisioning: { disable: { enabled: boolean; days: number }; delete: { enabled: boolean } } } }>(
+      'GET',
+      `/integrations/${integrationId}/settings/provisioning`,
+    );
+    expect(saved.value).toMatchObject({ tenantMode: 'trial', timedDeprovisioning: { disable: { enabled: true, days: 10 }, delete: { enabled: false } } });
+
+    // A mapped company's contract ends (through the Autotask API), and provisioning runs now.
+    const mappings = await api<{ items: { companyId: string; companyName: string; tenantId: string | null }[] }>('GET', `/integrations/${integrationId}/mappings?states=mapped&limit=500`);
+    const at = demo.emulators.autotask!;
+    const contracts = (await (await fetch(`${at.url}/_emulator/entities/Contracts?limit=1000`)).json()) as { items: { id: number; companyID: number; startDate: string }[] };
+    const byCompany = new Map<string, number[]>();
+    for (const c of contracts.items) byCompany.set(String(c.companyID), [...(byCompany.get(String(c.companyID)) ?? []), c.id]);
+    const company = mappings.items.find((m) => m.tenantId !== null && byCompany.get(m.companyId)?.length === 1)!;
+    const contractId = byCompany.get(company.companyId)![0]!;
+    const ended = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z';
+    const patch = await fetch(`${at.url}/ATServicesRest/V1.0/Contracts`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', ApiIntegrationCode: at.credentials.integration_code!, UserName: at.credentials.username!, Secret: at.credentials.secret! },
+      body: JSON.stringify({ id: contractId, endDate: ended }),
+    });
+    expect(patch.status).toBe(200);
+    await api('POST', `/integrations/${integrationId}/loops/provisioning/run`);
+
+    await page.getByRole('tab', { name: 'Customer mapping' }).click();
+    await panel.getByRole('table', { name: 'Customer mapping' }).waitFor();
+    await panel.getByRole('searchbox').fill(company.companyName);
+    const row = panel.locator('tbody tr').filter({ hasText: company.companyName }).first();
+    await row.getByText('Disabled in 10 days').waitFor();
+    await expect(row.textContent()).resolves.toMatch(/Production|Trial/);
+    await expect(panel.getByRole('columnheader', { name: 'Deprovisioning' }).count()).resolves.toBe(1);
+    await browser.screenshot(page, 'provisioning-options-countdown');
+    browser.assertNoErrors(EXPECTED);
+  }, 180_000);
+});
