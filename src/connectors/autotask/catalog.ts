@@ -4,7 +4,8 @@ import { collect } from '../kit/paging.ts';
 import type { NewTargetService, TargetCatalog, TargetProduct, TargetServicePatch, TargetWriteOptions } from '../ports.ts';
 import { parseProductId, periodTypeLabel, toProduct } from './mapping.ts';
 import { buildQuery, where, type Condition } from './query.ts';
-import { badInput, withKey, WRITE_ROUNDS, type AutotaskParts } from './target-parts.ts';
+import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
+import { badInput, type AutotaskParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 
 const SERVICE_FIELDS = ['id', 'name', 'periodType', 'unitPrice', 'unitCost', 'billingCodeID', 'isActive', 'lastModifiedDate'];
@@ -53,8 +54,17 @@ export function createAutotaskCatalog(parts: AutotaskParts): TargetCatalog {
     const name = service.name.trim();
     if (name === '') throw badInput('A service needs a name', 'create service');
     const operation = `create service "${name}"`;
-    const existing = await findServiceByName(name);
-    if (existing !== null) return { product: existing, created: false };
+    const result = await lookUpThenWrite({
+      lookUp: () => findServiceByName(name),
+      write: async () => readService(await client.create('Services', '/Services', await serviceBody(name, service, operation), { operation })),
+      // A create that may have landed (timeout, reset) or lost a race (name taken) is found by name.
+      lookUpAfter: (error) => isTransient(error) || isConnectorError(error, 'bad_request'),
+      idempotencyKey: options.idempotencyKey,
+    });
+    return { product: result.value, created: result.created };
+  }
+
+  async function serviceBody(name: string, service: NewTargetService, operation: string): Promise<Record<string, unknown>> {
     const periodType = await picklists.valueOf('Services', 'periodType', periodTypeLabel(service.periodType));
     const billingCodeID =
       service.serviceCode === undefined || service.serviceCode === null || service.serviceCode === '' ? await defaultServiceCode() : Number(service.serviceCode);
@@ -69,17 +79,7 @@ export function createAutotaskCatalog(parts: AutotaskParts): TargetCatalog {
     };
     if (service.unitCost !== undefined && service.unitCost !== null) body.unitCost = service.unitCost;
     if (service.description !== undefined && service.description !== null) body.description = service.description;
-    for (let round = 1; ; round += 1) {
-      try {
-        const id = await client.create('Services', '/Services', body, { operation });
-        return { product: await readService(id), created: true };
-      } catch (error) {
-        // A create that may have landed (timeout, reset) or lost a race (name taken) is found by name.
-        const found = isTransient(error) || isConnectorError(error, 'bad_request') ? await findServiceByName(name) : null;
-        if (found !== null) return { product: found, created: isTransient(error) };
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, options.idempotencyKey);
-      }
-    }
+    return body;
   }
 
   async function* listProducts(query: { kind?: 'service' | 'bundle'; activeOnly?: boolean } = {}): AsyncGenerator<TargetProduct> {

@@ -2,6 +2,7 @@
 import { ConnectorError, isConnectorError, isTransient } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import type { ConnectionCheck, PreparationResult, PreparationStep, Target } from '../ports.ts';
+import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
 import { buildQuery, where } from './query.ts';
 import { OWNER_COMPANY_ID, type AutotaskParts } from './target-parts.ts';
 import * as wire from './wire.ts';
@@ -27,29 +28,34 @@ export function createAutotaskPreparation(parts: AutotaskParts): Pick<Target, 'p
     let udf = await findPaygUdf(contractType);
     if (udf === null) {
       const listType = await picklists.valueOf('UserDefinedFieldDefinitions', 'dataType', 'List');
-      try {
-        const id = await client.create(
-          'UserDefinedFieldDefinitions',
-          '/UserDefinedFieldDefinitions',
-          {
-            name: paygUdf,
-            udfType: contractType,
-            dataType: listType,
-            description: 'Acronis billing: Yes = pay-as-you-go (usage written back), No = prepaid (quotas from units)',
-            defaultValue: 'No',
-            isRequired: false,
-            isActive: true,
-          },
-          { operation: 'create the PAYG field' },
-        );
-        steps.push({ outcome: 'created', what, id: String(id) });
-      } catch (error) {
-        // Another run created it meanwhile (name taken) or the create may have landed.
-        if (!isConnectorError(error, 'bad_request') && !isTransient(error)) throw error;
-      }
-      udf = await findPaygUdf(contractType);
-      if (udf === null) throw new ConnectorError({ code: 'bad_payload', system: 'autotask', message: `Autotask did not keep the ${what}`, context: { operation: 'create the PAYG field' } });
-      if (steps.length === 0) steps.push({ outcome: 'present', what, id: String(udf.id) });
+      const result = await lookUpThenWrite({
+        lookUp: () => findPaygUdf(contractType),
+        lookUpFirst: false,
+        write: async () => {
+          await client.create(
+            'UserDefinedFieldDefinitions',
+            '/UserDefinedFieldDefinitions',
+            {
+              name: paygUdf,
+              udfType: contractType,
+              dataType: listType,
+              description: 'Acronis billing: Yes = pay-as-you-go (usage written back), No = prepaid (quotas from units)',
+              defaultValue: 'No',
+              isRequired: false,
+              isActive: true,
+            },
+            { operation: 'create the PAYG field' },
+          );
+          const kept = await findPaygUdf(contractType);
+          if (kept === null) throw new ConnectorError({ code: 'bad_payload', system: 'autotask', message: `Autotask did not keep the ${what}`, context: { operation: 'create the PAYG field' } });
+          return kept;
+        },
+        // Another run created it meanwhile (name taken) or the create may have landed; one write only.
+        lookUpAfter: (error) => isConnectorError(error, 'bad_request') || isTransient(error),
+        rounds: 1,
+      });
+      udf = result.value;
+      steps.push({ outcome: result.outcome === 'written' ? 'created' : 'present', what, id: String(udf.id) });
     } else if (udf.isActive === false) {
       await client.update('UserDefinedFieldDefinitions', '/UserDefinedFieldDefinitions', { id: udf.id, isActive: true }, { operation: 'activate the PAYG field' });
       steps.push({ outcome: 'updated', what: `${what} (activated)`, id: String(udf.id) });

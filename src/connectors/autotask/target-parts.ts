@@ -1,5 +1,5 @@
 /** What the parts of the Autotask target (directory, catalog, contracts, usage, tickets) share. */
-import { ConnectorError, isConnectorError } from '../kit/errors.ts';
+import { ConnectorError } from '../kit/errors.ts';
 import type { BudgetPriority } from './budget.ts';
 import type { AutotaskClient } from './client.ts';
 import { isoUtc } from './mapping.ts';
@@ -17,8 +17,6 @@ export const UNIT_FIELDS = ['id', 'contractID', 'startDate', 'endDate', 'units']
 
 /** Company 0 is the MSP's own company on every Autotask database: never a customer to map. */
 export const OWNER_COMPANY_ID = 0;
-/** Rounds of "look up, then write" when a write fails in a way that may have landed. */
-export const WRITE_ROUNDS = 3;
 const DAY_MS = 86_400_000;
 
 export const dayStartIso = (ms: number): string => isoUtc(new Date(Math.floor(ms / DAY_MS) * DAY_MS));
@@ -35,9 +33,4 @@ export function picklistNumber(value: string | undefined, field: string, operati
   if (value === undefined || value.trim() === '') return undefined;
   if (!/^-?\d+$/.test(value.trim())) throw badInput(`Autotask ticket field ${field} needs a picklist value (a number), not "${value}"`, operation, { field });
   return Number(value);
-}
-
-export function withKey(error: unknown, key: string): unknown {
-  if (!isConnectorError(error)) return error;
-  return error.with({ context: { ...error.context, idempotencyKey: key } });
 }

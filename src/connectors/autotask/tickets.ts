@@ -1,6 +1,6 @@
 /** Autotask tickets and ticket notes, found by the hub's external reference before anything is written. */
 import type { TargetPicklists } from '../../domain/alert-mapping.ts';
-import { ConnectorError, isTransient } from '../kit/errors.ts';
+import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import type {
   ExternalRefQuery,
@@ -13,7 +13,8 @@ import type {
 } from '../ports.ts';
 import { isoUtc, toPicklistEntries, toTicket } from './mapping.ts';
 import { buildQuery, where, type Condition } from './query.ts';
-import { badInput, picklistNumber, withKey, WRITE_ROUNDS, type AutotaskParts } from './target-parts.ts';
+import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
+import { badInput, picklistNumber, type AutotaskParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 /** Port field name → [entity, Autotask field]. */
 const TICKET_PICKLIST_FIELDS: Record<string, readonly [string, string]> = {
@@ -57,8 +58,20 @@ export function createAutotaskTickets(parts: AutotaskParts): TargetTickets {
     const operation = 'create ticket';
     const max = 50;
     if (ticket.externalRef === '' || ticket.externalRef.length > max) throw badInput(`A ticket's external reference must be 1..${max} characters, got ${ticket.externalRef.length}`, operation);
-    const earlier = (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0];
-    if (earlier !== undefined) return { ticket: earlier, created: false };
+    const result = await lookUpThenWrite({
+      lookUp: async () => (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0] ?? null,
+      write: async () => {
+        const id = await client.create('Tickets', '/Tickets', await ticketBody(ticket, operation), { operation });
+        const created = await getTicket(String(id));
+        if (created === null) throw new ConnectorError({ code: 'bad_payload', system: 'autotask', message: `Autotask created ticket ${id} but cannot read it back`, context: { operation } });
+        return created;
+      },
+      idempotencyKey: ticket.externalRef,
+    });
+    return { ticket: result.value, created: result.created };
+  }
+
+  async function ticketBody(ticket: NewTargetTicket, operation: string): Promise<Record<string, unknown>> {
     const f = ticket.fields;
     const status = picklistNumber(f.status, 'status', operation) ?? (await picklists.defaultOf('Tickets', 'status'));
     const priority = picklistNumber(f.priority, 'priority', operation) ?? (await picklists.defaultOf('Tickets', 'priority'));
@@ -81,18 +94,7 @@ export function createAutotaskTickets(parts: AutotaskParts): TargetTickets {
       if (value !== undefined) body[to] = value;
     }
     if (ticket.contractId !== undefined && ticket.contractId !== null && ticket.contractId !== '') body.contractID = Number(ticket.contractId);
-    for (let round = 1; ; round += 1) {
-      try {
-        const id = await client.create('Tickets', '/Tickets', body, { operation });
-        const created = await getTicket(String(id));
-        if (created === null) throw new ConnectorError({ code: 'bad_payload', system: 'autotask', message: `Autotask created ticket ${id} but cannot read it back`, context: { operation } });
-        return { ticket: created, created: true };
-      } catch (error) {
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, ticket.externalRef);
-        const landed = (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0];
-        if (landed !== undefined) return { ticket: landed, created: true };
-      }
-    }
+    return body;
   }
 
   async function findNote(ticketId: number, title: string, text: string): Promise<number | null> {
@@ -108,20 +110,16 @@ export function createAutotaskTickets(parts: AutotaskParts): TargetTickets {
     if (!/^\d+$/.test(ticketId)) throw badInput(`"${ticketId}" is not an Autotask ticket id`, operation);
     const id = Number(ticketId);
     const title = (note.title ?? 'Update').slice(0, NOTE_TITLE_MAX);
-    const earlier = await findNote(id, title, note.text);
-    if (earlier !== null) return { noteId: String(earlier), created: false };
-    const noteType = picklistNumber(note.fields.noteType, 'noteType', operation) ?? (await picklists.defaultOf('TicketNotes', 'noteType'));
-    const publish = picklistNumber(note.fields.publish, 'publish', operation) ?? (await picklists.defaultOf('TicketNotes', 'publish'));
-    const body = { ticketID: id, title, description: note.text, noteType, publish };
-    for (let round = 1; ; round += 1) {
-      try {
-        return { noteId: String(await client.create('TicketNotes', `/Tickets/${id}/Notes`, body, { operation })), created: true };
-      } catch (error) {
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, options.idempotencyKey);
-        const landed = await findNote(id, title, note.text);
-        if (landed !== null) return { noteId: String(landed), created: true };
-      }
-    }
+    const result = await lookUpThenWrite({
+      lookUp: () => findNote(id, title, note.text),
+      write: async () => {
+        const noteType = picklistNumber(note.fields.noteType, 'noteType', operation) ?? (await picklists.defaultOf('TicketNotes', 'noteType'));
+        const publish = picklistNumber(note.fields.publish, 'publish', operation) ?? (await picklists.defaultOf('TicketNotes', 'publish'));
+        return client.create('TicketNotes', `/Tickets/${id}/Notes`, { ticketID: id, title, description: note.text, noteType, publish }, { operation });
+      },
+      idempotencyKey: options.idempotencyKey,
+    });
+    return { noteId: String(result.value), created: result.created };
   }
 
   const tickets: TargetTickets = {

@@ -1,10 +1,11 @@
 /** Pay-as-you-go units written back to Autotask as contract service (bundle) unit adjustments. */
-import { ConnectorError, isTransient } from '../kit/errors.ts';
+import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import type { BilledQuantityResult, ContractLineRef, SetBilledQuantityOptions, TargetUsage } from '../ports.ts';
 import { isoUtc, parseProductId, unitsInForce } from './mapping.ts';
 import { buildQuery, where } from './query.ts';
-import { badInput, dayStartIso, UNIT_FIELDS, withKey, WRITE_ROUNDS, type AutotaskParts } from './target-parts.ts';
+import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
+import { badInput, dayStartIso, UNIT_FIELDS, type AutotaskParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 
 export function createAutotaskUsage(parts: AutotaskParts): TargetUsage {
@@ -58,28 +59,31 @@ export function createAutotaskUsage(parts: AutotaskParts): TargetUsage {
     const { kind, id, contractId } = lineOf(line, operation);
     const atMs = parseAt(options.effectiveDate, operation);
     let previous: number | undefined;
-    for (let round = 1; ; round += 1) {
-      const current = await unitsAt(line, atMs, operation);
-      previous ??= current;
-      if (current === quantity) return { previous, quantity, changed: round > 1 };
-      const body: Record<string, unknown> =
-        kind === 'service'
-          ? { contractID: contractId, contractServiceID: id, effectiveDate: isoUtc(new Date(atMs)), unitChange: quantity - current }
-          : { contractID: contractId, contractServiceBundleID: id, effectiveDate: isoUtc(new Date(atMs)), unitChange: quantity - current };
-      const product = parseProductId(line.productId);
-      if (product !== null && product.kind === kind) body[kind === 'service' ? 'serviceID' : 'serviceBundleID'] = product.id;
-      try {
+    let current = 0;
+    const result = await lookUpThenWrite({
+      lookUp: async () => {
+        current = await unitsAt(line, atMs, operation);
+        previous ??= current;
+        return current === quantity ? current : null;
+      },
+      write: async () => {
+        const body: Record<string, unknown> =
+          kind === 'service'
+            ? { contractID: contractId, contractServiceID: id, effectiveDate: isoUtc(new Date(atMs)), unitChange: quantity - current }
+            : { contractID: contractId, contractServiceBundleID: id, effectiveDate: isoUtc(new Date(atMs)), unitChange: quantity - current };
+        const product = parseProductId(line.productId);
+        if (product !== null && product.kind === kind) body[kind === 'service' ? 'serviceID' : 'serviceBundleID'] = product.id;
         await client.create(
           kind === 'service' ? 'ContractServiceAdjustments' : 'ContractServiceBundleAdjustments',
           `/Contracts/${contractId}/${kind === 'service' ? 'ServiceAdjustments' : 'ServiceBundleAdjustments'}`,
           body,
           { operation },
         );
-        return { previous, quantity, changed: true };
-      } catch (error) {
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, options.idempotencyKey);
-      }
-    }
+        return quantity;
+      },
+      idempotencyKey: options.idempotencyKey,
+    });
+    return { previous: previous ?? current, quantity, changed: result.created };
   }
 
   const usage: TargetUsage = {

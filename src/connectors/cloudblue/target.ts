@@ -14,7 +14,8 @@
  * not checkable, and the connection test of the Acronis connection proves the APIs we call answer.
  */
 import type { PicklistEntry, TargetPicklists } from '../../domain/alert-mapping.ts';
-import { ConnectorError, isConnectorError, isTransient } from '../kit/errors.ts';
+import { ConnectorError, isConnectorError } from '../kit/errors.ts';
+import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
 import type {
   ConnectionCheck,
   ExternalRefQuery,
@@ -82,7 +83,6 @@ const TICKET_COLUMNS = ['Id', 'RefNumber', 'Name', 'CustomerId', 'StatusId', 'St
 const LINK_COLUMNS = ['CustomerId', 'ExternalSystem', 'ExternalId'];
 /** Up to this many customers, their links are asked for by id; beyond, the whole link report is read once. */
 const LINKS_BY_ID_MAX = 100;
-const WRITE_ROUNDS = 3;
 
 /** "4.28.2.1043" ≥ "4.25"? Compares numerically part by part; missing parts count as 0. */
 export function versionAtLeast(found: string, required: string): boolean {
@@ -268,40 +268,40 @@ export function createCloudBlueTarget(options: CloudBlueTargetOptions): CloudBlu
       throw badInput(`A ticket's external reference must be 1..${EXTERNAL_REF_MAX} characters, got ${ticket.externalRef.length}`, operation);
     }
     if (!/^\d+$/.test(ticket.companyId)) throw badInput(`"${ticket.companyId}" is not a CloudBlue PSA customer id`, operation);
-    // The field is not unique in CloudBlue: look for our own earlier ticket first.
-    const earlier = (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0];
-    if (earlier !== undefined) return { ticket: earlier, created: false };
-    const f = ticket.fields;
-    const type = lookupId(f.type);
-    const team = lookupId(f.team);
-    if (type === undefined) throw badInput('A CloudBlue PSA ticket needs a Type: choose one in the alert mapping', operation, { field: 'type' });
-    if (team === undefined) throw badInput('A CloudBlue PSA ticket needs a Team: choose one in the alert mapping', operation, { field: 'team' });
-    const body: Record<string, unknown> = {
-      CustomerId: Number(ticket.companyId),
-      Subject: ticket.title,
-      Description: ticket.description,
-      ExternalReference: ticket.externalRef,
-      [typeof type === 'number' ? 'TypeId' : 'Type']: type,
-      [typeof team === 'number' ? 'TeamId' : 'Team']: team,
-      // Seed 001: "Ticket status is set to New".
-      StatusId: await newStatusId(),
+    const bodyOf = async (): Promise<Record<string, unknown>> => {
+      const f = ticket.fields;
+      const type = lookupId(f.type);
+      const team = lookupId(f.team);
+      if (type === undefined) throw badInput('A CloudBlue PSA ticket needs a Type: choose one in the alert mapping', operation, { field: 'type' });
+      if (team === undefined) throw badInput('A CloudBlue PSA ticket needs a Team: choose one in the alert mapping', operation, { field: 'team' });
+      const body: Record<string, unknown> = {
+        CustomerId: Number(ticket.companyId),
+        Subject: ticket.title,
+        Description: ticket.description,
+        ExternalReference: ticket.externalRef,
+        [typeof type === 'number' ? 'TypeId' : 'Type']: type,
+        [typeof team === 'number' ? 'TeamId' : 'Team']: team,
+        // Seed 001: "Ticket status is set to New".
+        StatusId: await newStatusId(),
+      };
+      const category = lookupId(f.category);
+      if (category !== undefined) body[typeof category === 'number' ? 'CategoryId' : 'Category'] = category;
+      const priority = lookupId(f.priority);
+      if (priority !== undefined) body[typeof priority === 'number' ? 'PriorityId' : 'Priority'] = priority;
+      return body;
     };
-    const category = lookupId(f.category);
-    if (category !== undefined) body[typeof category === 'number' ? 'CategoryId' : 'Category'] = category;
-    const priority = lookupId(f.priority);
-    if (priority !== undefined) body[typeof priority === 'number' ? 'PriorityId' : 'Priority'] = priority;
-    for (let round = 1; ; round += 1) {
-      try {
-        const made = await client.send('POST', client.path('tickets'), body, wire.created, operation);
+    const result = await lookUpThenWrite({
+      // The field is not unique in CloudBlue: our own earlier ticket is looked for first.
+      lookUp: async () => (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0] ?? null,
+      write: async () => {
+        const made = await client.send('POST', client.path('tickets'), await bodyOf(), wire.created, operation);
         const read = await getTicket(String(made.Id));
         if (read === null) throw new ConnectorError({ code: 'bad_payload', system: CLOUDBLUE_SYSTEM, message: `CloudBlue PSA created ticket ${made.Id} but cannot read it back`, context: { operation } });
-        return { ticket: read, created: true };
-      } catch (error) {
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, ticket.externalRef);
-        const landed = (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0];
-        if (landed !== undefined) return { ticket: landed, created: true };
-      }
-    }
+        return read;
+      },
+      idempotencyKey: ticket.externalRef,
+    });
+    return { ticket: result.value, created: result.created };
   }
 
   const noteText = (note: TicketNoteInput): string => (note.title === undefined || note.title === '' ? note.text : `${note.title}\n\n${note.text}`);
@@ -316,19 +316,13 @@ export function createCloudBlueTarget(options: CloudBlueTargetOptions): CloudBlu
     const operation = 'add ticket note';
     if (!/^\d+$/.test(ticketId)) throw badInput(`"${ticketId}" is not a CloudBlue PSA ticket id`, operation);
     const text = noteText(note);
-    const earlier = await findNote(ticketId, text);
-    if (earlier !== null) return { noteId: earlier, created: false };
     const isPublic = ['true', '1', 'yes', 'public'].includes((note.fields.publish ?? note.fields.isPublic ?? '').toLowerCase());
-    for (let round = 1; ; round += 1) {
-      try {
-        const made = await client.send('POST', client.path('ticketNotes', ticketId), { Text: text, IsPublic: isPublic }, wire.note, operation);
-        return { noteId: String(made.Id), created: true };
-      } catch (error) {
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, options.idempotencyKey);
-        const landed = await findNote(ticketId, text);
-        if (landed !== null) return { noteId: landed, created: true };
-      }
-    }
+    const result = await lookUpThenWrite({
+      lookUp: () => findNote(ticketId, text),
+      write: async () => String((await client.send('POST', client.path('ticketNotes', ticketId), { Text: text, IsPublic: isPublic }, wire.note, operation)).Id),
+      idempotencyKey: options.idempotencyKey,
+    });
+    return { noteId: result.value, created: result.created };
   }
 
   async function statusIdOf(status: string, operation: string): Promise<number> {
@@ -465,9 +459,4 @@ export function createCloudBlueTarget(options: CloudBlueTargetOptions): CloudBlu
 export function marketplaceIdsOf(company: Pick<TargetCompany, 'externalRefs'>, system = 'CMP'): string[] {
   const raw = company.externalRefs[system];
   return raw === undefined ? [] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-function withKey(error: unknown, key: string): unknown {
-  if (!isConnectorError(error)) return error;
-  return error.with({ context: { ...error.context, idempotencyKey: key } });
 }

@@ -1,12 +1,13 @@
 /** System callbacks (company, agreement, ticket) registered once per URL, and deliveries verified by their signature. */
-import { ConnectorError, isTransient } from '../kit/errors.ts';
+import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import { parseJsonText, parsePayload } from '../kit/payload.ts';
+import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
 import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent, TargetCallbacks } from '../ports.ts';
 import { callbackSignatureMatches, callbackSigningKey, trustedKeyUrl } from './callback-signature.ts';
 import { CONNECTWISE_SYSTEM } from './client.ts';
 import { and, where } from './conditions.ts';
-import { badInput, PATHS, WRITE_ROUNDS, type ConnectWiseParts } from './target-parts.ts';
+import { badInput, PATHS, type ConnectWiseParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 
 const CALLBACK_DESCRIPTION = 'psa-bridge';
@@ -83,15 +84,14 @@ export function createConnectWiseCallbacks(parts: ConnectWiseParts): TargetCallb
           continue;
         }
         const body = { url, objectId: 1, type: CALLBACK_TYPES[entity], level: 'owner', description: CALLBACK_DESCRIPTION, isSelfSuppressedFlag: true, inactiveFlag: false };
-        for (let round = 1; ; round += 1) {
-          try {
+        await lookUpThenWrite({
+          lookUp: async () => ((await listCallbacks(url)).some((c) => c.entity === entity) ? entity : null),
+          lookUpFirst: false,
+          write: async () => {
             await client.create(PATHS.callbacks, body, wire.callbackEntry, { operation });
-            break;
-          } catch (error) {
-            if (!isTransient(error) || round >= WRITE_ROUNDS) throw error;
-            if ((await listCallbacks(url)).some((c) => c.entity === entity)) break;
-          }
-        }
+            return entity;
+          },
+        });
       }
       return listCallbacks(url);
     },

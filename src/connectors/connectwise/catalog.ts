@@ -2,11 +2,12 @@
 import { createHash } from 'node:crypto';
 import { ConnectorError, isConnectorError, isTransient } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
+import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
 import type { NewTargetService, TargetCatalog, TargetProduct, TargetServicePatch, TargetWriteOptions } from '../ports.ts';
 import { CONNECTWISE_SYSTEM } from './client.ts';
 import { and, where } from './conditions.ts';
 import { identifierFor, toProduct } from './mapping.ts';
-import { badInput, cached, LOOKUP_TTL_MS, numericId, PATHS, withKey, WRITE_ROUNDS, type ConnectWiseParts } from './target-parts.ts';
+import { badInput, cached, LOOKUP_TTL_MS, numericId, PATHS, type ConnectWiseParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 
 export function createConnectWiseCatalog(parts: ConnectWiseParts): TargetCatalog {
@@ -35,38 +36,37 @@ export function createConnectWiseCatalog(parts: ConnectWiseParts): TargetCatalog
     const name = service.name.trim();
     const operation = `create product "${name}"`;
     if (name === '') throw badInput('A product needs a name', 'create product');
-    const existing = await findServiceByName(name);
-    if (existing !== null) return { product: existing, created: false };
-    const subs = (await subcategories()).filter((s) => s.inactiveFlag !== true);
-    const subcategory = service.serviceCode ? numericId(service.serviceCode, 'product subcategory', operation) : (subs.find((s) => /backup/i.test(s.name)) ?? subs[0])?.id;
-    const types = (await productTypes()).filter((t) => t.inactiveFlag !== true);
-    const type = (types.find((t) => t.defaultFlag === true) ?? types[0])?.id;
-    if (subcategory === undefined || type === undefined) {
-      throw badInput('ConnectWise has no active product subcategory or product type to file a new product under: create one (Setup Tables > Product Subcategory / Product Type)', operation);
-    }
     const description = name.slice(0, 60);
-    for (let round = 1; ; round += 1) {
-      const body: Record<string, unknown> = {
-        identifier: identifierFor(name, round === 1 ? '' : `-${createHash('sha256').update(`${name}|${round}`).digest('hex').slice(0, 4)}`),
-        description,
-        customerDescription: description,
-        subcategory: { id: subcategory },
-        type: { id: type },
-        productClass: 'Service',
-        price: service.unitPrice,
-        recurringFlag: service.periodType === 'monthly',
-        ...(service.unitCost === undefined || service.unitCost === null ? {} : { cost: service.unitCost }),
-      };
-      try {
-        return { product: toProduct(await client.create(PATHS.catalog, body, wire.catalogItem, { operation })), created: true };
-      } catch (error) {
-        const found = isTransient(error) || isConnectorError(error, 'bad_request') ? await findServiceByName(name) : null;
-        if (found !== null) return { product: found, created: isTransient(error) };
-        // The identifier is taken by another product: the next round adds a suffix.
-        const taken = isConnectorError(error, 'bad_request') && /identifier/i.test(error.message);
-        if ((!isTransient(error) && !taken) || round >= WRITE_ROUNDS) throw withKey(error, options.idempotencyKey);
-      }
-    }
+    const result = await lookUpThenWrite({
+      lookUp: () => findServiceByName(name),
+      write: async (round) => {
+        const subs = (await subcategories()).filter((s) => s.inactiveFlag !== true);
+        const types = (await productTypes()).filter((t) => t.inactiveFlag !== true);
+        const subcategory = service.serviceCode ? numericId(service.serviceCode, 'product subcategory', operation) : (subs.find((s) => /backup/i.test(s.name)) ?? subs[0])?.id;
+        const type = (types.find((t) => t.defaultFlag === true) ?? types[0])?.id;
+        if (subcategory === undefined || type === undefined) {
+          throw badInput('ConnectWise has no active product subcategory or product type to file a new product under: create one (Setup Tables > Product Subcategory / Product Type)', operation);
+        }
+        const body: Record<string, unknown> = {
+          identifier: identifierFor(name, round === 1 ? '' : `-${createHash('sha256').update(`${name}|${round}`).digest('hex').slice(0, 4)}`),
+          description,
+          customerDescription: description,
+          subcategory: { id: subcategory },
+          type: { id: type },
+          productClass: 'Service',
+          price: service.unitPrice,
+          recurringFlag: service.periodType === 'monthly',
+          ...(service.unitCost === undefined || service.unitCost === null ? {} : { cost: service.unitCost }),
+        };
+        return toProduct(await client.create(PATHS.catalog, body, wire.catalogItem, { operation }));
+      },
+      // A create that may have landed (timeout, reset) or lost a race (name taken) is found by name.
+      lookUpAfter: (error) => isTransient(error) || isConnectorError(error, 'bad_request'),
+      // The identifier is taken by another product: the next round adds a suffix.
+      writeAgainAfter: (error) => isTransient(error) || (isConnectorError(error, 'bad_request') && /identifier/i.test(error.message)),
+      idempotencyKey: options.idempotencyKey,
+    });
+    return { product: result.value, created: result.created };
   }
 
   const catalog: TargetCatalog = {

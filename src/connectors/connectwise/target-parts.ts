@@ -1,5 +1,5 @@
 /** What the parts of the ConnectWise target (directory, catalog, contracts, usage, tickets, callbacks) share. */
-import { ConnectorError, isConnectorError } from '../kit/errors.ts';
+import { ConnectorError } from '../kit/errors.ts';
 import { CONNECTWISE_SYSTEM, type ConnectWiseClient } from './client.ts';
 import type { ConnectWiseLookups } from './lookups.ts';
 
@@ -33,7 +33,6 @@ export const PATHS = {
 };
 
 export const LOOKUP_TTL_MS = 5 * 60_000;
-export const WRITE_ROUNDS = 3;
 
 export function badInput(message: string, operation: string, context: Record<string, string | number> = {}): ConnectorError {
   return new ConnectorError({ code: 'bad_request', system: CONNECTWISE_SYSTEM, message, context: { operation, ...context } });
@@ -48,10 +47,6 @@ export function numericId(value: string, what: string, operation: string): numbe
 export function refOf(value: string | undefined): { id: number } | { name: string } | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   return /^\d+$/.test(value.trim()) ? { id: Number(value.trim()) } : { name: value.trim() };
-}
-
-export function withKey(error: unknown, key: string): unknown {
-  return isConnectorError(error) ? error.with({ context: { ...error.context, idempotencyKey: key } }) : error;
 }
 
 /** A cache that forgets after `ttl` and after a failure. */

@@ -1,7 +1,8 @@
 /** Service tickets per board, found by `externalXRef` before anything is written; notes found by their text. */
 import type { PicklistEntry, TargetPicklists } from '../../domain/alert-mapping.ts';
-import { ConnectorError, isTransient } from '../kit/errors.ts';
+import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
+import { lookUpThenWrite, withIdempotencyKey } from '../kit/look-up-then-write.ts';
 import type {
   ExternalRefQuery,
   ListTicketsChangedQuery,
@@ -14,7 +15,7 @@ import type {
 import { CONNECTWISE_SYSTEM } from './client.ts';
 import { and, where } from './conditions.ts';
 import { noteText, toTicket } from './mapping.ts';
-import { badInput, numericId, PATHS, refOf, withKey, WRITE_ROUNDS, type ConnectWiseParts } from './target-parts.ts';
+import { badInput, numericId, PATHS, refOf, type ConnectWiseParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 
 /** The hub's external reference lives in `externalXRef`, a standard field of at most 100 characters. */
@@ -68,40 +69,36 @@ export function createConnectWiseTickets(parts: ConnectWiseParts): TargetTickets
     const operation = 'create ticket';
     const max = EXTERNAL_REF_MAX;
     if (ticket.externalRef === '' || ticket.externalRef.length > max) throw badInput(`A ticket's external reference must be 1..${max} characters, got ${ticket.externalRef.length}`, operation);
-    const earlier = (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0];
-    if (earlier !== undefined) return { ticket: earlier, created: false };
-    const f = ticket.fields;
-    const title = ticket.title.length > SUMMARY_MAX ? `${ticket.title.slice(0, SUMMARY_MAX - 1)}…` : ticket.title;
-    const body: Record<string, unknown> = {
-      summary: title,
-      company: { id: numericId(ticket.companyId, 'company', operation) },
-      initialDescription: ticket.description,
-      externalXRef: ticket.externalRef,
-      recordType: 'ServiceTicket',
-    };
-    const refs: [string, string][] = [
-      ['board', 'board'],
-      ['status', 'status'],
-      ['type', 'type'],
-      ['subtype', 'subType'],
-      ['priority', 'priority'],
-    ];
-    for (const [from, to] of refs) {
-      const ref = refOf(f[from]);
-      if (ref !== undefined) body[to] = ref;
-    }
-    if (ticket.contractId !== undefined && ticket.contractId !== null && /^\d+$/.test(ticket.contractId)) body.agreement = { id: Number(ticket.contractId) };
-    for (let round = 1; ; round += 1) {
-      try {
-        const created = await client.create(PATHS.tickets, body, wire.ticket, { operation });
-        return { ticket: toTicket(created, await closedStatusIds()), created: true };
-      } catch (error) {
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, ticket.externalRef);
-        // The create may have landed: its reference finds it.
-        const landed = (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0];
-        if (landed !== undefined) return { ticket: landed, created: true };
+    const bodyOf = (): Record<string, unknown> => {
+      const f = ticket.fields;
+      const title = ticket.title.length > SUMMARY_MAX ? `${ticket.title.slice(0, SUMMARY_MAX - 1)}…` : ticket.title;
+      const body: Record<string, unknown> = {
+        summary: title,
+        company: { id: numericId(ticket.companyId, 'company', operation) },
+        initialDescription: ticket.description,
+        externalXRef: ticket.externalRef,
+        recordType: 'ServiceTicket',
+      };
+      const refs: [string, string][] = [
+        ['board', 'board'],
+        ['status', 'status'],
+        ['type', 'type'],
+        ['subtype', 'subType'],
+        ['priority', 'priority'],
+      ];
+      for (const [from, to] of refs) {
+        const ref = refOf(f[from]);
+        if (ref !== undefined) body[to] = ref;
       }
-    }
+      if (ticket.contractId !== undefined && ticket.contractId !== null && /^\d+$/.test(ticket.contractId)) body.agreement = { id: Number(ticket.contractId) };
+      return body;
+    };
+    const result = await lookUpThenWrite({
+      lookUp: async () => (await findTicketsByExternalRef({ exact: ticket.externalRef }))[0] ?? null,
+      write: async () => toTicket(await client.create(PATHS.tickets, bodyOf(), wire.ticket, { operation }), await closedStatusIds()),
+      idempotencyKey: ticket.externalRef,
+    });
+    return { ticket: result.value, created: result.created };
   }
 
   async function findNote(ticketId: number, text: string): Promise<number | null> {
@@ -115,18 +112,13 @@ export function createConnectWiseTickets(parts: ConnectWiseParts): TargetTickets
     const operation = 'add ticket note';
     const id = numericId(ticketId, 'ticket', operation);
     const text = noteText(note.title, note.text);
-    const earlier = await findNote(id, text);
-    if (earlier !== null) return { noteId: String(earlier), created: false };
     const body = { text, detailDescriptionFlag: true, internalAnalysisFlag: false, resolutionFlag: false };
-    for (let round = 1; ; round += 1) {
-      try {
-        return { noteId: String((await client.create(PATHS.notes(id), body, wire.note, { operation })).id), created: true };
-      } catch (error) {
-        if (!isTransient(error) || round >= WRITE_ROUNDS) throw withKey(error, options.idempotencyKey);
-        const landed = await findNote(id, text);
-        if (landed !== null) return { noteId: String(landed), created: true };
-      }
-    }
+    const result = await lookUpThenWrite({
+      lookUp: () => findNote(id, text),
+      write: async () => (await client.create(PATHS.notes(id), body, wire.note, { operation })).id,
+      idempotencyKey: options.idempotencyKey,
+    });
+    return { noteId: String(result.value), created: result.created };
   }
 
   const tickets: TargetTickets = {
@@ -147,7 +139,7 @@ export function createConnectWiseTickets(parts: ConnectWiseParts): TargetTickets
         const row = await client.patch(`${PATHS.tickets}/${numericId(ticketId, 'ticket', operation)}`, [{ op: 'replace', path: 'status', value: ref }], wire.ticket, { operation, repeatable: true });
         return toTicket(row, await closedStatusIds());
       } catch (error) {
-        throw withKey(error, options.idempotencyKey);
+        throw withIdempotencyKey(error, options.idempotencyKey);
       }
     },
     listTicketsChanged: (query: ListTicketsChangedQuery) =>

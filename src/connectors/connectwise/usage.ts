@@ -1,8 +1,9 @@
 /** Pay-as-you-go usage as the PAYG addition's quantity: read, then PATCH only when different. */
 import { ConnectorError } from '../kit/errors.ts';
+import { withIdempotencyKey } from '../kit/look-up-then-write.ts';
 import type { BilledQuantityResult, ContractLineRef, SetBilledQuantityOptions, TargetUsage } from '../ports.ts';
 import { CONNECTWISE_SYSTEM } from './client.ts';
-import { badInput, numericId, PATHS, withKey, type ConnectWiseParts } from './target-parts.ts';
+import { badInput, numericId, PATHS, type ConnectWiseParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 
 export function createConnectWiseUsage(parts: ConnectWiseParts): TargetUsage {
@@ -34,7 +35,7 @@ export function createConnectWiseUsage(parts: ConnectWiseParts): TargetUsage {
       // Setting the quantity twice is harmless, so a lost answer may be retried as it is.
       await client.patch(additionPath(line, operation), [{ op: 'replace', path: 'quantity', value: quantity }], wire.addition, { operation, repeatable: true });
     } catch (error) {
-      throw withKey(error, options.idempotencyKey);
+      throw withIdempotencyKey(error, options.idempotencyKey);
     }
     return { previous, quantity, changed: true };
   }
