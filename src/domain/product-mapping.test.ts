@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   indexProductMapping,
+  mappedProductIds,
   serviceNameOf,
   targetProductIdOf,
   validateProductMapping,
@@ -129,5 +130,18 @@ describe('product mapping', () => {
     expect([...index.keys()].sort()).toEqual(['B1', 'P-servers', 'P-workstations']);
     expect(index.get('B1')?.entries.map((e) => e.itemKey)).toEqual(['workstations', 'servers']);
     expect(index.get('B1')?.bundleId).toBe('B1');
+  });
+
+  it('names the products a mapping stands for: existing and created services, and their bundles', () => {
+    const m: ProductMapping = {
+      entries: [
+        entry({ itemKey: 'workstations', service: { kind: 'existing', productId: '12' }, bundleIds: ['bundle:3'] }),
+        entry({ itemKey: 'servers', service: { kind: 'auto' }, createdProductId: '14' }),
+        entry({ itemKey: 'vms', service: { kind: 'new', name: 'VM backup' } }),
+      ],
+      bundles: [{ bundleId: 'bundle:3', name: 'Protection pack' }],
+    };
+    expect([...mappedProductIds(m)].sort()).toEqual(['12', '14', 'bundle:3']);
+    expect(mappedProductIds({ entries: [] }).size).toBe(0);
   });
 });

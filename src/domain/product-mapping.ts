@@ -71,6 +71,21 @@ export function targetProductIdOf(entry: ProductMappingEntry): string | null {
   return entry.createdProductId ?? null;
 }
 
+/**
+ * The target products the mapping stands for now: each entry's product (once created) and the
+ * bundles entries belong to (a contract line on a bundle names the bundle). A contract with a line
+ * on one of them is the one billing the vendor's services.
+ */
+export function mappedProductIds(mapping: ProductMapping): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of mapping.entries) {
+    const id = targetProductIdOf(entry);
+    if (id !== null) ids.add(id);
+    for (const bundleId of entry.bundleIds ?? []) ids.add(bundleId);
+  }
+  return ids;
+}
+
 /** The name the hub gives the service (auto/new); null for an existing service, which keeps the target's name. */
 export function serviceNameOf(entry: ProductMappingEntry, storageNames: ReadonlyMap<string, string> = new Map()): string | null {
   if (entry.service.kind === 'new') return entry.service.name.trim();

@@ -18,11 +18,45 @@ describe.each(testDatabases())('alerts → Autotask tickets on $name', (database
   });
 
   const hubTickets = async () => (await h.tickets()).filter((t) => (t.externalID ?? '').startsWith('pb:'));
+  /** Billing mapped as a person maps it (the product-mapping settings): workstations on an existing service. */
+  const mapBilling = (serviceId: string) =>
+    h.store.repos.settings.set(h.integrationId, 'product-mapping', {
+      entries: [{ itemKey: 'workstations', infraId: null, service: { kind: 'existing', productId: serviceId }, periodType: 'monthly', serviceCode: null }],
+    });
+
+  it('names the contract that bills mapped products when the company has several (seed 000 §5.6)', async () => {
+    const tenant = h.tenants[0] as string;
+    const companyID = Number(h.companies.get(tenant));
+    const [demo] = (await h.autotaskApi('POST', '/Contracts/query', { filter: [{ op: 'eq', field: 'companyID', value: companyID }] })).items as Array<Record<string, unknown> & { id: number }>;
+    expect(demo).toBeDefined();
+    const onDemo = new Set(((await h.autotaskApi('POST', '/ContractServices/query', { filter: [{ op: 'eq', field: 'contractID', value: demo!.id }] })).items as Array<{ serviceID: number }>).map((l) => l.serviceID));
+    const services = (await h.autotaskApi('POST', '/Services/query', { filter: [{ op: 'eq', field: 'isActive', value: true }] })).items as Array<{ id: number }>;
+    const mapped = services.find((svc) => !onDemo.has(svc.id));
+    expect(mapped).toBeDefined();
+    // A second active contract, listed after the demo one, is the only one with the mapped service.
+    const { itemId: billingContract } = await h.autotaskApi('POST', '/Contracts', {
+      companyID,
+      contractName: 'Protection Billing',
+      contractType: demo!.contractType,
+      status: demo!.status,
+      startDate: demo!.startDate,
+      endDate: demo!.endDate,
+      timeReportingRequiresStartAndStopTimes: 1,
+    });
+    await h.autotaskApi('POST', `/Contracts/${billingContract}/Services`, { serviceID: mapped!.id, unitPrice: 5 });
+    await mapBilling(String(mapped!.id));
+
+    await h.raise(tenant, 'BackupFailed', { resourceId: 'VM-9' });
+    expect((await h.alertsPass()).created).toBe(1);
+    const [ticket] = await hubTickets();
+    expect(ticket?.contractID).toBe(billingContract);
+    expect(ticket?.description).toContain('Contract: Protection Billing');
+  });
 
   it('raises one ticket with the right fields and a text a technician can act on', async () => {
     const tenant = h.tenants[0] as string;
     // Billing is mapped (seed 000 §5.6: the contract is named in the ticket only then).
-    await h.store.repos.productMappings.upsert(h.integrationId, { offeringItem: 'pw_base_workstations', targetProductId: 'service:1', targetProductName: 'Workstations', periodType: 'monthly' });
+    await mapBilling('1');
     const alertId = await h.raise(tenant, 'BackupFailed', { resourceId: 'VM-1', resourceName: 'syslog-vm', planName: 'Daily backup', planId: 'P-1' });
     const stats = await h.alertsPass();
     expect(stats.created).toBe(1);

@@ -3,11 +3,13 @@
  * and cached look-ups (the tenant's mapping, the company's contract, the alert type's title).
  */
 import type { AlertMapping, TicketProfile, TicketSettings } from '../../domain/alert-mapping.ts';
+import { mappedProductIds } from '../../domain/product-mapping.ts';
 import type { CompanyMapping } from '../../domain/ticket-lifecycle.ts';
 import { targetFeature, type TargetTickets } from '../../connectors/ports.ts';
 import type { Clock } from '../../store/columns.ts';
 import type { StoredLink } from '../../store/repositories/alert-links.ts';
 import { Journal } from '../journal.ts';
+import { integrationSettings } from '../settings/settings.ts';
 import { describeError, noopLog, type CrashPoint, type TicketLoopEnv, type TicketLoopLog } from '../ticket-loop-env.ts';
 
 export const ALERTS_LOOP = 'alerts';
@@ -52,8 +54,7 @@ export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: Tic
   const journal = env.journal ?? new Journal(env.repos.journal, { clock, ...(env.journalLeaseMs === undefined ? {} : { leaseMs: env.journalLeaseMs }) });
   const mappings = new Map<string, CompanyMapping | null>();
   const contracts = new Map<string, Promise<{ id: string; name: string } | null>>();
-  let billingMapped: Promise<boolean> | undefined;
-  let mappedProductIds: Promise<Set<string>> | undefined;
+  let billing: Promise<{ mapped: boolean; products: ReadonlySet<string> }> | undefined;
   let types: Promise<Map<string, string | null>> | undefined;
 
   return {
@@ -84,10 +85,9 @@ export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: Tic
         pending = (async () => {
           const group = env.target.contracts;
           if (group === undefined) return null;
-          billingMapped ??= billingIsMapped(env);
-          if (!(await billingMapped)) return null;
-          mappedProductIds ??= env.repos.productMappings.list(env.integrationId).then((list) => new Set(list.map((m) => m.targetProductId)));
-          const mappedProducts = await mappedProductIds;
+          billing ??= billingOf(env);
+          const { mapped, products: mappedProducts } = await billing;
+          if (!mapped) return null;
           let best: { id: string; name: string; score: number } | null = null;
           for await (const contract of group.listContracts({ companyIds: [companyId], includeEnded: false })) {
             if (!contract.active) continue;
@@ -116,11 +116,10 @@ export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: Tic
   };
 }
 
-async function billingIsMapped(env: TicketLoopEnv): Promise<boolean> {
-  if ((await env.repos.productMappings.list(env.integrationId)).length > 0) return true;
-  const section = await env.repos.settings.get(env.integrationId, 'product-mapping');
-  const entries = (section as { entries?: unknown[] } | undefined)?.entries;
-  return Array.isArray(entries) && entries.length > 0;
+/** Whether billing is mapped (the product mapping has entries), and the target products it maps. */
+async function billingOf(env: TicketLoopEnv): Promise<{ mapped: boolean; products: ReadonlySet<string> }> {
+  const mapping = await integrationSettings(env.repos.settings).read(env.integrationId, 'product-mapping');
+  return { mapped: mapping.entries.length > 0, products: mappedProductIds(mapping) };
 }
 
 export async function historyOf(ctx: PassContext, keyString: string): Promise<StoredLink[]> {
