@@ -19,6 +19,9 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Migration numbers are handed out ahead of time, so a database may have run a later one (0009)
+    // before an earlier one (0008) exists: run the missing one rather than refuse to start.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const { error, results = [] } = await migrator.migrateToLatest();

@@ -17,7 +17,6 @@ export interface Schema {
   integrations: IntegrationsTable;
   integration_settings: IntegrationSettingsTable;
   mappings: MappingsTable;
-  product_mappings: ProductMappingsTable;
   journal: JournalTable;
   cursors: CursorsTable;
   audit_log: AuditLogTable;
@@ -102,19 +101,6 @@ export interface MappingsTable {
   error: string | null;
   /** Set when a person unlinked the company; the automatic matching leaves such a company alone. */
   unlinked_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface ProductMappingsTable {
-  id: string;
-  integration_id: string;
-  offering_item: string;
-  infra_id: string | null;
-  target_product_id: string;
-  target_product_name: string;
-  period_type: string;
-  options: string;
   created_at: string;
   updated_at: string;
 }

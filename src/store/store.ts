@@ -12,7 +12,6 @@ import { IntegrationsRepository } from './repositories/integrations.ts';
 import { JournalRepository } from './repositories/journal.ts';
 import { LoopRunsRepository } from './repositories/loop-runs.ts';
 import { MappingsRepository } from './repositories/mappings.ts';
-import { ProductMappingsRepository } from './repositories/product-mappings.ts';
 import { ServiceManagerRepository } from './repositories/service-manager.ts';
 import { SessionsRepository } from './repositories/sessions.ts';
 import { SettingsRepository } from './repositories/settings.ts';
@@ -27,7 +26,6 @@ export interface Repositories {
   integrations: IntegrationsRepository;
   settings: SettingsRepository;
   mappings: MappingsRepository;
-  productMappings: ProductMappingsRepository;
   journal: JournalRepository;
   cursors: CursorsRepository;
   auditLog: AuditLogRepository;
@@ -55,7 +53,6 @@ export function createRepositories(db: Kysely<Schema>, secretKey: Buffer, clock:
     integrations: new IntegrationsRepository(db, secretKey, clock),
     settings: new SettingsRepository(db, clock),
     mappings: new MappingsRepository(db, clock),
-    productMappings: new ProductMappingsRepository(db, clock),
     journal: new JournalRepository(db, clock),
     cursors: new CursorsRepository(db, clock),
     auditLog: new AuditLogRepository(db, clock),

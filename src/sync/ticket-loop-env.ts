@@ -19,7 +19,7 @@ export class LoopAborted extends Error {
   }
 }
 
-export type TicketLoopRepos = Pick<Repositories, 'settings' | 'mappings' | 'alertLinks' | 'waitingAlerts' | 'journal' | 'cursors' | 'productMappings'>;
+export type TicketLoopRepos = Pick<Repositories, 'settings' | 'mappings' | 'alertLinks' | 'waitingAlerts' | 'journal' | 'cursors'>;
 
 export interface TicketLoopLog {
   info(obj: object, msg?: string): void;

@@ -5,6 +5,7 @@ import * as m0003 from './0003_alert_links.ts';
 import * as m0004 from './0004_usage_history.ts';
 import * as m0005 from './0005_mapping_unlinked.ts';
 import * as m0006 from './0006_dirty_companies.ts';
+import * as m0008 from './0008_drop_product_mappings.ts';
 import * as m0009 from './0009_hardening.ts';
 import * as m0010 from './0010_deprovisioning_countdowns.ts';
 import * as m0011 from './0011_trust.ts';
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0004_usage_history': m0004,
   '0005_mapping_unlinked': m0005,
   '0006_dirty_companies': m0006,
+  '0008_drop_product_mappings': m0008,
   '0009_hardening': m0009,
   '0010_deprovisioning_countdowns': m0010,
   '0011_trust': m0011,

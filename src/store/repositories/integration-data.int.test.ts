@@ -63,26 +63,6 @@ describe.each(testDatabases())('integration data on $name', (t) => {
     await expect(mappings.map(integrationId, '999', { tenantId: 'tenant-b' })).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('maps offering items to products once per (item, infra)', async () => {
-    const repo = store.repos.productMappings;
-    const base = { targetProductId: 'svc-1', targetProductName: 'Backup', periodType: 'monthly' };
-    const a = await repo.upsert(integrationId, { offeringItem: 'storage', ...base });
-    const b = await repo.upsert(integrationId, { offeringItem: 'storage', infraId: 'infra-1', ...base, options: { pack: 'advanced' } });
-    const a2 = await repo.upsert(integrationId, { offeringItem: 'storage', ...base, targetProductId: 'svc-2' });
-    expect(a2.id).toBe(a.id);
-    expect(a2.targetProductId).toBe('svc-2');
-    expect(await repo.find(integrationId, 'storage', 'infra-1')).toMatchObject({ id: b.id, options: { pack: 'advanced' } });
-    expect(await repo.list(integrationId)).toHaveLength(2);
-    // The database refuses a second "no infra" row even when written directly.
-    await expect(
-      store.db
-        .insertInto('product_mappings')
-        .values({ id: 'x', integration_id: integrationId, offering_item: 'storage', infra_id: null, target_product_id: 'p', target_product_name: 'n', period_type: 'm', options: '{}', created_at: '', updated_at: '' })
-        .execute(),
-    ).rejects.toThrow();
-    expect(await repo.delete(a.id)).toBe(true);
-  });
-
   it('keeps secrets out of the audit log', async () => {
     await store.repos.auditLog.record({
       actor: 'admin',
