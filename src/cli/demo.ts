@@ -41,7 +41,14 @@ export function registerDemoCommand(program: Command): void {
       const dataDir = path.resolve(options.dataDir);
       rmSync(dataDir, { recursive: true, force: true });
       const config = {
-        ...loadConfig({ ...process.env, PSA_BRIDGE_DATA_DIR: dataDir, DATABASE_URL: path.join(dataDir, 'psa-bridge.db') }),
+        ...loadConfig({
+          // The emulators listen on 127.0.0.1, and the demo shows the API docs.
+          PSA_BRIDGE_VENDOR_HOSTS: '*.acronis.com,*.acronis.cloud,127.0.0.1',
+          PSA_BRIDGE_API_DOCS: 'on',
+          ...process.env,
+          PSA_BRIDGE_DATA_DIR: dataDir,
+          DATABASE_URL: path.join(dataDir, 'psa-bridge.db'),
+        }),
         port: options.port,
       };
 

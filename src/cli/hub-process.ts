@@ -60,7 +60,17 @@ export async function startHub(options: {
   await jobRunner.start();
   await scheduleAllIntegrations(jobRunner, store);
   const onSyncChange = syncChangeHandler(jobRunner, store, runtimes);
-  const app = await buildApp({ store, logger, jobRunner, runtimes, metrics, version: hubVersion() });
+  const app = await buildApp({
+    store,
+    logger,
+    jobRunner,
+    runtimes,
+    metrics,
+    version: hubVersion(),
+    vendorHosts: config.vendorHosts,
+    apiDocs: config.apiDocs,
+    metricsAccess: config.metrics,
+  });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info({ url: server.url, database: store.location }, 'psa-bridge is listening');
 

@@ -12,7 +12,7 @@ export function registerServeCommand(program: Command): void {
       const { config, store } = await openHubContext();
       try {
         const hub = await startHub({ config, store, loops: options.loops });
-        process.stdout.write(`psa-bridge listening on ${hub.url} (API docs at ${hub.url}/api/docs)\n`);
+        process.stdout.write(`psa-bridge listening on ${hub.url}${config.apiDocs ? ` (API docs at ${hub.url}/api/docs)` : ''}\n`);
         const signal = await waitForShutdownSignal();
         hub.logger.info({ signal }, 'shutting down');
         await hub.stop();

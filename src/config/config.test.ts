@@ -33,4 +33,15 @@ describe('loadConfig', () => {
       password: 'pw',
     });
   });
+
+  it("sends credentials to the vendor's hosts, hides the API docs and keeps /metrics behind a token by default", () => {
+    expect(loadConfig({})).toMatchObject({ vendorHosts: { entries: ['*.acronis.com', '*.acronis.cloud'] }, apiDocs: false, metrics: 'token' });
+    expect(loadConfig({ PSA_BRIDGE_VENDOR_HOSTS: '*.acronis.com, 127.0.0.1', PSA_BRIDGE_API_DOCS: 'on', PSA_BRIDGE_METRICS: 'public' })).toMatchObject({
+      vendorHosts: { entries: ['*.acronis.com', '127.0.0.1'] },
+      apiDocs: true,
+      metrics: 'public',
+    });
+    expect(() => loadConfig({ PSA_BRIDGE_VENDOR_HOSTS: 'https://x.example/' })).toThrow(/PSA_BRIDGE_VENDOR_HOSTS: "https:\/\/x.example\/" is not a host name/);
+    expect(() => loadConfig({ PSA_BRIDGE_METRICS: 'yes' })).toThrow(/PSA_BRIDGE_METRICS: must be token, public or off/);
+  });
 });

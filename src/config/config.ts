@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseDatabaseUrl } from '../store/database.ts';
+import { parseVendorHosts, VENDOR_HOSTS_VARIABLE, type VendorHostPolicy } from './vendor-hosts.ts';
 
 /**
  * The hub's configuration, read from the environment once at start-up. Every value is validated
@@ -23,6 +24,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   PSA_BRIDGE_ADMIN_USER: z.string().trim().min(1).optional(),
   PSA_BRIDGE_ADMIN_PASSWORD: z.string().min(1).optional(),
+  [VENDOR_HOSTS_VARIABLE]: z.string().optional(),
+  PSA_BRIDGE_API_DOCS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
+  PSA_BRIDGE_METRICS: z.enum(['token', 'public', 'off'], { message: 'must be token, public or off' }).default('token'),
 });
 
 export interface HubConfig {
@@ -35,6 +39,12 @@ export interface HubConfig {
   port: number;
   logLevel: (typeof logLevels)[number];
   admin: { username: string; password: string } | undefined;
+  /** The hosts vendor-cloud credentials may be sent to (see src/sync/vendor-hosts.ts). */
+  vendorHosts: VendorHostPolicy;
+  /** Whether `/api/docs` (the OpenAPI document and its viewer) is served. */
+  apiDocs: boolean;
+  /** `/metrics`: behind an API token or session (default), public (a scraper on a trusted network), or not served. */
+  metrics: 'token' | 'public' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -67,7 +77,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   } catch (error) {
     throw new ConfigError(`Invalid configuration in the environment:\n  ${(error as Error).message}`);
   }
+  let vendorHosts: VendorHostPolicy;
+  try {
+    vendorHosts = parseVendorHosts(e[VENDOR_HOSTS_VARIABLE]);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration in the environment:\n  ${(error as Error).message}`);
+  }
   return {
+    vendorHosts,
+    apiDocs: e.PSA_BRIDGE_API_DOCS === 'on',
+    metrics: e.PSA_BRIDGE_METRICS,
     databaseUrl,
     dataDir,
     secretKey: e.PSA_BRIDGE_SECRET_KEY,

@@ -65,7 +65,7 @@ describe.each(testDatabases())('hub app on $name', (db) => {
 
   it('exposes Prometheus metrics, including request durations by route', async () => {
     await hub.app.inject({ method: 'GET', url: '/healthz' });
-    const res = await hub.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await hub.app.inject({ method: 'GET', url: '/metrics', headers: await hub.tokenHeaders() });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.body).toContain('psa_bridge_process_cpu_user_seconds_total');
@@ -74,7 +74,65 @@ describe.each(testDatabases())('hub app on $name', (db) => {
     expect(res.body).toContain('# TYPE psa_bridge_operations_total counter');
   });
 
+  it('keeps /metrics behind a token unless made public, and can turn it off', async () => {
+    const anonymous = await hub.app.inject({ method: 'GET', url: '/metrics' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe('unauthenticated');
+    expect(anonymous.body).not.toContain('psa_bridge_');
+    for (const [access, status] of [['public', 200], ['off', 404]] as const) {
+      const other = await startHub(db, { metricsAccess: access });
+      try {
+        expect((await other.app.inject({ method: 'GET', url: '/metrics' })).statusCode, access).toBe(status);
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
+  it('serves no API docs unless turned on', async () => {
+    for (const url of ['/api/docs', '/api/docs/', '/api/docs/json', '/api/docs/yaml']) {
+      const res = await hub.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body).not.toContain('openapi');
+    }
+  });
+
+  it('sends security headers on the API, /healthz, /metrics and the API docs', async () => {
+    const docsHub = await startHub(db, { apiDocs: true });
+    try {
+      const token = await docsHub.tokenHeaders();
+      const answers = {
+        api: await docsHub.app.inject({ method: 'GET', url: '/api/v1/status', headers: token }),
+        error: await docsHub.app.inject({ method: 'GET', url: '/api/v1/status' }),
+        health: await docsHub.app.inject({ method: 'GET', url: '/healthz' }),
+        metrics: await docsHub.app.inject({ method: 'GET', url: '/metrics', headers: token }),
+        docs: await docsHub.app.inject({ method: 'GET', url: '/api/docs/' }),
+        docsJson: await docsHub.app.inject({ method: 'GET', url: '/api/docs/json' }),
+        unknown: await docsHub.app.inject({ method: 'GET', url: '/nope' }),
+      };
+      for (const [what, res] of Object.entries(answers)) {
+        expect(res.headers['x-content-type-options'], what).toBe('nosniff');
+        expect(res.headers['x-frame-options'], what).toBe('DENY');
+        expect(res.headers['referrer-policy'], what).toBe('no-referrer');
+        expect(res.headers['cross-origin-resource-policy'], what).toBe('same-origin');
+        expect(String(res.headers['content-security-policy']), what).toMatch(/frame-ancestors 'none'/);
+      }
+      expect(answers.api.headers['content-security-policy']).toBe("default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      expect(answers.api.headers['cache-control']).toBe('no-store');
+      // The docs viewer runs its own script files, and nothing inline or from elsewhere.
+      expect(answers.docs.statusCode).toBe(200);
+      expect(answers.docs.headers['content-security-policy']).toMatch(/script-src 'self'\s*;/);
+      expect(answers.docs.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests|unsafe-inline|unsafe-eval|validator\.swagger\.io/);
+      // HSTS only where the request came over https.
+      expect(answers.api.headers['strict-transport-security']).toBeUndefined();
+    } finally {
+      await docsHub.close();
+    }
+  });
+
   it('serves the OpenAPI document with every route, and the docs UI', async () => {
+    await hub.close();
+    hub = await startHub(db, { apiDocs: true });
     const res = await hub.app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(res.statusCode).toBe(200);
     const doc = res.json<{ paths: Record<string, Record<string, { requestBody?: unknown }>> }>();

@@ -21,6 +21,8 @@ import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.
 import type { SecureCookieMode } from './auth/session-cookie.ts';
 import './auth/principal.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { docsCsp, installSecurityHeaders } from './security-headers.ts';
+import { parseVendorHosts, type VendorHostPolicy } from '../config/vendor-hosts.ts';
 import type { HubStore } from './hub-store.ts';
 import { createLogger } from './logger.ts';
 import { createHubMetrics, registerHealthGauges, type HubMetrics } from './metrics.ts';
@@ -64,6 +66,12 @@ export interface BuildAppOptions {
   version: string;
   /** Defaults to a fresh registry with default process metrics. */
   metrics?: HubMetrics;
+  /** Hosts vendor-cloud credentials may be sent to (default: the vendor's data centers; tests and the demo add 127.0.0.1). */
+  vendorHosts?: VendorHostPolicy;
+  /** Serve the OpenAPI document and its viewer at /api/docs (default off; the demo turns it on). */
+  apiDocs?: boolean;
+  /** /metrics: 'token' (default) needs an API token or a session, 'public' serves anyone, 'off' serves nothing. */
+  metricsAccess?: 'token' | 'public' | 'off';
   /** Trust X-Forwarded-* from a reverse proxy (for the client IP and https detection). */
   trustProxy?: boolean | string | string[];
   /** Session lifetime; sliding (renewed when half of it has passed). Default 12 h. */
@@ -92,6 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installSecurityHeaders(app);
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestDuration.observe(
@@ -119,13 +128,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // The document is always built (tests and tools read app.swagger()); it is served only when asked for.
+  if (options.apiDocs === true) await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: docsCsp });
 
   const deps: RouteDeps = {
     store: options.store,
     cookie: { ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, secure: options.secureCookies ?? 'auto' },
     throttle: new LoginThrottle(new LoginThrottleRepository(options.store.db), options.loginThrottle),
     vendorFactory: options.vendorFactory ?? defaultVendorFactory,
+    vendorHosts: options.vendorHosts ?? parseVendorHosts(undefined),
     jobRunner: options.jobRunner,
     runtimes: options.runtimes,
     version: options.version,
@@ -133,9 +144,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes, { store: options.store });
   registerHealthGauges(metrics, options.store);
-  await app.register(metricsRoutes, { registry: metrics.registry });
-
   const authenticate = createAuthenticator({ store: options.store, cookie: deps.cookie });
+  const metricsAccess = options.metricsAccess ?? 'token';
+  if (metricsAccess !== 'off') {
+    await app.register(metricsRoutes, { registry: metrics.registry, ...(metricsAccess === 'token' ? { authenticate } : {}) });
+  }
+
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);

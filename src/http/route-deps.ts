@@ -5,12 +5,15 @@ import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { SessionCookieSettings } from './auth/session-cookie.ts';
 import type { HubStore } from './hub-store.ts';
 import type { VendorFactory } from '../sync/vendor-factory.ts';
+import type { VendorHostPolicy } from '../config/vendor-hosts.ts';
 
 export interface RouteDeps {
   store: HubStore;
   cookie: SessionCookieSettings;
   throttle: LoginThrottle;
   vendorFactory: VendorFactory;
+  /** Where vendor-cloud credentials may be sent (PSA_BRIDGE_VENDOR_HOSTS). */
+  vendorHosts: VendorHostPolicy;
   jobRunner: JobRunner | undefined;
   /**
    * The process's one runtime per integration, shared with the loops: the connectors' token caches,

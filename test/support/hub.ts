@@ -11,6 +11,7 @@
 //   });
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { parseVendorHosts } from '../../src/config/vendor-hosts.ts';
 import { buildApp, type BuildAppOptions } from '../../src/http/app.ts';
 import { ensureAdminFromEnv } from '../../src/http/auth/ensure-admin.ts';
 import { CSRF_HEADER } from '../../src/http/auth/authenticate.ts';
@@ -80,7 +81,8 @@ export async function startHub(database: TestDatabase, options: StartHubOptions 
     for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
     await jobRunner.start();
   }
-  const app = await buildApp({ version: '0.0.0-test', ...appOptions, ...(jobRunner === undefined ? {} : { jobRunner }), store, logger, runtimes });
+  // The emulators listen on 127.0.0.1: the tests widen the vendor hosts to it, as an operator would.
+  const app = await buildApp({ version: '0.0.0-test', vendorHosts: parseVendorHosts('127.0.0.1'), ...appOptions, ...(jobRunner === undefined ? {} : { jobRunner }), store, logger, runtimes });
   let url: string | undefined;
   if (listen) {
     await app.listen({ host: '127.0.0.1', port: 0 });

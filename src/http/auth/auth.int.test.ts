@@ -9,7 +9,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 describe.each(testDatabases())('authentication on $name', (db) => {
   let hub: TestHub;
   beforeEach(async () => {
-    hub = await startHub(db, { loginThrottle: { freeAttempts: 5, baseLockMs: 15_000 } });
+    hub = await startHub(db, { loginThrottle: { freeAttempts: 5, baseLockMs: 15_000 }, apiDocs: true });
   });
   afterEach(async () => {
     await hub.close();

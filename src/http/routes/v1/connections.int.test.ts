@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseVendorHosts } from '../../../config/vendor-hosts.ts';
 import { startAcronisEmulator } from '../../../../emulators/acronis/server.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import { startHub, type TestHub } from '../../../../test/support/hub.ts';
@@ -172,4 +175,74 @@ describe.each(testDatabases())('connections API on $name', (db) => {
       expect(res.json()).toEqual({ error: { code: 'not_found', message: 'No connection with id "nope"' } });
     }
   });
+
+  it('sends the stored secret to no other host: a changed baseUrl needs the secret again, naming the field', async () => {
+    const listener = await startListener();
+    try {
+      const connection = (await create({ clientSecret: SECRET })).json();
+      const moved = await call('PATCH', `/connections/${connection.id}`, { baseUrl: listener.url });
+      expect(moved.statusCode).toBe(400);
+      expect(moved.json().error).toMatchObject({
+        code: 'secret_required',
+        message: expect.stringMatching(/^body\.clientSecret: is required when baseUrl changes/),
+        details: [{ field: 'body.clientSecret', message: expect.any(String) }],
+      });
+      expect((await hub.store.repos.connections.getCredentials(connection.id)).baseUrl).toBe(emulator.url);
+      await call('POST', `/connections/${connection.id}/test`);
+      expect(listener.requests).toEqual([]);
+
+      // Same URL (as stored, or as typed with a slash): no secret needed.
+      expect((await call('PATCH', `/connections/${connection.id}`, { baseUrl: `${emulator.url}/`, name: 'eu2-renamed' })).statusCode).toBe(200);
+      // A new URL with the secret meant for it: accepted, and the test goes there with that secret only.
+      expect((await call('PATCH', `/connections/${connection.id}`, { baseUrl: listener.url, clientSecret: 'secret-for-the-listener' })).statusCode).toBe(200);
+      await call('POST', `/connections/${connection.id}/test`);
+      expect(listener.requests.length).toBeGreaterThan(0);
+      expect(JSON.stringify(listener.requests)).not.toContain(Buffer.from(`${emulator.credentials.client_id}:${SECRET}`).toString('base64'));
+      expect(JSON.stringify(listener.requests)).not.toContain(SECRET);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("sends credentials only to the vendor's hosts by default: no test of loopback or private addresses", async () => {
+    await hub.close();
+    hub = await startHub(db, { vendorHosts: parseVendorHosts(undefined) });
+    auth = await hub.tokenHeaders();
+    const listener = await startListener();
+    try {
+      for (const baseUrl of [listener.url, 'http://10.0.0.5:22', 'http://169.254.169.254', 'http://localhost:5432', 'https://collector.example.net']) {
+        const probe = await call('POST', '/connections/test', { baseUrl, clientId: 'x', clientSecret: 'y' });
+        expect(probe.statusCode, baseUrl).toBe(400);
+        expect(probe.json().error.code).toBe('vendor_host_not_allowed');
+        expect(probe.json().error.message).toMatch(/^body\.baseUrl: the host .* PSA_BRIDGE_VENDOR_HOSTS \(now: \*\.acronis\.com, \*\.acronis\.cloud\)/);
+        expect((await create({ baseUrl, name: `n${Math.random()}` })).statusCode, baseUrl).toBe(400);
+      }
+      expect(listener.requests).toEqual([]);
+      expect(await hub.store.repos.connections.list()).toHaveLength(0);
+
+      // Stored before the list was narrowed: the saved test says why it does not go out.
+      const saved = await hub.store.repos.connections.create({ name: 'old', baseUrl: listener.url, clientId: 'c', clientSecret: SECRET });
+      const test = await call('POST', `/connections/${saved.id}/test`);
+      expect(test.json()).toMatchObject({ ok: false, error: { code: 'vendor_host_not_allowed' } });
+      expect(listener.requests).toEqual([]);
+    } finally {
+      await listener.close();
+    }
+  });
 });
+
+/** A host of someone else's: records what reaches it (headers and body), answers 404. */
+async function startListener(): Promise<{ url: string; requests: { url: string; headers: Record<string, unknown>; body: string }[]; close(): Promise<void> }> {
+  const requests: { url: string; headers: Record<string, unknown>; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      requests.push({ url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

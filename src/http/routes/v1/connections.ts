@@ -7,9 +7,10 @@ import type { Connection } from '../../../store/repositories/connections.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
-import { checkConnection } from '../../../sync/connection-check.ts';
+import { checkConnection, type ConnectionCheck } from '../../../sync/connection-check.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { baseUrlSchema } from '../../validation/base-url.ts';
+import { checkVendorUrl } from '../../../config/vendor-hosts.ts';
 
 const connectionSchema = z.object({
   id: z.string(),
@@ -63,6 +64,15 @@ export const connectionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, de
     return connection;
   }
 
+  // Credentials go only to the hosts the operator allows (PSA_BRIDGE_VENDOR_HOSTS): a token holder
+  // cannot send the stored secret elsewhere, nor use the test to probe the hub's network.
+  async function requireAllowedHost(url: string, field: string): Promise<void> {
+    const checked = await checkVendorUrl(url, deps.vendorHosts);
+    if (!checked.ok) {
+      throw new ApiError(400, 'vendor_host_not_allowed', `${field}: ${checked.message}`, { details: [{ field, message: checked.message }] });
+    }
+  }
+
   async function refuseDuplicateName(name: string, exceptId?: string): Promise<void> {
     const existing = await connections.getByName(name);
     if (existing && existing.id !== exceptId) {
@@ -83,6 +93,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, de
     async (request, reply) => {
       const principal = principalOf(request);
       const { name, baseUrl, clientId, clientSecret } = request.body;
+      await requireAllowedHost(baseUrl, 'body.baseUrl');
       await refuseDuplicateName(name);
       const connection = await connections.create({ name, baseUrl, clientId, clientSecret });
       await auditLog.record({
@@ -144,7 +155,15 @@ export const connectionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, de
     async (request) => {
       const principal = principalOf(request);
       const { id } = request.params;
-      await requireConnection(id);
+      const current = await requireConnection(id);
+      if (request.body.baseUrl !== undefined && request.body.baseUrl !== current.baseUrl) {
+        await requireAllowedHost(request.body.baseUrl, 'body.baseUrl');
+        // The stored secret was entered for the old host; it never follows the URL to a new one.
+        if (request.body.clientSecret === undefined) {
+          const message = 'is required when baseUrl changes: the stored secret is only ever sent to the host it was entered for; send the client secret for the new URL';
+          throw new ApiError(400, 'secret_required', `body.clientSecret: ${message}`, { details: [{ field: 'body.clientSecret', message }] });
+        }
+      }
       if (request.body.name !== undefined) await refuseDuplicateName(request.body.name, id);
       const patch = Object.fromEntries(Object.entries(request.body).filter(([, v]) => v !== undefined));
       const updated = await connections.update(id, patch);
@@ -211,7 +230,10 @@ export const connectionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, de
         response: { 200: checkSchema, ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => checkConnection(deps.vendorFactory, request.body, request.log),
+    async (request) => {
+      await requireAllowedHost(request.body.baseUrl, 'body.baseUrl');
+      return checkConnection(deps.vendorFactory, request.body, request.log);
+    },
   );
 
   app.post(
@@ -228,7 +250,11 @@ export const connectionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, de
       const principal = principalOf(request);
       const connection = await requireConnection(request.params.id);
       const credentials = await connections.getCredentials(connection.id);
-      const result = await checkConnection(deps.vendorFactory, credentials, request.log);
+      // Saved before the operator narrowed the list: not tested, said why.
+      const host = await checkVendorUrl(credentials.baseUrl, deps.vendorHosts);
+      const result: ConnectionCheck = host.ok
+        ? await checkConnection(deps.vendorFactory, credentials, request.log)
+        : { ok: false, error: { code: 'vendor_host_not_allowed', message: `baseUrl: ${host.message}` } };
       await connections.recordCheck(
         connection.id,
         result.ok
