@@ -14,7 +14,7 @@
 //     await browser.screenshot(page, 'sign-in');
 //     browser.assertNoErrors();
 //   });
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,21 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** What to do when there is no browser, said at once rather than as a launch timeout. */
+export const CHROMIUM_MISSING =
+  `The browser tests drive Chromium at ${CHROMIUM_PATH}, which is not there. Install it with ` +
+  '`sudo apt-get install -y chromium` (Debian/Ubuntu; `.ci/run` does this), or point CHROMIUM_PATH at a Chromium or Chrome binary.';
+
+export function requireChromium(path = CHROMIUM_PATH): void {
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new Error(path === CHROMIUM_PATH ? CHROMIUM_MISSING : CHROMIUM_MISSING.replace(CHROMIUM_PATH, path));
+  }
+}
+
 export async function launchBrowser(options: { width?: number; height?: number } = {}): Promise<TestBrowser> {
+  requireChromium();
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
