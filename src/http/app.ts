@@ -21,6 +21,8 @@ import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.
 import type { SecureCookieMode } from './auth/session-cookie.ts';
 import './auth/principal.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { ApiError } from './api-error.ts';
+import { findIllFormedText } from './validation/well-formed-text.ts';
 import { docsCsp, installSecurityHeaders } from './security-headers.ts';
 import { parseVendorHosts, type VendorHostPolicy } from '../config/vendor-hosts.ts';
 import type { HubStore } from './hub-store.ts';
@@ -101,6 +103,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installSecurityHeaders(app);
+  app.addHook('preValidation', async (request) => {
+    for (const [where, value] of [['body', request.body], ['querystring', request.query], ['params', request.params]] as const) {
+      const field = findIllFormedText(value, where);
+      if (field !== undefined) {
+        const message = 'contains a broken character (an unpaired UTF-16 surrogate, e.g. half of an emoji); send whole characters';
+        throw new ApiError(400, 'invalid_request', `${field}: ${message}`, { details: [{ field, message }] });
+      }
+    }
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestDuration.observe(

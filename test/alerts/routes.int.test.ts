@@ -64,7 +64,7 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
 
     const wrong = await call('PUT', '/alert-mappings', { defaults: { noteType: '1', publish: '1' }, types: { BackupFailed: { enabled: true, fields: { status: '1', priority: '1', queue: '999' } } } });
     expect(wrong.statusCode).toBe(400);
-    const issue = wrong.json().error.details.issues.find((i: { field: string }) => i.field === 'alert-mappings.types.BackupFailed.fields.queue');
+    const issue = wrong.json().error.details.find((i: { field: string }) => i.field === 'alert-mappings.types.BackupFailed.fields.queue');
     expect(issue.message).toContain('Queue "999"');
     expect(issue.allowed.map((a: { label: string }) => a.label)).toContain('Monitoring Alert');
 
@@ -88,8 +88,8 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
 
     const bad = await call('PUT', '/ticket-settings', { enabled: true, autoClose: { enabled: true, status: '42' } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.details.issues[0]).toMatchObject({ field: 'tickets.autoClose.status' });
-    expect(bad.json().error.details.issues[0].allowed.map((a: { label: string }) => a.label)).toContain('Complete');
+    expect(bad.json().error.details[0]).toMatchObject({ field: 'tickets.autoClose.status' });
+    expect(bad.json().error.details[0].allowed.map((a: { label: string }) => a.label)).toContain('Complete');
     const shape = await call('PUT', '/ticket-settings', { recurrence: { mode: 'reopen_within_days', days: 0 } });
     expect(shape.statusCode).toBe(400);
     expect(shape.json().error.message).toContain('tickets.recurrence.days');

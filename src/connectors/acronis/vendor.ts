@@ -30,7 +30,21 @@ const OFFERING_ITEM_PAGE = 1000;
 /** Lookup-then-create rounds when the create itself fails transiently. */
 const CREATE_ROUNDS = 3;
 
-const enc = encodeURIComponent;
+/**
+ * A path segment. encodeURIComponent throws a bare URIError on a lone surrogate (text cut in the
+ * middle of a character); say which value cannot go into a URL instead.
+ */
+function enc(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    throw new ConnectorError({
+      code: 'bad_request',
+      system: 'acronis',
+      message: `The value ${JSON.stringify(value.slice(0, 40))} contains a broken character (an unpaired UTF-16 surrogate) and cannot be sent to Acronis; type it again`,
+    });
+  }
+}
 
 /** The Acronis Cyber Protect Cloud implementation of the VendorCloud port. */
 export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud {

@@ -59,7 +59,7 @@ async function vendorOf(deps: RouteDeps, integration: Integration): Promise<Vend
 }
 
 function settingsProblem(error: unknown): never {
-  if (isTicketSettingsError(error)) throw new ApiError(400, 'invalid_settings', error.message, { details: { section: error.section, issues: error.issues } });
+  if (isTicketSettingsError(error)) throw new ApiError(400, 'invalid_settings', error.message, { details: error.issues });
   throw error;
 }
 

@@ -38,7 +38,8 @@ const sectionResponse = z.object({ section: z.string(), value: z.record(z.string
 
 function sectionOf(name: string): HttpSection {
   if ((HTTP_SETTINGS_SECTIONS as readonly string[]).includes(name)) return name as HttpSection;
-  const other = OTHER_ROUTES[name];
+  // Own keys only: "constructor" or "toString" must not find Object.prototype's.
+  const other = Object.hasOwn(OTHER_ROUTES, name) ? OTHER_ROUTES[name] : undefined;
   if (other !== undefined) throw new ApiError(400, 'not_supported', `The ${name} settings are changed through ${other}`);
   throw new ApiError(404, 'not_found', `No settings section "${name}"; the sections are ${HTTP_SETTINGS_SECTIONS.join(', ')}`);
 }
