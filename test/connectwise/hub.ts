@@ -3,6 +3,7 @@
 // ConnectWise world, an admin and an API token.
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { parseVendorHosts } from '../../src/config/vendor-hosts.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { ensureAdminFromEnv } from '../../src/http/auth/ensure-admin.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -39,7 +40,7 @@ export async function startCwHub(store: Store, options: { logLevel?: string } = 
   for (const definition of hubLoopDefinitions(runtimes)) runner.register(definition);
   await runner.start();
   await ensureAdminFromEnv({ store, env: { PSA_BRIDGE_ADMIN_USER: ADMIN.username, PSA_BRIDGE_ADMIN_PASSWORD: ADMIN.password } });
-  const app = await buildApp({ version: '0.0.0-test', store, logger, jobRunner: runner, runtimes });
+  const app = await buildApp({ version: '0.0.0-test', store, logger, jobRunner: runner, runtimes, vendorHosts: parseVendorHosts('127.0.0.1') });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';

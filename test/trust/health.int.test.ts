@@ -68,7 +68,7 @@ describe.each(testDatabases())('integration health on $name', (db) => {
     expect(notOffered.length).toBe(failedCount);
     expect(notOffered[0]).toMatchObject({ service: 'Virtual machines', company: { name: expect.any(String) }, advice: expect.stringMatching(/Offer the service to customers in the partner tenant/) });
 
-    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const metrics = await (await fetch(`${hub.url}/metrics`, { headers: await hub.headers() })).text();
     expect(metrics).toContain('psa_bridge_integration_health{integration="emu-autotask",status="failed"} 1');
     expect(metrics).toContain('psa_bridge_integration_health{integration="emu-autotask",status="ok"} 0');
     expect(metrics).toMatch(new RegExp(`psa_bridge_integration_problems\\{integration="emu-autotask"\\} ${summary.health.count}\\b`));
@@ -98,7 +98,7 @@ describe.each(testDatabases())('integration health on $name', (db) => {
     expect(summary.health.reasons).toEqual([expect.objectContaining({ level: 'degraded', source: 'api-budget', message: expect.stringMatching(/API budget could not be read/) })]);
     const listed = (await hub.api('GET', '/api/v1/integrations')).body.items.find((i: { id: string }) => i.id === id);
     expect(listed.health.status).toBe('degraded');
-    expect(await (await fetch(`${hub.url}/metrics`)).text()).toContain('psa_bridge_integration_health{integration="emu-autotask",status="degraded"} 1');
+    expect(await (await fetch(`${hub.url}/metrics`, { headers: await hub.headers() })).text()).toContain('psa_bridge_integration_health{integration="emu-autotask",status="degraded"} 1');
 
     // Read again once the route answers: the signal clears.
     await control(world.autotask.url, 'DELETE', '/faults');
