@@ -46,6 +46,12 @@ export async function startHub(options: {
   // processes share them; `serve --no-loops` only queues runs (manual runs, schedules) for the workers.
   const loops = options.loops ?? true;
   const recorder = createStoreRunRecorder(store.repos.loopRuns);
+  // SQLite: this process is the only runner, so whatever is still `running` was killed with its process.
+  // (PostgreSQL: other workers may be mid-run; a dead run is closed when the next run of its loop starts.)
+  if (loops && store.dialect !== 'postgres') {
+    const closed = await store.repos.loopRuns.failAbandoned(new Date().toISOString());
+    if (closed > 0) logger.warn({ closed }, 'closed loop runs a stopped process left running as failed (interrupted)');
+  }
   if (!loops && store.dialect !== 'postgres') {
     throw new Error('serve --no-loops needs PostgreSQL (workers run the loops); with SQLite, serve runs the loops itself');
   }

@@ -44,4 +44,18 @@ describe.each(testDatabases())('runs recorded in loop_runs on $name', (db) => {
       stats: { _run: { trigger: 'manual', attempt: 1, dryRun: false } },
     });
   });
+
+  it('closes a run a killed process left running as failed (interrupted) when the next run of that loop starts', async () => {
+    // What a SIGKILL mid-run leaves: a row that never finished.
+    const dead = await store.repos.loopRuns.start(integrationId, 'directory');
+    const otherLoop = await store.repos.loopRuns.start(integrationId, 'usage');
+    const runner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), random: () => 0.5 });
+    runner.register({ name: 'directory', retry: { retryLimit: 0 }, handler: async () => ({ observed: 1 }) });
+    const next = await runner.runNow(integrationId, 'directory');
+    await runner.stop();
+    expect(await store.repos.loopRuns.get(dead.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted: /), finishedAt: expect.any(String) });
+    expect(await store.repos.loopRuns.get(next.runId!)).toMatchObject({ status: 'succeeded' });
+    // Another loop's run is not this loop's to close.
+    expect(await store.repos.loopRuns.get(otherLoop.id)).toMatchObject({ status: 'running' });
+  });
 });

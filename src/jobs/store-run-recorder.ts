@@ -3,12 +3,14 @@
 import type { LoopRunsRepository } from '../store/repositories/loop-runs.ts';
 import type { RunRecorder } from './job-runner.ts';
 
-type LoopRunsPort = Pick<LoopRunsRepository, 'start' | 'finish'>;
+type LoopRunsPort = Pick<LoopRunsRepository, 'start' | 'finish' | 'closeInterrupted'>;
 
 export function createStoreRunRecorder(loopRuns: LoopRunsPort): RunRecorder {
   const runInfo = new Map<string, { trigger: string; attempt: number; dryRun: boolean }>();
   return {
     async started(run) {
+      // One run per integration × loop at a time (both runners): a row still running is a dead process's.
+      await loopRuns.closeInterrupted(run.integrationId, run.loop);
       const record = await loopRuns.start(run.integrationId, run.loop);
       runInfo.set(record.id, { trigger: run.trigger, attempt: run.attempt, dryRun: run.dryRun });
       return record.id;

@@ -2,6 +2,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { LoopRunsTable, Schema } from '../schema.ts';
 import { fromJsonText, isoAt, newId, systemClock, toJsonText, type Clock } from '../columns.ts';
 
+/** The error of a run whose process died before it finished. */
+export const INTERRUPTED = 'interrupted: the process running this loop stopped before it finished; the next pass picks up its work';
+
 export type LoopRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** One run of one loop for one integration: what the summary page and the job runner report. */
@@ -98,8 +101,24 @@ export class LoopRunsRepository {
     return rows.map(toRun);
   }
 
+  /**
+   * Closes the runs of one integration × loop still marked `running`: the runners allow one run per
+   * integration × loop at a time, so when the next one starts, any earlier `running` row belongs to a
+   * process that died mid-run. Returns how many were closed.
+   */
+  async closeInterrupted(integrationId: string, loop: string, reason = INTERRUPTED): Promise<number> {
+    const result = await this.db
+      .updateTable('loop_runs')
+      .set({ status: 'failed', error: reason, finished_at: isoAt(this.clock) })
+      .where('integration_id', '=', integrationId)
+      .where('loop', '=', loop)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Marks runs left `running` by a process that died as failed (call at startup of the sole runner). */
-  async failAbandoned(startedBefore: string, reason = 'the process running this loop stopped before it finished'): Promise<number> {
+  async failAbandoned(startedBefore: string, reason = INTERRUPTED): Promise<number> {
     const result = await this.db
       .updateTable('loop_runs')
       .set({ status: 'failed', error: reason, finished_at: isoAt(this.clock) })
