@@ -10,14 +10,32 @@
  * And the way out when a login is taken: candidates `login`, `login-2`, `login-3` … up to a bound,
  * tried in that order, so the same company gets the same login on every run and machine; when all
  * are taken the mapping fails with the list tried. Pure: no I/O.
+ *
+ * The one rule for every place that makes an admin account: the mapping job ("map to new") and the
+ * provisioning planner (automatic provisioning, and steps a crash left unfinished) both ask
+ * `planAdminAccount`, so an account the one refuses the other refuses too, with the same words.
  */
-export interface AdminAccountOptions {
+
+/** How the admin account of a new tenant is made (seed 001 "Configuration Options for Provisioning"). */
+export interface AdminAccountSettings {
   basedOn: 'primary_contact' | 'company_name';
   /** Where activation emails go when accounts are based on the company name. */
   activationEmail: string | null;
+  /** `manual`: the apply step sets the configured password (a secret, never in a plan). */
   password: 'activation_email' | 'manual';
+}
+
+export interface AdminAccountOptions extends AdminAccountSettings {
   /** 2FA for the new tenant (seed 001 "Two-factor authentication", off by default). */
   mfa: boolean;
+}
+
+/** What the decision needs to know besides the settings; never the password itself. */
+export interface AdminAccountContext {
+  /** Whether a manual password is stored. */
+  manualPasswordSet: boolean;
+  /** The integration, so a refusal can say where to fix it. */
+  integrationId: string;
 }
 
 export const defaultAdminAccountOptions: AdminAccountOptions = { basedOn: 'primary_contact', activationEmail: null, password: 'activation_email', mfa: false };
@@ -50,15 +68,15 @@ export const MAX_LOGIN_CANDIDATES = 20;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The account for `company` under `options`. `manualPasswordSet` says whether a manual password is
- * stored (the decision never sees the password itself).
+ * The account for `company` under `options`, or why none can be made (an account nobody can use, or
+ * one the vendor would refuse, is never made: the tenant it is for is not made either).
  */
-export function planAdminAccount(company: AdminAccountCompany, options: AdminAccountOptions, manualPasswordSet: boolean): AdminAccountDecision {
-  if (options.password === 'manual' && !manualPasswordSet) {
+export function planAdminAccount(company: AdminAccountCompany, options: AdminAccountOptions, context: AdminAccountContext): AdminAccountDecision {
+  if (options.password === 'manual' && !context.manualPasswordSet) {
     return {
       ok: false,
       code: 'manual_password_missing',
-      message: 'Account passwords are to be defined manually, but no password is set: set it in the customer provisioning settings, or choose "Send activation email".',
+      message: `Admin account passwords are to be defined manually, but no password is set, so the admin account of "${company.name}" is not made: set the password in the Provisioning tab (PUT /api/v1/integrations/${context.integrationId}/settings/provisioning/admin-password), or choose "Send activation email".`,
     };
   }
   const base = { password: options.password, mfa: options.mfa, role: 'company_admin' as const };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linePhase, readContractLines, type ContractLine } from './contract-line.ts';
+import { linePhase, mixedBillingAllowed, readContractLines, type ContractLine } from './contract-line.ts';
 import { indexProductMapping, type ProductMapping } from './product-mapping.ts';
 
 const mapping: ProductMapping = {
@@ -75,5 +75,15 @@ describe('contract lines', () => {
       ['invalid_line', 'date'],
       ['fractional_units', 'frac'],
     ]);
+  });
+});
+
+describe('mixedBillingAllowed', () => {
+  it('allows the mix when the target does, or the settings accept it; never for a target without contracts unless the settings do', () => {
+    expect(mixedBillingAllowed(false, { allowMixedBilling: true })).toBe(true);
+    expect(mixedBillingAllowed(false, { allowMixedBilling: false })).toBe(false);
+    expect(mixedBillingAllowed(true, { allowMixedBilling: false })).toBe(true);
+    expect(mixedBillingAllowed(false, false)).toBe(false);
+    expect(mixedBillingAllowed(true, false)).toBe(true);
   });
 });

@@ -20,6 +20,15 @@ import { problem, type PlanProblem } from './plan-problem.ts';
 
 export type BillingMode = 'prepaid' | 'payg';
 
+/**
+ * Whether a contract may mix PAYG and prepaid lines in effect: the target allows it on purpose
+ * (`contracts.allowMixedBilling`, ConnectWise), or the integration's provisioning settings accept it.
+ * `targetContracts` is the target's `contracts` capability (false when it has no contracts).
+ */
+export function mixedBillingAllowed(setting: boolean, targetContracts: { allowMixedBilling: boolean } | false): boolean {
+  return setting || (targetContracts !== false && targetContracts.allowMixedBilling);
+}
+
 export interface ContractLine {
   /** The target's id of the line (contract service, agreement addition). */
   lineId: string;

@@ -4,7 +4,9 @@ import { BACKUP_APPLICATION_ID, BYTES_PER_GB, offeringItemCatalog } from './offe
 import type { ProductMapping, ProductMappingEntry } from './product-mapping.ts';
 import {
   defaultProvisioningSettings,
+  newCustomerStepKeys,
   planProvisioning,
+  planUnfinishedNewCustomerSteps,
   type ProvisioningInput,
   type ProvisioningOperation,
   type ProvisioningPlan,
@@ -120,6 +122,7 @@ function input(over: Partial<Omit<ProvisioningInput, 'settings'>> & { settings?:
     mapping,
     tenant: mapped([]),
     availableForChild: available,
+    manualPasswordSet: true,
     now: NOW,
     ...rest,
     settings: { ...defaultProvisioningSettings, ...settings },
@@ -446,6 +449,42 @@ describe('provisioning plan: tenants', () => {
       input({ settings: { automaticProvisioning: true, adminAccount: { basedOn: 'company_name', activationEmail: null, password: 'activation_email' } }, lines: [line('P-WS', 5)], tenant: { state: 'not_mapped' } }),
     );
     expect(codes(noEmail)).toEqual(['admin_email_missing']);
+  });
+
+  it('does not create a tenant whose admin account nobody could use: manual passwords with none stored, or an invalid contact email', () => {
+    const manual = { basedOn: 'company_name', activationEmail: 'ops@msp.test', password: 'manual' } as const;
+    const noPassword = planProvisioning(input({ settings: { automaticProvisioning: true, adminAccount: manual }, manualPasswordSet: false, lines: [line('P-WS', 5)], tenant: { state: 'not_mapped' } }));
+    expect(noPassword.operations).toEqual([]);
+    expect(noPassword.problems).toEqual([
+      expect.objectContaining({ code: 'admin_password_missing', severity: 'error', message: expect.stringContaining('/api/v1/integrations/INT/settings/provisioning/admin-password') }),
+    ]);
+    const badEmail = planProvisioning(
+      input({ settings: { automaticProvisioning: true }, company: { id: 'CO1', name: 'Acme', primaryContact: { email: 'jane at acme', firstName: 'Jane', lastName: 'Doe' } }, lines: [line('P-WS', 5)], tenant: { state: 'not_mapped' } }),
+    );
+    expect(badEmail.operations).toEqual([]);
+    expect(codes(badEmail)).toEqual(['admin_contact_missing']);
+  });
+
+  it('plans the unfinished new-customer steps of a tenant it created on that tenant, leaving out those done', () => {
+    const withMfa = input({ settings: { mfaForNewCustomers: true }, lines: [line('P-WS', 5)], tenant: mapped([]) });
+    const [userKey, mfaKey] = newCustomerStepKeys('INT', 'CO1', true) as [string, string];
+    const existing = { kind: 'existing', tenantId: 'T1' };
+    const none = planUnfinishedNewCustomerSteps(withMfa, 'T1', new Set());
+    expect(none.operations.map((o) => [o.kind, o.key])).toEqual([
+      ['create_admin_user', userKey],
+      ['enable_mfa', mfaKey],
+    ]);
+    expect(none.operations.every((o) => 'tenant' in o && JSON.stringify(o.tenant) === JSON.stringify(existing))).toBe(true);
+    expect(planUnfinishedNewCustomerSteps(withMfa, 'T1', new Set([userKey, mfaKey]))).toEqual({ operations: [], problems: [] });
+    // The admin user exists: 2FA is still planned, whatever the account settings say now.
+    const userDone = planUnfinishedNewCustomerSteps({ ...withMfa, manualPasswordSet: false, settings: { ...withMfa.settings, adminAccount: { basedOn: 'primary_contact', activationEmail: null, password: 'manual' } } }, 'T1', new Set([userKey]));
+    expect(userDone).toEqual({ operations: [{ kind: 'enable_mfa', key: mfaKey, tenant: existing }], problems: [] });
+    // No account can be made: nothing is planned, and the problem says why.
+    const noContact = planUnfinishedNewCustomerSteps({ ...withMfa, company: { id: 'CO1', name: 'Acme', primaryContact: null } }, 'T1', new Set());
+    expect(noContact.operations).toEqual([]);
+    expect(noContact.problems.map((p) => p.code)).toEqual(['admin_contact_missing']);
+    // No contract in effect: not a customer the hub would provision, so no steps.
+    expect(planUnfinishedNewCustomerSteps({ ...withMfa, lines: [] }, 'T1', new Set()).operations).toEqual([]);
   });
 
   it('does not create a tenant for a company whose only contract is refused', () => {

@@ -32,7 +32,7 @@
  * - a tenant disabled while its contract is in effect is re-enabled only when the hub is the one that
  *   disables tenants (deprovisioning "disable" on): otherwise a person disabled it, and we leave it.
  */
-import { baseLogin } from './admin-account.ts';
+import { planAdminAccount, type AdminAccountProblemCode, type AdminAccountSettings } from './admin-account.ts';
 import {
   defaultTimedDeprovisioning,
   deprovisioningCountdown,
@@ -52,15 +52,6 @@ export interface DeprovisioningSettings {
   zeroQuotas: boolean;
   disableTenant: boolean;
   deleteTenant: boolean;
-}
-
-/** How the admin account of a new tenant is made (seed 001 "Configuration Options for Provisioning"). */
-export interface AdminAccountSettings {
-  basedOn: 'primary_contact' | 'company_name';
-  /** Used when `basedOn` is `company_name`. */
-  activationEmail: string | null;
-  /** `manual`: the apply step sets the configured password (a secret, never in a plan). */
-  password: 'activation_email' | 'manual';
 }
 
 /** The mode a new customer tenant is created in (the vendor's provisioning option; Production by default). */
@@ -126,6 +117,8 @@ export interface ProvisioningInput {
   availableForChild: readonly OfferingItem[];
   /** When the company's timed-deprovisioning countdown started, as stored; null or absent = none. */
   lapsedAt?: string | null;
+  /** Whether a manual admin password is stored (the plan never sees the password itself); absent = stored. */
+  manualPasswordSet?: boolean;
   now: Date;
 }
 
@@ -189,6 +182,13 @@ const UNLIMITED: Quota = { value: null, overage: null };
 const ZERO: Quota = { value: 0, overage: 0 };
 
 export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
+  return planWith(input, NOTHING_DONE);
+}
+
+const NOTHING_DONE: ReadonlySet<string> = new Set();
+
+/** `doneSteps`: new-customer steps the journal holds as done (see planUnfinishedNewCustomerSteps). */
+function planWith(input: ProvisioningInput, doneSteps: ReadonlySet<string>): ProvisioningPlan {
   const { company, tenant, settings, integrationId } = input;
   const problems: PlanProblem[] = [];
   const done = (operations: ProvisioningOperation[] = []): ProvisioningPlan => ({ companyId: company.id, operations, problems });
@@ -245,7 +245,7 @@ export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
       );
       return done();
     }
-    return done(planNewTenant(input, reading.effective, problems));
+    return done(planNewTenant(input, reading.effective, problems, doneSteps));
   }
 
   const countdown = deprovisioningCountdown({
@@ -280,69 +280,86 @@ export function planProvisioning(input: ProvisioningInput): ProvisioningPlan {
 
 // ─── new tenant ────────────────────────────────────────────────────────────────────────────────
 
-function planNewTenant(input: ProvisioningInput, effective: readonly MappedLine[], problems: PlanProblem[]): ProvisioningOperation[] {
+function planNewTenant(input: ProvisioningInput, effective: readonly MappedLine[], problems: PlanProblem[], doneSteps: ReadonlySet<string>): ProvisioningOperation[] {
   const { company, settings, integrationId } = input;
-  const admin = adminAccountFor(company, settings.adminAccount);
-  if ('problem' in admin) {
-    problems.push(admin.problem);
-    return [];
-  }
   const createKey = operationKey('create_tenant', [integrationId, company.id]);
   const ref: TenantRef = { kind: 'created', createKey };
+  // No tenant without an admin account someone can use: the account is decided first.
+  const steps = newCustomerSteps(input, ref, doneSteps);
+  if ('problem' in steps) {
+    problems.push(steps.problem);
+    return [];
+  }
   const operations: ProvisioningOperation[] = [
     { kind: 'create_tenant', key: createKey, parentId: input.parentTenantId, name: company.name, companyId: company.id, pricingMode: settings.tenantMode },
   ];
   const items = planItems(input, [], effective, [], problems);
   if (items.changes.length > 0) operations.push(setItemsOperation(integrationId, `company-${company.id}`, ref, items));
-  operations.push({
-    kind: 'create_admin_user',
-    key: operationKey('create_admin_user', [integrationId, company.id]),
-    tenant: ref,
-    role: 'company_admin',
-    password: settings.adminAccount.password,
-    ...admin,
-  });
-  // After the user, so "all their users have it enabled" (seed 000 §5.3) covers the admin too.
-  if (settings.mfaForNewCustomers) operations.push({ kind: 'enable_mfa', key: operationKey('enable_mfa', [integrationId, company.id]), tenant: ref });
+  operations.push(...steps.operations);
   return operations;
 }
 
-interface AdminAccount {
-  login: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
+/** The plan-problem code of each reason an admin account cannot be made. */
+const ADMIN_PROBLEM: Record<AdminAccountProblemCode, string> = {
+  contact_missing: 'admin_contact_missing',
+  contact_email_missing: 'admin_contact_missing',
+  activation_email_missing: 'admin_email_missing',
+  manual_password_missing: 'admin_password_missing',
+};
+
+/** The journal keys of a new customer's steps after its tenant: the admin user, and 2FA when set. */
+export function newCustomerStepKeys(integrationId: string, companyId: string, mfa: boolean): string[] {
+  const user = operationKey('create_admin_user', [integrationId, companyId]);
+  return mfa ? [user, operationKey('enable_mfa', [integrationId, companyId])] : [user];
 }
 
-function adminAccountFor(company: CompanySnapshot, settings: AdminAccountSettings): AdminAccount | { problem: PlanProblem } {
-  if (settings.basedOn === 'company_name') {
-    const email = settings.activationEmail?.trim() ?? '';
-    if (email === '') {
-      return {
-        problem: problem('admin_email_missing', 'error', 'Admin accounts are based on the company name, but no activation email is set in the provisioning settings.', {
-          companyId: company.id,
-        }),
-      };
-    }
-    return { login: baseLogin([company.name], email), email, firstName: null, lastName: null };
+/**
+ * A new customer's steps after its tenant: the admin user (the one rule: admin-account.ts), then 2FA
+ * when set; those in `done` are left out (an admin user already made needs no account decision).
+ */
+function newCustomerSteps(input: ProvisioningInput, ref: TenantRef, done: ReadonlySet<string>): { operations: ProvisioningOperation[] } | { problem: PlanProblem } {
+  const { company, settings, integrationId } = input;
+  const [userKey, mfaKey] = newCustomerStepKeys(integrationId, company.id, true) as [string, string];
+  const operations: ProvisioningOperation[] = [];
+  if (!done.has(userKey)) {
+    const decision = planAdminAccount(company, { ...settings.adminAccount, mfa: settings.mfaForNewCustomers }, { manualPasswordSet: input.manualPasswordSet ?? true, integrationId });
+    if (!decision.ok) return { problem: problem(ADMIN_PROBLEM[decision.code], 'error', decision.message, { companyId: company.id }) };
+    const { account } = decision;
+    operations.push({
+      kind: 'create_admin_user',
+      key: userKey,
+      tenant: ref,
+      role: account.role,
+      password: account.password,
+      login: account.login,
+      email: account.email,
+      firstName: account.firstName,
+      lastName: account.lastName,
+    });
   }
-  const contact = company.primaryContact;
-  const email = contact?.email?.trim() ?? '';
-  if (contact === null || email === '') {
-    return {
-      problem: problem(
-        'admin_contact_missing',
-        'error',
-        `Company "${company.name}" has no primary contact with an email, so its tenant's admin account cannot be made: add one, or base accounts on the company name.`,
-        { companyId: company.id },
-      ),
-    };
-  }
+  // After the user, so "all their users have it enabled" (seed 000 §5.3) covers the admin too.
+  if (settings.mfaForNewCustomers && !done.has(mfaKey)) operations.push({ kind: 'enable_mfa', key: mfaKey, tenant: ref });
+  return { operations };
+}
+
+const ADMIN_PROBLEM_CODES: ReadonlySet<string> = new Set(Object.values(ADMIN_PROBLEM));
+
+/**
+ * The new-customer steps of a tenant the hub created that never completed (a crash after the tenant
+ * was made, a fault on the user call): the directory loop maps such a tenant back by its tag, after
+ * which the planner sees an existing tenant and plans no "new customer" steps. They are planned here
+ * on the existing tenant, as a new customer with this contract would get them, under their original
+ * keys, except those the journal holds as done (`done`, looked up by `newCustomerStepKeys`). When no
+ * admin account can be made, none is planned and the problem says why.
+ */
+export function planUnfinishedNewCustomerSteps(input: ProvisioningInput, tenantId: string, done: ReadonlySet<string>): { operations: ProvisioningOperation[]; problems: PlanProblem[] } {
+  const keys = newCustomerStepKeys(input.integrationId, input.company.id, input.settings.mfaForNewCustomers);
+  if (keys.every((k) => done.has(k))) return { operations: [], problems: [] };
+  const fresh = planWith({ ...input, tenant: { state: 'not_mapped' }, settings: { ...input.settings, automaticProvisioning: true } }, done);
+  const existing: TenantRef = { kind: 'existing', tenantId };
   return {
-    login: baseLogin([contact.firstName ?? '', contact.lastName ?? ''], email),
-    email,
-    firstName: contact.firstName,
-    lastName: contact.lastName,
+    operations: fresh.operations.flatMap((op): ProvisioningOperation[] => (op.kind === 'create_admin_user' || op.kind === 'enable_mfa' ? [{ ...op, tenant: existing }] : [])),
+    problems: fresh.problems.filter((p) => ADMIN_PROBLEM_CODES.has(p.code)),
   };
 }
 

@@ -108,7 +108,7 @@ async function runIntent(rt: IntegrationRuntime, entry: JournalEntry, stats: Map
   }
   const options = await adminOptions(rt);
   const password = options.password === 'manual' ? await manualPassword(rt) : null;
-  const decision = planAdminAccount(company, options, password !== null);
+  const decision = planAdminAccount(company, options, { manualPasswordSet: password !== null, integrationId });
   if (!decision.ok) {
     await failIntent(rt, entry, decision.message);
     await fail(decision.message);

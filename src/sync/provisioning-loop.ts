@@ -26,14 +26,16 @@
 import type { OfferingItem, VendorTenant } from '../connectors/ports.ts';
 import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage } from '../domain/admin-account.ts';
-import { readContractLines } from '../domain/contract-line.ts';
+import { mixedBillingAllowed, readContractLines } from '../domain/contract-line.ts';
 import { problem, type PlanProblem } from '../domain/plan-problem.ts';
 import { indexProductMapping, type ProductMapping } from '../domain/product-mapping.ts';
-import { operationKey } from '../domain/stable-key.ts';
 import { unmanageableReason } from '../domain/tenant-access.ts';
 import {
+  newCustomerStepKeys,
   planProvisioning,
+  planUnfinishedNewCustomerSteps,
   type CompanySnapshot,
+  type ProvisioningInput,
   type ProvisioningOperation,
   type ProvisioningPlan,
   type ProvisioningSettings,
@@ -80,7 +82,7 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   const mapping = (await rt.settings.read(integrationId, 'product-mapping')) as ProductMapping;
   const settingsForTarget: ProvisioningSettings = {
     ...settings,
-    allowMixedBilling: settings.allowMixedBilling || (rt.target.capabilities.contracts !== false && rt.target.capabilities.contracts.allowMixedBilling),
+    allowMixedBilling: mixedBillingAllowed(settings.allowMixedBilling, rt.target.capabilities.contracts),
   };
 
   // ── observe ──
@@ -89,8 +91,8 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   const contracts = await refreshContracts(rt, observe);
   const availableForChild = await rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer');
   const products = indexProductMapping(mapping);
-  // Manual passwords with none stored: an admin account made now could not be used by anyone.
-  const passwordMissing = settings.adminAccount.password === 'manual' && !(await manualPasswordStored(rt));
+  // Manual passwords with none stored: the planner makes no admin account (nor a new tenant) then.
+  const manualPasswordSet = settings.adminAccount.password === 'manual' ? await manualPasswordStored(rt) : true;
 
   // Which companies: all on a full pass (drift) or when nothing was planned yet or the plan's
   // settings changed; otherwise the ones whose contracts, tenant or mapping changed since the last
@@ -194,16 +196,17 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
         const companySettings = unlinked ? { ...settingsForTarget, automaticProvisioning: false } : settingsForTarget;
         const stored = storedCountdowns.get(m.companyId);
         const lapsedAt = stored !== undefined && tenant.state === 'mapped' && stored.tenantId === tenant.tenant.id ? stored.lapsedAt : null;
-        const input = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, lapsedAt, now };
+        const input: ProvisioningInput = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, lapsedAt, manualPasswordSet, now };
         const plan = planProvisioning(input);
         if (!dryRun) await keepCountdown(countdowns, integrationId, m.companyId, tenant, plan, stored);
         if (unlinked) plan.problems = plan.problems.map((p) => (p.code === 'not_mapped' ? unlinkedProblem(m) : p));
         // The one manageability rule (tenant-access.ts): a self-service tenant is never changed, here either.
         const manageable = tenant.state === 'mapped' && unmanageableReason(tenant.tenant, tenant.manageable ? null : (tenant.unmanageableReason ?? 'the partner has no access to it')) === null;
         if (tenant.state === 'mapped' && manageable && tenant.tenant.internalTag === createTenantKey(integrationId, m.companyId)) {
-          plan.operations.push(...(await unfinishedNewTenantSteps(rt, input, tenant.tenant.id)));
+          const unfinished = await unfinishedNewCustomerSteps(rt, input, tenant.tenant.id);
+          plan.operations.push(...unfinished.operations);
+          plan.problems.push(...unfinished.problems);
         }
-        if (passwordMissing && plan.operations.some((op) => op.kind === 'create_admin_user')) withholdAdminAccount(rt, plan, m);
         stats.companiesPlanned += 1;
         stats.operationsPlanned += plan.operations.length;
         problemsByCompany.set(m.companyId, plan.problems);
@@ -234,26 +237,14 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   return { loop: PROVISIONING_LOOP, dryRun, plan: plans, stats };
 }
 
-/**
- * A tenant the hub created whose admin account or 2FA step did not complete (a crash after the
- * tenant was made, a fault on the user call): the directory loop maps such a tenant back by its tag,
- * after which the planner sees an existing tenant and plans no "new customer" steps. They are planned
- * here again, under their original keys (the journal and the login lookup keep them single).
- */
-async function unfinishedNewTenantSteps(rt: IntegrationRuntime, input: Parameters<typeof planProvisioning>[0], tenantId: string): Promise<ProvisioningOperation[]> {
-  const integrationId = rt.integration.id;
-  const keys = [operationKey('create_admin_user', [integrationId, input.company.id]), operationKey('enable_mfa', [integrationId, input.company.id])];
-  const done = await doneJournalKeys(rt.store.db, integrationId, input.settings.mfaForNewCustomers ? keys : keys.slice(0, 1));
-  if (done.size === (input.settings.mfaForNewCustomers ? 2 : 1)) return [];
+/** The journal's and the PSA's part of planUnfinishedNewCustomerSteps: which steps are done, and the company's primary contact. */
+async function unfinishedNewCustomerSteps(rt: IntegrationRuntime, input: ProvisioningInput, tenantId: string): Promise<{ operations: ProvisioningOperation[]; problems: PlanProblem[] }> {
+  const keys = newCustomerStepKeys(rt.integration.id, input.company.id, input.settings.mfaForNewCustomers);
+  const done = await doneJournalKeys(rt.store.db, rt.integration.id, keys);
+  if (done.size === keys.length) return { operations: [], problems: [] };
   const company = { ...input.company };
   if (company.primaryContact === null) company.primaryContact = (await rt.target.directory.getCompany(company.id))?.primaryContact ?? null;
-  const fresh = planProvisioning({ ...input, company, tenant: { state: 'not_mapped' }, settings: { ...input.settings, automaticProvisioning: true } });
-  const existing: TenantRef = { kind: 'existing', tenantId };
-  return fresh.operations.flatMap((op): ProvisioningOperation[] => {
-    if (op.kind === 'create_admin_user' && !done.has(op.key)) return [{ ...op, tenant: existing }];
-    if (op.kind === 'enable_mfa' && !done.has(op.key)) return [{ ...op, tenant: existing }];
-    return [];
-  });
+  return planUnfinishedNewCustomerSteps({ ...input, company }, tenantId, done);
 }
 
 /** Stores, keeps or cancels the company's countdown as the plan says. */
@@ -282,24 +273,6 @@ function unlinkedProblem(m: Mapping): PlanProblem {
     'info',
     `"${m.companyName}" was unlinked by a person, so automatic provisioning leaves it alone (no tenant is created or mapped) until someone maps it again.`,
     { companyId: m.companyId },
-  );
-}
-
-/**
- * Manual passwords, none stored: the admin account is not made (nor a new tenant, which would be
- * left without one), and the company fails with what to do; the next pass after the password is set
- * plans the same steps under the same keys and completes them.
- */
-function withholdAdminAccount(rt: IntegrationRuntime, plan: ProvisioningPlan, m: Mapping): void {
-  const creates = plan.operations.some((op) => op.kind === 'create_tenant');
-  plan.operations = creates ? [] : plan.operations.filter((op) => op.kind !== 'create_admin_user' && op.kind !== 'enable_mfa');
-  plan.problems.push(
-    problem(
-      'admin_password_missing',
-      'error',
-      `Admin account passwords are to be defined manually, but no password is set, so the admin account of "${m.companyName}"${creates ? ' (and its new tenant)' : ''} is not made: set the password in the Provisioning tab (PUT /api/v1/integrations/${rt.integration.id}/settings/provisioning/admin-password), or choose "Send activation email".`,
-      { companyId: m.companyId },
-    ),
   );
 }
 

@@ -11,6 +11,7 @@
  */
 import type { TargetContract } from '../connectors/ports.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
+import { mixedBillingAllowed } from '../domain/contract-line.ts';
 import type { PlanProblem } from '../domain/plan-problem.ts';
 import type { ProductMapping } from '../domain/product-mapping.ts';
 import { planUsageWriteback, type UsageWrite } from '../domain/usage-writeback.ts';
@@ -44,7 +45,7 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
   if (!dryRun) await rt.prepareTarget();
   const provisioning = await rt.settings.read(integrationId, 'provisioning');
   const mapping = (await rt.settings.read(integrationId, 'product-mapping')) as ProductMapping;
-  const allowMixedBilling = provisioning.allowMixedBilling || (rt.target.capabilities.contracts !== false && rt.target.capabilities.contracts.allowMixedBilling);
+  const allowMixedBilling = mixedBillingAllowed(provisioning.allowMixedBilling, rt.target.capabilities.contracts);
   const observe = { full: false, dryRun, loop: USAGE_LOOP, ...(options.signal ? { signal: options.signal } : {}), ...(options.progress ? { progress: options.progress } : {}) };
 
   // ── observe ──
