@@ -36,6 +36,7 @@ import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
 import { authRoutes } from './routes/v1/auth.ts';
 import { callbackRoutes } from './routes/v1/callbacks.ts';
 import { catalogRoutes } from './routes/v1/catalog.ts';
+import { prepaidUsageRoutes } from './routes/v1/prepaid-usage.ts';
 import { chartRoutes } from './routes/v1/charts.ts';
 import { connectionRoutes } from './routes/v1/connections.ts';
 import { integrationRoutes } from './routes/v1/integrations.ts';
@@ -181,6 +182,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(settingsRoutes, deps);
       await zodApi.register(serviceManagerRoutes, deps);
       await zodApi.register(catalogRoutes, deps);
+      await zodApi.register(prepaidUsageRoutes, deps);
       await zodApi.register(chartRoutes, deps);
     },
     { prefix: '/api/v1' },
