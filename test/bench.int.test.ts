@@ -18,6 +18,14 @@ describe('benchmark workloads at their smallest size', () => {
     expect(Object.keys(workloads).sort()).toEqual(expect.arrayContaining(['acronis-large', 'alerts-to-tickets', 'connectwise-large', 'sync-large']));
   });
 
+  it('interworks answers the service definition, orders and usage pulls (the closed window the same again)', async () => {
+    const results = await workloads['interworks']!(smoke);
+    expect(figure(results, /Get Services Definition/, 'products')).toBeGreaterThan(9);
+    expect(figure(results, /order latency/, 'orders')).toBe(3);
+    expect(figure(results, /closed window, again/, 'sell')).toBe(figure(results, /closed window, first pull/, 'sell'));
+    expect(figure(results, /open window/, 'lines')).toBeGreaterThan(0);
+  }, 120_000);
+
   it('acronis-large lists every tenant, its offering items and usages', async () => {
     const results = await workloads['acronis-large']!(smoke);
     expect(figure(results, /customer tenants/, 'tenants')).toBe(smoke.customers);

@@ -4,11 +4,13 @@ import type { Workload } from '../scale.ts';
 import { acronisLarge } from './acronis-large.ts';
 import { alertsToTickets } from './alerts-to-tickets.ts';
 import { connectwiseLarge } from './connectwise-large.ts';
+import { interworks } from './interworks.ts';
 import { syncLarge } from './sync-large.ts';
 
 export const workloads: Record<string, Workload> = {
   'acronis-large': acronisLarge,
   'alerts-to-tickets': alertsToTickets,
   'connectwise-large': connectwiseLarge,
+  interworks,
   'sync-large': syncLarge,
 };
