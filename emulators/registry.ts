@@ -4,6 +4,7 @@ import { startAutotaskEmulator } from './autotask/server.ts';
 import { startConnectWiseEmulator } from './connectwise/server.ts';
 import { startCloudBlueEmulator } from './cloudblue/server.ts';
 import { startGradientEmulator } from './gradient/server.ts';
+import { activateDistributorDemo } from './interworks/demo.ts';
 import { startInterworksEmulator } from './interworks/server.ts';
 import type { StartEmulator } from './kit/types.ts';
 
@@ -15,3 +16,11 @@ export const emulators = {
   gradient: startGradientEmulator,
   interworks: startInterworksEmulator,
 } satisfies Record<string, StartEmulator>;
+
+/**
+ * How the demo activates an emulated business system that calls the hub (a service manager's
+ * platform), by the system name its connector manifest uses.
+ */
+export const serviceManagerDemos = {
+  interworks: activateDistributorDemo,
+} satisfies Record<string, typeof activateDistributorDemo>;

@@ -128,7 +128,7 @@ describe('psa-bridge demo', () => {
   it('prints the portal and a sign-in as its first line, with the vendor connection ready', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-demo-'));
     // At the default log level, so a log line on stdout would break the first-line promise.
-    const demo = await startCli(['demo', '--data-dir', dataDir], { PSA_BRIDGE_ADMIN_PASSWORD: '', LOG_LEVEL: 'info' });
+    const demo = await startCli(['demo', '--data-dir', dataDir], { PSA_BRIDGE_ADMIN_PASSWORD: '', LOG_LEVEL: 'info' }, 120_000);
     try {
       const { portal, username, password } = demo.firstLine as { portal: string; username: string; password: string };
       expect(portal).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -142,10 +142,22 @@ describe('psa-bridge demo', () => {
       const connections = (await (await fetch(`${portal}/api/v1/connections`, { headers: { cookie } })).json()) as {
         items: { status: string; tenant: { name: string } }[];
       };
-      expect(connections.items).toEqual([expect.objectContaining({ status: 'ok', tenant: expect.objectContaining({ name: 'Northwind MSP' }) })]);
+      // The partner's connection, and the distributor's that the demo BSS instance brought.
+      expect(connections.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ status: 'ok', tenant: expect.objectContaining({ name: 'Northwind MSP' }) }),
+          expect.objectContaining({ status: 'ok', tenant: expect.objectContaining({ name: 'Contoso Cloud Distribution EU' }) }),
+        ]),
+      );
+      expect(connections.items).toHaveLength(2);
+      // The banner gives what an operator enters in the BSS, and the instance is activated.
+      const banner = demo.output().stdout;
+      expect(banner).toMatch(/base URL +http:\/\/127\.0\.0\.1:\d+\/interworks\/api/);
+      expect(banner).toMatch(/application key +\S{44}/);
+      expect(banner).toMatch(/instance inst-1 activated, product type acronis-csp-/);
     } finally {
       expect(await demo.stop()).toBe(0);
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 150_000);
 });

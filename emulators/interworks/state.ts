@@ -113,6 +113,6 @@ export class BssState {
   constructor(dataset: DatasetName) {
     // The BSS issues the pair when the application is registered; the same on every run of a dataset.
     const rng = createRng(`interworks/${dataset}`);
-    this.registration = { applicationId: rng.uuid(), applicationKey: Buffer.from(rng.hex(32), 'hex').toString('base64') };
+    this.registration = { applicationId: rng.uuid(), applicationKey: Buffer.from(rng.hex(64), 'hex').toString('base64') };
   }
 }

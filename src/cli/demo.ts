@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
 import type { RunningEmulator } from '../../emulators/kit/types.ts';
-import { emulators } from '../../emulators/registry.ts';
+import { emulators, serviceManagerDemos } from '../../emulators/registry.ts';
+import { serviceManagerManifests } from '../connectors/registry.ts';
+import { registerApplication } from '../sync/service-manager/overview.ts';
 import { loadConfig } from '../config/config.ts';
 import { loadSecretKey } from '../config/secret-key.ts';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
@@ -74,6 +76,25 @@ export function registerDemoCommand(program: Command): void {
       const hub = await startHub({ config, store, env: {}, logger });
       // ConnectWise pushes technicians' changes to the hub once it listens (polling stays the fallback).
       if (connectwiseId !== undefined) await setCallbacks(await buildIntegrationRuntime(store, connectwiseId), { enabled: true, publicUrl: hub.url }).catch((error: unknown) => logger.warn({ err: error }, 'demo: ConnectWise callbacks not registered'));
+      // Platforms that call the hub (service managers): their demo instance, activated against the
+      // hub's inbound API with an application registration, printed below.
+      const serviceManagers: Array<{ label: string; baseUrl: string; applicationId: string; applicationKey: string; instance: string; productTypeId: string | null; errors: string[] }> = [];
+      for (const manifest of serviceManagerManifests()) {
+        const platform = running.find((e) => e.system === manifest.id);
+        const activate = (serviceManagerDemos as Record<string, (typeof serviceManagerDemos)[keyof typeof serviceManagerDemos] | undefined>)[manifest.id];
+        if (platform === undefined || activate === undefined) continue;
+        let registered = { baseUrl: '', applicationId: '', applicationKey: '' };
+        const demo = await activate(platform, async (pair) => {
+          registered = await registerApplication(store, { name: `${manifest.label} (demo)`, hubUrl: hub.url, connector: manifest.id, ...pair });
+          return registered.baseUrl;
+        }).catch((error: unknown) => {
+          logger.warn({ err: error }, `demo: ${manifest.label} instance not activated`);
+          return null;
+        });
+        if (demo === null) continue;
+        running.push(demo.gateway);
+        serviceManagers.push({ label: manifest.label, ...registered, instance: demo.instanceId, productTypeId: demo.productTypeId, errors: demo.errors });
+      }
       // The CLI in this folder finds this hub through ./data/hub.json (hub-locator.ts).
       const removePointer = writeHubPointer({ dataDir, database: store.location, databaseUrl: config.databaseUrl, portal: hub.url, command: 'demo' });
       // Scripts and browser tests read this first line to find the portal and sign in.
@@ -81,6 +102,11 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write(`\npsa-bridge demo is running.\n  portal     ${hub.url}\n  API docs   ${hub.url}/api/docs\n  sign in    ${DEMO_USERNAME} / ${password}\n\nemulators (control API under /_emulator/):\n`);
       for (const emulator of running) {
         process.stdout.write(`  ${emulator.system.padEnd(13)}${emulator.url}  ${JSON.stringify(emulator.credentials)}\n`);
+      }
+      for (const sm of serviceManagers) {
+        process.stdout.write(
+          `\n${sm.label} calls the hub (instance ${sm.instance} ${sm.errors.length === 0 ? `activated, product type ${sm.productTypeId ?? '?'}` : `not saved: ${sm.errors.join('; ')}`}):\n  base URL         ${sm.baseUrl}\n  application id   ${sm.applicationId}\n  application key  ${sm.applicationKey}\n`,
+        );
       }
       process.stdout.write(
         `\nthe CLI (in this folder it finds this hub by itself; from elsewhere name its data folder):\n  npx psa-bridge status\n  PSA_BRIDGE_DATA_DIR=${dataDir} npx psa-bridge status\n`,

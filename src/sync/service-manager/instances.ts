@@ -165,12 +165,17 @@ export class Instances {
         throw new ServiceManagerError('bad_request', `The application registration names no known connector (${target ?? 'none'})`);
       }
       const connection = await this.store.repos.connections.create({ name: label, baseUrl: s.gateway, clientId: s.clientId, clientSecret: s.clientSecret, tenantId, tenantName });
+      // Checked just now: the settings were validated against the vendor.
+      await this.store.repos.connections.recordCheck(connection.id, { ok: true, tenantId, tenantName });
       const integration = await this.store.repos.integrations.create({ name: label, connectionId: connection.id, target, credentials: {}, features: {} });
       integrationId = integration.id;
       this.log.info({ trackId: call.trackId, route: call.route, integrationId, tenantId }, 'service manager: new instance linked');
     } else {
       const connectionId = await this.integrationConnection(existing as Instance);
-      if (connectionId !== undefined) await this.store.repos.connections.update(connectionId, { baseUrl: s.gateway, clientId: s.clientId, clientSecret: s.clientSecret, tenantId, tenantName });
+      if (connectionId !== undefined) {
+        await this.store.repos.connections.update(connectionId, { baseUrl: s.gateway, clientId: s.clientId, clientSecret: s.clientSecret, tenantId, tenantName });
+        await this.store.repos.connections.recordCheck(connectionId, { ok: true, tenantId, tenantName });
+      }
     }
     const instance = await repo.saveInstance({
       registrationId: call.registrationId,
