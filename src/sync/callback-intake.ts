@@ -16,6 +16,7 @@
  *   then plans that company and whatever else changed since its last plan, not every company.
  */
 import { z } from 'zod';
+import { isHttpUrl } from '../domain/http-url.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent } from '../connectors/ports.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
@@ -32,13 +33,7 @@ export const CALLBACK_LOOPS: Record<CallbackEntity, 'directory' | 'provisioning'
 const httpUrl = z
   .string()
   .trim()
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL the target can reach');
+  .refine(isHttpUrl, 'must be an http(s) URL the target can reach');
 
 export const callbackSettingsSchema = z.strictObject({
   enabled: z.boolean().default(false),

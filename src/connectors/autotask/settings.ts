@@ -3,17 +3,12 @@
  * Autotask): configuration, not secrets. Read by the registry's Autotask factory.
  */
 import { z } from 'zod';
+import { isHttpUrl } from '../../domain/http-url.ts';
 
 const httpUrl = z
   .string()
   .trim()
-  .refine((value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+  .refine(isHttpUrl, 'must be an http(s) URL');
 
 // The zone discovery root is not here: it is the optional credential field `discoveryUrl` (one
 // source of truth, checked by "Test credentials" before saving).

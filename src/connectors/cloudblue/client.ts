@@ -10,6 +10,7 @@
  * string it is added by the fetch wrapper below, after the kit has built its (logged) request path.
  */
 import { z } from 'zod';
+import { isHttpUrl } from '../../domain/http-url.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { createHttpClient, type HttpClient, type HttpFailure, type HttpRequest, type QueryValue } from '../kit/http-client.ts';
 import type { CallObserver } from '../kit/call-metrics.ts';
@@ -169,10 +170,7 @@ function apiError(failure: HttpFailure): ConnectorError | undefined {
 export function createCloudBlueClient(options: CloudBlueClientOptions): CloudBlueClient {
   const config = resolveApiConfig(options.api);
   const site = options.siteUrl.trim().replace(/\/+$/, '');
-  try {
-    const url = new URL(site);
-    if (!['http:', 'https:'].includes(url.protocol)) throw new Error('protocol');
-  } catch {
+  if (!isHttpUrl(site)) {
     throw new ConnectorError({ code: 'bad_request', system: CLOUDBLUE_SYSTEM, message: `The CloudBlue PSA site "${options.siteUrl}" is not an http(s) URL (e.g. https://yourcompany.cloudbluepsa.io)`, context: { operation: 'configure connector' } });
   }
   const apiKey = options.apiKey.trim();

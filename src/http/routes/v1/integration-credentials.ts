@@ -5,15 +5,7 @@
 import { z } from 'zod';
 import type { CredentialField } from '../../../connectors/manifest-schema.ts';
 import { manifestOf, TARGET_SYSTEMS, type TargetSystem } from '../../../connectors/registry.ts';
-
-/** An http(s) URL, or the message saying it must be one. */
-function isHttpUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
-}
+import { isHttpUrl } from '../../../domain/http-url.ts';
 
 function fieldSchema(field: CredentialField): z.ZodType<string | undefined> {
   let value: z.ZodType<string> = z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters');
