@@ -28,7 +28,7 @@ export async function interworks(scale: BenchScale): Promise<Measurement[]> {
   const customers = scale.name === 'smoke' ? scale.customers : 1000;
   const emulator = await startCli(['emulate', 'acronis', '--seed', 'distributor'], {}, 60_000);
   const dir = mkdtempSync(join(tmpdir(), 'psa-bridge-bench-'));
-  const store = await openStore({ url: `file:${join(dir, 'hub.db')}`, secretKey: Buffer.alloc(32, 9) });
+  const store = await openStore({ url: join(dir, 'hub.db'), secretKey: Buffer.alloc(32, 9) });
   const counter = createCallCounter();
   const log = pino({ level: 'silent' });
   const hub = createServiceManagerHub({ store, log, vendorFactory: (c) => createAcronisVendor({ ...c, onCall: counter.observe, reportPollMs: 20 }) });
