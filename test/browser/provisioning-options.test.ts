@@ -118,4 +118,29 @@ describe('provisioning options (browser, demo)', () => {
     await browser.screenshot(page, 'provisioning-options-countdown');
     browser.assertNoErrors(EXPECTED);
   }, 180_000);
+
+  it('shows prepaid usage against the contract in the Summary tab, customers over contract flagged', async () => {
+    // Push one prepaid customer over: a workload's usage above what it bought.
+    const report = await api<{ customers: { companyName: string; tenantId: string; rows: { itemKey: string; label: string; contracted: number }[] }[] }>('GET', `/integrations/${integrationId}/prepaid-usage`);
+    const usageNames: Record<string, string> = { workstations: 'workstations', servers: 'servers', vms: 'vms', mobiles: 'mobiles', m365_seats: 'mailboxes', gworkspace_seats: 'gsuite_seats' };
+    expect(report.customers.length).toBeGreaterThan(0);
+    const customer = report.customers.find((c) => c.rows.some((r) => usageNames[r.itemKey] !== undefined))!;
+    const item = customer.rows.find((r) => usageNames[r.itemKey] !== undefined)!;
+    const contracted = item.contracted;
+    const res = await fetch(`${demo.emulators.acronis!.url}/_emulator/usages`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant_id: customer.tenantId, usage_name: usageNames[item.itemKey], value: contracted + 3 }),
+    });
+    expect(res.status).toBe(200);
+    await page.getByRole('tab', { name: 'Summary' }).click();
+    const table = page.getByRole('table', { name: 'Prepaid usage' });
+    await table.waitFor();
+    await page.getByPlaceholder('Search customers or services').fill(customer.companyName);
+    const row = table.locator('tbody tr').filter({ hasText: item.label }).first();
+    await row.getByText('Over contract').waitFor();
+    await expect(row.textContent()).resolves.toContain(String(contracted + 3));
+    await browser.screenshot(page, 'prepaid-usage');
+    browser.assertNoErrors(EXPECTED);
+  }, 120_000);
 });

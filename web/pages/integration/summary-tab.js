@@ -127,6 +127,7 @@ export default function SummaryTab({ integration, reloadIntegration }) {
 
     <${PlanSection} base=${base} />
     <${Charts} base=${base} generation=${generation} />
+    <${PrepaidUsageSection} base=${base} generation=${generation} />
 
     <h2>Recent runs</h2>
     <${DataTable}
@@ -305,6 +306,42 @@ function ProblemsSection({ base, generation }) {
       search=${{ placeholder: 'Search problems', text: (p) => `${p.company.name ?? ''} ${p.service ?? ''} ${p.message}` }}
       filters=${[{ key: 'severity', label: 'Severity', options: Object.entries(SEVERITY_LABELS).map(([value, label]) => ({ value, label })), test: (p, v) => p.severity === v }]}
       initialSort=${{ key: 'severity', dir: 'asc' }}
+    />
+  `;
+}
+
+/**
+ * Prepaid usage against the contract (the vendor's PREPAID rule: compared, never written): one row per
+ * customer and item, customers over their contracted quantity first — the list to bill overage from.
+ */
+function PrepaidUsageSection({ base, generation }) {
+  const report = useResource(() => api.get(`${base}/prepaid-usage`), [base, generation]);
+  const rows = (report.data?.customers ?? []).flatMap((c) => c.rows.map((r) => ({ ...r, companyId: c.companyId, companyName: c.companyName, tenantName: c.tenantName })));
+  const unit = (r, n) => (n === null ? html`<span class="muted">—</span>` : `${n}${r.billingUnit === 'GB' ? ' GB' : ''}`);
+  const columns = [
+    { key: 'companyName', label: 'Customer', render: (r) => html`<strong>${r.companyName}</strong>` },
+    { key: 'label', label: 'Service', render: (r) => r.label },
+    { key: 'contracted', label: 'Contracted', render: (r) => unit(r, r.contracted) },
+    { key: 'usage', label: 'Used', sortValue: (r) => r.usage ?? -1, render: (r) => unit(r, r.usage) },
+    { key: 'quotaValue', label: 'Quota', sortValue: (r) => r.quotaValue ?? Number.MAX_SAFE_INTEGER, render: (r) => (r.quotaValue === null ? 'Unlimited' : unit(r, r.quotaValue)) },
+    { key: 'overage', label: 'Overage', render: (r) => (r.over ? html`<strong>${unit(r, r.overage)}</strong>` : unit(r, r.overage)) },
+    { key: 'over', label: 'Status', sortValue: (r) => (r.over ? 0 : 1), render: (r) => html`<${StatusBadge} status=${r.over ? 'failed' : 'succeeded'} label=${r.over ? 'Over contract' : 'Within contract'} />` },
+  ];
+  return html`
+    <h2>Prepaid usage</h2>
+    <p class="hint">Usage of prepaid services against the contracted quantity; nothing is written to the contract.${report.data ? ` ${report.data.overCount} customer${report.data.overCount === 1 ? '' : 's'} over contract.` : ''}</p>
+    <${DataTable}
+      label="Prepaid usage"
+      columns=${columns}
+      rows=${report.data ? rows : undefined}
+      rowKey=${(r) => `${r.companyId}/${r.itemKey}/${r.infraId ?? ''}`}
+      loading=${report.loading}
+      error=${report.error}
+      onRetry=${report.reload}
+      search=${{ placeholder: 'Search customers or services', text: (r) => `${r.companyName} ${r.label}` }}
+      filters=${[{ key: 'over', label: 'Contract', options: [{ value: 'over', label: 'Over contract' }, { value: 'within', label: 'Within contract' }], test: (r, v) => (v === 'over' ? r.over : !r.over) }]}
+      initialSort=${{ key: 'over', dir: 'asc' }}
+      empty="No mapped customer has prepaid services."
     />
   `;
 }
