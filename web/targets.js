@@ -1,12 +1,5 @@
-// What the portal knows about targets beyond what the hub describes (GET /integrations/targets
-// gives labels and credential fields): the loops' names in words, and the health states.
-export const TARGET_LABELS = {
-  autotask: 'Autotask',
-  connectwise: 'ConnectWise Manage',
-  cloudblue: 'CloudBlue PSA',
-  gradient: 'Gradient Synthesize',
-  interworks: 'interworks.cloud',
-};
+// Words the portal uses beyond what the hub describes (GET /api/v1/targets gives each target's
+// label, credential fields, words and tabs): the loops' names, the health states, the features.
 
 export const LOOP_LABELS = {
   directory: 'Customer mapping',
@@ -31,5 +24,4 @@ export const FEATURE_LABELS = {
   tickets: 'Ticket creation',
 };
 
-export const targetLabel = (target) => TARGET_LABELS[target] ?? target;
 export const loopLabel = (loop) => LOOP_LABELS[loop] ?? loop;

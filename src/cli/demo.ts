@@ -9,6 +9,8 @@ import { registerApplication } from '../sync/service-manager/overview.ts';
 import { loadConfig } from '../config/config.ts';
 import { loadSecretKey } from '../config/secret-key.ts';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
+import type { DemoSetup, PsaManifest } from '../connectors/manifest-schema.ts';
+import { TARGET_MANIFESTS, type TargetSystem } from '../connectors/registry.ts';
 import { checkConnection } from '../sync/connection-check.ts';
 import { createLogger } from '../http/logger.ts';
 import { openStore } from '../store/store.ts';
@@ -64,18 +66,22 @@ export function registerDemoCommand(program: Command): void {
 
       const acronis = running.find((e) => e.system === 'acronis');
       const connectionId = acronis ? await connectVendor(store, acronis) : undefined;
-      const autotask = running.find((e) => e.system === 'autotask');
-      if (connectionId !== undefined && autotask) await connectAutotask(store, connectionId, autotask);
-      const connectwise = running.find((e) => e.system === 'connectwise');
-      const connectwiseId = connectionId !== undefined && connectwise ? await connectConnectWise(store, connectionId, connectwise) : undefined;
-      const cloudblue = running.find((e) => e.system === 'cloudblue');
-      if (connectionId !== undefined && cloudblue) await connectCloudBlue(store, connectionId, cloudblue);
+      const connected: { manifest: PsaManifest<TargetSystem>; integrationId: string }[] = [];
+      for (const manifest of TARGET_MANIFESTS) {
+        if (manifest.kind !== 'psa' || manifest.demo === undefined || connectionId === undefined) continue;
+        const { emulator: name } = manifest.demo;
+        const emulator = running.find((e) => e.system === name);
+        if (emulator !== undefined) connected.push({ manifest, integrationId: await connectTarget(store, connectionId, manifest, manifest.demo, emulator) });
+      }
 
       // Logs go to stderr: stdout is for the first JSON line and what a person reads.
       const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
       const hub = await startHub({ config, store, env: {}, logger });
-      // ConnectWise pushes technicians' changes to the hub once it listens (polling stays the fallback).
-      if (connectwiseId !== undefined) await setCallbacks(await buildIntegrationRuntime(store, connectwiseId), { enabled: true, publicUrl: hub.url }).catch((error: unknown) => logger.warn({ err: error }, 'demo: ConnectWise callbacks not registered'));
+      // A target with callbacks (ConnectWise) pushes technicians' changes once the hub listens (polling stays the fallback).
+      for (const { manifest, integrationId } of connected) {
+        if (!manifest.capabilities.callbacks) continue;
+        await setCallbacks(await buildIntegrationRuntime(store, integrationId), { enabled: true, publicUrl: hub.url }).catch((error: unknown) => logger.warn({ err: error }, `demo: ${manifest.label} callbacks not registered`));
+      }
       // Platforms that call the hub (service managers): their demo instance, activated against the
       // hub's inbound API with an application registration, printed below.
       const serviceManagers: Array<{ label: string; baseUrl: string; applicationId: string; applicationKey: string; instance: string; productTypeId: string | null; errors: string[] }> = [];
@@ -133,87 +139,40 @@ async function connectVendor(store: Awaited<ReturnType<typeof openStore>>, acron
   return connection.id;
 }
 
-/** The demo services of the Autotask emulator, by the offering item they stand for. */
-const DEMO_SERVICES: [CatalogItemKey, string][] = [
-  ['workstations', 'Workstations'],
-  ['servers', 'Servers'],
-  ['vms', 'Virtual machines'],
-  ['web_hosting_servers', 'Web hosting servers'],
-  ['m365_seats', 'Microsoft 365 seats'],
-  ['m365_mailboxes', 'Microsoft 365 Mailboxes'],
-  ['m365_onedrive', 'Microsoft OneDrive'],
-  ['gworkspace_seats', 'Google Workspace seats'],
-  ['mobiles', 'Mobile devices'],
-  ['websites', 'Websites'],
-  ['storage', 'Acronis Hosted storage (GB)'],
-];
-
 /**
- * An Autotask integration against the emulator, as a person would set it up: product mapping of the
- * demo services, automatic provisioning with 2FA, the platform storage as default; then one
- * directory and one provisioning pass, so the portal opens on companies, mappings and tenants.
+ * An integration of a target against its running emulator, as a person would set it up (the
+ * manifest's `demo` says how): credentials, product mapping of the demo services with the platform
+ * storage as default, automatic provisioning with 2FA where the target provisions; then a directory
+ * pass (and a provisioning pass), and the marketplace wizard's first run where the target has one,
+ * so the portal opens on companies, mappings and tenants.
  */
-async function connectAutotask(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, autotask: RunningEmulator): Promise<void> {
-  const c = autotask.credentials;
+async function connectTarget(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, manifest: PsaManifest<TargetSystem>, demo: DemoSetup, emulator: RunningEmulator): Promise<string> {
   const integration = await store.repos.integrations.create({
-    name: 'demo-autotask',
+    name: `demo-${manifest.id}`,
     connectionId,
-    target: 'autotask',
-    credentials: { username: c.username ?? '', secret: c.secret ?? '', integrationCode: c.integration_code ?? '', discoveryUrl: `${autotask.url}/ATServicesRest/` },
+    target: manifest.id,
+    credentials: demo.credentials({ url: emulator.url, credentials: emulator.credentials }),
     features: { provisioning: true },
   });
   const settings = integrationSettings(store.repos.settings);
   const rt = await buildIntegrationRuntime(store, integration.id);
-  const { entries, storage } = await mapDemoProducts(rt, DEMO_SERVICES.map(([itemKey, tail]) => [itemKey, `Acronis Cyber Protect - ${tail}`]));
-  await settings.write(integration.id, 'product-mapping', { entries });
-  await settings.write(integration.id, 'provisioning', {
-    automaticProvisioning: true,
-    mfaForNewCustomers: true,
-    defaultStorageInfraId: storage?.id ?? null,
-  });
-  const passes: [string, (rt: IntegrationRuntime) => Promise<LoopOutcome>][] = [['directory', runDirectoryLoop], ['provisioning', runProvisioningLoop]];
+  if (demo.products !== undefined) {
+    const { entries, storage } = await mapDemoProducts(rt, demo.products);
+    await settings.write(integration.id, 'product-mapping', { entries });
+    await settings.write(integration.id, 'provisioning', {
+      ...(demo.provisions === true ? { automaticProvisioning: true, mfaForNewCustomers: true } : {}),
+      defaultStorageInfraId: storage?.id ?? null,
+    });
+  }
+  const passes: [string, (rt: IntegrationRuntime) => Promise<LoopOutcome>][] = [['directory', runDirectoryLoop]];
+  if (demo.provisions === true) passes.push(['provisioning', runProvisioningLoop]);
+  const said: string[] = [];
   for (const [name, loop] of passes) {
     const outcome = await runRecorded(store, integration.id, name, 'demo', () => loop(rt));
-    process.stderr.write(`demo: ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
+    said.push(`${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
   }
-}
-
-/** The Acronis products of the ConnectWise emulator's procurement catalog, by the offering item they stand for. */
-const CONNECTWISE_PRODUCTS: [CatalogItemKey, string][] = [
-  ['workstations', 'AcronisPhysicalWorkstations'],
-  ['servers', 'AcronisServers'],
-  ['vms', 'AcronisVirtualMachines'],
-  ['web_hosting_servers', 'AcronisWebHostingServers'],
-  ['m365_seats', 'AcronisM365Seats'],
-  ['m365_mailboxes', 'AcronisM365Mailboxes'],
-  ['m365_onedrive', 'AcronisOneDrive'],
-  ['gworkspace_seats', 'AcronisGoogleWorkspace'],
-  ['mobiles', 'AcronisMobileDevices'],
-  ['websites', 'AcronisWebsites'],
-  ['storage', 'AcronisStorageQuota'],
-];
-
-/**
- * A ConnectWise integration against the emulator: product mapping of the catalog's Acronis
- * products (automatic provisioning off: the Autotask integration already creates tenants for the
- * demo partner), then one directory pass so the company mapping screen has its companies.
- */
-async function connectConnectWise(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, cw: RunningEmulator): Promise<string> {
-  const c = cw.credentials;
-  const integration = await store.repos.integrations.create({
-    name: 'demo-connectwise',
-    connectionId,
-    target: 'connectwise',
-    credentials: { site: cw.url, companyId: c.company_id ?? '', publicKey: c.public_key ?? '', privateKey: c.private_key ?? '', clientId: c.client_id ?? '' },
-    features: { provisioning: true },
-  });
-  const settings = integrationSettings(store.repos.settings);
-  const rt = await buildIntegrationRuntime(store, integration.id);
-  const { entries, storage } = await mapDemoProducts(rt, CONNECTWISE_PRODUCTS);
-  await settings.write(integration.id, 'product-mapping', { entries });
-  await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null });
-  const outcome = await runRecorded(store, integration.id, 'directory', 'demo', () => runDirectoryLoop(rt));
-  process.stderr.write(`demo: connectwise ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}\n`);
+  if (manifest.capabilities.marketplace) said.push(`marketplace wizard: ${JSON.stringify(await runMarketplaceWizardOnce(rt)).slice(0, 200)}`);
+  process.stderr.write(`demo: ${manifest.id} ${said.join('; ')}\n`);
   return integration.id;
 }
 
@@ -233,23 +192,4 @@ async function mapDemoProducts(rt: IntegrationRuntime, services: readonly (reado
     entries.push({ itemKey, infraId: perStorage ? storage!.id : null, service: { kind: 'existing' as const, productId: product.id }, periodType: 'monthly' as const, serviceCode: null });
   }
   return { entries, storage };
-}
-
-/**
- * A CloudBlue PSA integration (customer mapping and tickets; CloudBlue has no contracts): one
- * directory pass, then the Ingram Cloud Marketplace wizard's first run, which proposes the demo's
- * osa_account_id pairs for a person to confirm on the mapping screen.
- */
-async function connectCloudBlue(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, cloudblue: RunningEmulator): Promise<void> {
-  const integration = await store.repos.integrations.create({
-    name: 'demo-cloudblue',
-    connectionId,
-    target: 'cloudblue',
-    credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key ?? '' },
-    features: { provisioning: true },
-  });
-  const rt = await buildIntegrationRuntime(store, integration.id);
-  const outcome = await runRecorded(store, integration.id, 'directory', 'demo', () => runDirectoryLoop(rt));
-  const wizard = await runMarketplaceWizardOnce(rt);
-  process.stderr.write(`demo: cloudblue ${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}; marketplace wizard: ${JSON.stringify(wizard).slice(0, 200)}\n`);
 }

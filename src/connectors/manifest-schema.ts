@@ -19,6 +19,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';
 import type { ServiceManagerHub } from './service-manager-port.ts';
 import type { TicketProfile } from '../domain/ticket-profile.ts';
 import type { CallObserver } from './kit/call-metrics.ts';
@@ -40,6 +41,18 @@ export type TargetFactory = (input: TargetFactoryInput) => Target;
 
 /** "Test credentials" before saving: authenticates with exactly the manifest's credential fields. */
 export type CredentialCheck = (input: TargetFactoryInput) => Promise<ConnectionCheck>;
+
+/** `psa-bridge demo`: how the demo wires an integration of this target to its running emulator. */
+export interface DemoSetup {
+  /** The emulator the demo starts for this target (its name in emulators/registry.ts). */
+  emulator: string;
+  /** The integration's credentials against the running emulator (its URL and what it prints as credentials). */
+  credentials(emulator: { url: string; credentials: Readonly<Record<string, string>> }): Record<string, string>;
+  /** Offering item → the name of the emulator's service/product a person would map it to (a PSA with a catalog). */
+  products?: readonly (readonly [CatalogItemKey, string])[];
+  /** Automatic provisioning with 2FA and a provisioning pass (one demo target creates the partner's tenants). */
+  provisions?: boolean;
+}
 
 // ─── data ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -93,6 +106,8 @@ const ticketFieldSpecSchema = z.strictObject({
   required: z.boolean(),
   /** The field whose value this field's entries hang under. */
   parent: fieldName.optional(),
+  /** Set once for every ticket (the seeds' header selectors: Autotask source, ConnectWise board), not per alert type. */
+  defaultOnly: z.boolean().optional(),
 });
 
 const limit = z.number().int().positive();
@@ -165,11 +180,21 @@ const common = {
   words: targetWordsSchema,
   tabs: z.array(z.enum(PORTAL_TABS)).min(1),
   checkCredentials: isFunction('checkCredentials'),
+  /** How `psa-bridge demo` and the manifest contract test reach the target's emulator. */
+  demo: z
+    .strictObject({ emulator: text, credentials: isFunction('demo.credentials'), products: z.array(z.tuple([text, text])).readonly().optional(), provisions: z.boolean().optional() })
+    .optional(),
 };
 
 export const targetManifestSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ ...common, kind: z.literal('psa'), capabilities: psaCapabilitiesSchema, tickets: ticketProfileSchema.nullable(), createTarget: isFunction('createTarget') }),
+    z.strictObject({
+      ...common,
+      kind: z.literal('psa'),
+      capabilities: psaCapabilitiesSchema,
+      tickets: ticketProfileSchema.nullable(),
+      createTarget: isFunction('createTarget'),
+    }),
     z.strictObject({ ...common, kind: z.literal('billing-platform'), capabilities: billingPlatformCapabilitiesSchema }),
     z.strictObject({
       ...common,
@@ -220,7 +245,7 @@ export const targetManifestSchema = z
 
 type Data<K extends z.output<typeof targetManifestSchema>['kind']> = Omit<
   Extract<z.input<typeof targetManifestSchema>, { kind: K }>,
-  'id' | 'settingsSchema' | 'checkCredentials' | 'createTarget'
+  'id' | 'settingsSchema' | 'checkCredentials' | 'createTarget' | 'demo'
 >;
 
 interface ManifestCode<Id extends string> {
@@ -228,6 +253,7 @@ interface ManifestCode<Id extends string> {
   /** Validates the integration's `connector` settings section, values as text (`z.strictObject({})` when there are none). */
   settingsSchema: z.ZodObject;
   checkCredentials: CredentialCheck;
+  demo?: DemoSetup;
 }
 
 export type PsaManifest<Id extends string = string> = Data<'psa'> &

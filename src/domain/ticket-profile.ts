@@ -11,6 +11,8 @@ export interface TicketFieldSpec {
   required: boolean;
   /** The field whose value this field's entries hang under. */
   parent?: string;
+  /** Set once for every ticket (the defaults), not per alert type: how the portal lays it out. */
+  defaultOnly?: boolean;
 }
 
 export interface TicketTextLimits {

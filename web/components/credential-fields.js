@@ -1,4 +1,4 @@
-// The credential inputs of one target, from the hub's description of it (GET /integrations/targets).
+// The credential inputs of one target, from the hub's description of it (GET /api/v1/targets).
 // With `stored` (editing), every field starts as "stored" and only replaced fields are sent:
 // `values[field] === null` means keep.
 import { html } from 'htm/preact';

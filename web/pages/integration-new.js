@@ -15,7 +15,7 @@ import { useResource } from '../use-resource.js';
 
 export function NewIntegrationPage() {
   const resources = useResource(
-    () => Promise.all([api.get('/integrations/targets'), api.get('/connections')]).then(([t, c]) => ({ targets: t.items, connections: c.items })),
+    () => Promise.all([api.get('/targets'), api.get('/connections')]).then(([t, c]) => ({ targets: t.items, connections: c.items })),
     [],
   );
   useEffect(() => {

@@ -10,12 +10,11 @@ import { Tabs } from '../components/tabs.js';
 import { toast } from '../components/toasts.js';
 import { navigate } from '../router.js';
 import { useResource } from '../use-resource.js';
-import { ArrivesTab } from './integration/arrives-tab.js';
-import { tabLoader, tabsFor } from './integration/tabs.js';
+import { tabsFor } from './integration/tabs.js';
 
 export function IntegrationPage({ id, tab = 'settings' }) {
   const resource = useResource(
-    () => Promise.all([api.get(`/integrations/${encodeURIComponent(id)}`), api.get('/integrations/targets')]).then(([integration, targets]) => ({
+    () => Promise.all([api.get(`/integrations/${encodeURIComponent(id)}`), api.get('/targets')]).then(([integration, targets]) => ({
       integration,
       target: targets.items.find((t) => t.target === integration.target),
     })),
@@ -30,9 +29,9 @@ export function IntegrationPage({ id, tab = 'settings' }) {
   if (!resource.data) return html`<${Loading} label="Loading the integration…" />`;
   const { target } = resource.data;
 
-  const available = tabsFor(integration.target);
+  const available = tabsFor(target);
   const selected = available.some((t) => t.id === tab) ? tab : 'settings';
-  const tabs = available.map((t) => ({ id: t.id, label: t.label(integration.target), href: `/integrations/${integration.id}/${t.id}` }));
+  const tabs = available.map((t) => ({ id: t.id, label: t.label(target), href: `/integrations/${integration.id}/${t.id}` }));
   const current = available.find((t) => t.id === selected);
 
   const remove = async () => {
@@ -68,7 +67,6 @@ export function IntegrationPage({ id, tab = 'settings' }) {
       <${TabContent}
         key=${selected}
         tab=${current}
-        label=${current.label(integration.target)}
         integration=${integration}
         target=${target}
         onIntegrationChange=${(updated) => resource.setData({ ...resource.data, integration: updated })}
@@ -78,11 +76,10 @@ export function IntegrationPage({ id, tab = 'settings' }) {
   `;
 }
 
-function TabContent({ tab, label, integration, target, onIntegrationChange, reloadIntegration }) {
-  const load = tabLoader(tab, integration.target);
+function TabContent({ tab, integration, target, onIntegrationChange, reloadIntegration }) {
+  const { load } = tab;
   const [state, setState] = useState({ component: null, error: null });
   useEffect(() => {
-    if (!load) return;
     let live = true;
     load().then(
       (module) => live && setState({ component: module.default ?? module.Tab, error: null }),
@@ -91,7 +88,6 @@ function TabContent({ tab, label, integration, target, onIntegrationChange, relo
     return () => (live = false);
   }, [tab.id, integration.target]);
 
-  if (!load) return html`<${ArrivesTab} tabId=${tab.id} tabLabel=${label} target=${target} />`;
   if (state.error) return html`<${ErrorState} message=${`This tab could not be loaded: ${state.error}`} />`;
   if (!state.component) return html`<${Loading} />`;
   const Component = state.component;

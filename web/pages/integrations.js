@@ -7,7 +7,7 @@ import { Empty } from '../components/page-state.js';
 import { HealthBadge } from '../components/health-badge.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { Time } from '../format.js';
-import { FEATURE_LABELS, HEALTH_LABELS, TARGET_LABELS, loopLabel, targetLabel } from '../targets.js';
+import { FEATURE_LABELS, HEALTH_LABELS, loopLabel } from '../targets.js';
 import { useResource } from '../use-resource.js';
 
 function LoopHealth({ loops }) {
@@ -25,6 +25,10 @@ function LoopHealth({ loops }) {
 
 export function IntegrationsPage() {
   const integrations = useResource(() => api.get('/integrations').then((r) => r.items), []);
+  // The targets' labels, as their connectors declare them; an id is shown until they are read.
+  const targets = useResource(() => api.get('/targets').then((r) => r.items), []);
+  const labels = Object.fromEntries((targets.data ?? []).map((t) => [t.target, t.label]));
+  const targetLabel = (target) => labels[target] ?? target;
   useEffect(() => {
     document.title = 'Integrations · psa-bridge';
   }, []);
@@ -62,7 +66,7 @@ export function IntegrationsPage() {
       onRetry=${integrations.reload}
       search=${{ placeholder: 'Search integrations', text: (i) => `${i.name} ${targetLabel(i.target)} ${i.connection.name ?? ''}` }}
       filters=${[
-        { key: 'target', label: 'Target', options: Object.entries(TARGET_LABELS).map(([value, label]) => ({ value, label })), test: (i, v) => i.target === v },
+        { key: 'target', label: 'Target', options: Object.entries(labels).map(([value, label]) => ({ value, label })), test: (i, v) => i.target === v },
         { key: 'health', label: 'Health', options: Object.entries(HEALTH_LABELS).map(([value, label]) => ({ value, label })), test: (i, v) => i.health.status === v },
       ]}
       initialSort=${{ key: 'name', dir: 'asc' }}

@@ -1,5 +1,6 @@
 /** Autotask PSA, declared once (src/connectors/manifest-schema.ts says what each part means). */
 import type { PsaManifest } from '../manifest-schema.ts';
+import { autotaskDemo } from './demo.ts';
 import { AUTOTASK_DISCOVERY_URL } from './client.ts';
 import { autotaskTargetFactory } from './factory.ts';
 import { settingsSchema } from './settings.ts';
@@ -33,14 +34,14 @@ export const autotaskManifest: PsaManifest<'autotask'> = {
   // Required fields follow what Autotask refuses a ticket (or note) without (seed 000 §5.5).
   tickets: {
     fields: [
-      { name: 'source', label: 'Source', required: false },
+      { name: 'source', label: 'Source', required: false, defaultOnly: true },
       { name: 'queue', label: 'Queue', required: false },
       { name: 'status', label: 'Status', required: true },
       { name: 'priority', label: 'Priority', required: true },
       { name: 'issueType', label: 'Issue Type', required: false },
       { name: 'subIssueType', label: 'Sub-Issue Type', required: false, parent: 'issueType' },
-      { name: 'noteType', label: 'Note Type', required: true },
-      { name: 'publish', label: 'Note Publish', required: true },
+      { name: 'noteType', label: 'Note Type', required: true, defaultOnly: true },
+      { name: 'publish', label: 'Note Publish', required: true, defaultOnly: true },
     ],
     textLimits: { title: 255, description: 8000, noteTitle: 250, noteText: 32000 },
     recurrenceWhenUnset: 'reopen_always',
@@ -48,5 +49,6 @@ export const autotaskManifest: PsaManifest<'autotask'> = {
   words: { company: 'account', companies: 'accounts', contract: 'contract', product: 'service', products: 'services', companyMapping: 'Customer mapping' },
   tabs: ['settings', 'product-mapping', 'provisioning', 'mapping', 'tickets', 'summary'],
   createTarget: autotaskTargetFactory,
-  checkCredentials: (input) => autotaskTargetFactory({ credentials: input.credentials, ...(input.fetch === undefined ? {} : { fetch: input.fetch }) }).testConnection(),
+  checkCredentials: async (input) => autotaskTargetFactory({ credentials: input.credentials, ...(input.fetch === undefined ? {} : { fetch: input.fetch }) }).testConnection(),
+  demo: autotaskDemo,
 };

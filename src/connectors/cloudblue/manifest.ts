@@ -1,5 +1,6 @@
 /** CloudBlue PSA, declared once (src/connectors/manifest-schema.ts says what each part means). */
 import type { PsaManifest } from '../manifest-schema.ts';
+import { cloudBlueDemo } from './demo.ts';
 import { checkCloudBlueCredentials, cloudBlueTargetFactory } from './factory.ts';
 import { settingsSchema } from './settings.ts';
 import { CLOUDBLUE_CAPABILITIES } from './target.ts';
@@ -37,4 +38,5 @@ export const cloudBlueManifest: PsaManifest<'cloudblue'> = {
   tabs: ['settings', 'provisioning', 'mapping', 'tickets', 'summary'],
   createTarget: cloudBlueTargetFactory,
   checkCredentials: checkCloudBlueCredentials,
+  demo: cloudBlueDemo,
 };

@@ -1,5 +1,6 @@
 /** ConnectWise Manage (PSA), declared once (src/connectors/manifest-schema.ts says what each part means). */
 import type { PsaManifest } from '../manifest-schema.ts';
+import { connectWiseDemo } from './demo.ts';
 import { connectWiseTargetFactory } from './factory.ts';
 import { settingsSchema } from './settings.ts';
 import { CONNECTWISE_CAPABILITIES } from './target.ts';
@@ -26,7 +27,7 @@ export const connectWiseManifest: PsaManifest<'connectwise'> = {
   // Seed 002 §7: a ticket needs its service board; type, subtype and status belong to a board.
   tickets: {
     fields: [
-      { name: 'board', label: 'Service Board', required: true },
+      { name: 'board', label: 'Service Board', required: true, defaultOnly: true },
       { name: 'type', label: 'Type', required: false, parent: 'board' },
       { name: 'subtype', label: 'Subtype', required: false, parent: 'type' },
       { name: 'status', label: 'Status', required: false, parent: 'board' },
@@ -38,5 +39,6 @@ export const connectWiseManifest: PsaManifest<'connectwise'> = {
   words: { company: 'company', companies: 'companies', contract: 'agreement', product: 'product', products: 'products', companyMapping: 'Company mapping' },
   tabs: ['settings', 'product-mapping', 'provisioning', 'mapping', 'tickets', 'summary'],
   createTarget: connectWiseTargetFactory,
-  checkCredentials: (input) => connectWiseTargetFactory({ credentials: input.credentials, ...(input.fetch === undefined ? {} : { fetch: input.fetch }) }).testConnection(),
+  checkCredentials: async (input) => connectWiseTargetFactory({ credentials: input.credentials, ...(input.fetch === undefined ? {} : { fetch: input.fetch }) }).testConnection(),
+  demo: connectWiseDemo,
 };

@@ -11,7 +11,6 @@ import { confirm, Dialog } from '../../components/dialog.js';
 import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { toast } from '../../components/toasts.js';
-import { targetLabel } from '../../targets.js';
 import { useResource } from '../../use-resource.js';
 
 const STATE_LABELS = { not_mapped: 'Not mapped', ready: 'Ready for mapping', mapped: 'Mapped', failed: 'Mapping failed' };
@@ -39,8 +38,8 @@ export default function MappingTab({ integration, target }) {
   const list = useResource(() => loadAll(base, false), [integration.id]);
   const [picker, setPicker] = useState(null);
   const [wizard, setWizard] = useState(false);
-  const companyWord = integration.target === 'connectwise' ? 'company' : integration.target === 'autotask' ? 'account' : 'customer';
-  const psa = target?.label ?? targetLabel(integration.target);
+  const companyWord = target.words.company;
+  const psa = target.label;
 
   const refresh = async (recheck = false) => {
     if (!recheck) return list.reload();
@@ -147,12 +146,12 @@ export default function MappingTab({ integration, target }) {
       </div>
       <div class="inline-actions">
         ${readyRows.length > 0 && html`<button type="button" class="primary" onClick=${() => apply(readyRows)}>Apply ${readyRows.length} ready mapping${readyRows.length === 1 ? '' : 's'}</button>`}
-        ${integration.target === 'cloudblue' && html`<button type="button" onClick=${() => setWizard(true)}>Map through Ingram Marketplace</button>`}
+        ${target.capabilities.marketplace === true && html`<button type="button" onClick=${() => setWizard(true)}>Map through Ingram Marketplace</button>`}
         <button type="button" onClick=${() => refresh(true)} disabled=${reloading}>${reloading ? 'Reloading…' : 'Reload list'}</button>
       </div>
     </div>
     <${DataTable}
-      label=${integration.target === 'connectwise' ? 'Company mapping' : 'Customer mapping'}
+      label=${target.words.companyMapping}
       columns=${columns}
       rows=${rows}
       rowKey=${(r) => r.companyId}

@@ -49,7 +49,7 @@ export function localProblems(rows, draft, catalog) {
   return problems;
 }
 
-export default function ProductMappingTab({ integration }) {
+export default function ProductMappingTab({ integration, target }) {
   const base = `/integrations/${integration.id}`;
   const resource = useResource(
     () => Promise.all([api.get(`${base}/catalog`), api.get(`${base}/settings/product-mapping`), api.get(`${base}/settings/provisioning`)]).then(([catalog, mapping, provisioning]) => ({ catalog, mapping: mapping.value, provisioning: provisioning.value })),
@@ -57,11 +57,13 @@ export default function ProductMappingTab({ integration }) {
   );
   if (resource.error && !resource.data) return html`<${ErrorState} message=${resource.error} onRetry=${resource.reload} />`;
   if (!resource.data) return html`<${Loading} label="Loading the offering items and the target catalog…" />`;
-  return html`<${Editor} key=${JSON.stringify([resource.data.mapping, resource.data.provisioning])} data=${resource.data} base=${base} integration=${integration} onSaved=${resource.reload} />`;
+  return html`<${Editor} key=${JSON.stringify([resource.data.mapping, resource.data.provisioning])} data=${resource.data} base=${base} integration=${integration} words=${target.words} onSaved=${resource.reload} />`;
 }
 
-function Editor({ data, base, integration, onSaved }) {
+function Editor({ data, base, integration, words, onSaved }) {
   const { catalog } = data;
+  // What an offering item is sold as, in the target's word (Autotask service, ConnectWise product).
+  const productLabel = words.product.charAt(0).toUpperCase() + words.product.slice(1);
   const rows = useMemo(() => rowsOf(catalog), [catalog]);
   const initial = useMemo(() => {
     const out = {};
@@ -144,7 +146,7 @@ function Editor({ data, base, integration, onSaved }) {
       ${!integration.features.provisioning &&
       html`<div class="alert alert-info" role="note">Product mapping and provisioning is off for this integration: the mapping is kept, and used once the feature is turned on (Integration settings).</div>`}
       <div class="tab-toolbar">
-        <p class="hint">Each offering item is sold as one ${catalog.target === 'connectwise' ? 'product' : 'service'}. An item not mapped, or not in a customer's contract, gets the quota the Free provisioning option says.</p>
+        <p class="hint">Each offering item is sold as one ${words.product}. An item not mapped, or not in a customer's contract, gets the quota the Free provisioning option says.</p>
         <label class="table-filter">
           <span class="visually-hidden">Show</span>
           <select value=${filter} onChange=${(e) => setFilter(e.currentTarget.value)}>
@@ -166,7 +168,7 @@ function Editor({ data, base, integration, onSaved }) {
               <tr>
                 <th scope="col" class="select-cell"><span class="visually-hidden">Mapped</span></th>
                 <th scope="col">Offering item</th>
-                <th scope="col">${catalog.target === 'connectwise' ? 'Product' : 'Service'}</th>
+                <th scope="col">${productLabel}</th>
                 <th scope="col">Period type</th>
                 ${catalog.serviceCodes.length > 0 && html`<th scope="col">Service code</th>`}
                 ${hasBundles && html`<th scope="col">Bundles</th>`}
@@ -179,6 +181,7 @@ function Editor({ data, base, integration, onSaved }) {
                 entry=${draft[row.key]}
                 error=${problems[row.key] ?? serverErrors[row.key]}
                 catalog=${catalog}
+                productLabel=${productLabel}
                 canCreate=${canCreate}
                 hasBundles=${hasBundles}
                 onToggle=${(on) => toggle(row, on)}
@@ -217,7 +220,7 @@ function Editor({ data, base, integration, onSaved }) {
   `;
 }
 
-function Row({ row, entry, error, catalog, canCreate, hasBundles, onToggle, onChange }) {
+function Row({ row, entry, error, catalog, productLabel, canCreate, hasBundles, onToggle, onChange }) {
   const id = row.key.replace(/[^\w-]/g, '_');
   const errorId = error ? `pm-${id}-error` : undefined;
   const choice = entry ? (entry.service.kind === 'existing' ? `existing:${entry.service.productId}` : entry.service.kind) : '';
@@ -240,7 +243,7 @@ function Row({ row, entry, error, catalog, canCreate, hasBundles, onToggle, onCh
         ${row.item.pack === 'advanced' && html`<span class="hint">Needs ${row.item.requiresAnyOf.map((k) => catalog.items.find((i) => i.key === k)?.displayName ?? k).join(' or ')}</span>`}
         ${error && html`<p class="error-text" id=${errorId} role="alert">${error}</p>`}
       </td>
-      <td data-label=${catalog.target === 'connectwise' ? 'Product' : 'Service'}>
+      <td data-label=${productLabel}>
         ${entry
           ? html`
               <select aria-label=${`Service for ${row.label}`} value=${choice} onChange=${(e) => setChoice(e.currentTarget.value)} aria-invalid=${error ? 'true' : undefined} aria-describedby=${errorId}>

@@ -15,8 +15,6 @@ import { toast } from '../../components/toasts.js';
 import { Time } from '../../format.js';
 import { useResource } from '../../use-resource.js';
 
-/** Fields set once for every ticket (the seeds' header selectors), per target. */
-const DEFAULT_ONLY = { autotask: ['source', 'noteType', 'publish'], connectwise: ['board'], cloudblue: [] };
 const TICKET_STATES = { open: 'Open', reopened: 'Reopened', closed: 'Closed', alert_cleared: 'Alert cleared' };
 const STATE_TONES = { open: 'ready', reopened: 'ready', closed: 'mapped', alert_cleared: 'mapped' };
 
@@ -47,21 +45,21 @@ function setField(fields, specs, picklists, defaults, name, value) {
   return next;
 }
 
-export default function TicketsTab({ integration, onIntegrationChange }) {
+export default function TicketsTab({ integration, target, onIntegrationChange }) {
   const base = `/integrations/${integration.id}`;
   const config = useResource(() => Promise.all([api.get(`${base}/alert-mappings`), api.get(`${base}/ticket-settings`)]).then(([mappings, settings]) => ({ mappings, settings })), [integration.id]);
   if (config.error && !config.data) return html`<${ErrorState} message=${config.error} onRetry=${config.reload} />`;
   if (!config.data) return html`<${Loading} label="Loading alert types and the target's ticket picklists…" />`;
   return html`
-    <${Configuration} key=${JSON.stringify(config.data)} data=${config.data} base=${base} integration=${integration} onIntegrationChange=${onIntegrationChange} onSaved=${config.reload} />
+    <${Configuration} key=${JSON.stringify(config.data)} data=${config.data} base=${base} integration=${integration} target=${target} onIntegrationChange=${onIntegrationChange} onSaved=${config.reload} />
     <${TicketLists} base=${base} />
   `;
 }
 
-function Configuration({ data, base, integration, onIntegrationChange, onSaved }) {
+function Configuration({ data, base, integration, target, onIntegrationChange, onSaved }) {
   const { mappings, settings } = data;
-  const target = mappings.target;
-  const defaultOnly = DEFAULT_ONLY[target] ?? [];
+  // Fields set once for every ticket (the seeds' header selectors), as the target's manifest marks them.
+  const defaultOnly = (target.tickets?.fields ?? []).filter((f) => f.defaultOnly === true).map((f) => f.name);
   const rowFields = mappings.fields.filter((f) => !defaultOnly.includes(f.name));
   const headerFields = mappings.fields.filter((f) => defaultOnly.includes(f.name));
   const initialTypes = useMemo(() => Object.fromEntries(mappings.alertTypes.map((t) => [t.id, { enabled: t.enabled, fields: t.fields, ...(t.minSeverity ? { minSeverity: t.minSeverity } : {}) }])), [mappings]);
