@@ -283,6 +283,16 @@ export function checkManifest<M extends TargetManifest>(manifest: M): M {
   return { ...manifest, ...parsed.data } as M;
 }
 
+/**
+ * A PSA manifest's capabilities from what its target reports (`Target.capabilities`, kept beside
+ * the target), plus what only the screens need: marketplace mapping, and whether a ticket can be
+ * closed and reopened (default both: setting its status does it).
+ */
+export function psaCapabilities(port: TargetCapabilities, screens: { marketplace: boolean; tickets?: { close: boolean; reopen: boolean } }): PsaCapabilities {
+  const lifecycle = screens.tickets ?? { close: true, reopen: true };
+  return { ...port, tickets: port.tickets === false ? false : { ...port.tickets, ...lifecycle }, marketplace: screens.marketplace };
+}
+
 /** The `Target` port's capabilities of a PSA manifest (what a target instance reports). */
 export function portCapabilities(capabilities: PsaCapabilities): TargetCapabilities {
   const { marketplace: _marketplace, tickets, ...rest } = capabilities;

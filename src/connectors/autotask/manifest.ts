@@ -1,5 +1,5 @@
 /** Autotask PSA, declared once (src/connectors/manifest-schema.ts says what each part means). */
-import type { PsaManifest } from '../manifest-schema.ts';
+import { psaCapabilities, type PsaManifest } from '../manifest-schema.ts';
 import { autotaskDemo } from './demo.ts';
 import { AUTOTASK_DISCOVERY_URL } from './client.ts';
 import { autotaskTargetFactory } from './factory.ts';
@@ -26,11 +26,7 @@ export const autotaskManifest: PsaManifest<'autotask'> = {
   ],
   settingsSchema,
   endpointSettings: ['zoneUrl'],
-  capabilities: {
-    ...AUTOTASK_CAPABILITIES,
-    tickets: AUTOTASK_CAPABILITIES.tickets === false ? false : { ...AUTOTASK_CAPABILITIES.tickets, close: true, reopen: true },
-    marketplace: false,
-  },
+  capabilities: psaCapabilities(AUTOTASK_CAPABILITIES, { marketplace: false }),
   // Required fields follow what Autotask refuses a ticket (or note) without (seed 000 §5.5).
   tickets: {
     fields: [

@@ -1,5 +1,5 @@
 /** CloudBlue PSA, declared once (src/connectors/manifest-schema.ts says what each part means). */
-import type { PsaManifest } from '../manifest-schema.ts';
+import { psaCapabilities, type PsaManifest } from '../manifest-schema.ts';
 import { cloudBlueDemo } from './demo.ts';
 import { checkCloudBlueCredentials, cloudBlueTargetFactory } from './factory.ts';
 import { settingsSchema } from './settings.ts';
@@ -16,12 +16,8 @@ export const cloudBlueManifest: PsaManifest<'cloudblue'> = {
   ],
   settingsSchema,
   endpointSettings: [],
-  capabilities: {
-    ...CLOUDBLUE_CAPABILITIES,
-    tickets: CLOUDBLUE_CAPABILITIES.tickets === false ? false : { ...CLOUDBLUE_CAPABILITIES.tickets, close: true, reopen: true },
-    // Customers carry their Ingram Cloud Marketplace ids (seed 001): mapping can go through them.
-    marketplace: true,
-  },
+  // Customers carry their Ingram Cloud Marketplace ids (seed 001): mapping can go through them.
+  capabilities: psaCapabilities(CLOUDBLUE_CAPABILITIES, { marketplace: true }),
   // Seed 001: type, category and team; a category belongs to one type ("TCB" exists under Bug and
   // under Incident A). CloudBlue PSA publishes no text limits: Autotask's, the stricter documented ones.
   tickets: {

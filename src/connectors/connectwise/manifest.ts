@@ -1,5 +1,5 @@
 /** ConnectWise Manage (PSA), declared once (src/connectors/manifest-schema.ts says what each part means). */
-import type { PsaManifest } from '../manifest-schema.ts';
+import { psaCapabilities, type PsaManifest } from '../manifest-schema.ts';
 import { connectWiseDemo } from './demo.ts';
 import { connectWiseTargetFactory } from './factory.ts';
 import { settingsSchema } from './settings.ts';
@@ -19,11 +19,7 @@ export const connectWiseManifest: PsaManifest<'connectwise'> = {
   ],
   settingsSchema,
   endpointSettings: [],
-  capabilities: {
-    ...CONNECTWISE_CAPABILITIES,
-    tickets: CONNECTWISE_CAPABILITIES.tickets === false ? false : { ...CONNECTWISE_CAPABILITIES.tickets, close: true, reopen: true },
-    marketplace: false,
-  },
+  capabilities: psaCapabilities(CONNECTWISE_CAPABILITIES, { marketplace: false }),
   // Seed 002 §7: a ticket needs its service board; type, subtype and status belong to a board.
   tickets: {
     fields: [
