@@ -40,7 +40,23 @@ function startEmulatorOf(manifest: TargetManifest): Promise<RunningEmulator> {
   return start({ port: 0, seed: 'demo' });
 }
 
-describe.each(TARGET_MANIFESTS.map((manifest) => ({ id: manifest.id, manifest: manifest as TargetManifest })))('manifest contract: $id', ({ manifest }) => {
+// A service manager calls the hub (its inbound API); the others are called, with credentials.
+const OUTBOUND = TARGET_MANIFESTS.filter((manifest) => manifest.kind !== 'service-manager');
+const INBOUND = TARGET_MANIFESTS.filter((manifest) => manifest.kind === 'service-manager');
+
+describe.each(INBOUND.map((manifest) => ({ id: manifest.id, manifest: manifest as TargetManifest })))('service manager manifest contract: $id', ({ manifest }) => {
+  it('mounts an inbound API and says, when asked to check credentials, that the system calls the hub', async () => {
+    expect(manifest.kind === 'service-manager' && manifest.inbound.basePath.startsWith('/')).toBe(true);
+    const refused = await manifest.checkCredentials({ credentials: {} }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(isConnectorError(refused)).toBe(true);
+    expect(manifest.settingsSchema.safeParse({}).success).toBe(true);
+  });
+});
+
+describe.each(OUTBOUND.map((manifest) => ({ id: manifest.id, manifest: manifest as TargetManifest })))('manifest contract: $id', ({ manifest }) => {
   let emulator: RunningEmulator;
   let credentials: Record<string, string>;
   const names = manifest.credentials.map((field) => field.name);

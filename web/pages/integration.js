@@ -30,7 +30,7 @@ export function IntegrationPage({ id, tab = 'settings' }) {
   const { target } = resource.data;
 
   const available = tabsFor(target);
-  const selected = available.some((t) => t.id === tab) ? tab : 'settings';
+  const selected = available.some((t) => t.id === tab) ? tab : available[0].id;
   const tabs = available.map((t) => ({ id: t.id, label: t.label(target), href: `/integrations/${integration.id}/${t.id}` }));
   const current = available.find((t) => t.id === selected);
 
