@@ -61,9 +61,15 @@ describe.each(testDatabases())('Autotask credential check ($name)', (db) => {
     const runtime = await buildIntegrationRuntime(hub.store, id);
     expect((await runtime.target.testConnection()).displayName).toContain(`as ${good.username}`);
 
-    // Emptied: not stored, so the connector goes to production (never reached from a test).
+    // Emptied: not stored, so the connector goes to production (never reached from a test). The
+    // endpoint changes, so the secrets come again.
     const { discoveryUrl: _url, ...rest } = good;
-    const emptied = await hub.app.inject({ method: 'PATCH', url: `/api/v1/integrations/${id}`, headers: await hub.tokenHeaders(), payload: { credentials: { discoveryUrl: '' } } });
+    const emptied = await hub.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/integrations/${id}`,
+      headers: await hub.tokenHeaders(),
+      payload: { credentials: { discoveryUrl: '', secret: good.secret, integrationCode: good.integrationCode } },
+    });
     expect(emptied.statusCode).toBe(200);
     expect(await repos.integrations.getCredentials(id)).toEqual(rest);
   });

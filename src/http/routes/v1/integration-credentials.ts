@@ -56,3 +56,36 @@ export function issuesMessage(where: string, error: z.ZodError): string {
     })
     .join('; ');
 }
+
+/**
+ * What a change to the fields that say where credentials are sent (the manifest's `endpoint`
+ * fields, or its `endpointSettings` connector settings) must bring along: every secret the target
+ * receives, entered again. A stored secret is only ever sent to the host it was entered for, so an
+ * API token cannot point an integration at a listener of its own and collect the secrets.
+ */
+export function endpointChange(
+  target: TargetSystem,
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+  given: Readonly<Record<string, unknown>>,
+): { changed: string[]; missing: string[] } {
+  const text = (value: unknown): string => (typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '');
+  const changed = keys.filter((key) => Object.hasOwn(after, key) || Object.hasOwn(before, key)).filter((key) => text(before[key]) !== text(after[key]));
+  if (changed.length === 0) return { changed, missing: [] };
+  const secrets = manifestOf(target).credentials.filter((field) => field.secret === true).map((field) => field.name);
+  const missing = secrets.filter((name) => typeof given[name] !== 'string' || (given[name] as string).trim() === '');
+  return { changed, missing };
+}
+
+export const endpointFieldsOf = (target: TargetSystem): string[] =>
+  manifestOf(target)
+    .credentials.filter((field) => field.endpoint === true)
+    .map((field) => field.name);
+
+/** The 400 for an endpoint changed without the secrets, naming each missing one. */
+export function secretsRequiredMessage(where: string, changed: readonly string[], missing: readonly string[]): { message: string; details: { field: string; message: string }[] } {
+  const why = `is required when ${changed.join(', ')} ${changed.length === 1 ? 'changes' : 'change'}: stored secrets are only ever sent to the host they were entered for; enter it again for the new one`;
+  const details = missing.map((name) => ({ field: `${where}.${name}`, message: why }));
+  return { message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details };
+}

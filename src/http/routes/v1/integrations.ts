@@ -11,7 +11,7 @@ import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { issuesMessage, targetCredentialSchemas } from './integration-credentials.ts';
+import { endpointChange, endpointFieldsOf, issuesMessage, secretsRequiredMessage, targetCredentialSchemas } from './integration-credentials.ts';
 import { integrationPresenter, integrationSchema, presentRun, runSchema, targetSchema } from './integration-view.ts';
 
 export { ADMIN_PASSWORD_CREDENTIAL, adminPasswordSchema, targetCredentialSchemas } from './integration-credentials.ts';
@@ -181,6 +181,11 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
         const stored = await integrations.getCredentials(integration.id);
         const parsed = targetCredentialSchemas[integration.target].safeParse({ ...stored, ...body.credentials });
         if (!parsed.success) throw new ApiError(400, 'invalid_request', issuesMessage('body.credentials', parsed.error));
+        const endpoint = endpointChange(integration.target, stored, parsed.data, endpointFieldsOf(integration.target), body.credentials);
+        if (endpoint.missing.length > 0) {
+          const { message, details } = secretsRequiredMessage('body.credentials', endpoint.changed, endpoint.missing);
+          throw new ApiError(400, 'secrets_required', message, { details });
+        }
         patch.credentials = parsed.data;
         details.replacedFields = Object.keys(body.credentials);
       }

@@ -22,7 +22,8 @@ import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { adminPasswordSchema, ADMIN_PASSWORD_CREDENTIAL } from './integration-credentials.ts';
+import { adminPasswordSchema, ADMIN_PASSWORD_CREDENTIAL, endpointChange, issuesMessage, secretsRequiredMessage, targetCredentialSchemas } from './integration-credentials.ts';
+import { manifestOf } from '../../../connectors/registry.ts';
 
 /** The sections this route serves. */
 export const HTTP_SETTINGS_SECTIONS = ['provisioning', 'product-mapping', 'schedule', 'connector'] as const satisfies readonly SettingsSectionName[];
@@ -64,14 +65,36 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
   const save = async (request: { params: { id: string; section: string }; body: Record<string, unknown> } & Parameters<typeof principalOf>[0], mode: 'replace' | 'merge') => {
     const integration = await requireIntegration(request.params.id);
     const section = sectionOf(request.params.section);
-    const value = (mode === 'replace' ? await settings.write(integration.id, section, request.body) : await settings.patch(integration.id, section, request.body)).valueOf();
+    let body = request.body;
+    if (section === 'connector') {
+      // Some connector settings say where the credentials go (Autotask's zoneUrl): changing one needs
+      // the secrets again, sent alongside as `credentials`, and stored with the change.
+      const { credentials: given, ...rest } = body;
+      body = rest;
+      const secrets = given !== undefined && given !== null && typeof given === 'object' ? (given as Record<string, unknown>) : {};
+      const keys = manifestOf(integration.target).endpointSettings ?? [];
+      const before = (await settings.read(integration.id, 'connector').catch(() => ({}))) as Record<string, unknown>;
+      const after = mode === 'replace' ? rest : { ...before, ...rest };
+      const endpoint = endpointChange(integration.target, before, after, keys, secrets);
+      if (endpoint.missing.length > 0) {
+        const { message, details } = secretsRequiredMessage('body.credentials', endpoint.changed, endpoint.missing);
+        throw new ApiError(400, 'secrets_required', message, { details });
+      }
+      if (given !== undefined) {
+        const stored = await store.repos.integrations.getCredentials(integration.id);
+        const parsed = targetCredentialSchemas[integration.target].safeParse({ ...stored, ...secrets });
+        if (!parsed.success) throw new ApiError(400, 'invalid_request', issuesMessage('body.credentials', parsed.error));
+        await store.repos.integrations.update(integration.id, { credentials: parsed.data });
+      }
+    }
+    const value = (mode === 'replace' ? await settings.write(integration.id, section, body) : await settings.patch(integration.id, section, body)).valueOf();
     await store.repos.auditLog.record({
       actor: actorOf(principalOf(request)),
       action: `integration.settings.${section}.update`,
       subjectType: 'integration',
       subjectId: integration.id,
       // Which settings, not their values: a manual password may be among them one day.
-      details: { changed: Object.keys(request.body), mode },
+      details: { changed: Object.keys(body), mode, ...(body !== request.body ? { credentialsReplaced: true } : {}) },
     });
     // Loops read their settings on every pass; only the schedule needs the runner told, and the
     // connector settings a rebuilt connector.
