@@ -20,6 +20,8 @@ import { isHttpUrl } from '../domain/http-url.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent } from '../connectors/ports.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
+import { createHash } from 'node:crypto';
+import { CallbackDeliveriesRepository } from '../store/repositories/callback-deliveries.ts';
 import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
@@ -47,7 +49,7 @@ export type CallbackSettings = z.output<typeof callbackSettingsSchema>;
 export class CallbackError extends Error {
   override readonly name = 'CallbackError';
   constructor(
-    readonly status: 400 | 401 | 404 | 409,
+    readonly status: 400 | 401 | 404 | 409 | 429,
     readonly code: string,
     message: string,
   ) {
@@ -97,8 +99,43 @@ export interface IntakeDeps {
   store: Store;
   runtimes: RuntimeProvider;
   runner: JobRunner | undefined;
-  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; debug?(obj: object, msg?: string): void };
+  /** Gates the audit rows of refusals (one per integration and minute); one per process. */
+  refusals?: RefusalAudit;
+  clock?: () => Date;
 }
+
+/** How long an accepted delivery's digest is kept: a replay within it is refused. */
+export const REPLAY_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * Refusals come from unauthenticated callers: one audit row (and one warning) per integration per
+ * window, carrying how many more were refused since the last row, so a flood of forged deliveries
+ * cannot flood the audit trail or the log.
+ */
+export class RefusalAudit {
+  private readonly last = new Map<string, { at: number; suppressed: number }>();
+  constructor(private readonly windowMs = 60_000) {}
+
+  /** Whether to write this refusal, and how many were left unwritten before it. */
+  admit(integrationId: string, at: number): { write: boolean; suppressed: number } {
+    const seen = this.last.get(integrationId);
+    if (seen !== undefined && at - seen.at < this.windowMs) {
+      seen.suppressed += 1;
+      return { write: false, suppressed: seen.suppressed };
+    }
+    this.last.set(integrationId, { at, suppressed: 0 });
+    return { write: true, suppressed: seen?.suppressed ?? 0 };
+  }
+}
+
+const defaultRefusals = new RefusalAudit();
+
+// What an unauthenticated caller is told: no integration names, sites, key URLs or reasons (those go
+// to the log and the audit trail, for the people who run the hub).
+const NOT_HERE = 'No integration takes callbacks at this address';
+const REFUSED = 'The callback could not be verified and is refused';
+const REJECTED = 'The callback is not one this address accepts';
 
 export interface IntakeResult {
   event: TargetCallbackEvent;
@@ -115,9 +152,13 @@ export interface IntakeResult {
  */
 export async function receiveCallback(deps: IntakeDeps, target: string, integrationId: string, delivery: CallbackDelivery & { remote?: string }): Promise<IntakeResult> {
   const integration = await deps.store.repos.integrations.get(integrationId);
-  if (integration === undefined || integration.target !== target) throw new CallbackError(404, 'not_found', `No ${target} integration ${integrationId} takes callbacks here`);
+  if (integration === undefined || integration.target !== target) throw new CallbackError(404, 'not_found', NOT_HERE);
   const settings = await readCallbackSettings(deps.store, integrationId);
-  if (!settings.enabled || !integration.enabled) throw new CallbackError(404, 'callbacks_disabled', `Callbacks are off for integration "${integration.name}"`);
+  if (!settings.enabled || !integration.enabled) {
+    deps.log.info({ integrationId }, 'callback for an integration whose callbacks are off');
+    throw new CallbackError(404, 'not_found', NOT_HERE);
+  }
+  const now = (deps.clock ?? (() => new Date()))();
   const rt = await deps.runtimes.get(integrationId);
   let event: TargetCallbackEvent;
   try {
@@ -125,15 +166,27 @@ export async function receiveCallback(deps: IntakeDeps, target: string, integrat
   } catch (error) {
     if (!isConnectorError(error) || (error.code !== 'auth_failed' && error.code !== 'bad_payload' && error.code !== 'bad_request')) throw error;
     const refused = error.code === 'auth_failed';
-    await deps.store.repos.auditLog.record({
-      actor: `${target}:callback`,
-      action: refused ? 'callback.refused' : 'callback.rejected',
-      subjectType: 'integration',
-      subjectId: integrationId,
-      details: { reason: error.message, ...(delivery.remote === undefined ? {} : { remote: delivery.remote }) },
-    });
-    deps.log.warn({ integrationId, code: error.code, reason: error.message, remote: delivery.remote }, 'callback refused');
-    throw new CallbackError(refused ? 401 : 400, refused ? 'signature_refused' : 'invalid_callback', error.message);
+    const gate = (deps.refusals ?? defaultRefusals).admit(integrationId, now.getTime());
+    if (gate.write) {
+      await deps.store.repos.auditLog.record({
+        actor: `${target}:callback`,
+        action: refused ? 'callback.refused' : 'callback.rejected',
+        subjectType: 'integration',
+        subjectId: integrationId,
+        details: { reason: error.message, ...(delivery.remote === undefined ? {} : { remote: delivery.remote }), refusedSinceLastEntry: gate.suppressed },
+      });
+      deps.log.warn({ integrationId, code: error.code, reason: error.message, remote: delivery.remote, refusedSinceLastEntry: gate.suppressed }, 'callback refused');
+    } else {
+      deps.log.debug?.({ integrationId, code: error.code, reason: error.message, remote: delivery.remote }, 'callback refused (counted in the next audit entry)');
+    }
+    throw new CallbackError(refused ? 401 : 400, refused ? 'signature_refused' : 'invalid_callback', refused ? REFUSED : REJECTED);
+  }
+
+  // A genuine delivery sent again (by anyone who saw it) is refused: it was applied once.
+  const digest = createHash('sha256').update(delivery.rawBody, 'utf8').digest('hex');
+  if (!(await new CallbackDeliveriesRepository(deps.store.db).firstSeen(integrationId, digest, now, REPLAY_WINDOW_MS))) {
+    deps.log.info({ integrationId, remote: delivery.remote }, 'callback replayed; refused');
+    throw new CallbackError(409, 'callback_replayed', 'This delivery was received before and is not applied again');
   }
 
   const loop = CALLBACK_LOOPS[event.entity];

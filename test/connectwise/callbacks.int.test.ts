@@ -120,7 +120,7 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     const post = (headers: Record<string, string>, text = body) => fetch(on.body.callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
     const unsigned = await post({});
     expect(unsigned.status).toBe(401);
-    expect(((await unsigned.json()) as { error: { code: string } }).error.code).toBe('signature_refused');
+    expect(await unsigned.json()).toEqual({ error: { code: 'signature_refused', message: 'The callback could not be verified and is refused' } });
     const wrongKey = createHmac('sha256', createHash('sha256').update('not the key').digest()).update(body).digest('base64');
     expect((await post({ 'x-content-signature': wrongKey })).status).toBe(401);
     const forged = body.replace(key.key_url, 'http://127.0.0.1:1/key');
@@ -129,9 +129,52 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     const ok = await post({ 'x-content-signature': right });
     expect(ok.status).toBe(202);
     expect(await ok.json()).toMatchObject({ entity: 'company', loop: 'directory', triggered: true });
+    // One audit entry per minute for an integration's refusals: the first, saying why.
     const refused = (await store.repos.auditLog.list({ subjectId: world.integrationId })).filter((e) => e.action === 'callback.refused');
-    expect(refused).toHaveLength(3);
-    expect(JSON.stringify(refused.map((e) => e.details))).toMatch(/no x-content-signature/);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.details).toMatchObject({ reason: expect.stringMatching(/no x-content-signature/), refusedSinceLastEntry: 0 });
     expect(hub.logs.some((l) => l.includes('callback refused'))).toBe(true);
+  });
+
+  it('refuses a replayed delivery, bounds signing-key fetches, writes no audit row per forgery, and tells an unauthenticated caller nothing of the hub', { timeout: 120_000 }, async () => {
+    const on = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: true, publicUrl: hub.url });
+    const key = await world.control('GET', '/callbacks/key');
+    const signed = (text: string) => createHmac('sha256', createHash('sha256').update(key.signing_key).digest()).update(text).digest('base64');
+    const post = (text: string, signature: string, url = on.body.callbackUrl as string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-content-signature': signature }, body: text });
+    const body = JSON.stringify({ Action: 'updated', Type: 'company', ID: 250, CompanyId: 'emulator_msp', MemberId: 'jsmith', Entity: '{"id":250}', Metadata: { key_url: key.key_url } });
+
+    // A genuine delivery, sent 20 times: applied once.
+    const answers = [];
+    for (let i = 0; i < 20; i += 1) answers.push((await post(body, signed(body))).status);
+    expect(answers[0]).toBe(202);
+    expect(answers.slice(1)).toEqual(Array.from({ length: 19 }, () => 409));
+
+    // 100 forgeries naming distinct key URLs on the site: a handful of key fetches, not 200.
+    await world.control('GET', '/requests?clear=true');
+    const auditBefore = (await store.repos.auditLog.list({ subjectId: world.integrationId })).length;
+    const origin = new URL(key.key_url as string).origin;
+    const statuses = new Set<number>();
+    const bodies: string[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const forged = body.replace(key.key_url, `${origin}/v4_6_release/system/callbackkey/forged-${i}`);
+      const res = await post(forged, signed(forged));
+      statuses.add(res.status);
+      bodies.push(await res.text());
+    }
+    expect([...statuses]).toEqual([401]);
+    const log = (await world.control('GET', '/requests')) as { items: { path?: string; url?: string }[] };
+    const keyFetches = log.items.filter((r) => (r.path ?? r.url ?? '').includes('/callbackkey/'));
+    expect(keyFetches.length).toBeGreaterThan(0);
+    expect(keyFetches.length).toBeLessThanOrEqual(5);
+    // At most one audit row for the whole flood (the minute's first was written above).
+    expect((await store.repos.auditLog.list({ subjectId: world.integrationId })).length - auditBefore).toBeLessThanOrEqual(1);
+    // No site, key URL or integration name in any answer.
+    const said = bodies.join('\n');
+    expect(said).not.toContain(origin);
+    expect(said).not.toContain('callbackkey');
+    const unknownIntegration = await post(body, signed(body), on.body.callbackUrl.replace(world.integrationId, 'no-such-integration'));
+    expect(unknownIntegration.status).toBe(404);
+    expect(await unknownIntegration.text()).not.toContain('connectwise');
   });
 });

@@ -1,8 +1,9 @@
 // Target callbacks (ConnectWise system callbacks):
 // - `POST /api/v1/callbacks/:target/:integrationId`: unauthenticated (the target cannot log in) but
 //   verified: the connector checks the signature over the raw body with the key its own site serves;
-//   an unsigned or wrongly signed delivery is refused with 401 and audit-logged. A verified one is
-//   answered 202 at once and applied by the loop it triggers (src/sync/callback-intake.ts).
+//   an unsigned or wrongly signed delivery is refused with 401 (audit-logged once per integration and
+//   minute, with the count), a replayed one with 409. A verified one is answered 202 at once and
+//   applied by the loop it triggers (src/sync/callback-intake.ts). Answers name nothing of the hub.
 // - `GET|PUT /api/v1/integrations/:id/callbacks` (authenticated): whether callbacks are on and where
 //   they point; turning them on registers them at the hub's public URL, off removes them.
 // One plugin registered outside the authenticated scope; it authenticates its own settings routes.
@@ -11,7 +12,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/kit/errors.ts';
 import type { Store } from '../../../store/store.ts';
-import { CallbackError, readCallbackSettings, receiveCallback, setCallbacks } from '../../../sync/callback-intake.ts';
+import { CallbackError, readCallbackSettings, receiveCallback, RefusalAudit, setCallbacks } from '../../../sync/callback-intake.ts';
 import { ApiError, errorBody, errorResponses, notFound } from '../../api-error.ts';
 import { createAuthenticator, principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
@@ -30,6 +31,7 @@ const settingsSchema = z.object({
 export const callbackRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
   const store = deps.store as unknown as Store;
   const runtimes = deps.runtimes;
+  const refusals = new RefusalAudit();
 
   // ── intake (no login; the signature is the proof) ──
   await app.register(async (intake: FastifyInstance) => {
@@ -43,7 +45,7 @@ export const callbackRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
         const { target, integrationId } = request.params;
         const rawBody = typeof request.body === 'string' ? request.body : '';
         try {
-          const result = await receiveCallback({ store, runtimes, runner: deps.jobRunner, log: request.log }, target, integrationId, {
+          const result = await receiveCallback({ store, runtimes, runner: deps.jobRunner, log: request.log, refusals }, target, integrationId, {
             rawBody,
             headers: lowerHeaders(request),
             query: request.query,
