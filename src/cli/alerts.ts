@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { TargetPicklists } from '../domain/alert-mapping.ts';
 import { targetFeature } from '../connectors/ports.ts';
 import { findIntegration, buildIntegrationRuntime } from '../sync/integration-runtime.ts';
-import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor, isTicketSettingsError } from '../sync/settings/tickets.ts';
+import { isSettingsError } from '../sync/settings/settings-error.ts';
+import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor } from '../sync/settings/tickets.ts';
 import type { Store } from '../store/store.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
@@ -28,7 +29,7 @@ async function ticketSide(store: Store, nameOrId: string) {
 }
 
 function explain(error: unknown): never {
-  if (isTicketSettingsError(error)) {
+  if (isSettingsError(error)) {
     const lines = error.issues.map((i) => `  ${i.field}: ${i.message}`);
     throw new Error(`the ${error.section} settings were not saved:\n${lines.join('\n')}`);
   }

@@ -16,7 +16,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertKeyOf, ticketExternalRef } from '../../src/domain/alert-identity.ts';
 import type { TargetPicklists } from '../../src/domain/alert-mapping.ts';
 import { runAlertsPass, type TicketLoopEnv } from '../../src/sync/alerts-loop.ts';
-import { TicketConfig, isTicketSettingsError, ticketProfileFor, type TicketSettingsError } from '../../src/sync/settings/tickets.ts';
+import { isSettingsError, type SettingsError } from '../../src/sync/settings/settings-error.ts';
+import { TicketConfig, ticketProfileFor } from '../../src/sync/settings/tickets.ts';
 import { runTicketsPass } from '../../src/sync/tickets-loop.ts';
 import { testDatabases, type TestDatabase } from '../support/databases.ts';
 import { createChaos, faultsFired, mulberry32, settleTicketLoops, type Chaos, type ChaosPassOptions } from '../support/loop-chaos.ts';
@@ -238,9 +239,9 @@ describe.each(testDatabases())('alerts → CloudBlue PSA tickets on $name', (dat
     const refused = await w.config
       .saveMapping(w.h.integrationId, CLOUDBLUE_TICKETS, { types: { BackupFailed: { enabled: true, fields: { type: ids.incidentA, category: ids.tcbOfBug, team: ids.support } } } }, lists)
       .then(() => null, (error: unknown) => error);
-    expect(isTicketSettingsError(refused)).toBe(true);
-    const issue = (refused as TicketSettingsError).issues.find((i) => i.field === 'alert-mappings.types.BackupFailed.fields.category');
-    expect(issue, JSON.stringify((refused as TicketSettingsError).issues)).toBeDefined();
+    expect(isSettingsError(refused)).toBe(true);
+    const issue = (refused as SettingsError).issues.find((i) => i.field === 'alert-mappings.types.BackupFailed.fields.category');
+    expect(issue, JSON.stringify((refused as SettingsError).issues)).toBeDefined();
     expect(issue!.message).toContain('Category');
     expect(issue!.allowed!.map((a) => a.label).sort()).toEqual(['Cat 3', 'TCB']);
     expect(issue!.allowed!.map((a) => a.value)).not.toContain(ids.tcbOfBug);
@@ -248,7 +249,7 @@ describe.each(testDatabases())('alerts → CloudBlue PSA tickets on $name', (dat
     expect((await w.config.readStoredMapping(w.h.integrationId)).types.BackupFailed!.fields.category).toBe(ids.cat3);
     // A type missing its team is refused too, naming the field.
     const noTeam = await w.config.saveMapping(w.h.integrationId, CLOUDBLUE_TICKETS, { types: { BackupFailed: { enabled: true, fields: { type: ids.bug, category: ids.tcbOfBug } } } }, lists).catch((e: unknown) => e);
-    expect((noTeam as TicketSettingsError).issues.map((i) => i.field)).toContain('alert-mappings.types.BackupFailed.fields.team');
+    expect((noTeam as SettingsError).issues.map((i) => i.field)).toContain('alert-mappings.types.BackupFailed.fields.team');
   });
 
   it('a raised alert becomes one ticket: status New, the mapped type, category, team and customer, the reference, a description a technician can act on', async () => {

@@ -1,12 +1,15 @@
 /**
  * A settings value that does not validate. Each issue names the field (dotted path from the section,
  * e.g. `provisioning.deprovisioning.deleteTenant`) and says what to do about it, so the portal can put
- * the message next to the field and the CLI can print it as is.
+ * the message next to the field and the CLI can print it as is. The one error of every settings
+ * section, ticket settings included.
  */
 export interface SettingsIssue {
   /** Dotted path, section first: `schedule.provisioning.intervalMinutes`. */
   field: string;
   message: string;
+  /** For a picklist field, the values it may take. */
+  allowed?: { value: string; label: string }[];
 }
 
 export class SettingsError extends Error {

@@ -14,6 +14,7 @@
  * Stored one row per section in `integration_settings`, as the other sections are.
  */
 import { z } from 'zod';
+import { SettingsError, type SettingsIssue } from './settings-error.ts';
 import {
   defaultTicketSettings,
   recurrenceFromSeedOption,
@@ -77,41 +78,20 @@ export const alertMappingSettingsSchema = z.strictObject({
 
 export type StoredAlertMapping = z.output<typeof alertMappingSettingsSchema>;
 
-/** A problem with ticket settings: the field (dotted, section first) and, for picklist fields, the allowed values. */
-export interface TicketSettingsIssue {
-  field: string;
-  message: string;
-  allowed?: { value: string; label: string }[];
-}
-
-export class TicketSettingsError extends Error {
-  override readonly name = 'TicketSettingsError';
-  readonly code = 'invalid_settings' as const;
-  constructor(
-    readonly section: string,
-    readonly issues: readonly TicketSettingsIssue[],
-  ) {
-    super(`The ${section} settings are not valid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
-  }
-}
-
-export function isTicketSettingsError(error: unknown): error is TicketSettingsError {
-  return error instanceof TicketSettingsError;
-}
 
 /** The target's ticket rules from its connector's manifest; null for a target without tickets. */
 export function ticketProfileFor(system: TargetSystem): TicketProfile | null {
   return ticketProfileOf(manifestOf(system));
 }
 
-function zodIssues(section: string, error: z.ZodError): TicketSettingsIssue[] {
+function zodIssues(section: string, error: z.ZodError): SettingsIssue[] {
   return error.issues.map((issue) => ({
     field: [section, ...issue.path.map(String)].join('.'),
     message: issue.code === 'unrecognized_keys' ? `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove it` : issue.message,
   }));
 }
 
-function mappingIssues(section: string, errors: readonly MappingError[]): TicketSettingsIssue[] {
+function mappingIssues(section: string, errors: readonly MappingError[]): SettingsIssue[] {
   return errors.map((error) => ({
     field: [section, ...(error.alertType === null ? (section === ALERT_MAPPINGS_SECTION ? ['defaults'] : []) : ['types', error.alertType, 'fields']), error.field].join('.'),
     message: error.message,
@@ -121,13 +101,13 @@ function mappingIssues(section: string, errors: readonly MappingError[]): Ticket
 
 export function parseTicketSettings(value: unknown): StoredTicketSettings {
   const parsed = ticketSettingsSchema.safeParse(value ?? {});
-  if (!parsed.success) throw new TicketSettingsError(TICKETS_SECTION, zodIssues(TICKETS_SECTION, parsed.error));
+  if (!parsed.success) throw new SettingsError(TICKETS_SECTION, zodIssues(TICKETS_SECTION, parsed.error));
   return parsed.data;
 }
 
 export function parseAlertMapping(value: unknown): StoredAlertMapping {
   const parsed = alertMappingSettingsSchema.safeParse(value ?? {});
-  if (!parsed.success) throw new TicketSettingsError(ALERT_MAPPINGS_SECTION, zodIssues(ALERT_MAPPINGS_SECTION, parsed.error));
+  if (!parsed.success) throw new SettingsError(ALERT_MAPPINGS_SECTION, zodIssues(ALERT_MAPPINGS_SECTION, parsed.error));
   return parsed.data;
 }
 
@@ -192,13 +172,13 @@ export class TicketConfig {
   /**
    * Merges `patch` into the stored settings (objects merge, arrays and values replace; `recurrence`
    * replaces as a whole), validates shape and statuses, and stores the result. Throws
-   * `TicketSettingsError` naming each field and the statuses allowed.
+   * `SettingsError` naming each field and the statuses allowed.
    */
   async saveSettings(integrationId: string, target: TicketProfile, patch: unknown, picklists: TargetPicklists): Promise<StoredTicketSettings> {
     const current = (await this.repo.get(integrationId, TICKETS_SECTION)) ?? {};
     const next = parseTicketSettings(mergeTicketPatch(current, patch));
     const errors = validateTicketSettings(target, ticketSettingsOf(target, next), picklists);
-    if (errors.length > 0) throw new TicketSettingsError(TICKETS_SECTION, mappingIssues(TICKETS_SECTION, errors));
+    if (errors.length > 0) throw new SettingsError(TICKETS_SECTION, mappingIssues(TICKETS_SECTION, errors));
     await this.repo.set(integrationId, TICKETS_SECTION, next);
     return next;
   }
@@ -218,7 +198,7 @@ export class TicketConfig {
       next = { defaults, types: { ...current.types, ...incoming.types } };
     }
     const errors = validateAlertMapping(alertMappingOf(target, next), picklists);
-    if (errors.length > 0) throw new TicketSettingsError(ALERT_MAPPINGS_SECTION, mappingIssues(ALERT_MAPPINGS_SECTION, errors));
+    if (errors.length > 0) throw new SettingsError(ALERT_MAPPINGS_SECTION, mappingIssues(ALERT_MAPPINGS_SECTION, errors));
     await this.repo.set(integrationId, ALERT_MAPPINGS_SECTION, next);
     return next;
   }

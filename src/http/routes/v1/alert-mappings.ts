@@ -11,7 +11,8 @@ import { TARGET_MANIFESTS } from '../../../connectors/registry.ts';
 import { targetFeature, type Target, type TargetPicklists, type VendorCloud } from '../../../connectors/ports.ts';
 import { SettingsRepository } from '../../../store/repositories/settings.ts';
 import type { Integration } from '../../../store/repositories/integrations.ts';
-import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor, isTicketSettingsError } from '../../../sync/settings/tickets.ts';
+import { isSettingsError } from '../../../sync/settings/settings-error.ts';
+import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor } from '../../../sync/settings/tickets.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
@@ -59,7 +60,7 @@ async function vendorOf(deps: RouteDeps, integration: Integration): Promise<Vend
 }
 
 function settingsProblem(error: unknown): never {
-  if (isTicketSettingsError(error)) throw new ApiError(400, 'invalid_settings', error.message, { details: error.issues });
+  if (isSettingsError(error)) throw new ApiError(400, 'invalid_settings', error.message, { details: error.issues });
   throw error;
 }
 
