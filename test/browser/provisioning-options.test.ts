@@ -24,7 +24,8 @@ async function readDemo(cli: LongRunningCli): Promise<Demo> {
     const emulators: Demo['emulators'] = {};
     for (const line of cli.output().stdout.split('\n')) {
       const found = /^\s+(acronis|autotask|connectwise|cloudblue)\s*(http\S+)\s+(\{.*\})\s*$/.exec(line);
-      if (found) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
+      // The first line per system is the one the integrations use (a distributor's own Acronis may follow).
+      if (found && emulators[found[1]!] === undefined) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
     }
     if (emulators.acronis && emulators.autotask) return { ...first, emulators };
     await new Promise((resolve) => setTimeout(resolve, 50));
