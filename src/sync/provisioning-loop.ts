@@ -44,12 +44,14 @@ import {
 } from '../domain/provisioning-plan.ts';
 import type { TargetContract } from '../connectors/ports.ts';
 import { DeprovisioningCountdownsRepository, type StoredCountdown } from '../store/repositories/deprovisioning-countdowns.ts';
+import { ChangeApprovalsRepository } from '../store/repositories/change-approvals.ts';
 import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import { doneJournalKeys } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
 import { createTenantKey } from '../domain/directory-plan.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
+import { guardCompanyPlan } from './reduction-guard.ts';
 import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-result.ts';
 import { fullPassDue, recordFullPass, refreshContracts, refreshOfferingItems, refreshTenants } from './observe.ts';
 
@@ -122,7 +124,9 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     problemWarnings: 0,
     problemInfos: 0,
     itemsReadOnDemand: 0,
+    awaitingApproval: 0,
   };
+  const approvals = new ChangeApprovalsRepository(rt.store.db, rt.clock);
   const plans: CompanyPlan[] = [];
   const withContracts = new Set(await rt.snapshots.companiesWithContracts(integrationId));
   // Timed deprovisioning: a running countdown falls due with time alone, so its companies are planned
@@ -146,6 +150,10 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     const tenantIds = relevant.flatMap((m) => (m.tenantId === null ? [] : [m.tenantId]));
     const tenantRows = await rt.snapshots.getTenants<VendorTenant, OfferingItem>(integrationId, tenantIds);
     const problemsByCompany = new Map<string, PlanProblem[]>();
+    const approved = await approvals.approvedKeys(
+      integrationId,
+      relevant.map((m) => m.companyId),
+    );
 
     await forEachLimited(
       relevant,
@@ -207,6 +215,18 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
           plan.operations.push(...unfinished.operations);
           plan.problems.push(...unfinished.problems);
         }
+        // Changes that take service away wait for a person (unless the settings allow them).
+        const guarded = await guardCompanyPlan(rt, {
+          plan,
+          companyName: m.companyName,
+          tenantId: tenant.state === 'mapped' ? tenant.tenant.id : null,
+          contracts: contractsOf.get(m.companyId) ?? [],
+          allowReductions: settings.allowServiceReductions,
+          approved,
+        });
+        plan.operations = guarded.plan.operations;
+        plan.problems = guarded.plan.problems;
+        stats.awaitingApproval += guarded.held.length;
         stats.companiesPlanned += 1;
         stats.operationsPlanned += plan.operations.length;
         problemsByCompany.set(m.companyId, plan.problems);

@@ -48,7 +48,8 @@ describe.each(testDatabases())('provisioning options on $name', (db) => {
 
   it.each([false, true])('Free option %s: items not in the contract get 0 or unlimited; the default storage is enabled', async (free) => {
     const rt = await world.runtime();
-    await rt.settings.write(world.integrationId, 'provisioning', { freeProvisioning: free, defaultStorageInfraId: world.acronisInfra });
+    // About the Free option's values; reductions below usage are test/trust/service-guards.int.test.ts's.
+    await rt.settings.write(world.integrationId, 'provisioning', { freeProvisioning: free, defaultStorageInfraId: world.acronisInfra, allowServiceReductions: true });
     await runDirectoryLoop(rt);
     const { companyId } = await prepaidWithoutStorage(world);
     const tenantId = customerTenant(world, 3);
@@ -122,7 +123,8 @@ describe.each(testDatabases())('provisioning options on $name', (db) => {
     expect(off.plan.find((p) => p.companyId === companyId)?.problems.map((p) => p.code)).toContain('contract_ended');
     expect(await itemsOf(rt.vendor, tenantId)).toEqual(before);
 
-    await rt.settings.patch(world.integrationId, 'provisioning', { deprovisioning: { [option]: true } });
+    // Deprovisioning itself; that a person approves it by default is test/trust/service-guards.int.test.ts's.
+    await rt.settings.patch(world.integrationId, 'provisioning', { deprovisioning: { [option]: true }, allowServiceReductions: true });
     await runProvisioningLoop(rt, { full: true });
     const tenant = world.acronis.state.tenants.get(tenantId);
     if (option === 'deleteTenant') {

@@ -69,6 +69,11 @@ export const provisioningSettingsSchema = z.strictObject({
       }
     }),
   allowMixedBilling: z.boolean().default(d.allowMixedBilling),
+  /**
+   * Changes that take service from a customer (a quota below what it uses, an item in use turned
+   * off, a tenant disabled or deleted) go out without a person's approval (service-reduction-guard.ts).
+   */
+  allowServiceReductions: z.boolean().default(false),
 }) satisfies z.ZodType<ProvisioningSettings, unknown>;
 
 // ─── product mapping ───────────────────────────────────────────────────────────────────────────
