@@ -42,6 +42,7 @@ import { connectionRoutes } from './routes/v1/connections.ts';
 import { integrationRoutes } from './routes/v1/integrations.ts';
 import { integrationHealthRoutes } from './routes/v1/integration-health.ts';
 import { serviceGuardRoutes } from './routes/v1/service-guards.ts';
+import { ticketStartRoutes } from './routes/v1/ticket-start.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
 import { serviceManagerRoutes } from './routes/v1/service-managers.ts';
@@ -179,6 +180,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(summaryRoutes, deps);
       await zodApi.register(integrationHealthRoutes, deps);
       await zodApi.register(serviceGuardRoutes, deps);
+      await zodApi.register(ticketStartRoutes, deps);
       await zodApi.register(alertMappingRoutes, deps);
       await zodApi.register(ticketRoutes, deps);
       await zodApi.register(settingsRoutes, deps);

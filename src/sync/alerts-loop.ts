@@ -36,6 +36,7 @@ import { systemClock } from '../store/columns.ts';
 import { TicketConfig, ticketProfileFor } from './settings/tickets.ts';
 import { readStream } from './alerts/alert-stream.ts';
 import { ALERTS_LOOP, buildContext, type AlertsPassStats } from './alerts/pass-context.ts';
+import { readTicketStart } from './ticket-start.ts';
 import { releaseWaiting } from './alerts/waiting-alerts.ts';
 import { ticketLoopEnvOf, type TicketLoopEnv, type TicketRuntime } from './ticket-loop-env.ts';
 
@@ -60,6 +61,7 @@ export async function runAlertsPass(env: TicketLoopEnv): Promise<AlertsPassStats
     parked: 0,
     deferred: 0,
     adopted: 0,
+    beforeStart: 0,
     cursor: null,
   };
   const ticketTarget = ticketProfileFor(env.target.system);
@@ -75,6 +77,7 @@ export async function runAlertsPass(env: TicketLoopEnv): Promise<AlertsPassStats
     return stats;
   }
   const ctx = buildContext(env, clock, ticketTarget, settings, await config.readMapping(env.integrationId, ticketTarget), stats);
+  ctx.ticketStart = await readTicketStart(env.repos.settings, env.integrationId);
 
   await releaseWaiting(ctx);
   await readStream(ctx);

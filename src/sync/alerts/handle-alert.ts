@@ -2,6 +2,7 @@
 import { alertKeyOf, alertKeyString, type AlertKey } from '../../domain/alert-identity.ts';
 import { DomainError } from '../../domain/domain-error.ts';
 import { decideAlertEvent, type AlertDecision } from '../../domain/ticket-lifecycle.ts';
+import { raisedBeforeStart } from '../../domain/ticket-start.ts';
 import type { VendorAlert } from '../../domain/vendor-model.ts';
 import type { TicketFieldBag } from '../../connectors/ports.ts';
 import { isoAt } from '../../store/columns.ts';
@@ -46,6 +47,11 @@ export async function handleAlert(ctx: PassContext, alert: VendorAlert): Promise
   if (decision.kind === 'create_ticket' && mapping?.companyId) {
     contract = await ctx.contractOf(mapping.companyId);
     if (contract !== null) decision = decideAlertEvent({ ...input, mapping: { ...mapping, contractName: contract.name } });
+  }
+  // Alerts open before ticket creation was switched on are not raised, unless a person chose so.
+  if ((decision.kind === 'create_ticket' || decision.kind === 'wait_unmapped') && links.length === 0 && raisedBeforeStart(alert.createdAt, ctx.ticketStart ?? null)) {
+    stats.beforeStart = Number(stats.beforeStart ?? 0) + 1;
+    return 'nothing';
   }
   if (env.dryRun) {
     countDecision(stats, decision);

@@ -6,6 +6,7 @@ import type { AlertMapping, TicketProfile, TicketSettings } from '../../domain/a
 import { mappedProductIds } from '../../domain/product-mapping.ts';
 import type { CompanyMapping } from '../../domain/ticket-lifecycle.ts';
 import { targetFeature, type TargetTickets } from '../../connectors/ports.ts';
+import type { TicketStart } from '../../domain/ticket-start.ts';
 import type { Clock } from '../../store/columns.ts';
 import type { StoredLink } from '../../store/repositories/alert-links.ts';
 import { Journal } from '../journal.ts';
@@ -47,6 +48,8 @@ export interface PassContext {
   typeTitle(type: string): Promise<string | null>;
   /** Link histories prefetched for a page of alerts; an entry is dropped when its key is written. */
   histories: Map<string, StoredLink[]>;
+  /** From when alerts become tickets (src/domain/ticket-start.ts); null: every alert. */
+  ticketStart?: TicketStart | null;
 }
 
 export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketProfile, settings: TicketSettings, alertMapping: AlertMapping, stats: AlertsPassStats): PassContext {

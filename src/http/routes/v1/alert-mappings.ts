@@ -17,6 +17,7 @@ import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { startTicketsNow } from '../../../sync/ticket-start.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
 const picklistsSchema = z.record(z.string(), z.array(z.object({ value: z.string(), label: z.string(), active: z.boolean().optional(), parent: z.union([z.string(), z.array(z.string())]).optional() })));
@@ -184,7 +185,10 @@ export const alertMappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
     async (request) => {
       const side = await ticketSideOf(deps, request.params.id);
       const picklists = await side.picklists();
+      const wasOn = ticketSettingsOf(side.ticketTarget, await side.config.readStoredSettings(side.integration.id)).enabled;
       const saved = await side.config.saveSettings(side.integration.id, side.ticketTarget, request.body, picklists).catch(settingsProblem);
+      // Switched on here: tickets start from now (POST …/ticket-start switches on with a person's choice).
+      if (!wasOn && ticketSettingsOf(side.ticketTarget, saved).enabled) await startTicketsNow(new SettingsRepository(deps.store.db), side.integration.id, actorOf(principalOf(request)));
       await deps.store.repos.auditLog.record({
         actor: actorOf(principalOf(request)),
         action: 'integration.ticket_settings.update',
