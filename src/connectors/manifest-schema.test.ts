@@ -51,8 +51,11 @@ describe('connector manifests', () => {
       settingsSchema: z.strictObject({}),
       words: { company: 'account', companies: 'accounts', product: 'service', products: 'services', companyMapping: 'Account mapping' },
       tabs: ['settings', 'summary'],
-      capabilities: { accounts: true, services: true, unitCounts: true },
+      capabilities: { accounts: true, services: true, unitCounts: true, alerts: false },
       checkCredentials: async () => ({ displayName: 'Ledger', warnings: [] }),
+      createPlatform: () => {
+        throw new Error('this test checks the manifest only');
+      },
     };
     expect(checkManifest(billing).kind).toBe('billing-platform');
     expect(ticketProfileOf(billing)).toBeNull();

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';
 import type { ServiceManagerHub } from './service-manager-port.ts';
 import type { TicketProfile } from '../domain/ticket-profile.ts';
+import type { BillingPlatform } from './billing-ports.ts';
 import type { CallObserver } from './kit/call-metrics.ts';
 import type { ConnectionCheck, Target, TargetCapabilities } from './ports.ts';
 
@@ -38,6 +39,9 @@ export interface TargetFactoryInput {
 }
 
 export type TargetFactory = (input: TargetFactoryInput) => Target;
+
+/** Builds a billing platform's connector (the `BillingPlatform` port of billing-ports.ts). */
+export type BillingPlatformFactory = (input: TargetFactoryInput) => BillingPlatform;
 
 /** "Test credentials" before saving: authenticates with exactly the manifest's credential fields. */
 export type CredentialCheck = (input: TargetFactoryInput) => Promise<ConnectionCheck>;
@@ -152,6 +156,13 @@ export const billingPlatformCapabilitiesSchema = z.strictObject({
   accounts: z.boolean(),
   services: z.boolean(),
   unitCounts: z.boolean(),
+  /**
+   * Alerts become tickets in the MSP's PSA through the platform, created only: the platform has no
+   * close or reopen, so the portal offers neither.
+   */
+  alerts: z
+    .union([z.literal(false), z.strictObject({ priorities: z.array(z.strictObject({ value: z.int().positive(), label: text })).min(1), close: z.boolean(), reopen: z.boolean() })])
+    .default(false),
 });
 export type BillingPlatformCapabilities = z.output<typeof billingPlatformCapabilitiesSchema>;
 
@@ -195,7 +206,7 @@ export const targetManifestSchema = z
       tickets: ticketProfileSchema.nullable(),
       createTarget: isFunction('createTarget'),
     }),
-    z.strictObject({ ...common, kind: z.literal('billing-platform'), capabilities: billingPlatformCapabilitiesSchema }),
+    z.strictObject({ ...common, kind: z.literal('billing-platform'), capabilities: billingPlatformCapabilitiesSchema, createPlatform: isFunction('createPlatform') }),
     z.strictObject({
       ...common,
       kind: z.literal('service-manager'),
@@ -245,7 +256,7 @@ export const targetManifestSchema = z
 
 type Data<K extends z.output<typeof targetManifestSchema>['kind']> = Omit<
   Extract<z.input<typeof targetManifestSchema>, { kind: K }>,
-  'id' | 'settingsSchema' | 'checkCredentials' | 'createTarget' | 'demo'
+  'id' | 'settingsSchema' | 'checkCredentials' | 'createTarget' | 'createPlatform' | 'demo'
 >;
 
 interface ManifestCode<Id extends string> {
@@ -262,7 +273,11 @@ export type PsaManifest<Id extends string = string> = Data<'psa'> &
     tickets: TicketProfileData | null;
     createTarget: TargetFactory;
   };
-export type BillingPlatformManifest<Id extends string = string> = Data<'billing-platform'> & ManifestCode<Id>;
+export type BillingPlatformManifest<Id extends string = string> = Data<'billing-platform'> &
+  ManifestCode<Id> & {
+    capabilities: BillingPlatformCapabilities;
+    createPlatform: BillingPlatformFactory;
+  };
 /** Mounts a service manager's inbound API in a Fastify scope (prefixed with `basePath`). */
 export type InboundApiRegister = (app: FastifyInstance, options: { hub: ServiceManagerHub }) => Promise<void>;
 

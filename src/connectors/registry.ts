@@ -7,14 +7,16 @@
 import { autotaskManifest } from './autotask/manifest.ts';
 import { cloudBlueManifest } from './cloudblue/manifest.ts';
 import { connectWiseManifest } from './connectwise/manifest.ts';
+import { gradientManifest } from './gradient/manifest.ts';
 import { interworksManifest } from './interworks/manifest.ts';
 import { ConnectorError } from './kit/errors.ts';
-import { checkManifest, type PsaManifest, type ServiceManagerManifest, type TargetFactoryInput, type TargetManifest } from './manifest-schema.ts';
+import type { BillingPlatform } from './billing-ports.ts';
+import { checkManifest, type BillingPlatformManifest, type PsaManifest, type ServiceManagerManifest, type TargetFactoryInput, type TargetManifest } from './manifest-schema.ts';
 import type { Target } from './ports.ts';
 
 export type { TargetFactory, TargetFactoryInput } from './manifest-schema.ts';
 
-export const TARGET_MANIFESTS = checkManifests([autotaskManifest, connectWiseManifest, cloudBlueManifest, interworksManifest] as const);
+export const TARGET_MANIFESTS = checkManifests([autotaskManifest, connectWiseManifest, cloudBlueManifest, gradientManifest, interworksManifest] as const);
 
 /** A target the hub has a connector for: an id of TARGET_MANIFESTS. */
 export type TargetSystem = (typeof TARGET_MANIFESTS)[number]['id'];
@@ -62,4 +64,19 @@ export function createTarget(system: TargetSystem, input: TargetFactoryInput): T
 /** The manifests of service managers: systems that call the hub's inbound API. */
 export function serviceManagerManifests(): ServiceManagerManifest<TargetSystem>[] {
   return TARGET_MANIFESTS.filter((manifest): manifest is typeof manifest & ServiceManagerManifest<TargetSystem> => manifest.kind === 'service-manager');
+}
+
+/** The manifest of a billing platform (the hub pushes to it through the `BillingPlatform` port), or null for other kinds. */
+export function billingPlatformManifestOf(system: TargetSystem): BillingPlatformManifest<TargetSystem> | null {
+  const manifest = manifestOf(system);
+  return manifest.kind === 'billing-platform' ? manifest : null;
+}
+
+export function createBillingPlatform(system: TargetSystem, input: TargetFactoryInput): BillingPlatform {
+  const manifest = billingPlatformManifestOf(system);
+  if (manifest === null) {
+    const { label, kind } = manifestOf(system);
+    throw new ConnectorError({ code: 'bad_request', system, message: `${label} is a ${kind}, not a billing platform`, context: { operation: 'configure connector' } });
+  }
+  return manifest.createPlatform(input);
 }

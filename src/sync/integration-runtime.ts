@@ -18,6 +18,7 @@ import type { Integration } from '../store/repositories/integrations.ts';
 import type { JournalRepository } from '../store/repositories/journal.ts';
 import { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
 import type { Store } from '../store/store.ts';
+import { buildBillingRuntime, isBillingPlatformIntegration, type BillingRuntime, type BillingRuntimeOptions } from './billing/billing-runtime.ts';
 import { Cursors } from './cursors.ts';
 import { Journal } from './journal.ts';
 import { integrationSettings, type IntegrationSettings } from './settings/settings.ts';
@@ -119,13 +120,29 @@ export async function buildIntegrationRuntime(store: Store, integrationId: strin
 
 export interface RuntimeProvider {
   get(integrationId: string): Promise<IntegrationRuntime>;
+  /** The billing-platform runtime of the integration, or null when its target is not a billing platform. */
+  billing(integrationId: string): Promise<BillingRuntime | null>;
   /** Forgets the runtime (credentials or connector settings changed); the next `get` builds a new one. */
   invalidate(integrationId: string): void;
 }
 
-export function createRuntimeProvider(store: Store, options: RuntimeOptions = {}): RuntimeProvider {
+export function createRuntimeProvider(store: Store, options: RuntimeOptions & { billing?: BillingRuntimeOptions } = {}): RuntimeProvider {
   const runtimes = new Map<string, Promise<IntegrationRuntime>>();
+  const billingRuntimes = new Map<string, Promise<BillingRuntime | null>>();
   return {
+    billing(integrationId) {
+      let runtime = billingRuntimes.get(integrationId);
+      if (runtime === undefined) {
+        runtime = store.repos.integrations.get(integrationId).then((integration) =>
+          integration !== undefined && isBillingPlatformIntegration(integration)
+            ? buildBillingRuntime(store, integrationId, { ...(options.clock === undefined ? {} : { clock: options.clock }), ...options.billing })
+            : null,
+        );
+        runtime.catch(() => billingRuntimes.delete(integrationId));
+        billingRuntimes.set(integrationId, runtime);
+      }
+      return runtime;
+    },
     get(integrationId) {
       let runtime = runtimes.get(integrationId);
       if (runtime === undefined) {
@@ -137,6 +154,7 @@ export function createRuntimeProvider(store: Store, options: RuntimeOptions = {}
     },
     invalidate(integrationId) {
       runtimes.delete(integrationId);
+      billingRuntimes.delete(integrationId);
     },
   };
 }

@@ -21,6 +21,11 @@ import { integrationSettings } from './settings/settings.ts';
 import type { SettingsSectionName } from './settings/sections.ts';
 import { runTicketsLoop } from './tickets-loop.ts';
 import { runUsageLoop } from './usage-loop.ts';
+import { runAccountPush } from './billing/account-push.ts';
+import { runAlertPush } from './billing/alert-push.ts';
+import type { BillingRuntime } from './billing/billing-runtime.ts';
+import { isBillingPlatformIntegration } from './billing/billing-runtime.ts';
+import { runCountPush } from './billing/count-push.ts';
 
 export const SYNC_LOOP_NAMES = ['directory', 'provisioning', 'usage', 'alerts', 'tickets'] as const;
 export type SyncLoopName = (typeof SYNC_LOOP_NAMES)[number];
@@ -33,6 +38,18 @@ export const SYNC_LOOPS: Record<SyncLoopName, SyncLoop> = {
   usage: runUsageLoop,
   alerts: runAlertsLoop,
   tickets: runTicketsLoop,
+};
+
+export type BillingLoop = (rt: BillingRuntime, options?: LoopRunOptions) => Promise<LoopOutcome>;
+
+/**
+ * A billing platform's loops under the same names and schedules: `directory` pushes accounts and
+ * services, `usage` unit counts, `alerts` alerts as tickets. It has no provisioning and no tickets to read.
+ */
+export const BILLING_LOOPS: Partial<Record<SyncLoopName, BillingLoop>> = {
+  directory: runAccountPush,
+  usage: runCountPush,
+  alerts: runAlertPush,
 };
 
 /** Which feature an integration needs on for the loop to be scheduled (the directory always runs). */
@@ -48,8 +65,13 @@ export function syncLoopDefinitions(provider: RuntimeProvider): LoopDefinition[]
     // A long first pass (10,000 companies) must not be cut short; the signal still stops it on shutdown.
     timeoutMs: 2 * 60 * 60_000,
     handler: async (ctx): Promise<LoopStats> => {
-      const rt = await provider.get(ctx.integrationId);
-      const outcome = await SYNC_LOOPS[name](rt, { dryRun: ctx.dryRun, signal: ctx.signal });
+      const billing = await provider.billing(ctx.integrationId);
+      let outcome: LoopOutcome;
+      if (billing !== null) {
+        const loop = BILLING_LOOPS[name];
+        if (loop === undefined) return { skipped: `${billing.platformLabel} has no ${name} loop` };
+        outcome = await loop(billing, { dryRun: ctx.dryRun, signal: ctx.signal });
+      } else outcome = await SYNC_LOOPS[name](await provider.get(ctx.integrationId), { dryRun: ctx.dryRun, signal: ctx.signal });
       ctx.log.info({ integrationId: ctx.integrationId, loop: name, stats: outcome.stats }, `${name} loop finished`);
       return outcome.stats;
     },
@@ -73,9 +95,11 @@ export async function scheduleIntegration(runner: JobRunner, store: Store, integ
     return;
   }
   const schedule = await integrationSettings(store.repos.settings).read(integrationId, 'schedule');
+  const billing = isBillingPlatformIntegration(integration);
   for (const loop of SYNC_LOOP_NAMES) {
     const feature = LOOP_FEATURE[loop];
-    const on = schedule[loop].enabled && (feature === null || integration.features[feature] === true);
+    const applies = billing ? BILLING_LOOPS[loop] !== undefined : feature === null || integration.features[feature] === true;
+    const on = schedule[loop].enabled && applies;
     if (on) await runner.schedule({ integrationId, loop, every: { intervalMs: schedule[loop].intervalMinutes * 60_000 } });
     else await runner.unschedule(integrationId, loop);
   }

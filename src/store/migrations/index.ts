@@ -10,6 +10,7 @@ import * as m0009 from './0009_hardening.ts';
 import * as m0010 from './0010_deprovisioning_countdowns.ts';
 import * as m0011 from './0011_trust.ts';
 import * as m0012 from './0012_service_manager.ts';
+import * as m0013 from './0013_billing_push.ts';
 
 /**
  * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010_deprovisioning_countdowns': m0010,
   '0011_trust': m0011,
   '0012_service_manager': m0012,
+  '0013_billing_push': m0013,
 };

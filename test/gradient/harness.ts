@@ -1,0 +1,84 @@
+// Test-only: the Acronis and Gradient emulators over real HTTP, a hub store on a test database, and a
+// Gradient integration between them. Connector retries sleep 0 ms.
+import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
+import { startGradientEmulator, type GradientEmulator } from '../../emulators/gradient/server.ts';
+import type { DatasetName } from '../../emulators/kit/types.ts';
+import type { BillingPlatform } from '../../src/connectors/billing-ports.ts';
+import { createGradientPlatform } from '../../src/connectors/gradient/platform.ts';
+import type { CallObserver } from '../../src/connectors/kit/call-metrics.ts';
+import type { VendorCloud } from '../../src/connectors/ports.ts';
+import type { Store } from '../../src/store/store.ts';
+import { buildBillingRuntime, type BillingRuntime } from '../../src/sync/billing/billing-runtime.ts';
+import { openTestStore, type TestDatabase } from '../support/databases.ts';
+
+export interface GradientHubHarness {
+  acronis: AcronisEmulator;
+  gradient: GradientEmulator;
+  store: Store;
+  integrationId: string;
+  runtime(extra?: { wrapVendor?: (v: VendorCloud) => VendorCloud; wrapPlatform?: (p: BillingPlatform) => BillingPlatform; onPlatformCall?: CallObserver; journalLeaseMs?: number; clock?: () => Date }): Promise<BillingRuntime>;
+  control(system: 'acronis' | 'gradient', method: string, path: string, body?: unknown): Promise<any>;
+  close(): Promise<void>;
+}
+
+async function json(res: Response, what: string): Promise<any> {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${what}: ${res.status} ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+export async function startGradientHubHarness(
+  database: TestDatabase,
+  options: { acronisSeed?: DatasetName; gradientSeed?: DatasetName; size?: number } = {},
+): Promise<GradientHubHarness> {
+  const size = options.size === undefined ? {} : { size: options.size };
+  const acronis = await startAcronisEmulator({ port: 0, seed: options.acronisSeed ?? 'demo', ...size });
+  const gradient = await startGradientEmulator({ port: 0, seed: options.gradientSeed ?? 'demo', ...size });
+  const { store, cleanup } = await openTestStore(database);
+  const control = async (system: 'acronis' | 'gradient', method: string, path: string, body?: unknown) => {
+    const base = system === 'acronis' ? acronis.url : gradient.url;
+    return json(await fetch(`${base}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }), `${system} control ${method} ${path}`);
+  };
+  const connection = await store.repos.connections.create({
+    name: 'acronis-emulator',
+    baseUrl: acronis.url,
+    clientId: acronis.credentials.client_id,
+    clientSecret: acronis.credentials.client_secret,
+    tenantId: acronis.partnerId,
+    tenantName: 'Northwind MSP',
+  });
+  const integration = await store.repos.integrations.create({
+    name: 'gradient-emulator',
+    connectionId: connection.id,
+    target: 'gradient',
+    credentials: { vendorKey: gradient.credentials.vendor_key, partnerKey: gradient.credentials.partner_key, baseUrl: gradient.url },
+    features: {},
+  });
+  return {
+    acronis,
+    gradient,
+    store,
+    integrationId: integration.id,
+    control,
+    runtime: (extra = {}) =>
+      buildBillingRuntime(store, integration.id, {
+        vendorOptions: { sleep: async () => {}, pageSize: 500 },
+        platformFactory: (_system, input) =>
+          createGradientPlatform({
+            vendorKey: input.credentials.vendorKey as string,
+            partnerKey: input.credentials.partnerKey as string,
+            baseUrl: input.credentials.baseUrl as string,
+            sleep: async () => {},
+            ...(extra.onPlatformCall === undefined ? {} : { onCall: extra.onPlatformCall }),
+          }),
+        ...(extra.wrapVendor === undefined ? {} : { wrapVendor: extra.wrapVendor }),
+        ...(extra.wrapPlatform === undefined ? {} : { wrapPlatform: extra.wrapPlatform }),
+        ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),
+        ...(extra.clock === undefined ? {} : { clock: extra.clock }),
+      }),
+    async close() {
+      await Promise.allSettled([acronis.close(), gradient.close()]);
+      await cleanup();
+    },
+  };
+}
