@@ -51,6 +51,9 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     expect((await world.control('GET', '/entities/callbacks')).items.filter((c: { url: string }) => c.url === on.body.callbackUrl)).toHaveLength(3);
 
     const rt = await world.runtime();
+    // Mapping to an existing tenant sets its unlimited quotas to the contracted ones: a reduction the
+    // guards would hold for approval (test/trust/service-guards.int.test.ts); here it is allowed.
+    await rt.settings.patch(world.integrationId, 'provisioning', { allowServiceReductions: true });
     await runDirectoryLoop(rt);
     const tenant = customerTenants(world)[0]!;
     await mapToExisting(rt, 'tester', COMPANY, tenant.id);
@@ -87,6 +90,7 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     const on = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: true, publicUrl: hub.url });
     expect(on.status).toBe(200);
     const rt = await world.runtime();
+    await rt.settings.patch(world.integrationId, 'provisioning', { allowServiceReductions: true });
     await runDirectoryLoop(rt);
     const tenant = customerTenants(world)[0]!;
     await mapToExisting(rt, 'tester', COMPANY, tenant.id);
