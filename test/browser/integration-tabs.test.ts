@@ -35,7 +35,8 @@ async function readDemo(cli: LongRunningCli): Promise<Demo> {
     const emulators: Record<string, Emulator> = {};
     for (const line of cli.output().stdout.split('\n')) {
       const found = /^\s+(acronis|autotask|connectwise|cloudblue)\s*(http\S+)\s+(\{.*\})\s*$/.exec(line);
-      if (found) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
+      // The first line per system is the demo's own emulator; later ones (a distributor's Acronis) serve other integrations.
+      if (found && emulators[found[1]!] === undefined) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
     }
     if (emulators.acronis && emulators.autotask && emulators.cloudblue) return { ...first, emulators };
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -206,13 +207,13 @@ describe('integration tabs (browser, demo)', () => {
     await panel().getByRole('textbox', { name: 'Activation email' }).fill('backup-admins@example.com');
     await panel().getByLabel('Define manually').check();
     await panel().locator('#field-admin-password').fill('Str0ng-pass-phrase');
-    await panel().getByRole('switch', { name: 'Delete the customer' }).click();
+    await panel().getByRole('switch', { name: 'Delete the customer', exact: true }).click();
     await panel().getByText('deprovisioned customers will be deleted').waitFor();
     await browser.screenshot(page, 'tabs-provisioning');
     await page.getByRole('button', { name: 'Save provisioning settings' }).click();
     const ask = page.getByRole('dialog', { name: 'Delete customers on deprovisioning?' });
     await ask.getByRole('button', { name: 'Cancel' }).click();
-    await panel().getByRole('switch', { name: 'Delete the customer' }).click();
+    await panel().getByRole('switch', { name: 'Delete the customer', exact: true }).click();
     await page.getByRole('button', { name: 'Save provisioning settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Provisioning settings saved' }).waitFor();
     const saved = await api<{ value: { adminAccount: { basedOn: string; activationEmail: string; password: string }; deprovisioning: { deleteTenant: boolean } } }>('GET', `/integrations/${autotaskId}/settings/provisioning`);
