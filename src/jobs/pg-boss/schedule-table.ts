@@ -12,6 +12,8 @@ export interface DueSchedule {
   loop: string;
 }
 
+const CONCURRENT_CREATE_CODES = new Set([UNIQUE_VIOLATION, '42710', '42P07']);
+
 export class ScheduleTable {
   /** `schema` is quoted already (see quoteIdent in runner.ts). */
   constructor(
@@ -31,8 +33,9 @@ export class ScheduleTable {
          )`,
       )
       .catch((err: unknown) => {
-        // Two processes creating it at once: the loser sees a duplicate type or key; the table exists.
-        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+        // Two processes creating it at once: the loser sees a duplicate key (23505), type (42710) or
+        // table (42P07); in every case the table exists.
+        if (!CONCURRENT_CREATE_CODES.has((err as { code?: string }).code ?? '')) throw err;
       });
   }
 
