@@ -31,7 +31,11 @@ describe.each(testDatabases())('integration summary on $name', (db) => {
       expect(fresh.body).toMatchObject({ target: 'connectwise', status: 'never_run', companies: { total: 0, linked: 0 }, tickets: { new: 0 } });
 
       expect((await hub.runner.runNow(world.integrationId, 'directory')).status).toBe('ok');
-      await mapToExisting(await world.runtime(), 'tester', '250', customerTenants(world)[0]!.id);
+      const rt = await world.runtime();
+      // The existing tenant's unlimited quotas become the contract's: allowed here, so the pass is clean
+      // (held for approval it would rightly be 'degraded': test/trust/service-guards.int.test.ts).
+      await rt.settings.patch(world.integrationId, 'provisioning', { allowServiceReductions: true });
+      await mapToExisting(rt, 'tester', '250', customerTenants(world)[0]!.id);
       expect((await hub.runner.runNow(world.integrationId, 'provisioning')).status).toBe('ok');
 
       const ok = (await hub.api('GET', `/api/v1/integrations/${world.integrationId}/summary`)).body;

@@ -70,6 +70,8 @@ describe.each(testDatabases())('vendor provisioning options on $name', (db) => {
     const { companyId, contract } = await prepaidCompany(world);
     const tenantId = customerTenant(world, 4);
     await store.repos.mappings.map(world.integrationId, companyId, { tenantId });
+    // Disabling and deleting are reductions the guards would hold for approval; this test is about the countdown.
+    await rt.settings.patch(world.integrationId, 'provisioning', { allowServiceReductions: true });
     await rt.settings.patch(world.integrationId, 'provisioning', { timedDeprovisioning: { disable: { enabled: true, days: 10 }, delete: { enabled: true, days: 30 } } });
     await runProvisioningLoop(rt, { full: true });
     expect(await countdowns.list(world.integrationId)).toEqual([]);

@@ -18,7 +18,8 @@ function memoryRepo(): SettingsRepository {
 
 describe('settings sections', () => {
   it('defaults: provisioning as the domain, schedule within the seed’s 15 minutes', () => {
-    expect(defaultSettings('provisioning')).toEqual(defaultProvisioningSettings);
+    // The planner's settings, plus the loop's guard on service reductions (held for approval by default).
+    expect(defaultSettings('provisioning')).toEqual({ ...defaultProvisioningSettings, allowServiceReductions: false });
     const schedule = defaultSettings('schedule');
     expect(schedule.provisioning.intervalMinutes).toBeLessThanOrEqual(15);
     expect(schedule).toMatchObject({ directory: { intervalMinutes: 15 }, usage: { intervalMinutes: 1440 }, fullPassEveryHours: 24 });
