@@ -63,7 +63,8 @@ export async function connectwiseLarge(scale: BenchScale): Promise<Measurement[]
       if (product) entries.push({ itemKey, infraId: itemKey === 'storage' ? (storage?.id ?? null) : null, service: { kind: 'existing', productId: product.id }, periodType: 'monthly', serviceCode: null });
     }
     await settings.write(integration.id, 'product-mapping', { entries });
-    await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null });
+    // The first sync sets every mapped tenant's quotas to its contract's, reductions included (no person approves here).
+    await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null, allowServiceReductions: true });
     vendorCalls.reset();
     targetCalls.reset();
 
