@@ -19,15 +19,27 @@ export interface LoopOutcome<P = unknown> {
   plan: P[];
 }
 
-/** Runs `work` over `items` with at most `limit` at once, in order of start. */
+/**
+ * Runs `work` over `items` with at most `limit` at once, in order of start. When one fails, no
+ * further item starts and the call rejects with that error only once the items already started
+ * have settled: a failed pass must not leave writes running behind it, or the next pass (which
+ * may start at once) would find a journal step half-done by a worker that is still writing and
+ * repeat it (a second admin user, a second ticket).
+ */
 export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const worker = async () => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      const item = items[next++] as T;
-      await work(item);
+    while (failure === null && next < items.length) {
+      try {
+        signal?.throwIfAborted();
+        const item = items[next++] as T;
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
 }

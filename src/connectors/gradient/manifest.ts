@@ -4,6 +4,7 @@ import type { BillingPlatformManifest, TargetFactoryInput } from '../manifest-sc
 import { ConnectorError } from '../kit/errors.ts';
 import { GRADIENT_PRODUCTION_URL } from './client.ts';
 import { createGradientPlatform } from './platform.ts';
+import { gradientDemo } from './demo.ts';
 
 function platformOf(input: TargetFactoryInput) {
   const c = input.credentials;
@@ -81,4 +82,5 @@ export const gradientManifest: BillingPlatformManifest<'gradient'> = {
   tabs: ['settings', 'summary'],
   createPlatform: platformOf,
   checkCredentials: checkGradientCredentials,
+  demo: gradientDemo,
 };
