@@ -53,9 +53,13 @@ export function registerServiceManagerCommands(program: Command): void {
           process.stdout.write(`${JSON.stringify(overview, null, 2)}\n`);
           return;
         }
-        printTable(overview.registrations.map((r) => ({ registration: r.name, connector: r.connector, 'application id': r.applicationId, 'last used': r.lastUsedAt })), ['registration', 'connector', 'application id', 'last used']);
+        printTable(overview.registrations.map((r) => ({ registration: r.name, connector: r.connector, 'application id': r.applicationId, 'application key': r.applicationKey, 'last used': r.lastUsedAt })), ['registration', 'connector', 'application id', 'application key', 'last used']);
         for (const i of overview.instances) {
-          process.stdout.write(`\n${i.settings.systemName}: ${i.settings.gateway} (client ${i.settings.clientId}), distributor ${i.distributor.name}, discount ${i.settings.discountPercent} %, ${i.settings.currency}, names ${i.settings.updateNames}, product type ${i.productTypeId}\n`);
+          process.stdout.write(`\n${i.settings.systemName}: ${i.settings.gateway} (client ${i.settings.clientId}, secret ${i.settings.clientSecret}), distributor ${i.distributor.name}, discount ${i.settings.discountPercent} %, ${i.settings.currency}, names ${i.settings.updateNames}, product type ${i.productTypeId}\n`);
+          if (i.lastDefinition !== null) {
+            const definition = i.lastDefinition as { at: string | null; products?: Array<{ id: string; name: string; sell: number; cost: number; unit: string }> };
+            process.stdout.write(`last service definition ${definition.at ?? ''}: ${definition.products?.length ?? 0} products\n`);
+          }
           printTable(
             i.serviceProviders.flatMap((a) =>
               (a.subscriptions.length === 0 ? [null] : a.subscriptions).map((s) => ({ 'service provider': a.name, account: a.accountId, state: a.state, subscription: s?.subscriptionId ?? '', 'subscription state': s?.state ?? '', services: s === null ? '' : Object.entries(s.services).map(([k, v]) => `${k}=${v ?? '∞'}`).join(' ') })),

@@ -1,7 +1,8 @@
 // Application registrations, and what a person wants to see of each service-manager instance:
 // its settings (never the secret), the last service definition with its products and prices, the
 // service providers with their subscriptions and states, recent usage pulls with totals, and the
-// calls the hub refused, by track id, with the message the platform was given.
+// calls the hub refused, by track id, with the message the platform was given. Secrets (the
+// application key, the instance's client secret) are never read here: only whether one is "set".
 import { serviceManagerManifests } from '../../connectors/registry.ts';
 import type { ServiceManagerStore } from './store.ts';
 
@@ -39,26 +40,48 @@ export async function registerApplication(
   return { applicationId: registration.applicationId, applicationKey, baseUrl: `${input.hubUrl.replace(/\/+$/, '')}${manifest.inbound.basePath}`, connector: manifest.id };
 }
 
+/** The instance's connection as the app shows connections (never with its secret). */
+async function instanceConnection(store: ServiceManagerStore, integrationId: string) {
+  const connectionId = (await store.repos.integrations.get(integrationId))?.connectionId;
+  return connectionId === undefined ? undefined : store.repos.connections.get(connectionId);
+}
+
 export async function serviceManagerOverview(store: ServiceManagerStore, options: { pulls?: number; failures?: number } = {}) {
   const repo = store.repos.serviceManager;
   const registrations = await repo.listRegistrations();
   const instances = await repo.listInstances();
+  const registrationNames = new Map(registrations.map((r) => [r.id, r.name]));
   return {
-    registrations: registrations.map((r) => ({ id: r.id, name: r.name, connector: r.connector, applicationId: r.applicationId, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt })),
+    // The key is sealed in a NOT NULL column: every registration has one.
+    registrations: registrations.map((r) => ({ id: r.id, name: r.name, connector: r.connector, applicationId: r.applicationId, applicationKey: 'set' as const, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt })),
     instances: await Promise.all(
       instances.map(async (i) => {
-        const [accounts, subscriptions, pulls, failures] = await Promise.all([
+        const [accounts, subscriptions, pulls, failures, connection] = await Promise.all([
           repo.listAccounts(i.id),
           repo.listSubscriptions(i.id),
           repo.listPulls(i.id, options.pulls ?? 20),
           repo.listFailures({ instanceId: i.id, limit: options.failures ?? 20 }),
+          instanceConnection(store, i.integrationId),
         ]);
         return {
           id: i.id,
           registrationId: i.registrationId,
+          registrationName: registrationNames.get(i.registrationId) ?? null,
           integrationId: i.integrationId,
           productTypeId: i.productTypeId,
-          settings: { systemName: i.systemName, gateway: i.gateway, clientId: i.clientId, discountPercent: i.discount, currency: i.currency, updateNames: i.updateNames },
+          settings: {
+            systemName: i.systemName,
+            gateway: i.gateway,
+            clientId: i.clientId,
+            // The secret lives sealed in the instance's connection (NOT NULL there): set when it exists.
+            clientSecret: connection === undefined ? ('missing' as const) : ('set' as const),
+            discountPercent: i.discount,
+            currency: i.currency,
+            updateNames: i.updateNames,
+          },
+          connection: connection === undefined ? null : { id: connection.id, status: connection.status, lastCheckedAt: connection.lastCheckedAt, lastError: connection.lastError },
+          createdAt: i.createdAt,
+          updatedAt: i.updatedAt,
           distributor: { tenantId: i.distributorTenantId, name: i.distributorName },
           lastDefinition: i.lastDefinition === null ? null : { at: i.lastDefinitionAt, ...(i.lastDefinition as object) },
           serviceProviders: accounts.map((a) => ({
