@@ -9,6 +9,7 @@ import { Layout } from './components/layout.js';
 import { Loading } from './components/page-state.js';
 import { ToastHost, toast } from './components/toasts.js';
 import { ConnectionsPage } from './pages/connections.js';
+import { DistributionPage } from './pages/distribution.js';
 import { IntegrationPage } from './pages/integration.js';
 import { IntegrationsPage } from './pages/integrations.js';
 import { NewIntegrationPage } from './pages/integration-new.js';
@@ -22,6 +23,7 @@ const ROUTES = [
   { pattern: '/integrations/new', page: NewIntegrationPage },
   { pattern: '/integrations/:id/:tab?', page: IntegrationPage },
   { pattern: '/connections', page: ConnectionsPage },
+  { pattern: '/distribution', page: DistributionPage },
 ];
 
 /** Only a path of this site may be a post-sign-in destination. */

@@ -41,7 +41,7 @@ describe.each(testDatabases())('the service-manager overview API on $name', (db)
   const eu = () => body.instances.find((i: { settings: { systemName: string } }) => i.settings.systemName === 'Acronis EU');
 
   it('gives the registration and the instance settings, with the secrets only as "set"', () => {
-    expect(body.registrations).toEqual([expect.objectContaining({ name: 'BSS test', applicationId: w.bss.credentials.application_id, applicationKey: 'set' })]);
+    expect(body.registrations).toEqual([expect.objectContaining({ name: 'BSS test', applicationId: w.bss.credentials.application_id, applicationKey: 'set', lastUsedAt: expect.any(String) })]);
     expect(eu()).toMatchObject({
       registrationId: body.registrations[0].id,
       registrationName: 'BSS test',

@@ -5,6 +5,7 @@ import { html } from 'htm/preact';
 const NAV = [
   { href: '/integrations', label: 'Integrations' },
   { href: '/connections', label: 'Connections' },
+  { href: '/distribution', label: 'Distribution' },
 ];
 
 export function Layout({ user, path, onSignOut, children }) {

@@ -2,11 +2,11 @@
 import { html } from 'htm/preact';
 
 const TONES = {
-  ok: 'good', succeeded: 'good', mapped: 'good', enabled: 'good',
+  ok: 'good', succeeded: 'good', mapped: 'good', enabled: 'good', active: 'good',
   error: 'bad', failed: 'bad', failing: 'bad',
-  degraded: 'warn', warning: 'warn',
+  degraded: 'warn', warning: 'warn', suspended: 'warn',
   running: 'busy', ready: 'busy',
-  unchecked: 'neutral', never_run: 'neutral', disabled: 'neutral', cancelled: 'neutral', not_mapped: 'neutral',
+  unchecked: 'neutral', never_run: 'neutral', disabled: 'neutral', cancelled: 'neutral', not_mapped: 'neutral', deleted: 'neutral',
 };
 
 const WORDS = { never_run: 'never run', not_mapped: 'not mapped', ok: 'OK' };

@@ -30,6 +30,8 @@ export function createServiceManagerHub(options: ServiceManagerHubOptions): Serv
   const instances = new Instances(store, options.vendorFactory ?? defaultVendorFactory, log);
   const journal = new Journal(store.repos.journal, { leaseMs: options.leaseMs ?? 120_000 });
   const names = new Map<string, string>();
+  // When each registration was last marked used: at most one write a minute, not one per call.
+  const touched = new Map<string, number>();
   const provisioning = new Provisioning({ store, journal, log, actor: (call) => `service-manager:${names.get(call.registrationId) ?? call.registrationId}` });
 
   return {
@@ -37,6 +39,11 @@ export function createServiceManagerHub(options: ServiceManagerHubOptions): Serv
       const registration = await store.repos.serviceManager.verify(applicationId, presentedKeys);
       if (registration === null) return null;
       names.set(registration.id, registration.name);
+      const at = now().getTime();
+      if (at - (touched.get(registration.id) ?? -Infinity) >= 60_000) {
+        touched.set(registration.id, at);
+        await store.repos.serviceManager.touchRegistration(registration.id);
+      }
       return { registrationId: registration.id, name: registration.name };
     },
     async validateSettings(call, settings) {
