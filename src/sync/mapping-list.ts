@@ -13,6 +13,7 @@ import type { MappingState } from '../domain/mapping-state.ts';
 import { unmanageableReason } from '../domain/tenant-access.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { companyOf, openIntents } from './mapping-intents.ts';
+import { companiesWithUnfinishedWork } from './provisioning-unfinished.ts';
 
 export const STATE_LABELS: Record<MappingState, string> = { not_mapped: 'Not mapped', ready: 'Ready for mapping', mapped: 'Mapped', failed: 'Mapping failed' };
 
@@ -89,6 +90,15 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
   if (query.reload === true) await recheckFailed(rt);
   const rows = await rt.store.repos.mappings.list(integrationId);
   const pending = new Set((await openIntents(rt)).filter((e) => e.state === 'pending').map(companyOf));
+  // Provisioning steps a pass left unfinished (a crash, or a worker writing right now) show too:
+  // pending while leased or waiting to be taken over, and a failed step's error when the mapping has none.
+  const unfinished = await companiesWithUnfinishedWork(rt);
+  const unfinishedError = new Map<string, string>();
+  for (const [companyId, entries] of unfinished) {
+    if (entries.some((e) => e.state === 'pending')) pending.add(companyId);
+    const failed = entries.find((e) => e.state === 'failed' && e.error !== null);
+    if (failed !== undefined) unfinishedError.set(companyId, `${failed.operation.replaceAll('_', ' ')} failed: ${failed.error ?? ''}; the next pass tries it again`);
+  }
   const search = query.search === undefined ? '' : normaliseName(query.search);
   const types = new Set(query.types ?? []);
   const states = new Set(query.states ?? []);
@@ -130,7 +140,7 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
         companyActive: c?.active ?? null,
         state: m.state,
         stateLabel: STATE_LABELS[m.state],
-        error: m.error,
+        error: m.error ?? unfinishedError.get(m.companyId) ?? null,
         tenantId: m.tenantId,
         tenantName: m.tenantName,
         tenantManageable: m.tenantId === null ? null : reason === null,

@@ -53,6 +53,7 @@ import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 import { guardCompanyPlan } from './reduction-guard.ts';
 import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-result.ts';
+import { companiesWithUnfinishedWork, inProgressProblem } from './provisioning-unfinished.ts';
 import { fullPassDue, recordFullPass, refreshContracts, refreshOfferingItems, refreshTenants } from './observe.ts';
 
 export const PROVISIONING_LOOP = 'provisioning';
@@ -134,6 +135,9 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   const countdowns = new DeprovisioningCountdownsRepository(rt.store.db, rt.clock);
   const storedCountdowns = new Map((await countdowns.list(integrationId)).map((c) => [c.companyId, c]));
   if (scope !== null) for (const companyId of storedCountdowns.keys()) scope.add(companyId);
+  // Unfinished work (journal entries left pending by a pass that died, or failed) is planned on
+  // every pass until it is done: nothing else may have changed for those companies since.
+  if (scope !== null) for (const companyId of (await companiesWithUnfinishedWork(rt)).keys()) scope.add(companyId);
 
   // ── plan + apply, a page of companies at a time ──
   for (let offset = 0; ; offset += PAGE) {
@@ -359,7 +363,7 @@ async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPla
       const steps = stepsOf(rt, plan, op, resolve, created);
       try {
         const result = await rt.journal.run(
-          { integrationId, loop: PROVISIONING_LOOP, operation: op.kind, idempotencyKey: op.key, payload: payloadOf(op) },
+          { integrationId, loop: PROVISIONING_LOOP, operation: op.kind, idempotencyKey: op.key, payload: payloadOf(op, m.companyId) },
           { lookup: steps.lookup, perform: steps.perform },
         );
         plan.applied.push({ key: op.key, via: result.via });
@@ -371,6 +375,8 @@ async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPla
         if (error instanceof JournalInProgressError) {
           stats.inProgress += 1;
           plan.applied.push({ key: op.key, via: 'in_progress' });
+          const leaseEnd = error.context.leaseExpiresAt;
+          plan.problems.push(inProgressProblem(m.companyId, m.companyName, op.kind, typeof leaseEnd === 'string' ? leaseEnd : null));
           return; // the rest of this company's plan depends on it; the next pass continues
         }
         throw error;
@@ -564,8 +570,11 @@ function matches(item: OfferingItem, change: { enabled?: boolean; quota?: { valu
   return true;
 }
 
-/** What the journal keeps for people: the operation without anything secret (there is none in a plan). */
-function payloadOf(op: ProvisioningOperation): unknown {
-  if (op.kind === 'set_offering_items') return { tenant: op.tenant, changes: op.changes };
-  return op;
+/**
+ * What the journal keeps for people: the operation without anything secret (there is none in a
+ * plan), with the company it works for (unfinished entries bring their company into the next pass).
+ */
+function payloadOf(op: ProvisioningOperation, companyId: string): unknown {
+  if (op.kind === 'set_offering_items') return { kind: op.kind, tenant: op.tenant, changes: op.changes, companyId };
+  return { ...op, companyId };
 }
