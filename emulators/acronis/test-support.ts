@@ -1,13 +1,10 @@
 // A deliberately thin HTTP client for the emulator's own tests: raw fetch, so the tests see exactly
 // what a foreign client would (status, headers, body).
+import { rawCall as call, type Reply } from '../kit/test-client.ts';
 import type { DatasetName } from '../kit/types.ts';
-import { startAcronisEmulator, type AcronisEmulator } from './server.ts';
 
-export interface Reply<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { Reply };
+import { startAcronisEmulator, type AcronisEmulator } from './server.ts';
 
 export interface Harness {
   emu: AcronisEmulator;
@@ -16,24 +13,6 @@ export interface Harness {
   alerts<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<Reply<T>>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>>;
   close(): Promise<void>;
-}
-
-async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  if (text !== '') {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  } else parsed = undefined;
-  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export async function tokenFor(url: string, clientId: string, secret: string): Promise<Reply> {

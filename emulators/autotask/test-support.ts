@@ -1,13 +1,10 @@
 // A thin raw-fetch client for the emulator's own tests, so they see exactly what a foreign client
 // would: it discovers the zone, then calls `${zone.url}V1.0/…` with the three headers.
+import { rawCall as call, type Reply } from '../kit/test-client.ts';
 import type { DatasetName } from '../kit/types.ts';
-import { startAutotaskEmulator, type AutotaskEmulator } from './server.ts';
 
-export interface Reply<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { Reply };
+import { startAutotaskEmulator, type AutotaskEmulator } from './server.ts';
 
 export interface Harness {
   emu: AutotaskEmulator;
@@ -18,24 +15,6 @@ export interface Harness {
   raw<T = any>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>>;
   close(): Promise<void>;
-}
-
-async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown;
-  if (text !== '') {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export async function startHarness(seed: DatasetName = 'demo'): Promise<Harness> {

@@ -1,13 +1,10 @@
 // A thin raw-fetch client for the emulator's own tests, so they see exactly what a foreign client
 // would: Basic auth with companyId+publicKey:privateKey and the clientId header on every call.
+import { rawCall as call, type Reply } from '../kit/test-client.ts';
 import type { DatasetName } from '../kit/types.ts';
-import { startConnectWiseEmulator, type ConnectWiseEmulator } from './server.ts';
 
-export interface Reply<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { Reply };
+import { startConnectWiseEmulator, type ConnectWiseEmulator } from './server.ts';
 
 export interface Harness {
   emu: ConnectWiseEmulator;
@@ -22,24 +19,6 @@ export interface Harness {
 
 export function basic(company: string, publicKey: string, privateKey: string): string {
   return `Basic ${Buffer.from(`${company}+${publicKey}:${privateKey}`).toString('base64')}`;
-}
-
-async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown;
-  if (text !== '') {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export async function startHarness(seed: DatasetName = 'demo'): Promise<Harness> {

@@ -1,14 +1,12 @@
 // A thin raw-fetch client for the emulator's own tests, so they see exactly what a foreign client
 // would: `GRADIENT-TOKEN` built as the SDK builds it, the vendor API under /api/vendor-api.
+import { rawCall as call, type Reply } from '../kit/test-client.ts';
 import type { DatasetName } from '../kit/types.ts';
+
+export type { Reply };
+export { call };
 import { gradientToken } from './auth.ts';
 import { startGradientEmulator, type GradientEmulator } from './server.ts';
-
-export interface Reply<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
 
 export interface Harness {
   emu: GradientEmulator;
@@ -17,24 +15,6 @@ export interface Harness {
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>>;
   close(): Promise<void>;
-}
-
-export async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown;
-  if (text !== '') {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
 }
 
 export async function startHarness(seed: DatasetName = 'demo'): Promise<Harness> {

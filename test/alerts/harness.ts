@@ -13,6 +13,7 @@ import { runAlertsPass, type CrashPoint, type TicketLoopEnv } from '../../src/sy
 import { runTicketsPass } from '../../src/sync/tickets-loop.ts';
 import { TicketConfig } from '../../src/sync/settings/tickets.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
+import { acronisApi, connectAcronis, emulatorControl } from '../support/world.ts';
 
 export interface AlertsHarness {
   acronis: AcronisEmulator;
@@ -71,13 +72,7 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
   let advancedMs = 0;
   const clock = () => new Date(Date.now() + advancedMs);
 
-  const control = async (system: 'acronis' | 'autotask', method: string, path: string, body?: unknown) => {
-    const base = system === 'acronis' ? acronis.url : autotask.url;
-    return json(
-      await fetch(`${base}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }),
-      `${system} control ${method} ${path}`,
-    );
-  };
+  const control = (system: 'acronis' | 'autotask', method: string, path: string, body?: unknown) => emulatorControl(system === 'acronis' ? acronis.url : autotask.url)(method, path, body);
   const atHeaders = { ApiIntegrationCode: autotask.credentials.integration_code, UserName: autotask.credentials.username, Secret: autotask.credentials.secret };
   const autotaskApi = async (method: string, path: string, body?: unknown) =>
     json(
@@ -85,14 +80,7 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
       `autotask ${method} ${path}`,
     );
 
-  const connection = await store.repos.connections.create({
-    name: 'acronis-emulator',
-    baseUrl: acronis.url,
-    clientId: acronis.credentials.client_id,
-    clientSecret: acronis.credentials.client_secret,
-    tenantId: acronis.partnerId,
-    tenantName: 'Northwind MSP',
-  });
+  const connection = await connectAcronis(store, acronis);
   const integration = await store.repos.integrations.create({
     name: 'autotask-emulator',
     connectionId: connection.id,
@@ -108,19 +96,8 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
   const owner = ((await control('autotask', 'GET', '/users')).items as Array<{ resourceId: number; isApiUser: boolean }>).find((u) => !u.isApiUser)?.resourceId;
   const companies = new Map<string, string>();
   const tenants: string[] = [];
-  const token = await json(
-    await fetch(`${acronis.url}/api/2/idp/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${acronis.credentials.client_id}:${acronis.credentials.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    }),
-    'acronis token',
-  );
-  const createTenant = async (name: string): Promise<string> =>
-    (await json(
-      await fetch(`${acronis.url}/api/2/tenants`, { method: 'POST', headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name, kind: 'customer', parent_id: acronis.partnerId }) }),
-      'create tenant',
-    )).id as string;
+  const acronisCalls = acronisApi(acronis);
+  const createTenant = async (name: string): Promise<string> => (await acronisCalls.call<{ id: string }>('POST', '/tenants', { name, kind: 'customer', parent_id: acronis.partnerId })).id;
   for (let i = 0; i < wanted; i += 1) {
     let company = existing[i];
     if (company === undefined) {

@@ -10,6 +10,7 @@ import type { JournalRepository } from '../../src/store/repositories/journal.ts'
 import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
+import { acronisApi, connectAcronis, emulatorControl } from '../support/world.ts';
 
 export interface CloudBlueHubHarness {
   acronis: AcronisEmulator;
@@ -24,28 +25,12 @@ export interface CloudBlueHubHarness {
   close(): Promise<void>;
 }
 
-async function json(res: Response, what: string): Promise<any> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what}: ${res.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
-
 export async function startCloudBlueHubHarness(database: TestDatabase, options: { acronisSeed?: DatasetName; cloudblueSeed?: DatasetName; credentials?: Record<string, string> } = {}): Promise<CloudBlueHubHarness> {
   const acronis = await startAcronisEmulator({ port: 0, seed: options.acronisSeed ?? 'demo' });
   const cloudblue = await startCloudBlueEmulator({ port: 0, seed: options.cloudblueSeed ?? 'demo' });
   const { store, cleanup } = await openTestStore(database);
-  const control = async (system: 'acronis' | 'cloudblue', method: string, path: string, body?: unknown) => {
-    const base = system === 'acronis' ? acronis.url : cloudblue.url;
-    return json(await fetch(`${base}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }), `${system} control ${method} ${path}`);
-  };
-  const connection = await store.repos.connections.create({
-    name: 'acronis-emulator',
-    baseUrl: acronis.url,
-    clientId: acronis.credentials.client_id,
-    clientSecret: acronis.credentials.client_secret,
-    tenantId: acronis.partnerId,
-    tenantName: 'Northwind MSP',
-  });
+  const control = (system: 'acronis' | 'cloudblue', method: string, path: string, body?: unknown) => emulatorControl(system === 'acronis' ? acronis.url : cloudblue.url)(method, path, body);
+  const connection = await connectAcronis(store, acronis);
   const integration = await store.repos.integrations.create({
     name: 'cloudblue-emulator',
     connectionId: connection.id,
@@ -53,18 +38,7 @@ export async function startCloudBlueHubHarness(database: TestDatabase, options: 
     credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key, ...(options.credentials ?? {}) },
     features: {},
   });
-  const token = async () =>
-    (
-      await json(
-        await fetch(`${acronis.url}/api/2/idp/token`, {
-          method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(`${acronis.credentials.client_id}:${acronis.credentials.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-          body: 'grant_type=client_credentials',
-        }),
-        'acronis token',
-      )
-    ).access_token as string;
-  const api = async (path: string) => json(await fetch(`${acronis.url}/api/2${path}`, { headers: { authorization: `Bearer ${await token()}` } }), `acronis GET ${path}`);
+  const api = acronisApi(acronis);
   return {
     acronis,
     cloudblue,
@@ -84,7 +58,7 @@ export async function startCloudBlueHubHarness(database: TestDatabase, options: 
     tenants: async () => {
       const out: any[] = [];
       const walk = async (parent: string) => {
-        const page = await api(`/tenants?parent_id=${parent}`);
+        const page = await api.call('GET', `/tenants?parent_id=${parent}`);
         for (const t of page.items) {
           out.push(t);
           if (t.kind === 'folder') await walk(t.id);
@@ -94,9 +68,9 @@ export async function startCloudBlueHubHarness(database: TestDatabase, options: 
       return out;
     },
     users: async (tenantId: string) => {
-      const ids = await api(`/tenants/${tenantId}/users`);
+      const ids = await api.call('GET', `/tenants/${tenantId}/users`);
       return Promise.all(ids.items.map(async (id: string) => {
-        const u = await api(`/users/${id}`);
+        const u = await api.call('GET', `/users/${id}`);
         return { ...u, email: u.contact?.email ?? null, mfa_status: u.mfa_status };
       }));
     },

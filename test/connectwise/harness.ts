@@ -5,15 +5,13 @@
 import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
 import { startConnectWiseEmulator, type ConnectWiseEmulator } from '../../emulators/connectwise/server.ts';
 import type { DatasetName } from '../../emulators/kit/types.ts';
-import type { CallObserver } from '../../src/connectors/kit/call-metrics.ts';
 import { createConnectWiseTarget } from '../../src/connectors/connectwise/target.ts';
-import type { Target, VendorCloud } from '../../src/connectors/ports.ts';
+import type { VendorCloud } from '../../src/connectors/ports.ts';
 import type { ProductMappingEntry } from '../../src/domain/product-mapping.ts';
-import type { Clock } from '../../src/store/columns.ts';
-import type { JournalRepository } from '../../src/store/repositories/journal.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { integrationSettings } from '../../src/sync/settings/settings.ts';
+import { connectAcronis, emulatorControl, runtimeOptions, testRetry, type WorldRuntimeOptions } from '../support/world.ts';
 
 export interface CwWorld {
   acronis: AcronisEmulator;
@@ -31,17 +29,7 @@ export interface CwWorld {
   close(): Promise<void>;
 }
 
-export interface CwRuntimeOptions {
-  clock?: Clock;
-  wrapVendor?: (vendor: VendorCloud) => VendorCloud;
-  wrapTarget?: (target: Target) => Target;
-  journalRepo?: JournalRepository;
-  journalLeaseMs?: number;
-  onVendorCall?: CallObserver;
-  onTargetCall?: CallObserver;
-  /** Patient retries for fault tests. */
-  patient?: boolean;
-}
+export type CwRuntimeOptions = WorldRuntimeOptions;
 
 export const MAPPED_PRODUCTS: [ProductMappingEntry['itemKey'], string][] = [
   ['workstations', 'AcronisPhysicalWorkstations'],
@@ -62,8 +50,7 @@ export function cwCredentials(cw: ConnectWiseEmulator) {
 export async function startCwWorld(store: Store, options: { seed?: DatasetName; acronisSeed?: DatasetName } = {}): Promise<CwWorld> {
   const acronis = await startAcronisEmulator({ port: 0, seed: options.acronisSeed ?? options.seed ?? 'demo' });
   const cw = await startConnectWiseEmulator({ port: 0, seed: options.seed ?? 'demo' });
-  const connection = await store.repos.connections.create({ name: 'emu-cloud', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret });
-  await store.repos.connections.recordCheck(connection.id, { ok: true, tenantId: acronis.partnerId, tenantName: 'partner' });
+  const connection = await connectAcronis(store, acronis, { name: 'emu-cloud', tenantName: 'partner', checked: true });
   const integration = await store.repos.integrations.create({ name: 'emu-connectwise', connectionId: connection.id, target: 'connectwise', credentials: cwCredentials(cw), features: { provisioning: true } });
   const settings = integrationSettings(store.repos.settings);
 
@@ -81,12 +68,7 @@ export async function startCwWorld(store: Store, options: { seed?: DatasetName; 
     entries: [...MAPPED_PRODUCTS.map(([key, id]) => entry(key, id)), entry('storage', 'AcronisStorageQuota', acronisInfra)],
   });
 
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${cw.url}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
-    return text === '' ? undefined : JSON.parse(text);
-  };
+  const control = emulatorControl(cw.url);
 
   return {
     acronis,
@@ -99,18 +81,12 @@ export async function startCwWorld(store: Store, options: { seed?: DatasetName; 
     row: (resource, id) => control('GET', `/entities/${resource}/${id}`),
     runtime: (o = {}) =>
       buildIntegrationRuntime(store, integration.id, {
-        ...(o.clock ? { clock: o.clock } : {}),
-        ...(o.wrapVendor ? { wrapVendor: o.wrapVendor } : {}),
-        ...(o.wrapTarget ? { wrapTarget: o.wrapTarget } : {}),
-        ...(o.journalRepo ? { journalRepo: o.journalRepo } : {}),
-        ...(o.journalLeaseMs === undefined ? {} : { journalLeaseMs: o.journalLeaseMs }),
-        ...(o.onVendorCall ? { onVendorCall: o.onVendorCall } : {}),
-        vendorOptions: { timeoutMs: 2_000, retry: o.patient ? { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } : { baseDelayMs: 5, maxDelayMs: 50 } },
+        ...runtimeOptions(o),
         targetFactory: (_system, input) =>
           createConnectWiseTarget({
             credentials: cwCredentials(cw),
             timeoutMs: 2_000,
-            retry: o.patient ? { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } : { baseDelayMs: 5, maxDelayMs: 50 },
+            retry: testRetry(o.patient),
             ...(o.onTargetCall ? { onCall: o.onTargetCall } : input.onCall ? { onCall: input.onCall } : {}),
           }),
       }),

@@ -5,14 +5,12 @@ import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acro
 import { startAutotaskEmulator, type AutotaskEmulator } from '../../emulators/autotask/server.ts';
 import type { DatasetName } from '../../emulators/kit/types.ts';
 import { createAutotaskTarget } from '../../src/connectors/autotask/target.ts';
-import type { Target, VendorCloud } from '../../src/connectors/ports.ts';
-import type { CallObserver } from '../../src/connectors/kit/call-metrics.ts';
+import type { VendorCloud } from '../../src/connectors/ports.ts';
 import type { ProductMappingEntry } from '../../src/domain/product-mapping.ts';
-import type { Clock } from '../../src/store/columns.ts';
-import type { JournalRepository } from '../../src/store/repositories/journal.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { integrationSettings } from '../../src/sync/settings/settings.ts';
+import { connectAcronis, runtimeOptions, testRetry, type WorldRuntimeOptions } from '../support/world.ts';
 
 export interface SyncWorld {
   acronis: AcronisEmulator;
@@ -26,29 +24,13 @@ export interface SyncWorld {
   close(): Promise<void>;
 }
 
-export interface WorldRuntimeOptions {
-  clock?: Clock;
-  wrapVendor?: (vendor: VendorCloud) => VendorCloud;
-  wrapTarget?: (target: Target) => Target;
-  journalRepo?: JournalRepository;
-  journalLeaseMs?: number;
-  onVendorCall?: CallObserver;
-  onTargetCall?: CallObserver;
-  /** Patient retries for fault tests. */
-  patient?: boolean;
-}
+export type { WorldRuntimeOptions };
 
 export async function startSyncWorld(store: Store, options: { seed?: DatasetName } = {}): Promise<SyncWorld> {
   const seed = options.seed ?? 'demo';
   const acronis = await startAcronisEmulator({ port: 0, seed });
   const autotask = await startAutotaskEmulator({ port: 0, seed });
-  const connection = await store.repos.connections.create({
-    name: 'emu-cloud',
-    baseUrl: acronis.url,
-    clientId: acronis.credentials.client_id,
-    clientSecret: acronis.credentials.client_secret,
-  });
-  await store.repos.connections.recordCheck(connection.id, { ok: true, tenantId: acronis.partnerId, tenantName: 'partner' });
+  const connection = await connectAcronis(store, acronis, { name: 'emu-cloud', tenantName: 'partner', checked: true });
   const c = autotask.credentials;
   const integration = await store.repos.integrations.create({
     name: 'emu-autotask',
@@ -95,19 +77,13 @@ export async function startSyncWorld(store: Store, options: { seed?: DatasetName
     acronisInfra,
     runtime: (o = {}) =>
       buildIntegrationRuntime(store, integration.id, {
-        ...(o.clock ? { clock: o.clock } : {}),
-        ...(o.wrapVendor ? { wrapVendor: o.wrapVendor } : {}),
-        ...(o.wrapTarget ? { wrapTarget: o.wrapTarget } : {}),
-        ...(o.journalRepo ? { journalRepo: o.journalRepo } : {}),
-        ...(o.journalLeaseMs === undefined ? {} : { journalLeaseMs: o.journalLeaseMs }),
-        ...(o.onVendorCall ? { onVendorCall: o.onVendorCall } : {}),
-        vendorOptions: { timeoutMs: 2_000, retry: o.patient ? { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } : { baseDelayMs: 5, maxDelayMs: 50 } },
+        ...runtimeOptions(o),
         targetFactory: (_system, input) =>
           createAutotaskTarget({
             credentials: { username: c.username, secret: c.secret, integrationCode: c.integration_code },
             discoveryUrl: `${autotask.url}/ATServicesRest/`,
             timeoutMs: 2_000,
-            retry: o.patient ? { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } : { baseDelayMs: 5, maxDelayMs: 50 },
+            retry: testRetry(o.patient),
             ...(o.onTargetCall ? { onCall: o.onTargetCall } : input.onCall ? { onCall: input.onCall } : {}),
           }),
       }),

@@ -1,6 +1,7 @@
 // Test-only: the Autotask emulator and a target wired to it over real HTTP, with a call counter,
 // recorded sleeps (retries and pacing return at once) and the emulator's control API.
 import { startAutotaskEmulator, type AutotaskEmulator } from '../../../emulators/autotask/server.ts';
+import { emulatorControl } from '../../../emulators/kit/test-client.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
 import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
 import { createAutotaskTarget, type AutotaskTarget, type AutotaskTargetOptions } from './target.ts';
@@ -31,14 +32,7 @@ export async function startAutotaskHarness(seed: DatasetName = 'demo'): Promise<
       });
       return { target, calls, sleeps };
     },
-    control: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${emu.url}/_emulator${path}`, {
-        method,
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
-      return (res.status === 204 ? undefined : await res.json()) as T;
-    },
+    control: emulatorControl(emu.url),
     close: () => emu.close(),
   };
 }

@@ -1,6 +1,7 @@
 // Test-only: the CloudBlue PSA emulator and a target wired to it over real HTTP, with a call
 // counter, instant retries and the emulator's control API.
 import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../../emulators/cloudblue/server.ts';
+import { emulatorControl } from '../../../emulators/kit/test-client.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
 import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
 import { createCloudBlueTarget, type CloudBlueTarget, type CloudBlueTargetOptions } from './target.ts';
@@ -34,14 +35,7 @@ export async function startCloudBlueHarness(seed: DatasetName = 'demo'): Promise
       });
       return { target, calls, urls };
     },
-    control: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${emu.url}/_emulator${path}`, {
-        method,
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
-      return (res.status === 204 ? undefined : await res.json()) as T;
-    },
+    control: emulatorControl(emu.url),
     close: () => emu.close(),
   };
 }

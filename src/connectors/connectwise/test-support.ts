@@ -1,6 +1,7 @@
 // Test-only: the ConnectWise emulator and a target wired to it over real HTTP, with a call counter,
 // recorded sleeps (retries return at once) and the emulator's control API.
 import { startConnectWiseEmulator, type ConnectWiseEmulator } from '../../../emulators/connectwise/server.ts';
+import { emulatorControl } from '../../../emulators/kit/test-client.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
 import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
 import { createConnectWiseTarget, type ConnectWiseTarget, type ConnectWiseTargetOptions } from './target.ts';
@@ -37,15 +38,7 @@ export async function startConnectWiseHarness(seed: DatasetName = 'demo'): Promi
       });
       return { target, calls, sleeps };
     },
-    control: async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${emu.url}/_emulator${path}`, {
-        method,
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
-      const text = await res.text();
-      return (text === '' ? undefined : JSON.parse(text)) as T;
-    },
+    control: emulatorControl(emu.url),
     close: () => emu.close(),
   };
 }
