@@ -4,53 +4,18 @@
 // random points between journal steps. The final state must be the undisturbed one: the same
 // tenants, quotas, users and addition quantities, with no tenant created twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRng } from '../../emulators/kit/prng.ts';
 import { catalogItem } from '../../src/domain/offering-item-catalog.ts';
-import { JournalRepository } from '../../src/store/repositories/journal.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
+import { crashingJournal, runCrashingPasses } from '../support/crashing-journal.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 import { customerTenants, startCwWorld, type CwWorld } from './harness.ts';
 
-class SimulatedCrash extends Error {
-  override readonly name = 'SimulatedCrash';
-}
-
-function crashingJournal(store: Store, seed: string, share: number): JournalRepository {
-  const rng = createRng(seed);
-  const repo = new JournalRepository(store.db);
-  return Object.assign(Object.create(repo) as JournalRepository, {
-    insertPending: async (...args: Parameters<JournalRepository['insertPending']>) => {
-      const entry = await repo.insertPending(...args);
-      if (entry !== undefined && rng.chance(share / 2)) throw new SimulatedCrash('crash after the pending record, before the call');
-      return entry;
-    },
-    markDone: async (...args: Parameters<JournalRepository['markDone']>) => {
-      if (rng.chance(share)) throw new SimulatedCrash('crash after the call, before its record');
-      return repo.markDone(...args);
-    },
-    markFailed: async (...args: Parameters<JournalRepository['markFailed']>) => repo.markFailed(...args),
-  });
-}
-
-async function scenario(rt: IntegrationRuntime, passes: number): Promise<{ crashes: number; failures: number }> {
-  let crashes = 0;
-  let failures = 0;
-  for (let pass = 0; pass < passes; pass++) {
-    for (const loop of [runDirectoryLoop, runProvisioningLoop, runUsageLoop]) {
-      try {
-        const outcome = await loop(rt, pass === 0 ? {} : { full: true });
-        failures += Number(outcome.stats.failedOperations ?? 0) + Number(outcome.stats.failed ?? 0);
-      } catch (error) {
-        if (error instanceof SimulatedCrash) crashes += 1;
-        else failures += 1;
-      }
-    }
-  }
-  return { crashes, failures };
+function scenario(rt: IntegrationRuntime, passes: number) {
+  return runCrashingPasses(rt, [runDirectoryLoop, runProvisioningLoop, runUsageLoop], passes);
 }
 
 /** Automatic provisioning on; two existing tenants mapped by a person (company 250 has a PAYG line) with usage to write. */

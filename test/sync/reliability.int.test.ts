@@ -4,54 +4,17 @@
 // after the record, before the write). The final state must be the undisturbed one, with no tenant,
 // user or unit adjustment twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRng } from '../../emulators/kit/prng.ts';
 import type { Store } from '../../src/store/store.ts';
-import { JournalRepository } from '../../src/store/repositories/journal.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
+import { crashingJournal, runCrashingPasses } from '../support/crashing-journal.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 import { startSyncWorld, type SyncWorld } from './harness.ts';
 
-class SimulatedCrash extends Error {
-  override readonly name = 'SimulatedCrash';
-}
-
-/** A journal repository that dies (throws, recording nothing) at random between the steps. */
-function crashingJournal(store: Store, seed: string, share: number): JournalRepository {
-  const rng = createRng(seed);
-  const repo = new JournalRepository(store.db);
-  return Object.assign(Object.create(repo) as JournalRepository, {
-    insertPending: async (...args: Parameters<JournalRepository['insertPending']>) => {
-      const entry = await repo.insertPending(...args);
-      if (entry !== undefined && rng.chance(share / 2)) throw new SimulatedCrash('crash after the pending record, before the call');
-      return entry;
-    },
-    markDone: async (...args: Parameters<JournalRepository['markDone']>) => {
-      if (rng.chance(share)) throw new SimulatedCrash('crash after the call, before its record');
-      return repo.markDone(...args);
-    },
-    // A dead process records no failure either.
-    markFailed: async (...args: Parameters<JournalRepository['markFailed']>) => repo.markFailed(...args),
-  });
-}
-
-async function scenario(world: SyncWorld, rt: IntegrationRuntime, passes: number): Promise<{ crashes: number; failures: number }> {
-  let crashes = 0;
-  let failures = 0;
-  for (let pass = 0; pass < passes; pass++) {
-    for (const loop of [runDirectoryLoop, runProvisioningLoop, runUsageLoop]) {
-      try {
-        const outcome = await loop(rt, pass === 0 ? {} : { full: true });
-        failures += Number(outcome.stats.failedOperations ?? 0) + Number(outcome.stats.failed ?? 0);
-      } catch (error) {
-        if (error instanceof SimulatedCrash) crashes += 1;
-        else failures += 1; // a pass cut short by a fault: the next pass goes on
-      }
-    }
-  }
-  return { crashes, failures };
+function scenario(rt: IntegrationRuntime, passes: number) {
+  return runCrashingPasses(rt, [runDirectoryLoop, runProvisioningLoop, runUsageLoop], passes);
 }
 
 async function prepare(world: SyncWorld, store: Store): Promise<void> {
@@ -115,7 +78,7 @@ describe.each(testDatabases())('reliability on $name', (db) => {
     const refWorld = await startSyncWorld(ref.store);
     try {
       await prepare(refWorld, ref.store);
-      await scenario(refWorld, await refWorld.runtime(), 2);
+      await scenario(await refWorld.runtime(), 2);
       reference = await finalState(refWorld, ref.store);
     } finally {
       await refWorld.close();
@@ -151,9 +114,9 @@ describe.each(testDatabases())('reliability on $name', (db) => {
       expect(res.status).toBeLessThan(300);
     }
     const rt = await world.runtime({ patient: true, journalLeaseMs: 0 });
-    await scenario(world, rt, 4);
+    await scenario(rt, 4);
     for (const url of [world.acronis.url, world.autotask.url]) await fetch(`${url}/_emulator/faults`, { method: 'DELETE' });
-    await scenario(world, rt, 1);
+    await scenario(rt, 1);
     const state = await finalState(world, store);
     expect(state.duplicateTags).toBe(0);
     expect(state).toEqual(reference);
@@ -162,9 +125,9 @@ describe.each(testDatabases())('reliability on $name', (db) => {
   it('crashes at random points between journal steps, then re-runs: same final state, no duplicates', { timeout: 240_000 }, async () => {
     await prepare(world, store);
     const crashing = await world.runtime({ journalRepo: crashingJournal(store, 'crash', 0.3), journalLeaseMs: 0 });
-    const { crashes } = await scenario(world, crashing, 6);
+    const { crashes } = await scenario(crashing, 6);
     expect(crashes).toBeGreaterThan(0);
-    await scenario(world, await world.runtime({ journalLeaseMs: 0 }), 1);
+    await scenario(await world.runtime({ journalLeaseMs: 0 }), 1);
     const state = await finalState(world, store);
     expect(state.duplicateTags).toBe(0);
     expect(state).toEqual(reference);
