@@ -84,6 +84,12 @@ export interface WriteOptions {
    * creating a second one.
    */
   idempotencyKey: string;
+  /**
+   * The caller has established that no tenant carries the key (its journal has no earlier attempt
+   * and its own records know no tenant for it), so the first attempt skips listing the parent's
+   * children for the tag; an attempt after a create that may have happened in transit still lists.
+   */
+  knownAbsent?: boolean;
 }
 
 export interface NewVendorUser {

@@ -85,6 +85,26 @@ describe.each(testDatabases())('interworks.cloud BSS against the hub on $name', 
     expect(writes.filter((r: { path: string; method: string }) => r.method === 'POST' && r.path === '/api/2/tenants')).toEqual([]);
   });
 
+  it("orders for a new reseller without listing the distributor's service providers (the lookup is by the BSS account id)", async () => {
+    await w.acronisControl('DELETE', '/requests');
+    const order = await w.bssControl('POST', '/orders', { instance_id: instance.id, account: { id: '7009', name: 'Margie Resellers', email: 'ops@margie-resellers.example' }, subscription_id: '9009', quotas: { pw_base_workstations: '3' } });
+    expect(order.ok).toBe(true);
+    const requests = (await w.acronisControl('GET', '/requests')).items as Array<{ method: string; path: string; query: string }>;
+    expect(requests.filter((r) => r.method === 'GET' && r.path === '/api/2/tenants' && r.query.includes('parent_id='))).toEqual([]);
+    expect(requests.filter((r) => r.method === 'POST' && r.path === '/api/2/tenants')).toHaveLength(1);
+    // The same account ordered through another instance of the same distributor (a second API
+    // client) gets the tenant the first made, found by the account id; nothing is created.
+    const client = await w.acronisControl('POST', '/clients', { client_name: 'second BSS instance' });
+    const other = await w.bssControl('POST', '/instances', { name: 'Acronis EU (second client)', settings: w.settings({ SystemName: 'Acronis EU 2', ClientId: client.client_id, ClientSecret: client.client_secret }) });
+    expect(other.saved).toBe(true);
+    await w.bssControl('POST', `/instances/${other.id}/service-definition`);
+    await w.acronisControl('DELETE', '/requests');
+    const again = await w.bssControl('POST', '/orders', { instance_id: other.id, account: { id: '7009', name: 'Margie Resellers', email: 'ops@margie-resellers.example' }, subscription_id: '9010', quotas: { pw_base_workstations: '3' } });
+    expect(again).toMatchObject({ ok: true, tenant_id: order.tenant_id });
+    const writes = (await w.acronisControl('GET', '/requests')).items as Array<{ method: string; path: string }>;
+    expect(writes.filter((r) => r.method === 'POST' && r.path === '/api/2/tenants')).toEqual([]);
+  });
+
   it('changes quotas absolutely, suspends, activates and cancels', async () => {
     const q = await w.bssControl('POST', '/subscriptions/9001/quotas', { quotas: { pw_base_workstations: '60' } });
     expect(q.ok).toBe(true);
@@ -167,7 +187,7 @@ describe.each(testDatabases())('interworks.cloud BSS against the hub on $name', 
     expect(text).not.toContain(secret);
     const body = JSON.parse(text);
     const eu = body.instances.find((i: { id: string; settings: { systemName: string } }) => i.settings.systemName === 'Acronis EU');
-    expect(eu.serviceProviders.map((s: { name: string }) => s.name)).toEqual(['Northwind Resellers', 'Fabrikam Resellers']);
+    expect(eu.serviceProviders.map((s: { name: string }) => s.name)).toEqual(['Northwind Resellers', 'Margie Resellers', 'Fabrikam Resellers']);
     expect(eu.usagePulls.length).toBeGreaterThan(0);
     expect(eu.lastDefinition.products.length).toBeGreaterThan(9);
   });

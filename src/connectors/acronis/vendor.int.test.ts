@@ -164,6 +164,22 @@ describe('Acronis vendor against the emulator', () => {
     expect(all.filter((t) => t.internalTag === key).map((t) => t.id)).toEqual([result.tenant.id]);
   });
 
+  it('skips the first lookup by tag when the caller knows the key is new, and still looks before repeating a create', async () => {
+    const { vendor: v, counter } = vendor();
+    const lookups = () => counter.total({ operation: 'find tenant by idempotency key' });
+    const creates = () => counter.total({ operation: 'create customer tenant' });
+    const fresh = await v.createCustomerTenant({ parentId: partnerId, name: uniqueName('Known New') }, { idempotencyKey: `op-${Date.now()}-${++seq}`, knownAbsent: true });
+    expect(fresh.created).toBe(true);
+    expect([lookups(), creates()]).toEqual([0, 1]);
+    counter.reset();
+    const key = `op-${Date.now()}-${++seq}`;
+    await control('POST', '/faults', { kind: 'status', status: 503, path: '/api/2/tenants', method: 'POST', count: 1 });
+    const flaky = await v.createCustomerTenant({ parentId: partnerId, name: uniqueName('Known New Flaky') }, { idempotencyKey: key, knownAbsent: true });
+    expect(lookups()).toBeGreaterThanOrEqual(1);
+    const all = await collect(v.listCustomerTenants({ parentId: partnerId }));
+    expect(all.filter((t) => t.internalTag === key).map((t) => t.id)).toEqual([flaky.tenant.id]);
+  });
+
   it('resolves a version conflict by re-reading', async () => {
     const { vendor: setup } = vendor();
     const { tenant } = await setup.createCustomerTenant({ parentId: partnerId, name: uniqueName('Contended') }, { idempotencyKey: `op-${++seq}-${Date.now()}` });

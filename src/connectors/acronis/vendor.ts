@@ -228,7 +228,7 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
 
     findTenantByIdempotencyKey: findChildByTag,
 
-    async createCustomerTenant(input: NewCustomerTenant, { idempotencyKey }: WriteOptions) {
+    async createCustomerTenant(input: NewCustomerTenant, { idempotencyKey, knownAbsent = false }: WriteOptions) {
       const body: Record<string, unknown> = {
         name: input.name,
         kind: input.kind ?? 'customer',
@@ -248,9 +248,10 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
         return result;
       };
       // Look up before every attempt: a create that failed in transit may have happened, and the
-      // POST itself is never blindly repeated.
+      // POST itself is never blindly repeated. The lookup lists the parent's children (there is no
+      // filter by tag), so it grows with them: a caller that knows the key is new skips the first.
       for (let round = 1; ; round += 1) {
-        const existing = await findChildByTag(input.parentId, idempotencyKey);
+        const existing = round === 1 && knownAbsent ? null : await findChildByTag(input.parentId, idempotencyKey);
         if (existing !== null) return settle({ tenant: existing, created: false });
         try {
           const created = await client.requestJson(

@@ -291,6 +291,22 @@ export class ServiceManagerRepository {
     return row && toAccount(row);
   }
 
+  /**
+   * The account `accountId` as any instance under the distributor tenant `distributorTenantId`
+   * provisioned it (instances of one distributor share its children and the tenants' tags).
+   */
+  async findAccountUnderDistributor(distributorTenantId: string, accountId: string): Promise<ProvisionedAccount | undefined> {
+    const row = await this.db
+      .selectFrom('service_manager_accounts as a')
+      .innerJoin('service_manager_instances as i', 'i.id', 'a.instance_id')
+      .selectAll('a')
+      .where('i.distributor_tenant_id', '=', distributorTenantId)
+      .where('a.account_id', '=', accountId)
+      .orderBy('a.created_at')
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
+
   async listAccounts(instanceId: string): Promise<ProvisionedAccount[]> {
     const rows = await this.db.selectFrom('service_manager_accounts').selectAll().where('instance_id', '=', instanceId).orderBy('created_at').execute();
     return rows.map(toAccount);

@@ -72,19 +72,36 @@ export class Provisioning {
     };
     try {
       const key = accountKey(account.accountId);
+      // The journal runs `perform` only when this instance never completed the create: then the
+      // tenant is either one another instance of the same distributor made (the stored accounts
+      // say so, found by the account id) or none at all, and the vendor need not list every
+      // service provider of the distributor to look for its tag. A resumed attempt still lists.
+      const known = await store.repos.serviceManager.findAccountUnderDistributor(r.ref.distributorTenantId, account.accountId);
+      let adopted = false;
       const result = await journal.run(
         { integrationId, loop: LOOP, operation: 'create_service_provider', idempotencyKey: key, payload: { accountId: account.accountId, name: account.name, trackId: call.trackId } },
         {
           lookup: async () => (await r.vendor.findTenantByIdempotencyKey(r.ref.distributorTenantId, key))?.id ?? null,
-          perform: async () =>
-            (await r.vendor.createCustomerTenant(
+          perform: async () => {
+            if (known !== undefined) {
+              const tenant = await r.vendor.getTenant(known.tenantId).catch((error: unknown) => {
+                if (isConnectorError(error, 'not_found')) return null;
+                throw error;
+              });
+              if (tenant !== null && tenant.deletedAt === null) {
+                adopted = true;
+                return tenant.id;
+              }
+            }
+            return (await r.vendor.createCustomerTenant(
               { parentId: r.ref.distributorTenantId, name: account.name, kind: 'partner', customerId: account.accountId, contact },
-              { idempotencyKey: key },
-            )).tenant.id,
+              { idempotencyKey: key, knownAbsent: known === undefined },
+            )).tenant.id;
+          },
         },
       );
       const tenantId = result.externalId;
-      const created = result.via === 'perform';
+      const created = result.via === 'perform' && !adopted;
       // Later synchronizations carry changed names and contacts: compare and write the difference.
       if (!created) {
         const tenant = await r.vendor.getTenant(tenantId);
