@@ -70,7 +70,15 @@ describe.each(testDatabases())('psa-bridge commands on $name', (database) => {
     const duplicate = await runCli(['user', 'add', 'ops', '--password', 'long-enough-pw'], env());
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toMatch(/a user named "ops" already exists/i);
-    expect((await runCli(['user', 'list'], env())).stdout).toMatch(/^ops\s/m);
+    expect((await runCli(['user', 'list'], env())).stdout).toMatch(/^ops\s+admin\s/m);
+    const viewer = await runCli(['user', 'add', 'viewer', '--role', 'read-only', '--password', 'viewer-password'], env());
+    expect(viewer.code, viewer.stderr).toBe(0);
+    expect((await runCli(['user', 'list'], env())).stdout).toMatch(/^viewer\s+read-only\s/m);
+    expect((await runCli(['user', 'role', 'viewer', 'admin'], env())).stdout).toMatch(/user "viewer" is now admin/);
+    const wrong = await runCli(['user', 'role', 'viewer', 'root'], env());
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/unknown role "root": use one of admin, read-only/);
+    expect((await runCli(['user', 'delete', 'viewer'], env())).code).toBe(0);
   });
 
   it('disables, enables, sets the password of and deletes a user; refuses to remove the last enabled one', async () => {

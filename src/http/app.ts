@@ -17,6 +17,7 @@ import type { JobRunner } from '../jobs/job-runner.ts';
 import { LoginThrottleRepository } from '../store/repositories/login-throttle.ts';
 import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
+import { installRoleGuard, type GuardedRoute } from './auth/authorize.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.ts';
 import type { SecureCookieMode } from './auth/session-cookie.ts';
 import './auth/principal.ts';
@@ -164,9 +165,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.register(metricsRoutes, { registry: metrics.registry, ...(metricsAccess === 'token' ? { authenticate } : {}) });
   }
 
+  const guardedRoutes: GuardedRoute[] = [];
+  app.decorate('guardedRoutes', guardedRoutes);
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate);
+      installRoleGuard(api, guardedRoutes);
       const zodApi = api.withTypeProvider<ZodTypeProvider>();
       await zodApi.register(authRoutes, deps);
       await zodApi.register(tokenRoutes, deps);

@@ -37,6 +37,8 @@ export interface UsersTable {
   last_login_at: string | null;
   /** When the user was disabled (migration 0009); null while enabled. */
   disabled_at: string | null;
+  /** `admin` or `read_only` (migration 0011; src/domain/roles.ts). */
+  role: Generated<string>;
 }
 
 export interface SessionsTable {
@@ -54,6 +56,8 @@ export interface ApiTokensTable {
   token_hash: string;
   created_at: string;
   last_used_at: string | null;
+  /** `admin` or `read_only` (migration 0016); the request acts with the lesser of this and the user's. */
+  role: Generated<string>;
 }
 
 export interface ConnectionsTable {

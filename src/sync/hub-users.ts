@@ -7,15 +7,31 @@
  *   old password); a disabled user's API tokens are refused while disabled (authenticate.ts);
  * - a person changing their own password gives the current one first, and keeps the session they
  *   changed it in.
+ * - the hub keeps an enabled administrator: the last one cannot be disabled, deleted or made
+ *   read-only (nobody could manage users from the portal any more);
  * Every change is audit-logged, never with a password.
  */
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../domain/roles.ts';
 import type { Repositories } from '../store/store.ts';
 import type { User } from '../store/repositories/users.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 1000;
 
-export type HubUserErrorCode = 'not_found' | 'name_taken' | 'last_enabled_user' | 'cannot_change_self' | 'wrong_password' | 'weak_password';
+export type HubUserErrorCode =
+  | 'not_found'
+  | 'name_taken'
+  | 'last_enabled_user'
+  | 'last_admin'
+  | 'cannot_change_self'
+  | 'wrong_password'
+  | 'weak_password';
+
+/** A password nobody has to invent: 18 random bytes, URL-safe. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
 
 export class HubUserError extends Error {
   override readonly name = 'HubUserError';
@@ -64,15 +80,37 @@ async function refuseLastEnabled(repos: UserRepos, user: User, what: string): Pr
   if (user.disabledAt === null && (await repos.users.countEnabled()) <= 1) {
     throw new HubUserError('last_enabled_user', `"${user.username}" is the only enabled user; add or enable another user before you ${what} it`);
   }
+  if (user.disabledAt === null && user.role === 'admin' && (await repos.users.countEnabledAdmins()) <= 1) {
+    throw new HubUserError('last_admin', `"${user.username}" is the only enabled administrator; make another user an administrator before you ${what} it`);
+  }
 }
 
-export async function addUser(repos: UserRepos, actor: Actor, input: { username: string; password: string }): Promise<User> {
+/** Makes a user an administrator or read-only; their sessions stay (the role is read per request). */
+export async function setUserRole(repos: UserRepos, actor: Actor, id: string, role: Role): Promise<User> {
+  const user = await requireUser(repos, id);
+  if (user.role === role) return user;
+  if (role !== 'admin') {
+    refuseSelf(actor, user, 'make read-only');
+    await refuseLastEnabled(repos, user, 'make read-only');
+  }
+  const updated = (await repos.users.setRole(user.id, role)) ?? user;
+  await repos.auditLog.record({
+    actor: actor.label,
+    action: 'user.role',
+    subjectType: 'user',
+    subjectId: user.id,
+    details: { username: user.username, from: user.role, to: role },
+  });
+  return updated;
+}
+
+export async function addUser(repos: UserRepos, actor: Actor, input: { username: string; password: string; role?: Role }): Promise<User> {
   checkPassword(input.password);
   if ((await repos.users.getByUsername(input.username)) !== undefined) {
     throw new HubUserError('name_taken', `A user named "${input.username}" already exists; choose another name`);
   }
   const user = await repos.users.create(input);
-  await repos.auditLog.record({ actor: actor.label, action: 'user.create', subjectType: 'user', subjectId: user.id, details: { username: user.username } });
+  await repos.auditLog.record({ actor: actor.label, action: 'user.create', subjectType: 'user', subjectId: user.id, details: { username: user.username, role: user.role } });
   return user;
 }
 

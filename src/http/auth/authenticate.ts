@@ -10,6 +10,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error.ts';
 import type { HubStore } from '../hub-store.ts';
+import { effectiveRole } from '../../domain/roles.ts';
 import type { Principal } from './principal.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie, type SessionCookieSettings } from './session-cookie.ts';
 
@@ -35,7 +36,14 @@ export function createAuthenticator(options: { store: Pick<HubStore, 'repos'>; c
     if (user.disabledAt !== null) {
       throw new ApiError(401, 'user_disabled', `The API token belongs to the user "${user.username}", who is disabled; an administrator can enable the user again`);
     }
-    return { userId: user.id, username: user.username, via: 'token', tokenId: apiToken.id, tokenName: apiToken.name };
+    return {
+      userId: user.id,
+      username: user.username,
+      via: 'token',
+      role: effectiveRole(user.role, apiToken.role),
+      tokenId: apiToken.id,
+      tokenName: apiToken.name,
+    };
   }
 
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -72,7 +80,7 @@ export function createAuthenticator(options: { store: Pick<HubStore, 'repos'>; c
       await sessions.extend(token, options.cookie.ttlMs);
       setSessionCookie(request, reply, token, options.cookie);
     }
-    request.principal = { userId: user.id, username: user.username, via: 'session' };
+    request.principal = { userId: user.id, username: user.username, via: 'session', role: user.role };
   };
 }
 

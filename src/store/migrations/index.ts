@@ -11,6 +11,7 @@ import * as m0010 from './0010_deprovisioning_countdowns.ts';
 import * as m0011 from './0011_trust.ts';
 import * as m0012 from './0012_service_manager.ts';
 import * as m0013 from './0013_billing_push.ts';
+import * as m0016 from './0016_token_roles.ts';
 
 /**
  * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0011_trust': m0011,
   '0012_service_manager': m0012,
   '0013_billing_push': m0013,
+  '0016_token_roles': m0016,
 };

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ApiTokensTable, Schema } from '../schema.ts';
 import { isoAt, newId, systemClock, type Clock } from '../columns.ts';
 import { hashToken, newToken } from './token-hash.ts';
+import { roleOf, type Role } from '../../domain/roles.ts';
 
 export interface ApiToken {
   id: string;
@@ -9,6 +10,8 @@ export interface ApiToken {
   name: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** What the token may do; a request acts with the lesser of this and its user's role. */
+  role: Role;
 }
 
 /** Recognisable in logs and by secret scanners, like ghp_ for GitHub. */
@@ -20,6 +23,7 @@ const toApiToken = (row: Selectable<ApiTokensTable>): ApiToken => ({
   name: row.name,
   createdAt: row.created_at,
   lastUsedAt: row.last_used_at,
+  role: roleOf(row.role),
 });
 
 export class ApiTokensRepository {
@@ -29,9 +33,9 @@ export class ApiTokensRepository {
   ) {}
 
   /** Creates a token; the returned `token` is shown once and never stored. */
-  async create(userId: string, name: string): Promise<{ token: string; apiToken: ApiToken }> {
+  async create(userId: string, name: string, role: Role = 'admin'): Promise<{ token: string; apiToken: ApiToken }> {
     const token = newToken(API_TOKEN_PREFIX);
-    const row = { id: newId(), user_id: userId, name, token_hash: hashToken(token), created_at: isoAt(this.clock), last_used_at: null };
+    const row = { id: newId(), user_id: userId, name, role, token_hash: hashToken(token), created_at: isoAt(this.clock), last_used_at: null };
     await this.db.insertInto('api_tokens').values(row).execute();
     return { token, apiToken: toApiToken(row) };
   }

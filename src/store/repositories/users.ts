@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Schema, UsersTable } from '../schema.ts';
 import { isoAt, newId, systemClock, type Clock } from '../columns.ts';
 import { StoreError, isUniqueViolation } from '../errors.ts';
+import { roleOf, type Role } from '../../domain/roles.ts';
 
 export interface User {
   id: string;
@@ -11,6 +12,7 @@ export interface User {
   lastLoginAt: string | null;
   /** Set while the user is disabled: no login, and their sessions and tokens are refused. */
   disabledAt: string | null;
+  role: Role;
 }
 
 /**
@@ -58,6 +60,7 @@ const toUser = (row: Selectable<UsersTable>): User => ({
   createdAt: row.created_at,
   lastLoginAt: row.last_login_at,
   disabledAt: row.disabled_at ?? null,
+  role: roleOf(row.role),
 });
 
 export class UsersRepository {
@@ -66,8 +69,9 @@ export class UsersRepository {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async create(input: { username: string; password: string }): Promise<User> {
+  async create(input: { username: string; password: string; role?: Role }): Promise<User> {
     const row = {
+      role: input.role ?? 'admin',
       id: newId(),
       username: input.username,
       password_hash: await hashPassword(input.password),
@@ -120,6 +124,22 @@ export class UsersRepository {
       .where((eb) => (disabled ? eb('disabled_at', 'is', null) : eb('disabled_at', 'is not', null)))
       .execute();
     return this.get(id);
+  }
+
+  async setRole(id: string, role: Role): Promise<User | undefined> {
+    await this.db.updateTable('users').set({ role }).where('id', '=', id).execute();
+    return this.get(id);
+  }
+
+  /** Enabled administrators: the hub needs one left to be managed from the portal. */
+  async countEnabledAdmins(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('disabled_at', 'is', null)
+      .where('role', '=', 'admin')
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** Users that can log in. */

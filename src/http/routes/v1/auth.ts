@@ -5,8 +5,9 @@ import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../../auth/session-cookie.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { ROLES } from '../../../domain/roles.ts';
 
-const userSchema = z.object({ id: z.string(), username: z.string() });
+const userSchema = z.object({ id: z.string(), username: z.string(), role: z.enum(ROLES).describe('admin: everything; read_only: reads only') });
 
 export const authRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const { users, sessions, auditLog } = deps.store.repos;
@@ -51,13 +52,14 @@ export const authRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
       await users.recordLogin(user.id);
       await auditLog.record({ actor: user.username, action: 'auth.login', subjectType: 'user', subjectId: user.id, details: { ip: request.ip } });
       setSessionCookie(request, reply, token, deps.cookie);
-      return { user: { id: user.id, username: user.username } };
+      return { user: { id: user.id, username: user.username, role: user.role } };
     },
   );
 
   app.post(
     '/auth/logout',
     {
+      config: { readOnlyAllowed: 'ends only the caller’s own session' },
       schema: {
         tags: ['auth'],
         summary: 'End the current session',
@@ -81,13 +83,13 @@ export const authRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
     {
       schema: {
         tags: ['auth'],
-        summary: 'The authenticated user, and whether a session or an API token authenticated the request',
+        summary: 'The authenticated user with the role this request acts with, and whether a session or an API token authenticated it',
         response: { 200: z.object({ user: userSchema, via: z.enum(['session', 'token']) }), ...errorResponses(401) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      return { user: { id: principal.userId, username: principal.username }, via: principal.via };
+      return { user: { id: principal.userId, username: principal.username, role: principal.role }, via: principal.via };
     },
   );
 };

@@ -16,6 +16,7 @@ import { CallbackError, readCallbackSettings, receiveCallback, RefusalAudit, set
 import { ApiError, errorBody, errorResponses, notFound } from '../../api-error.ts';
 import { createAuthenticator, principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
+import { installRoleGuard } from '../../auth/authorize.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 
 const lowerHeaders = (request: FastifyRequest): Record<string, string | undefined> =>
@@ -64,6 +65,8 @@ export const callbackRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(
     async (api: FastifyInstance) => {
       api.addHook('onRequest', createAuthenticator({ store: deps.store, cookie: deps.cookie }));
+      // The same role guard as the rest of /api/v1 (app.ts decorates the shared record before this registers).
+      installRoleGuard(api, app.guardedRoutes ?? []);
       const zapi = api.withTypeProvider<ZodTypeProvider>();
       const present = async (integrationId: string, registrations?: z.infer<typeof settingsSchema>['registrations']) => {
         const settings = await readCallbackSettings(store, integrationId);

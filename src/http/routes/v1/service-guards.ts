@@ -49,6 +49,7 @@ export const serviceGuardRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
   app.post(
     '/integrations/:id/mappings/preview',
     {
+      config: { readOnlyAllowed: 'computes what a mapping would do and stores nothing' },
       schema: {
         tags: ['mappings'],
         summary: 'What mapping a company to an existing tenant would do (the next provisioning pass for the pair, with usage); changes nothing',

@@ -5,12 +5,14 @@ import { errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { ROLES } from '../../../domain/roles.ts';
 
 const tokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
+  role: z.enum(ROLES).describe('admin or read_only; the token acts with the lesser of this and its user’s role'),
 });
 
 export const tokenRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
@@ -22,7 +24,10 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
       schema: {
         tags: ['tokens'],
         summary: 'Create an API token; its value is shown in this response only',
-        body: z.object({ name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters') }),
+        body: z.object({
+          name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+          role: z.enum(ROLES, { message: 'must be "admin" or "read_only"' }).default('admin'),
+        }),
         response: {
           201: tokenSchema.extend({ token: z.string().describe('Send as "Authorization: Bearer <token>"; not shown again') }),
           ...errorResponses(400, 401, 403),
@@ -31,13 +36,13 @@ export const tokenRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const { token, apiToken } = await apiTokens.create(principal.userId, request.body.name);
+      const { token, apiToken } = await apiTokens.create(principal.userId, request.body.name, request.body.role);
       await auditLog.record({
         actor: actorOf(principal),
         action: 'api_token.create',
         subjectType: 'api_token',
         subjectId: apiToken.id,
-        details: { name: apiToken.name },
+        details: { name: apiToken.name, role: apiToken.role },
       });
       return reply.code(201).send({ ...apiToken, token });
     },

@@ -4,15 +4,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { User } from '../../../store/repositories/users.ts';
+import { ROLES } from '../../../domain/roles.ts';
 import {
   addUser,
   changeOwnPassword,
   deleteUser,
+  generatePassword,
   HubUserError,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
   resetPassword,
   setUserDisabled,
+  setUserRole,
   type Actor,
 } from '../../../sync/hub-users.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
@@ -28,7 +31,9 @@ const userSchema = z.object({
   lastLoginAt: z.string().nullable(),
   disabled: z.boolean(),
   disabledAt: z.string().nullable(),
+  role: z.enum(ROLES).describe('admin: everything; read_only: may read everything and change nothing'),
 });
+const roleSchema = z.enum(ROLES, { message: 'must be "admin" or "read_only"' });
 
 const usernameSchema = z
   .string()
@@ -46,6 +51,7 @@ const STATUS: Record<HubUserError['code'], number> = {
   not_found: 404,
   name_taken: 409,
   last_enabled_user: 409,
+  last_admin: 409,
   cannot_change_self: 409,
   wrong_password: 403,
   weak_password: 400,
@@ -62,6 +68,7 @@ const present = (user: User): z.infer<typeof userSchema> => ({
   lastLoginAt: user.lastLoginAt,
   disabled: user.disabledAt !== null,
   disabledAt: user.disabledAt,
+  role: user.role,
 });
 
 const actor = (principal: Principal): Extract<Actor, { kind: 'user' }> => ({ kind: 'user', userId: principal.userId, label: actorOf(principal) });
@@ -98,14 +105,19 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
     {
       schema: {
         tags: ['users'],
-        summary: 'Add a user with a password the person changes later (POST /auth/password)',
-        body: z.strictObject({ username: usernameSchema, password: passwordSchema }),
-        response: { 201: userSchema, ...errorResponses(400, 401, 403, 409) },
+        summary: 'Add a user (default role admin); without a password one is generated and returned in this response only',
+        body: z.strictObject({ username: usernameSchema, password: passwordSchema.optional(), role: roleSchema.default('admin') }),
+        response: {
+          201: userSchema.extend({ generatedPassword: z.string().optional().describe('Only when no password was sent; not shown again') }),
+          ...errorResponses(400, 401, 403, 409),
+        },
       },
     },
     async (request, reply) => {
       try {
-        return reply.code(201).send(present(await addUser(repos, actor(principalOf(request)), request.body)));
+        const generated = request.body.password === undefined ? generatePassword() : undefined;
+        const user = await addUser(repos, actor(principalOf(request)), { ...request.body, password: request.body.password ?? generated! });
+        return reply.code(201).send({ ...present(user), ...(generated === undefined ? {} : { generatedPassword: generated }) });
       } catch (error) {
         throw toApi(error);
       }
@@ -117,11 +129,13 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
     {
       schema: {
         tags: ['users'],
-        summary: "Disable or enable a user, or set another user's password (their sessions end)",
+        summary: "Disable or enable a user, change their role, or set another user's password (their sessions end)",
         params: idParams,
         body: z
-          .strictObject({ disabled: z.boolean().optional(), password: passwordSchema.optional() })
-          .refine((patch) => patch.disabled !== undefined || patch.password !== undefined, { message: 'send disabled, password, or both' }),
+          .strictObject({ disabled: z.boolean().optional(), password: passwordSchema.optional(), role: roleSchema.optional() })
+          .refine((patch) => patch.disabled !== undefined || patch.password !== undefined || patch.role !== undefined, {
+            message: 'send disabled, role or password',
+          }),
         response: { 200: userSchema, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
@@ -134,6 +148,7 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
           if (id === who.userId) throw new HubUserError('cannot_change_self', 'Change your own password with POST /api/v1/auth/password, giving the current one');
           await resetPassword(repos, who, id, request.body.password);
         }
+        if (request.body.role !== undefined) await setUserRole(repos, who, id, request.body.role);
         const user = request.body.disabled === undefined ? await repos.users.get(id) : await setUserDisabled(repos, who, id, request.body.disabled);
         if (user === undefined) throw notFound('user', id);
         return present(user);
@@ -166,6 +181,7 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
   app.post(
     '/auth/password',
     {
+      config: { readOnlyAllowed: 'changes only the caller’s own password, with the current one' },
       schema: {
         tags: ['auth'],
         summary: 'Change your own password: the current one first; your other sessions end, this one stays',
