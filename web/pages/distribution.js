@@ -112,7 +112,7 @@ function FailedCalls({ label, calls }) {
   const columns = [
     { key: 'at', label: 'When', render: (f) => html`<${Time} iso=${f.at} />` },
     { key: 'trackId', label: 'Track id', render: (f) => (f.trackId ? html`<span class="mono nowrap">${f.trackId}</span>` : html`<span class="muted">none sent</span>`) },
-    { key: 'route', label: 'Call', render: (f) => html`<span class="mono">${f.route}</span>` },
+    { key: 'route', label: 'Call', render: (f) => html`<span class="mono nowrap">${f.route}</span>` },
     { key: 'code', label: 'Code', className: 'num' },
     { key: 'message', label: 'Message the BSS was given', sortable: false, render: (f) => html`<span class="error-inline">${f.message}</span>` },
   ];
