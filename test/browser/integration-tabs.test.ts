@@ -198,6 +198,25 @@ describe('integration tabs (browser, demo)', () => {
     browser.assertNoErrors(EXPECTED);
   });
 
+  it('maps storage per location with its classes, and hides the items the partner does not offer until asked', async () => {
+    await page.reload();
+    await tab('Product mapping').click();
+    await panel().getByRole('heading', { name: 'Storage by location' }).waitFor();
+    // The demo's storages are at two locations, each a heading with its storages' rows (storage, class 1, class 2).
+    await panel().getByRole('heading', { name: 'Acronis Data Center Frankfurt', level: 3 }).waitFor();
+    await panel().getByRole('heading', { name: 'Northwind DC Hamburg', level: 3 }).waitFor();
+    const frankfurt = panel().getByRole('table', { name: 'Storage at Acronis Data Center Frankfurt' });
+    await expect(frankfurt.getByRole('checkbox', { name: /^Map Cloud storage - Class 1 \(free\) — / }).count()).resolves.toBe(1);
+    await expect(frankfurt.getByRole('checkbox', { name: /^Map Cloud storage - Class 2 \(billable\) — / }).count()).resolves.toBe(1);
+    // Geo-redundancy is off for the demo partner: its items are hidden, then shown marked.
+    await expect(panel().getByRole('checkbox', { name: /^Map Geo-redundant cloud storage/ }).count()).resolves.toBe(0);
+    await panel().getByRole('checkbox', { name: /items? the partner does not offer to customers/ }).check();
+    await expect(panel().getByRole('checkbox', { name: /^Map Geo-redundant cloud storage/ }).count()).resolves.toBeGreaterThan(0);
+    await expect(panel().getByText('Not offered to the partner').first().isVisible()).resolves.toBe(true);
+    await browser.screenshot(page, 'tabs-product-mapping-storage');
+    browser.assertNoErrors(EXPECTED);
+  });
+
   it('changes provisioning settings: company-name accounts need the activation email, deletion asks first', async () => {
     await tab('Provisioning').click();
     await panel().getByRole('heading', { name: 'Customer provisioning' }).waitFor();

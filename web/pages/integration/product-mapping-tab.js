@@ -15,15 +15,41 @@ export const PERIOD_LABELS = { monthly: 'Monthly', quarterly: 'Quarterly', semi_
 
 const rowKey = (itemKey, infraId) => `${itemKey}|${infraId ?? ''}`;
 
-/** The rows of the screen: one per item, one per (storage item, storage). */
+/**
+ * The rows of the screen: one per item, one per (storage item, storage) — the vendor's rule: each
+ * storage under a location is mapped separately, with its class 1 and class 2 items (and the
+ * geo-redundant copies where the partner has geo-redundancy). `available`: the partner may give it
+ * to customers; the screen hides the rest unless asked (or mapped already, so nothing is lost unseen).
+ */
 function rowsOf(catalog) {
   const rows = [];
   for (const item of catalog.items) {
     if (item.perStorage) {
-      for (const storage of catalog.storages) rows.push({ key: rowKey(item.key, storage.id), item, infraId: storage.id, label: `${item.displayName} — ${storage.name}`, autoName: `${item.autoName} (${storage.name})` });
-    } else rows.push({ key: rowKey(item.key, null), item, infraId: null, label: item.displayName, autoName: item.autoName });
+      for (const storage of catalog.storages) {
+        rows.push({
+          key: rowKey(item.key, storage.id),
+          item,
+          infraId: storage.id,
+          storage,
+          label: `${item.displayName} — ${storage.name}`,
+          autoName: `${item.autoName} (${storage.name})`,
+          available: (item.availableStorages ?? []).includes(storage.id),
+        });
+      }
+    } else rows.push({ key: rowKey(item.key, null), item, infraId: null, storage: null, label: item.displayName, autoName: item.autoName, available: item.available !== false });
   }
   return rows;
+}
+
+/** Storage rows by location (a data center may hold several storages), in the catalog's order. */
+function byLocation(rows) {
+  const groups = new Map();
+  for (const row of rows) {
+    const id = row.storage.locationId ?? '';
+    if (!groups.has(id)) groups.set(id, { id, name: row.storage.locationName ?? 'Location unknown', rows: [] });
+    groups.get(id).rows.push(row);
+  }
+  return [...groups.values()];
 }
 
 /** Client-side checks the hub also makes, shown before saving: Advanced packs need a Standard item. */
@@ -75,6 +101,7 @@ function Editor({ data, base, integration, words, onSaved }) {
   const [storage, setStorage] = useState(data.provisioning.defaultStorageInfraId ?? '');
   const [serverErrors, setServerErrors] = useState({});
   const [filter, setFilter] = useState('all');
+  const [showUnavailable, setShowUnavailable] = useState(false);
   const [busy, setBusy] = useState(false);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial) || free !== data.provisioning.freeProvisioning || storage !== (data.provisioning.defaultStorageInfraId ?? '');
   const problems = localProblems(rows, draft, catalog);
@@ -135,11 +162,42 @@ function Editor({ data, base, integration, words, onSaved }) {
     }
   };
 
-  const visible = rows.filter((r) => filter === 'all' || (filter === 'mapped' ? draft[r.key] : filter === 'unmapped' ? !draft[r.key] : r.item.pack === filter));
+  const matches = (r) => filter === 'all' || (filter === 'mapped' ? draft[r.key] : filter === 'unmapped' ? !draft[r.key] : r.item.pack === filter);
+  const unavailable = rows.filter((r) => !r.available && !draft[r.key]);
+  const visible = rows.filter((r) => matches(r) && (r.available || draft[r.key] || showUnavailable));
   const groups = [
-    ['standard', 'Standard protection'],
-    ['advanced', 'Advanced packs'],
+    ['standard', 'Standard protection', (r) => r.item.pack === 'standard' && r.storage === null],
+    ['storage', 'Storage by location', (r) => r.storage !== null],
+    ['advanced', 'Advanced packs', (r) => r.item.pack === 'advanced'],
   ];
+  const rowProps = (row) => ({
+    row,
+    entry: draft[row.key],
+    error: problems[row.key] ?? serverErrors[row.key],
+    catalog,
+    productLabel,
+    canCreate,
+    hasBundles,
+    onToggle: (on) => toggle(row, on),
+    onChange: (change) => update(row, change),
+  });
+  const table = (title, list) => html`
+    <table class="data-table pm-table" aria-label=${title}>
+      <thead>
+        <tr>
+          <th scope="col" class="select-cell"><span class="visually-hidden">Mapped</span></th>
+          <th scope="col">Offering item</th>
+          <th scope="col">${productLabel}</th>
+          <th scope="col">Period type</th>
+          ${catalog.serviceCodes.length > 0 && html`<th scope="col">Service code</th>`}
+          ${hasBundles && html`<th scope="col">Bundles</th>`}
+        </tr>
+      </thead>
+      <tbody>
+        ${list.map((row) => html`<${Row} key=${row.key} ...${rowProps(row)} />`)}
+      </tbody>
+    </table>
+  `;
 
   return html`
     <form onSubmit=${save} novalidate class="product-mapping">
@@ -158,37 +216,19 @@ function Editor({ data, base, integration, words, onSaved }) {
           </select>
         </label>
       </div>
-      ${groups.map(([pack, title]) => {
-        const list = visible.filter((r) => r.item.pack === pack);
+      ${unavailable.length > 0 &&
+      html`<label class="pm-show-unavailable">
+        <input type="checkbox" checked=${showUnavailable} onChange=${(e) => setShowUnavailable(e.currentTarget.checked)} />
+        Show the ${unavailable.length} item${unavailable.length === 1 ? '' : 's'} the partner does not offer to customers
+      </label>`}
+      ${groups.map(([id, title, inGroup]) => {
+        const list = visible.filter(inGroup);
         if (list.length === 0) return null;
+        if (id !== 'storage') return html`<h2>${title}</h2>${table(title, list)}`;
         return html`
           <h2>${title}</h2>
-          <table class="data-table pm-table" aria-label=${title}>
-            <thead>
-              <tr>
-                <th scope="col" class="select-cell"><span class="visually-hidden">Mapped</span></th>
-                <th scope="col">Offering item</th>
-                <th scope="col">${productLabel}</th>
-                <th scope="col">Period type</th>
-                ${catalog.serviceCodes.length > 0 && html`<th scope="col">Service code</th>`}
-                ${hasBundles && html`<th scope="col">Bundles</th>`}
-              </tr>
-            </thead>
-            <tbody>
-              ${list.map((row) => html`<${Row}
-                key=${row.key}
-                row=${row}
-                entry=${draft[row.key]}
-                error=${problems[row.key] ?? serverErrors[row.key]}
-                catalog=${catalog}
-                productLabel=${productLabel}
-                canCreate=${canCreate}
-                hasBundles=${hasBundles}
-                onToggle=${(on) => toggle(row, on)}
-                onChange=${(change) => update(row, change)}
-              />`)}
-            </tbody>
-          </table>
+          <p class="hint">Each storage is mapped on its own, with its class 1 (free) and class 2 (billable) usage; geo-redundant copies where the partner has geo-redundancy.</p>
+          ${byLocation(list).map((location) => html`<h3>${location.name}</h3>${table(`Storage at ${location.name}`, location.rows)}`)}
         `;
       })}
 
@@ -240,6 +280,7 @@ function Row({ row, entry, error, catalog, productLabel, canCreate, hasBundles, 
       </td>
       <td data-label="Offering item">
         <label for=${`pm-${id}-on`} class="pm-item">${row.label}</label>
+        ${!row.available && html`<span class="badge badge-bad">Not offered to the partner</span>`}
         ${row.item.pack === 'advanced' && html`<span class="hint">Needs ${row.item.requiresAnyOf.map((k) => catalog.items.find((i) => i.key === k)?.displayName ?? k).join(' or ')}</span>`}
         ${error && html`<p class="error-text" id=${errorId} role="alert">${error}</p>`}
       </td>

@@ -55,13 +55,21 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
                 billingUnit: z.string(),
                 requiresAnyOf: z.array(z.string()),
                 autoName: z.string(),
+                /** The partner may give it to customers (not per storage: see `availableStorages`). */
+                available: z.boolean(),
+                /** A per-storage item: the storages on which the partner may give it. */
+                availableStorages: z.array(z.string()),
+                storageClass: z.enum(['class1', 'class2']).nullable(),
+                geoRedundant: z.boolean(),
               }),
             ),
             products: z.array(productSchema),
             bundles: z.array(productSchema),
             periodTypes: z.array(z.string()),
             serviceCodes: z.array(z.object({ value: z.string(), label: z.string(), active: z.boolean().optional() })),
-            storages: z.array(z.object({ id: z.string(), name: z.string(), platformOwned: z.boolean().nullable(), capabilities: z.array(z.string()) })),
+            storages: z.array(
+              z.object({ id: z.string(), name: z.string(), platformOwned: z.boolean().nullable(), capabilities: z.array(z.string()), locationId: z.string().nullable(), locationName: z.string().nullable() }),
+            ),
           }),
           ...errorResponses(401, 404, 502, 504),
         },
@@ -75,7 +83,17 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
       const catalog = rt.target.catalog;
       const products: TargetProduct[] = [];
       if (catalog !== undefined) for await (const product of catalog.listProducts({ activeOnly: true })) products.push(product);
-      const [serviceCodes, storages] = await Promise.all([catalog === undefined ? [] : catalog.listServiceCodes(), rt.vendor.listStorages(rt.partnerTenantId)]);
+      const [serviceCodes, storages, locations, offered] = await Promise.all([
+        catalog === undefined ? [] : catalog.listServiceCodes(),
+        rt.vendor.listStorages(rt.partnerTenantId),
+        rt.vendor.listLocations(rt.partnerTenantId),
+        rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer'),
+      ]);
+      // What the partner may give its customers: an item by name, a storage item by name and storage
+      // (the vendor's rule: only items available to the partner are offered for mapping).
+      const offeredKeys = new Set(offered.map((o) => `${o.name}|${o.infraId ?? ''}`));
+      const locationName = new Map(locations.map((l) => [l.id, l.name]));
+      const backupStorages = storages.filter((s) => s.capabilities.length === 0 || s.capabilities.includes('backup'));
       return {
         target: integration.target,
         capabilities: capabilities === false ? (false as const) : { bundles: capabilities.bundles, periodTypes: [...capabilities.periodTypes], createServices: capabilities.createServices },
@@ -87,12 +105,23 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
           billingUnit: item.billingUnit,
           requiresAnyOf: [...item.requiresAnyOf],
           autoName: autoServiceName(item),
+          available: !item.perStorage && item.names.some((name) => offeredKeys.has(`${name}|`)),
+          availableStorages: item.perStorage ? backupStorages.filter((st) => item.names.some((name) => offeredKeys.has(`${name}|${st.id}`))).map((st) => st.id) : [],
+          storageClass: item.storageClass ?? null,
+          geoRedundant: item.geoRedundant === true,
         })),
         products: products.filter((p) => p.kind === 'service').map(present),
         bundles: products.filter((p) => p.kind === 'bundle').map(present),
         periodTypes: capabilities === false ? [...periodTypes] : [...capabilities.periodTypes],
         serviceCodes: serviceCodes.map(({ value, label, active }) => ({ value, label, ...(active === undefined ? {} : { active }) })),
-        storages: storages.filter((s) => s.capabilities.length === 0 || s.capabilities.includes('backup')).map((s) => ({ id: s.id, name: s.name, platformOwned: s.platformOwned, capabilities: [...s.capabilities] })),
+        storages: backupStorages.map((st) => ({
+          id: st.id,
+          name: st.name,
+          platformOwned: st.platformOwned,
+          capabilities: [...st.capabilities],
+          locationId: st.locationId,
+          locationName: st.locationId === null ? null : (locationName.get(st.locationId) ?? null),
+        })),
       };
     },
   );
