@@ -1,0 +1,163 @@
+// The vendor's rule for automatic provisioning, on each PSA that has contracts (Autotask and
+// ConnectWise; CloudBlue provisions by mapping to new): a tenant is created only for an unmapped
+// company whose active contract has a mapped service. Not for a company whose contract sells only
+// unmapped services, whose contracts have ended or were cancelled, that has no contract, or that a
+// person already mapped. The expected set is computed here from the contracts as the PSA lists them.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TargetContract } from '../../src/connectors/ports.ts';
+import type { ProductMappingEntry } from '../../src/domain/product-mapping.ts';
+import { operationKey } from '../../src/domain/stable-key.ts';
+import type { Store } from '../../src/store/store.ts';
+import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
+import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
+import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
+import { customerTenants, startCwWorld } from '../connectwise/harness.ts';
+import { openTestStore, testDatabases } from '../support/databases.ts';
+import { startSyncWorld } from '../sync/harness.ts';
+
+interface PsaWorld {
+  integrationId: string;
+  acronis: Awaited<ReturnType<typeof startSyncWorld>>['acronis'];
+  runtime(): Promise<IntegrationRuntime>;
+  /** The target's product id of the services this test maps (only workstations and servers). */
+  mappedProducts: { itemKey: ProductMappingEntry['itemKey']; productId: string }[];
+  /** Ends a contract in the PSA (its end date 40 days ago). */
+  endContract(contractId: string): void;
+  /** An existing customer tenant a person maps a company to. */
+  freeTenant(): string;
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+/** The same field written 40 days ago, in the format the PSA already uses for it. */
+const fortyDaysAgo = (existing: unknown): string | number => {
+  const at = Date.now() - 40 * DAY;
+  if (typeof existing === 'number') return at;
+  const day = new Date(at).toISOString().slice(0, 10);
+  return typeof existing === 'string' ? `${day}${existing.slice(10)}` : `${day}T00:00:00Z`;
+};
+
+const PSAS: { name: string; start(store: Store): Promise<PsaWorld> }[] = [
+  {
+    name: 'Autotask',
+    start: async (store) => {
+      const w = await startSyncWorld(store);
+      const contracts = w.autotask.state.table('Contracts');
+      return {
+        integrationId: w.integrationId,
+        acronis: w.acronis,
+        runtime: () => w.runtime(),
+        mappedProducts: [
+          { itemKey: 'workstations', productId: w.services.get('Workstations')! },
+          { itemKey: 'servers', productId: w.services.get('Servers')! },
+        ],
+        endContract: (id) => {
+          const row = contracts.rows.get(Number(id))!;
+          row.endDate = fortyDaysAgo(row.endDate);
+        },
+        freeTenant: () => [...w.acronis.state.tenants.values()].find((t) => t.kind === 'customer' && t.parent_id === w.acronis.partnerId && t.enabled && t.name !== 'Trey Research')!.id,
+        close: () => w.close(),
+      };
+    },
+  },
+  {
+    name: 'ConnectWise',
+    start: async (store) => {
+      const w = await startCwWorld(store);
+      const agreements = w.cw.state.table('agreements');
+      return {
+        integrationId: w.integrationId,
+        acronis: w.acronis,
+        runtime: () => w.runtime(),
+        mappedProducts: [
+          { itemKey: 'workstations', productId: w.products.get('AcronisPhysicalWorkstations')! },
+          { itemKey: 'servers', productId: w.products.get('AcronisServers')! },
+        ],
+        endContract: (id) => {
+          const row = agreements.rows.get(Number(id))!;
+          row.noEndingDateFlag = false;
+          row.endDate = fortyDaysAgo(row.endDate);
+        },
+        freeTenant: () => customerTenants(w)[0]!.id,
+        close: () => w.close(),
+      };
+    },
+  },
+];
+
+async function contractsByCompany(rt: IntegrationRuntime): Promise<Map<string, TargetContract[]>> {
+  const byCompany = new Map<string, TargetContract[]>();
+  for await (const c of rt.target.contracts!.listContracts({})) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
+  return byCompany;
+}
+
+/** In effect today: active, started, not ended (an open end counts). */
+const inEffect = (item: { active: boolean; startDate: string | null; endDate: string | null }, now: number): boolean =>
+  item.active && (item.startDate === null || Date.parse(item.startDate) <= now) && (item.endDate === null || Date.parse(item.endDate) >= now - DAY);
+
+/** The rule as the vendor words it: an active contract with a mapped service. */
+function hasActiveContractWithMappedService(contracts: readonly TargetContract[], mapped: ReadonlySet<string>, now: number): boolean {
+  return contracts.some((c) => inEffect(c, now) && c.lines.some((l) => inEffect(l, now) && mapped.has(l.productId)));
+}
+
+describe.each(testDatabases())('automatic provisioning scope on $name', (db) => {
+  describe.each(PSAS)('$name', (psa) => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let world: PsaWorld;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await openTestStore(db));
+      world = await psa.start(store);
+    });
+    afterEach(async () => {
+      await world.close();
+      await cleanup();
+    });
+
+    it('creates a tenant exactly for the unmapped companies whose active contract has a mapped service', { timeout: 120_000 }, async () => {
+      const rt = await world.runtime();
+      const mapped = new Set(world.mappedProducts.map((p) => p.productId));
+      await rt.settings.write(world.integrationId, 'product-mapping', {
+        entries: world.mappedProducts.map((p) => ({ itemKey: p.itemKey, infraId: null, service: { kind: 'existing', productId: p.productId }, periodType: 'monthly', serviceCode: null })),
+      });
+      await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true, allowServiceReductions: true });
+      await runDirectoryLoop(rt);
+      const now = Date.now();
+      const before = await contractsByCompany(rt);
+      const eligible = [...before].filter(([, list]) => hasActiveContractWithMappedService(list, mapped, now)).map(([id]) => id);
+      expect(eligible.length).toBeGreaterThan(3);
+
+      // One eligible company's contracts end; another is mapped by a person to an existing tenant.
+      const [ending, personMapped] = eligible as [string, string];
+      for (const c of before.get(ending)!) world.endContract(c.id);
+      await store.repos.mappings.map(world.integrationId, personMapped, { tenantId: world.freeTenant() });
+
+      const contracts = await contractsByCompany(rt);
+      const companies = await store.repos.mappings.list(world.integrationId);
+      const expected = companies
+        .filter((m) => m.state === 'not_mapped' && hasActiveContractWithMappedService(contracts.get(m.companyId) ?? [], mapped, now))
+        .map((m) => m.companyId)
+        .sort();
+      // Each kind of company the rule leaves alone is in the dataset.
+      const unmapped = companies.filter((m) => m.state === 'not_mapped').map((m) => m.companyId);
+      const onlyUnmappedServices = unmapped.filter((id) => (contracts.get(id) ?? []).some((c) => inEffect(c, now)) && !expected.includes(id));
+      const withoutContract = unmapped.filter((id) => !contracts.has(id));
+      expect(onlyUnmappedServices.length + withoutContract.length).toBeGreaterThan(0);
+      expect(expected).not.toContain(ending);
+      expect(expected).not.toContain(personMapped);
+
+      const run = await runProvisioningLoop(rt);
+      expect(run.stats.tenantsCreated).toBe(expected.length);
+      const created = [...world.acronis.state.tenants.values()]
+        .filter((t) => t.internal_tag !== null && companies.some((m) => t.internal_tag === operationKey('create_tenant', [world.integrationId, m.companyId])))
+        .map((t) => t.customer_id)
+        .sort();
+      expect(created).toEqual(expected);
+      const after = new Map((await store.repos.mappings.list(world.integrationId)).map((m) => [m.companyId, m]));
+      for (const id of expected) expect(after.get(id)?.state).toBe('mapped');
+      for (const id of [ending, ...onlyUnmappedServices, ...withoutContract]) expect(after.get(id)?.tenantId ?? null).toBeNull();
+      expect(after.get(personMapped)?.state).toBe('mapped');
+    });
+  });
+});
