@@ -15,6 +15,8 @@ import { IntegrationsPage } from './pages/integrations.js';
 import { NewIntegrationPage } from './pages/integration-new.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { SignInPage } from './pages/sign-in.js';
+import { UsersPage } from './pages/users.js';
+import { AuditPage } from './pages/audit.js';
 import { match, navigate, useLocation } from './router.js';
 
 /** Client routes, first match wins. The hub serves index.html for each of these paths. */
@@ -23,6 +25,8 @@ const ROUTES = [
   { pattern: '/integrations/new', page: NewIntegrationPage },
   { pattern: '/integrations/:id/:tab?', page: IntegrationPage },
   { pattern: '/connections', page: ConnectionsPage },
+  { pattern: '/users', page: UsersPage },
+  { pattern: '/audit', page: AuditPage },
   { pattern: '/distribution', page: DistributionPage },
 ];
 
@@ -99,7 +103,7 @@ function App() {
     for (const route of ROUTES) {
       const params = match(route.pattern, location.path);
       if (params) {
-        page = html`<${route.page} key=${route.pattern} ...${params} query=${location.query} />`;
+        page = html`<${route.page} key=${route.pattern} ...${params} query=${location.query} user=${user} />`;
         break;
       }
     }

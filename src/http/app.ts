@@ -35,6 +35,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { portalRoutes } from './portal.ts';
 import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
 import { authRoutes } from './routes/v1/auth.ts';
+import { auditRoutes } from './routes/v1/audit.ts';
 import { callbackRoutes } from './routes/v1/callbacks.ts';
 import { catalogRoutes } from './routes/v1/catalog.ts';
 import { prepaidUsageRoutes } from './routes/v1/prepaid-usage.ts';
@@ -192,6 +193,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(catalogRoutes, deps);
       await zodApi.register(prepaidUsageRoutes, deps);
       await zodApi.register(chartRoutes, deps);
+      await zodApi.register(auditRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

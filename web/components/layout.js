@@ -6,6 +6,8 @@ const NAV = [
   { href: '/integrations', label: 'Integrations' },
   { href: '/connections', label: 'Connections' },
   { href: '/distribution', label: 'Distribution' },
+  { href: '/audit', label: 'Audit' },
+  { href: '/users', label: 'Users & tokens' },
 ];
 
 export function Layout({ user, path, onSignOut, children }) {
@@ -24,7 +26,7 @@ export function Layout({ user, path, onSignOut, children }) {
         </ul>
       </nav>
       <div class="user-menu">
-        <span class="user-name" title="Signed in">${user.username}</span>
+        <span class="user-name" title="Signed in">${user.username}${user.role === 'read_only' ? html` <span class="badge badge-neutral">read-only</span>` : null}</span>
         <button type="button" class="quiet" onClick=${onSignOut}>Sign out</button>
       </div>
     </header>

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { AuditLogTable, Schema } from '../schema.ts';
 import { fromJsonText, isoAt, newId, systemClock, toJsonText, type Clock } from '../columns.ts';
 
@@ -68,9 +68,28 @@ export class AuditLogRepository {
     return toEntry(row);
   }
 
-  /** Newest first; `before` (an ISO time) pages backwards. */
-  async list(filter: { subjectType?: string; subjectId?: string; actor?: string; before?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+  /**
+   * Newest first; `before` (an ISO time) pages backwards. `actionPrefixes` keeps actions starting
+   * with one of them, `excludePrefixes` drops those starting with one of these (audit-kind.ts).
+   */
+  async list(
+    filter: {
+      subjectType?: string;
+      subjectId?: string;
+      actor?: string;
+      before?: string;
+      limit?: number;
+      actionPrefixes?: string[];
+      excludePrefixes?: string[];
+    } = {},
+  ): Promise<AuditEntry[]> {
     let query = this.db.selectFrom('audit_log').selectAll();
+    const like = (prefix: string) => prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    if (filter.actionPrefixes !== undefined) {
+      const prefixes = filter.actionPrefixes;
+      query = query.where((eb) => eb.or(prefixes.map((p) => sql<SqlBool>`${sql.ref('action')} like ${like(p)} escape '\\'`)));
+    }
+    for (const p of filter.excludePrefixes ?? []) query = query.where(sql<SqlBool>`${sql.ref('action')} not like ${like(p)} escape '\\'`);
     if (filter.subjectType !== undefined) query = query.where('subject_type', '=', filter.subjectType);
     if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
     if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);

@@ -156,6 +156,15 @@ export class JournalRepository {
       .execute();
   }
 
+  /** Completed steps (what the passes wrote), newest first; `before` (an ISO time) pages backwards. */
+  async listDone(filter: { integrationId?: string; before?: string; limit?: number } = {}): Promise<JournalEntry[]> {
+    let query = this.db.selectFrom('journal').selectAll().where('state', '=', 'done');
+    if (filter.integrationId !== undefined) query = query.where('integration_id', '=', filter.integrationId);
+    if (filter.before !== undefined) query = query.where('updated_at', '<', filter.before);
+    const rows = await query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+    return rows.map(toEntry);
+  }
+
   /** Entries in the given states, oldest first (what the summary shows as waiting or failing). */
   async list(filter: { integrationId?: string; loop?: string; states?: JournalState[]; limit?: number } = {}): Promise<JournalEntry[]> {
     let query = this.db.selectFrom('journal').selectAll();

@@ -1,0 +1,157 @@
+// Users & tokens and the audit trail in a real browser, against a hub on a test database: an
+// administrator adds a read-only user (the generated password shown once), disables and enables
+// them, creates an API token with a role (shown once, then listed without its value) and revokes
+// it, deletes a user; the read-only user signs in with the generated password, sees no write
+// controls, changes their own password, and reads on the Audit page who did what, filtered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
+import { testDatabases } from '../support/databases.ts';
+
+// The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error.
+const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
+
+describe('users, tokens and audit (browser)', () => {
+  let hub: TestHub;
+  let browser: TestBrowser;
+  let page: Page;
+  let viewerPassword = '';
+
+  beforeAll(async () => {
+    hub = await startHub(testDatabases()[0]!, { listen: true, logLevel: 'warn' });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.close();
+  });
+
+  const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
+  const navLink = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const toast = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
+
+  async function signIn(username: string, password: string): Promise<void> {
+    await page.goto(`${hub.url}/sign-in`);
+    await page.getByLabel('User name').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Integrations').waitFor();
+  }
+
+  it('an administrator adds a read-only user and sees the generated password once', async () => {
+    await signIn(TEST_ADMIN.username, TEST_ADMIN.password);
+    await navLink('Users & tokens').click();
+    await heading('Users & tokens').waitFor();
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByLabel('Username').fill('viewer');
+    await page.getByLabel('Role').selectOption('read_only');
+    await page.getByRole('dialog').getByRole('button', { name: 'Add user' }).click();
+    const shown = page.getByRole('dialog', { name: 'User "viewer" added' });
+    await shown.waitFor();
+    viewerPassword = await shown.getByLabel('Password').inputValue();
+    expect(viewerPassword).toMatch(/^\S{20,}$/);
+    await browser.screenshot(page, 'users-password-shown-once');
+    await shown.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('tbody tr', { hasText: 'viewer' });
+    await expect(row.textContent()).resolves.toContain('Read-only');
+    expect(await page.content()).not.toContain(viewerPassword);
+
+    await row.getByRole('button', { name: 'Disable viewer' }).click();
+    await toast('"viewer" disabled.');
+    await expect(row.textContent()).resolves.toContain('Disabled');
+    await row.getByRole('button', { name: 'Enable viewer' }).click();
+    await toast('"viewer" enabled.');
+    await expect(row.textContent()).resolves.toContain('Enabled');
+    // Your own row has no controls: nobody disables or demotes themselves.
+    await expect(page.locator('tbody tr', { hasText: '(you)' }).getByRole('button').count()).resolves.toBe(0);
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('creates an API token with a role, shows it once, lists it without its value, revokes it; deletes a user', async () => {
+    await page.getByRole('button', { name: 'Create API token' }).click();
+    await page.getByLabel('Name').fill('monitoring');
+    await page.getByLabel('Role').selectOption('read_only');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('dialog', { name: 'API token "monitoring" created' });
+    await shown.waitFor();
+    const token = await shown.getByLabel('Token').inputValue();
+    expect(token).toMatch(/^psab_/);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('table[aria-label="API tokens"] tbody tr', { hasText: 'monitoring' });
+    await expect(row.textContent()).resolves.toContain('Read-only');
+    expect(await page.content()).not.toContain(token);
+    // The token works, read-only.
+    const me = await fetch(`${hub.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { user: { role: string } }).user.role).toBe('read_only');
+
+    await row.getByRole('button', { name: 'Revoke monitoring' }).click();
+    await page.getByRole('dialog', { name: 'Revoke API token' }).getByRole('button', { name: 'Revoke' }).click();
+    await toast('Token "monitoring" revoked.');
+    await page.locator('table[aria-label="API tokens"] tbody tr', { hasText: 'monitoring' }).waitFor({ state: 'detached' });
+    expect((await fetch(`${hub.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+
+    await hub.store.repos.users.create({ username: 'temp', password: 'temp-password' });
+    await page.reload();
+    await heading('Users & tokens').waitFor();
+    await page.getByRole('button', { name: 'Delete temp' }).click();
+    await page.getByRole('dialog', { name: 'Delete user' }).getByRole('button', { name: 'Delete' }).click();
+    await toast('"temp" deleted.');
+    await page.locator('tbody tr', { hasText: 'temp' }).waitFor({ state: 'detached' });
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('the read-only user sees no write controls and changes their own password', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in to psa-bridge').waitFor();
+    await signIn('viewer', viewerPassword);
+    await expect(page.locator('.user-menu').textContent()).resolves.toContain('read-only');
+    await navLink('Users & tokens').click();
+    await heading('Users & tokens').waitFor();
+    await page.locator('tbody tr', { hasText: 'admin' }).waitFor();
+    for (const name of ['Add user', 'Create API token', 'Disable admin', 'Delete admin', 'Make admin read-only']) {
+      await expect(page.getByRole('button', { name }).count(), name).resolves.toBe(0);
+    }
+    await expect(page.locator('.page-lead').textContent()).resolves.toMatch(/You are read-only/);
+
+    await page.getByLabel('Current password').fill(viewerPassword);
+    await page.getByLabel('New password').fill('viewer chose this one');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await toast('Password changed.');
+    expect(await hub.store.repos.users.verifyPassword('viewer', 'viewer chose this one')).not.toBeNull();
+    await browser.screenshot(page, 'users-read-only');
+    browser.assertNoErrors(EXPECTED);
+  });
+
+  it('the Audit page says who did what by name, filtered by person and kind, and pages back', async () => {
+    await navLink('Audit').click();
+    await heading('Audit').waitFor();
+    const table = page.locator('table[aria-label="Audit trail"]');
+    await table.waitFor();
+    const created = table.locator('tbody tr', { hasText: 'user create' }).filter({ hasText: 'viewer' });
+    await expect(created.first().textContent()).resolves.toMatch(/admin.*Users.*user create · viewer/);
+    await expect(table.textContent()).resolves.toContain('api token revoke · monitoring');
+
+    await page.getByLabel('Kind').selectOption('user');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('kind') === 'user'`);
+    await page.waitForFunction(`[...document.querySelectorAll('table[aria-label="Audit trail"] tbody tr')].every((tr) => tr.textContent.includes('Users'))`);
+    await expect(table.textContent()).resolves.not.toContain('api token');
+
+    await page.getByLabel('Who').selectOption('viewer');
+    await page.waitForFunction(`[...document.querySelectorAll('table[aria-label="Audit trail"] tbody tr')].length === 1`);
+    await expect(table.textContent()).resolves.toContain('user password change · viewer');
+    await browser.screenshot(page, 'audit-filtered');
+
+    // More than a page: 60 recorded changes, then "Older" shows the rest.
+    for (let i = 0; i < 60; i++) await hub.store.repos.auditLog.record({ actor: 'admin', action: 'connection.update', subjectType: 'connection', subjectId: `c${i}`, details: { name: `conn-${i}` } });
+    await page.goto(`${hub.url}/audit?kind=connection`);
+    await table.waitFor();
+    await expect(table.locator('tbody tr').count()).resolves.toBe(50);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.getByText('Page 2').waitFor();
+    await page.waitForFunction(`document.querySelectorAll('table[aria-label="Audit trail"] tbody tr').length === 10`);
+    await expect(table.textContent()).resolves.toContain('conn-0');
+    browser.assertNoErrors(EXPECTED);
+  });
+});
