@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
+import { checkDataCenterUrl } from '../domain/data-center-url.ts';
 import { checkConnection } from '../sync/connection-check.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
@@ -70,16 +71,9 @@ async function testAndReport(store: StoreLike, id: string): Promise<void> {
   }
 }
 
-/** Keeps the scheme and host of a data-center URL; refuses anything that is not http(s). */
+/** The data-center URL's origin, by the rule the API applies; its message otherwise. */
 export function normaliseDataCenterUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`"${value}" is not a URL; give the data-center URL such as https://eu2-cloud.acronis.com`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`"${value}" must start with https:// (the data-center URL, such as https://eu2-cloud.acronis.com)`);
-  }
-  return url.origin;
+  const checked = checkDataCenterUrl(value);
+  if (!checked.ok) throw new Error(`--url "${value}" ${checked.message}`);
+  return checked.url;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBaseUrl } from './base-url.ts';
+import { checkDataCenterUrl as checkBaseUrl } from './data-center-url.ts';
 
 describe('checkBaseUrl', () => {
   it('keeps the origin of a root URL', () => {
