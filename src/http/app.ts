@@ -36,6 +36,7 @@ import { portalRoutes } from './portal.ts';
 import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
 import { authRoutes } from './routes/v1/auth.ts';
 import { auditRoutes } from './routes/v1/audit.ts';
+import { exportRoutes } from './routes/v1/exports.ts';
 import { callbackRoutes } from './routes/v1/callbacks.ts';
 import { catalogRoutes } from './routes/v1/catalog.ts';
 import { prepaidUsageRoutes } from './routes/v1/prepaid-usage.ts';
@@ -194,6 +195,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(prepaidUsageRoutes, deps);
       await zodApi.register(chartRoutes, deps);
       await zodApi.register(auditRoutes, deps);
+      await zodApi.register(exportRoutes, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -2,12 +2,16 @@
 // administrator adds a read-only user (the generated password shown once), disables and enables
 // them, creates an API token with a role (shown once, then listed without its value) and revokes
 // it, deletes a user; the read-only user signs in with the generated password, sees no write
-// controls, changes their own password, and reads on the Audit page who did what, filtered.
+// controls, changes their own password, and reads on the Audit page who did what, filtered. The
+// mapping tab and the summary's prepaid usage download their tables as CSV.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { testDatabases } from '../support/databases.ts';
+import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { parseCsv } from '../../src/connectors/acronis/csv.ts';
+import { readFileSync } from 'node:fs';
 
 // The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error.
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
@@ -17,14 +21,17 @@ describe('users, tokens and audit (browser)', () => {
   let browser: TestBrowser;
   let page: Page;
   let viewerPassword = '';
+  let world: SyncWorld;
 
   beforeAll(async () => {
     hub = await startHub(testDatabases()[0]!, { listen: true, logLevel: 'warn' });
+    world = await startSyncWorld(hub.store);
     browser = await launchBrowser();
     page = await browser.newPage();
   });
   afterAll(async () => {
     await browser?.close();
+    await world?.close();
     await hub?.close();
   });
 
@@ -134,12 +141,12 @@ describe('users, tokens and audit (browser)', () => {
     await expect(table.textContent()).resolves.toContain('api token revoke · monitoring');
 
     await page.getByLabel('Kind').selectOption('user');
-    await page.waitForFunction(`new URL(location.href).searchParams.get('kind') === 'user'`);
-    await page.waitForFunction(`[...document.querySelectorAll('table[aria-label="Audit trail"] tbody tr')].every((tr) => tr.textContent.includes('Users'))`);
+    await expect.poll(() => new URL(page.url()).searchParams.get('kind')).toBe('user');
+    await expect.poll(async () => (await table.locator('tbody tr').allTextContents()).every((t) => t.includes('Users'))).toBe(true);
     await expect(table.textContent()).resolves.not.toContain('api token');
 
     await page.getByLabel('Who').selectOption('viewer');
-    await page.waitForFunction(`[...document.querySelectorAll('table[aria-label="Audit trail"] tbody tr')].length === 1`);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
     await expect(table.textContent()).resolves.toContain('user password change · viewer');
     await browser.screenshot(page, 'audit-filtered');
 
@@ -150,8 +157,29 @@ describe('users, tokens and audit (browser)', () => {
     await expect(table.locator('tbody tr').count()).resolves.toBe(50);
     await page.getByRole('button', { name: 'Older' }).click();
     await page.getByText('Page 2').waitFor();
-    await page.waitForFunction(`document.querySelectorAll('table[aria-label="Audit trail"] tbody tr').length === 10`);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(10);
     await expect(table.textContent()).resolves.toContain('conn-0');
     browser.assertNoErrors(EXPECTED);
+  });
+
+  it('downloads the mapping table and the prepaid usage as CSV from their tabs', async () => {
+    const id = world.integrationId;
+    await page.goto(`${hub.url}/integrations/${id}/mapping`);
+    const mappingLink = page.getByRole('link', { name: 'Download mapping CSV' });
+    await mappingLink.waitFor();
+    const [mappingFile] = await Promise.all([page.waitForEvent('download'), mappingLink.click()]);
+    expect(mappingFile.suggestedFilename()).toBe('emu-autotask-mappings.csv');
+    const mappingRows = parseCsv(readFileSync((await mappingFile.path())!, 'utf8')).filter((r) => r.length > 1);
+    expect(mappingRows[0]![0]).toBe('Company');
+    expect(mappingRows.length - 1).toBe((await hub.store.repos.mappings.list(id)).length);
+
+    await page.goto(`${hub.url}/integrations/${id}/summary`);
+    const usageLink = page.getByRole('link', { name: 'Download usage CSV' });
+    await usageLink.waitFor();
+    const [usageFile] = await Promise.all([page.waitForEvent('download'), usageLink.click()]);
+    expect(usageFile.suggestedFilename()).toBe('emu-autotask-prepaid-usage.csv');
+    expect(readFileSync((await usageFile.path())!, 'utf8').split('\r\n')[0]).toBe('Company,Tenant,Service,Unit,Contracted,Usage,Quota,Overage,Over contract');
+    await browser.screenshot(page, 'summary-usage-csv');
+    browser.assertNoErrors([...EXPECTED, /status of 50[24]/]);
   });
 });

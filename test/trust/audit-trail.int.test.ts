@@ -61,6 +61,9 @@ describe.each(testDatabases())('audit trail on $name', (db) => {
     expect((await audit('?integrationId=someone-else')).items).toEqual([]);
     expect((await audit(`?integrationId=${id}&kind=integration`)).items.every((e) => e.kind === 'integration')).toBe(true);
 
+    // Entries of one millisecond (a pass writes many) are neither lost nor repeated across pages.
+    for (let i = 0; i < 7; i++) await store.repos.auditLog.record({ actor: 'admin', action: 'connection.update', subjectType: 'connection', subjectId: `c${i}`, details: { name: `c${i}` } });
+    all.items = (await audit('?limit=200')).items;
     // Pages of 3 walk the whole trail without repeating an entry.
     const seen: string[] = [];
     let before: string | null = null;
@@ -71,7 +74,8 @@ describe.each(testDatabases())('audit trail on $name', (db) => {
       before = page.nextBefore;
     } while (before !== null && seen.length < 500);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.length).toBeGreaterThanOrEqual(Math.min(all.items.length, written));
+    expect(all.items.length).toBeLessThan(200);
+    expect(seen.length).toBe(all.items.length);
 
     const bad = await hub.api('GET', '/api/v1/audit?kind=everything');
     expect(bad.status).toBe(400);

@@ -78,6 +78,8 @@ export class AuditLogRepository {
       subjectId?: string;
       actor?: string;
       before?: string;
+      /** With `before`: entries at exactly `before` with a smaller id come too (a stable cursor for entries of one millisecond). */
+      beforeId?: string;
       limit?: number;
       actionPrefixes?: string[];
       excludePrefixes?: string[];
@@ -93,7 +95,12 @@ export class AuditLogRepository {
     if (filter.subjectType !== undefined) query = query.where('subject_type', '=', filter.subjectType);
     if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
     if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
-    if (filter.before !== undefined) query = query.where('at', '<', filter.before);
+    if (filter.before !== undefined) {
+      const { before, beforeId } = filter;
+      query = query.where((eb) =>
+        beforeId === undefined ? eb('at', '<', before) : eb.or([eb('at', '<', before), eb.and([eb('at', '=', before), eb('id', '<', beforeId)])]),
+      );
+    }
     const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
     return rows.map(toEntry);
   }

@@ -157,10 +157,17 @@ export class JournalRepository {
   }
 
   /** Completed steps (what the passes wrote), newest first; `before` (an ISO time) pages backwards. */
-  async listDone(filter: { integrationId?: string; before?: string; limit?: number } = {}): Promise<JournalEntry[]> {
+  async listDone(filter: { integrationId?: string; before?: string; beforeId?: string; limit?: number } = {}): Promise<JournalEntry[]> {
     let query = this.db.selectFrom('journal').selectAll().where('state', '=', 'done');
     if (filter.integrationId !== undefined) query = query.where('integration_id', '=', filter.integrationId);
-    if (filter.before !== undefined) query = query.where('updated_at', '<', filter.before);
+    if (filter.before !== undefined) {
+      const { before, beforeId } = filter;
+      query = query.where((eb) =>
+        beforeId === undefined
+          ? eb('updated_at', '<', before)
+          : eb.or([eb('updated_at', '<', before), eb.and([eb('updated_at', '=', before), eb('id', '<', beforeId)])]),
+      );
+    }
     const rows = await query.orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
     return rows.map(toEntry);
   }

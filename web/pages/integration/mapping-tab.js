@@ -7,6 +7,7 @@ import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api, messageOf } from '../../api.js';
 import { DataTable } from '../../components/data-table.js';
+import { CsvDownload } from '../../components/csv-download.js';
 import { confirm, Dialog } from '../../components/dialog.js';
 import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -148,6 +149,7 @@ export default function MappingTab({ integration, target }) {
         ${readyRows.length > 0 && html`<button type="button" class="primary" onClick=${() => apply(readyRows)}>Apply ${readyRows.length} ready mapping${readyRows.length === 1 ? '' : 's'}</button>`}
         ${target.capabilities.marketplace === true && html`<button type="button" onClick=${() => setWizard(true)}>Map through Ingram Marketplace</button>`}
         <button type="button" onClick=${() => refresh(true)} disabled=${reloading}>${reloading ? 'Reloading…' : 'Reload list'}</button>
+        <${CsvDownload} path=${`${base}/mappings.csv`} label="Download mapping CSV" />
       </div>
     </div>
     <${DataTable}

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { api, messageOf } from '../../api.js';
 import { TimeChart } from '../../components/chart.js';
 import { DataTable } from '../../components/data-table.js';
+import { CsvDownload } from '../../components/csv-download.js';
 import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { toast } from '../../components/toasts.js';
@@ -328,7 +329,7 @@ function PrepaidUsageSection({ base, generation }) {
     { key: 'over', label: 'Status', sortValue: (r) => (r.over ? 0 : 1), render: (r) => html`<${StatusBadge} status=${r.over ? 'failed' : 'succeeded'} label=${r.over ? 'Over contract' : 'Within contract'} />` },
   ];
   return html`
-    <h2>Prepaid usage</h2>
+    <div class="section-header"><h2>Prepaid usage</h2><${CsvDownload} path=${`${base}/prepaid-usage.csv`} label="Download usage CSV" /></div>
     <p class="hint">Usage of prepaid services against the contracted quantity; nothing is written to the contract.${report.data ? ` ${report.data.overCount} customer${report.data.overCount === 1 ? '' : 's'} over contract.` : ''}</p>
     <${DataTable}
       label="Prepaid usage"

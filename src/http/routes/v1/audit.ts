@@ -52,17 +52,23 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
           integrationId: z.string().min(1).optional(),
           actor: z.string().min(1).optional().describe('A username, token:<name> or system'),
           kind: z.enum(AUDIT_KINDS, { message: `must be one of ${AUDIT_KINDS.join(', ')}` }).optional(),
-          before: z.string().datetime({ message: 'must be an ISO time such as 2025-01-31T12:00:00.000Z' }).optional(),
+          before: z
+            .string()
+            .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z(~.+)?$/, 'must be an ISO time such as 2025-01-31T12:00:00.000Z, or the nextBefore of a page')
+            .optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
         response: {
-          200: z.object({ items: z.array(entrySchema), nextBefore: z.string().nullable().describe('Pass as `before` for the next page; null at the end') }),
+          200: z.object({ items: z.array(entrySchema), nextBefore: z.string().nullable().describe('Pass as `before` for the next page (`<time>~<id>`); null at the end') }),
           ...errorResponses(400, 401),
         },
       },
     },
     async (request) => {
-      const { integrationId, actor, kind, before, limit } = request.query;
+      const { integrationId, actor, kind, limit } = request.query;
+      // A page ends at an entry: `<at>~<id>`, so entries of the same millisecond are neither lost nor repeated.
+      const [before, beforeId] = request.query.before === undefined ? [undefined, undefined] : (request.query.before.split(/~(.*)/s) as [string, string | undefined]);
+      const cursor = { ...(before === undefined ? {} : { before }), ...(beforeId ? { beforeId } : {}) };
       const names = new Map((await integrations.list()).map((i) => [i.id, i.name]));
       const wantsPeople = kind !== 'pass';
       // A pass's writes have no person behind them: they show for "system" or for no actor filter.
@@ -72,13 +78,13 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
         ? await auditLog.list({
             ...(integrationId === undefined ? {} : { subjectType: 'integration', subjectId: integrationId }),
             ...(actor === undefined ? {} : { actor }),
-            ...(before === undefined ? {} : { before }),
+            ...cursor,
             ...(kind === undefined ? {} : { actionPrefixes: actionFilterOf(kind).include, excludePrefixes: actionFilterOf(kind).exclude }),
             limit: limit + 1,
           })
         : [];
       const passes: JournalEntry[] = wantsPasses
-        ? await journal.listDone({ ...(integrationId === undefined ? {} : { integrationId }), ...(before === undefined ? {} : { before }), limit: limit + 1 })
+        ? await journal.listDone({ ...(integrationId === undefined ? {} : { integrationId }), ...cursor, limit: limit + 1 })
         : [];
 
       const fromAudit = (e: AuditEntry): Entry => {
@@ -108,9 +114,12 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
         details: { loop: j.loop, operation: j.operation, ...(j.externalId === null ? {} : { externalId: j.externalId }), payload: j.payload },
       });
 
-      const merged = [...people.map(fromAudit), ...passes.map(fromJournal)].sort((a, b) => (a.at === b.at ? b.id.localeCompare(a.id) : b.at.localeCompare(a.at)));
+      // The same order as the databases' (at desc, id desc; ids are ASCII UUIDs, so code-unit order is theirs).
+      const desc = (x: string, y: string) => (x < y ? 1 : x > y ? -1 : 0);
+      const merged = [...people.map(fromAudit), ...passes.map(fromJournal)].sort((a, b) => desc(a.at, b.at) || desc(a.id, b.id));
       const items = merged.slice(0, limit);
-      return { items, nextBefore: merged.length > limit ? items.at(-1)!.at : null };
+      const last = items.at(-1);
+      return { items, nextBefore: merged.length > limit && last !== undefined ? `${last.at}~${last.id}` : null };
     },
   );
 };
