@@ -10,6 +10,7 @@ import { Loading } from './components/page-state.js';
 import { ToastHost, toast } from './components/toasts.js';
 import { ConnectionsPage } from './pages/connections.js';
 import { DistributionPage } from './pages/distribution.js';
+import { CustomerPage } from './pages/customer.js';
 import { IntegrationPage } from './pages/integration.js';
 import { IntegrationsPage } from './pages/integrations.js';
 import { NewIntegrationPage } from './pages/integration-new.js';
@@ -23,6 +24,7 @@ import { match, navigate, useLocation } from './router.js';
 const ROUTES = [
   { pattern: '/integrations', page: IntegrationsPage },
   { pattern: '/integrations/new', page: NewIntegrationPage },
+  { pattern: '/integrations/:id/customers/:companyId', page: CustomerPage },
   { pattern: '/integrations/:id/:tab?', page: IntegrationPage },
   { pattern: '/connections', page: ConnectionsPage },
   { pattern: '/users', page: UsersPage },

@@ -77,6 +77,7 @@ function printOutcome(outcome: LoopOutcome): void {
     printTable(
       (outcome.plan as PlannedUsageWrite[]).map((w): Record<string, string | number> => ({
         company: w.companyName,
+        service: w.service ?? '-',
         line: w.lineId,
         period: w.periodStart.slice(0, 7),
         from: w.previous,
@@ -84,7 +85,7 @@ function printOutcome(outcome: LoopOutcome): void {
         change: w.delta > 0 ? `+${w.delta}` : String(w.delta),
         outcome: w.outcome ?? (outcome.dryRun ? 'planned' : '-'),
       })),
-      ['company', 'line', 'period', 'from', 'to', 'change', 'outcome'],
+      ['company', 'service', 'line', 'period', 'from', 'to', 'change', 'outcome'],
     );
   }
   process.stdout.write(`stats: ${formatStats(outcome.stats)}\n`);

@@ -99,6 +99,14 @@ export function entryLabel(entry: ProductMappingEntry): string {
   return entry.infraId === null ? name : `${name} (storage ${entry.infraId})`;
 }
 
+/** The service a contract line's product stands for, by name (a bundle's members joined); null when not mapped. */
+export function productLabel(mapping: ProductMapping, productId: string): string | null {
+  const resolved = indexProductMapping(mapping).get(productId);
+  if (resolved === undefined) return null;
+  const bundle = resolved.bundleId === null ? undefined : (mapping.bundles ?? []).find((b) => b.bundleId === resolved.bundleId);
+  return bundle !== undefined ? bundle.name : resolved.entries.map(entryLabel).join(' + ');
+}
+
 export function validateProductMapping(
   mapping: ProductMapping,
   options: { knownInfraIds?: readonly string[]; storageNames?: ReadonlyMap<string, string> } = {},

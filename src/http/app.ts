@@ -46,6 +46,7 @@ import { integrationRoutes } from './routes/v1/integrations.ts';
 import { integrationHealthRoutes } from './routes/v1/integration-health.ts';
 import { serviceGuardRoutes } from './routes/v1/service-guards.ts';
 import { ticketStartRoutes } from './routes/v1/ticket-start.ts';
+import { customerRoutes } from './routes/v1/customer.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
 import { serviceManagerRoutes } from './routes/v1/service-managers.ts';
@@ -187,6 +188,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(integrationHealthRoutes, deps);
       await zodApi.register(serviceGuardRoutes, deps);
       await zodApi.register(ticketStartRoutes, deps);
+      await zodApi.register(customerRoutes, deps);
       await zodApi.register(alertMappingRoutes, deps);
       await zodApi.register(ticketRoutes, deps);
       await zodApi.register(settingsRoutes, deps);

@@ -31,6 +31,8 @@ export interface MappingRow {
   /** Null when no tenant; false with a reason for tenants the integration may not change. */
   tenantManageable: boolean | null;
   tenantUnmanageableReason: string | null;
+  /** Whether the mapped tenant is enabled in the vendor cloud (a disabled one is flagged before bulk actions); null when unknown. */
+  tenantEnabled: boolean | null;
   /** A new tenant is being created for the company (map to new, not finished yet). */
   pending: boolean;
   /** The tenant's pricing mode as the vendor reported it (`trial`, `production`); null when unknown. */
@@ -145,6 +147,7 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
         tenantName: m.tenantName,
         tenantManageable: m.tenantId === null ? null : reason === null,
         tenantUnmanageableReason: reason,
+        tenantEnabled: snap?.data.enabled ?? null,
         pending: pending.has(m.companyId),
         tenantPricingMode: snap?.data.pricingMode ?? null,
         deprovisioning: countdownOf(m.companyId, m.tenantId),

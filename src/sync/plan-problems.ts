@@ -23,6 +23,19 @@ export interface ReadableProblem {
   seenAt: string;
 }
 
+/** The service (offering item) a problem's context is about, by name; null when it is about the company. */
+export function problemServiceNamer(productMapping: ProductMapping): (context: Record<string, unknown>) => string | null {
+  return (context) => {
+    const item = typeof context.item === 'string' ? context.item : typeof context.itemKey === 'string' ? context.itemKey : null;
+    if (item !== null) return isCatalogItemKey(item) ? catalogItem(item).displayName : item;
+    // A line-level problem: the service the line's product is mapped to.
+    const productId = typeof context.productId === 'string' ? context.productId : null;
+    if (productId === null) return null;
+    const entry = productMapping.entries.find((e) => (e.service.kind === 'existing' ? e.service.productId : e.createdProductId) === productId);
+    return entry !== undefined && isCatalogItemKey(entry.itemKey) ? catalogItem(entry.itemKey).displayName : null;
+  };
+}
+
 const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
 
 export async function listReadableProblems(
@@ -43,15 +56,7 @@ export async function listReadableProblems(
     if (mapping !== undefined) names.set(companyId, mapping.companyName);
   }
   const productMapping = (await integrationSettings(store.repos.settings).read(integrationId, 'product-mapping')) as ProductMapping;
-  const serviceOf = (context: Record<string, unknown>): string | null => {
-    const item = typeof context.item === 'string' ? context.item : typeof context.itemKey === 'string' ? context.itemKey : null;
-    if (item !== null) return isCatalogItemKey(item) ? catalogItem(item).displayName : item;
-    // A line-level problem: the service the line's product is mapped to.
-    const productId = typeof context.productId === 'string' ? context.productId : null;
-    if (productId === null) return null;
-    const entry = productMapping.entries.find((e) => (e.service.kind === 'existing' ? e.service.productId : e.createdProductId) === productId);
-    return entry !== undefined && isCatalogItemKey(entry.itemKey) ? catalogItem(entry.itemKey).displayName : null;
-  };
+  const serviceOf = problemServiceNamer(productMapping);
   return problems
     .map((p) => ({
       loop: p.loop,

@@ -13,7 +13,7 @@ import type { TargetContract } from '../connectors/ports.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import { mixedBillingAllowed } from '../domain/contract-line.ts';
 import type { PlanProblem } from '../domain/plan-problem.ts';
-import type { ProductMapping } from '../domain/product-mapping.ts';
+import { productLabel, type ProductMapping } from '../domain/product-mapping.ts';
 import { planUsageWriteback, type UsageWrite } from '../domain/usage-writeback.ts';
 import type { VendorUsage } from '../domain/vendor-model.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
@@ -26,6 +26,8 @@ export const USAGE_LOOP = 'usage';
 const CONCURRENCY = 3;
 
 export interface PlannedUsageWrite extends UsageWrite {
+  /** The service the line sells, by name (people read contract lines by their service, not their id). */
+  service: string | null;
   companyId: string;
   companyName: string;
   tenantId: string;
@@ -90,7 +92,7 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
     const plan = planUsageWriteback({ integrationId, tenantId: m.tenantId as string, lines, mapping, usages: tenantUsages, allowMixedBilling, now });
     problems.set(m.companyId, plan.problems);
     stats.problems += plan.problems.length;
-    for (const w of plan.writes) writes.push({ ...w, companyId: m.companyId, companyName: m.companyName, tenantId: m.tenantId as string });
+    for (const w of plan.writes) writes.push({ ...w, service: productLabel(mapping, w.productId), companyId: m.companyId, companyName: m.companyName, tenantId: m.tenantId as string });
   }
   stats.writesPlanned = writes.length;
   if (dryRun) return { loop: USAGE_LOOP, dryRun, plan: writes, stats };

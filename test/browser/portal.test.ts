@@ -235,7 +235,7 @@ describe('portal (browser, demo)', () => {
     await page.getByRole('heading', { name: 'Customer provisioning' }).waitFor();
     await browser.screenshot(page, 'integration-provisioning');
     await page.getByRole('tab', { name: 'Summary' }).click();
-    await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
+    await page.getByRole('heading', { name: 'Run history' }).waitFor();
     // The credentials are real (the demo's Autotask emulator): a run may already be listed.
     await page.getByText('No runs yet').or(page.getByText('succeeded')).first().waitFor();
     await browser.screenshot(page, 'integration-summary');

@@ -66,11 +66,26 @@ export class LoopRunsRepository {
   }
 
   /** Newest first. */
-  async list(integrationId: string, filter: { loop?: string; limit?: number } = {}): Promise<LoopRun[]> {
+  async list(integrationId: string, filter: { loop?: string; status?: LoopRunStatus; limit?: number; offset?: number } = {}): Promise<LoopRun[]> {
     let query = this.db.selectFrom('loop_runs').selectAll().where('integration_id', '=', integrationId);
     if (filter.loop !== undefined) query = query.where('loop', '=', filter.loop);
-    const rows = await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 50).execute();
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    const rows = await query
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 50)
+      .offset(filter.offset ?? 0)
+      .execute();
     return rows.map(toRun);
+  }
+
+  /** How many runs `list` pages through with the same filter. */
+  async count(integrationId: string, filter: { loop?: string; status?: LoopRunStatus } = {}): Promise<number> {
+    let query = this.db.selectFrom('loop_runs').select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).where('integration_id', '=', integrationId);
+    if (filter.loop !== undefined) query = query.where('loop', '=', filter.loop);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    const row = await query.executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** The latest run of each loop of an integration, for the summary page. */

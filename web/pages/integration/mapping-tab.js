@@ -13,6 +13,8 @@ import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { toast } from '../../components/toasts.js';
 import { useResource } from '../../use-resource.js';
+import { ApplyMappingsDialog } from './apply-mappings-dialog.js';
+import { MappingPreview } from './mapping-preview.js';
 
 const STATE_LABELS = { not_mapped: 'Not mapped', ready: 'Ready for mapping', mapped: 'Mapped', failed: 'Mapping failed' };
 const PAGE = 1000;
@@ -39,6 +41,8 @@ export default function MappingTab({ integration, target }) {
   const list = useResource(() => loadAll(base, false), [integration.id]);
   const [picker, setPicker] = useState(null);
   const [wizard, setWizard] = useState(false);
+  // Bulk apply says how many and which before it runs: the rows to confirm, and the clear callback.
+  const [applying, setApplying] = useState(null);
   const companyWord = target.words.company;
   const psa = target.label;
 
@@ -97,7 +101,7 @@ export default function MappingTab({ integration, target }) {
   );
 
   const columns = [
-    { key: 'companyName', label: `${psa} ${companyWord}`, render: (r) => html`<strong>${r.companyName}</strong>` },
+    { key: 'companyName', label: `${psa} ${companyWord}`, render: (r) => html`<a class="strong-link" href=${`${base}/customers/${encodeURIComponent(r.companyId)}`}>${r.companyName}</a>` },
     ...(types.length > 0 ? [{ key: 'companyStatus', label: 'Type', render: (r) => r.companyStatus ?? html`<span class="muted">—</span>` }] : []),
     { key: 'companyActive', label: 'Status', sortValue: (r) => (r.companyActive === false ? 1 : 0), render: (r) => (r.companyActive === false ? 'Inactive' : r.companyActive === null ? html`<span class="muted">—</span>` : 'Active') },
     { key: 'state', label: 'Mapping', sortValue: (r) => STATE_LABELS[r.state], render: (r) => html`<${MappingState} row=${r} />` },
@@ -132,7 +136,7 @@ export default function MappingTab({ integration, target }) {
     return html`
       <button type="button" class="primary" disabled=${mappable.length === 0} onClick=${() => mapNew(mappable, clear)}>Map to new customer tenant</button>
       <button type="button" disabled=${selected.length !== 1} title=${selected.length !== 1 ? 'Select one company' : undefined} onClick=${() => setPicker(selected[0])}>Map to existing customer tenant</button>
-      ${ready.length > 0 && html`<button type="button" class="primary" onClick=${() => apply(ready, clear)}>Apply mapping</button>`}
+      ${ready.length > 0 && html`<button type="button" class="primary" onClick=${() => setApplying({ rows: ready, clear })}>Apply mapping</button>`}
       <button type="button" class="danger" disabled=${unlinkable.length === 0} onClick=${() => remove(unlinkable, clear)}>Remove mapping</button>
     `;
   };
@@ -146,7 +150,7 @@ export default function MappingTab({ integration, target }) {
         ${Object.entries(STATE_LABELS).map(([state, label]) => html`<span class="chip"><${StatusBadge} status=${state} label=${label} /> ${counts[state] ?? 0}</span>`)}
       </div>
       <div class="inline-actions">
-        ${readyRows.length > 0 && html`<button type="button" class="primary" onClick=${() => apply(readyRows)}>Apply ${readyRows.length} ready mapping${readyRows.length === 1 ? '' : 's'}</button>`}
+        ${readyRows.length > 0 && html`<button type="button" class="primary" onClick=${() => setApplying({ rows: readyRows })}>Apply ${readyRows.length} ready mapping${readyRows.length === 1 ? '' : 's'}</button>`}
         ${target.capabilities.marketplace === true && html`<button type="button" onClick=${() => setWizard(true)}>Map through Ingram Marketplace</button>`}
         <button type="button" onClick=${() => refresh(true)} disabled=${reloading}>${reloading ? 'Reloading…' : 'Reload list'}</button>
         <${CsvDownload} path=${`${base}/mappings.csv`} label="Download mapping CSV" />
@@ -168,6 +172,16 @@ export default function MappingTab({ integration, target }) {
       empty=${html`<${Empty} title=${`No ${companyWord}s yet`}><p>Companies appear once the customer mapping loop has read ${psa}.</p><//>`}
     />
     ${picker && html`<${TenantPicker} base=${base} row=${picker} onClose=${() => setPicker(null)} onMapped=${() => { setPicker(null); list.reload(); }} />`}
+    ${applying &&
+    html`<${ApplyMappingsDialog}
+      rows=${applying.rows}
+      companyWord=${companyWord}
+      onClose=${() => setApplying(null)}
+      onApply=${async (chosen) => {
+        await apply(chosen, applying.clear);
+        setApplying(null);
+      }}
+    />`}
     ${wizard && html`<${MarketplaceWizard} base=${base} onClose=${() => setWizard(false)} onDone=${() => { setWizard(false); list.reload(); }} />`}
   `;
 }
@@ -189,6 +203,16 @@ function TenantPicker({ base, row, onClose, onMapped }) {
   const [chosen, setChosen] = useState(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
+  // What the mapping would do, read before saving; a mapping that takes service asks to confirm.
+  const [preview, setPreview] = useState(null);
+  const [accepted, setAccepted] = useState(false);
+  const choose = (tenantId) => {
+    setChosen(tenantId);
+    setPreview(null);
+    setAccepted(false);
+  };
+  const reduces = (preview?.reductions ?? 0) > 0;
+  const blocked = !chosen || preview === null || (reduces && !accepted);
   const partners = tenants.data?.partners ?? [];
   const partnerId = partner || partners[0]?.id || '';
   const needle = query.trim().toLowerCase();
@@ -196,6 +220,8 @@ function TenantPicker({ base, row, onClose, onMapped }) {
 
   const submit = async () => {
     if (!chosen) return setError('Choose a customer tenant.');
+    if (preview === null) return setError('Wait until what this mapping would do has been read.');
+    if (reduces && !accepted) return setError('This mapping takes service from the customer: confirm it first.');
     setBusy(true);
     setError(null);
     try {
@@ -217,7 +243,7 @@ function TenantPicker({ base, row, onClose, onMapped }) {
       onClose=${onClose}
       onSubmit=${submit}
       busy=${busy}
-      footer=${html`<span class="spacer"></span><button type="button" onClick=${onClose} disabled=${busy}>Cancel</button><button type="submit" class="primary" disabled=${busy || !chosen}>${busy ? 'Mapping…' : 'Map'}</button>`}
+      footer=${html`<span class="spacer"></span><button type="button" onClick=${onClose} disabled=${busy}>Cancel</button><button type="submit" class="primary" disabled=${busy || blocked}>${busy ? 'Mapping…' : reduces ? 'Map and hold the reductions' : 'Map'}</button>`}
     >
       ${tenants.error && html`<${ErrorState} message=${tenants.error} onRetry=${tenants.reload} />`}
       ${!tenants.data && !tenants.error && html`<${Loading} label="Loading customer tenants…" />`}
@@ -226,7 +252,7 @@ function TenantPicker({ base, row, onClose, onMapped }) {
         <div class="picker-controls">
           <div class="field">
             <label for="field-picker-partner">Partner</label>
-            <select id="field-picker-partner" value=${partnerId} onChange=${(e) => { setPartner(e.currentTarget.value); setChosen(null); }}>
+            <select id="field-picker-partner" value=${partnerId} onChange=${(e) => { setPartner(e.currentTarget.value); choose(null); }}>
               ${partners.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
             </select>
           </div>
@@ -241,13 +267,19 @@ function TenantPicker({ base, row, onClose, onMapped }) {
             const taken = t.mappedTo && t.mappedTo.companyId !== row.companyId;
             const disabled = taken || !t.manageable;
             return html`<label class=${`picker-item${chosen === t.id ? ' chosen' : ''}${disabled ? ' disabled' : ''}`}>
-              <input type="radio" name="tenant" value=${t.id} checked=${chosen === t.id} disabled=${disabled} onChange=${() => setChosen(t.id)} />
+              <input type="radio" name="tenant" value=${t.id} checked=${chosen === t.id} disabled=${disabled} onChange=${() => choose(t.id)} />
               <span class="picker-name">${t.name}${!t.enabled && html` <span class="badge badge-neutral">disabled</span>`}</span>
               <span class="hint">${taken ? `Mapped to ${t.mappedTo.companyName}` : !t.manageable ? t.unmanageableReason ?? 'Not manageable' : t.customerId ? `Custom ID ${t.customerId}` : ''}</span>
             </label>`;
           })}
         </fieldset>
       `}
+      ${chosen && html`<${MappingPreview} key=${chosen} base=${base} companyId=${row.companyId} tenantId=${chosen} onPreview=${setPreview} />`}
+      ${reduces &&
+      html`<label class="confirm-check">
+        <input type="checkbox" checked=${accepted} onChange=${(e) => setAccepted(e.currentTarget.checked)} />
+        I understand: this mapping takes service from the customer (the reductions wait for approval unless the provisioning settings allow them)
+      </label>`}
       ${error && html`<div class="alert alert-error" role="alert">${error}</div>`}
     <//>
   `;

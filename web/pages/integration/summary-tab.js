@@ -11,12 +11,14 @@ import { CsvDownload } from '../../components/csv-download.js';
 import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { toast } from '../../components/toasts.js';
-import { duration, Time } from '../../format.js';
+import { Time } from '../../format.js';
 import { HealthBadge } from '../../components/health-badge.js';
 import { loopLabel } from '../../targets.js';
 import { useResource } from '../../use-resource.js';
+import { ApprovalsSection } from './approvals.js';
+import { PlanProblems } from './plan-problems.js';
+import { RunHistory } from './run-history.js';
 
-const RUN_STATUS = ['succeeded', 'failed', 'running', 'cancelled'].map((value) => ({ value, label: value }));
 const OP_LABELS = {
   set_offering_items: 'Set offering items',
   create_tenant: 'Create customer tenant',
@@ -28,10 +30,9 @@ const OP_LABELS = {
 };
 const words = (kind) => OP_LABELS[kind] ?? String(kind ?? 'change').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
-export default function SummaryTab({ integration, reloadIntegration }) {
+export default function SummaryTab({ integration, target, reloadIntegration }) {
   const base = `/integrations/${integration.id}`;
   const summary = useResource(() => api.get(`${base}/summary`), [integration.id]);
-  const runs = useResource(() => api.get(`${base}/runs?limit=100`).then((r) => r.items), [integration.id]);
   const [running, setRunning] = useState(null);
   // Bumped after a run, so the charts show what the run recorded.
   const [generation, setGeneration] = useState(0);
@@ -46,7 +47,6 @@ export default function SummaryTab({ integration, reloadIntegration }) {
       else if (verdict.status === 'degraded') toast.error(`${loopLabel(loop)} ran with problems: ${verdict.reason}`);
       else toast.success(`${loopLabel(loop)} ran: ${verdict.status}.`);
       summary.reload();
-      runs.reload();
       setGeneration((g) => g + 1);
       reloadIntegration?.();
     } catch (error) {
@@ -59,13 +59,6 @@ export default function SummaryTab({ integration, reloadIntegration }) {
   const s = summary.data;
   const verdictOf = (loop) => s?.health.loops.find((l) => l.loop === loop) ?? null;
   const reasons = s?.health.reasons ?? [];
-  const runColumns = [
-    { key: 'loop', label: 'Loop', sortValue: (r) => loopLabel(r.loop), render: (r) => loopLabel(r.loop) },
-    { key: 'status', label: 'Status', render: (r) => html`<${StatusBadge} status=${r.status} />` },
-    { key: 'startedAt', label: 'Started', render: (r) => html`<${Time} iso=${r.startedAt} />` },
-    { key: 'duration', label: 'Duration', sortable: false, render: (r) => duration(r.startedAt, r.finishedAt) },
-    { key: 'error', label: 'Error', sortable: false, render: (r) => r.error ?? html`<span class="muted">—</span>` },
-  ];
   const loopColumns = [
     { key: 'loop', label: 'Loop', sortValue: (l) => loopLabel(l.loop), render: (l) => loopLabel(l.loop) },
     {
@@ -115,6 +108,7 @@ export default function SummaryTab({ integration, reloadIntegration }) {
         <strong>${s.health.status === 'failed' ? 'Failed' : 'Degraded'}: what is wrong</strong>
         <ul>${reasons.map((r) => html`<li><strong>${r.source === 'mappings' ? 'Customers' : r.source === 'api-budget' ? 'API budget' : loopLabel(r.source)}:</strong> ${r.message}</li>`)}</ul>
       </div>`}
+      <${ApprovalsSection} base=${base} generation=${generation} companyWord=${target.words.company} onApproved=${() => { summary.reload(); setGeneration((g) => g + 1); reloadIntegration?.(); }} />
       <${ProblemsSection} base=${base} generation=${generation} />
       <h2>Loops</h2>
       <${DataTable}
@@ -130,18 +124,7 @@ export default function SummaryTab({ integration, reloadIntegration }) {
     <${Charts} base=${base} generation=${generation} />
     <${PrepaidUsageSection} base=${base} generation=${generation} />
 
-    <h2>Recent runs</h2>
-    <${DataTable}
-      label="Recent runs"
-      columns=${runColumns}
-      rows=${runs.data}
-      rowKey=${(r) => r.id}
-      loading=${runs.loading}
-      error=${runs.error}
-      onRetry=${runs.reload}
-      filters=${[{ key: 'status', label: 'Status', options: RUN_STATUS, test: (r, v) => r.status === v }]}
-      empty=${html`<${Empty} title="No runs yet"><p>Runs appear here once the loops of this integration are scheduled.</p><//>`}
-    />
+    <${RunHistory} base=${base} generation=${generation} />
   `;
 }
 
@@ -158,7 +141,9 @@ function PlanSection({ base }) {
     }
   };
   const plan = state.plan;
-  const total = plan ? plan.reduce((n, l) => n + l.planned, 0) : 0;
+  // Changes and problems apart: a company whose plan holds only a problem is not a change.
+  const total = plan ? plan.reduce((n, l) => n + (l.changes ?? l.planned), 0) : 0;
+  const problemCount = plan ? plan.reduce((n, l) => n + (l.problems ?? 0), 0) : 0;
   return html`
     <section class="plan" aria-labelledby="plan-title">
       <div class="section-header">
@@ -168,8 +153,11 @@ function PlanSection({ base }) {
       <p class="hint">A dry run reads both sides and plans, but changes nothing.</p>
       ${state.error && html`<div class="alert alert-error" role="alert">${state.error}</div>`}
       ${plan &&
-      html`<p class="plan-total" aria-live="polite"><strong>${total === 0 ? 'Nothing to change' : `${total} change${total === 1 ? '' : 's'} planned`}</strong> across ${plan.length} loops.</p>
-        ${plan.map((loop) => html`<${PlanLoop} key=${loop.loop} loop=${loop} names=${state.names} />`)}`}
+      html`<p class="plan-total" aria-live="polite">
+          <strong>${total === 0 ? 'Nothing to change' : `${total} change${total === 1 ? '' : 's'} planned`}</strong>
+          ${problemCount > 0 && html` · <strong class="plan-problem-count">${problemCount} problem${problemCount === 1 ? '' : 's'}</strong> left open`} across ${plan.length} loops.
+        </p>
+        ${plan.map((loop) => html`<${PlanLoop} key=${loop.loop} loop=${loop} names=${state.names} base=${base} />`)}`}
     </section>
   `;
 }
@@ -180,6 +168,8 @@ function groupsOf(loop, names) {
     const companyId = item?.companyId ?? null;
     const name = item?.companyName ?? (companyId ? names.get(companyId) : null) ?? companyId ?? item?.tenantId ?? 'Integration';
     const ops = Array.isArray(item?.operations) ? item.operations : [item];
+    // A company plan that only holds problems is listed with the problems, not as a change.
+    if (ops.length === 0) continue;
     groups.set(name, [...(groups.get(name) ?? []), ...ops]);
   }
   return [...groups.entries()];
@@ -193,18 +183,23 @@ function describe(op) {
     const parts = op.changes.map((c) => `${itemWords(c.name)}${c.enabled === false ? ' off' : c.quota ? ` → ${c.quota.value === null ? 'unlimited' : c.quota.value}` : ' on'}`);
     return `${op.changes.length} item${op.changes.length === 1 ? '' : 's'}: ${parts.slice(0, 6).join(', ')}${parts.length > 6 ? `, +${parts.length - 6} more` : ''}`;
   }
-  if (op?.kind === 'write_usage') return `line ${op.lineId}: ${op.previous} → ${op.quantity}`;
+  // A contract line by the service it sells, not its id.
+  if (op?.kind === 'write_usage') return `${op.service ?? `line ${op.lineId}`}: ${op.previous} → ${op.quantity}`;
   const detail = op?.name ?? op?.login ?? op?.tenantName ?? op?.title ?? op?.alertType;
   return detail ? String(detail) : '';
 }
 
-function PlanLoop({ loop, names }) {
+function PlanLoop({ loop, names, base }) {
   const groups = groupsOf(loop, names);
+  const changes = loop.changes ?? loop.planned;
   return html`
-    <details class="plan-loop" open=${loop.planned > 0}>
+    <details class="plan-loop" open=${changes > 0 || loop.problems > 0}>
       <summary>
         <strong>${loopLabel(loop.loop)}</strong>
-        ${loop.error ? html` <${StatusBadge} status="failed" label="could not plan" />` : html` <span class="badge ${loop.planned ? 'badge-busy' : 'badge-neutral'}">${loop.planned} planned</span>`}
+        ${loop.error
+          ? html` <${StatusBadge} status="failed" label="could not plan" />`
+          : html` <span class="badge ${changes ? 'badge-busy' : 'badge-neutral'}">${changes} change${changes === 1 ? '' : 's'}</span>
+              ${loop.problems > 0 && html` <span class="badge badge-warn">${loop.problems} problem${loop.problems === 1 ? '' : 's'}</span>`}`}
         ${loop.stats?.skipped ? html` <span class="hint">skipped: ${String(loop.stats.skipped).replace(/_/g, ' ')}</span>` : ''}
       </summary>
       ${loop.error && html`<p class="error-text">${loop.error}</p>`}
@@ -218,6 +213,7 @@ function PlanLoop({ loop, names }) {
         )}
       </ul>`}
       ${loop.planned > loop.sample.length && html`<p class="hint">Showing the first ${loop.sample.length} of ${loop.planned}.</p>`}
+      ${loop.problemList?.length > 0 && html`<${PlanProblems} problems=${loop.problemList} total=${loop.problems} base=${base} />`}
     </details>
   `;
 }

@@ -11,6 +11,7 @@ import { DataTable } from '../../components/data-table.js';
 import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { Switch } from '../../components/switch.js';
+import { TicketStartDialog } from './ticket-start-dialog.js';
 import { toast } from '../../components/toasts.js';
 import { Time } from '../../format.js';
 import { useResource } from '../../use-resource.js';
@@ -76,7 +77,16 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
   const dirtyRules = JSON.stringify(rules) !== JSON.stringify(settings.effective);
   const changedCount = mappings.alertTypes.filter((t) => JSON.stringify(types[t.id]) !== JSON.stringify(initialTypes[t.id])).length;
 
+  // Turning on first shows the alerts already open and asks whether they raise tickets too.
+  const [starting, setStarting] = useState(false);
+  const started = async (from, count) => {
+    if (!integration.features.tickets) onIntegrationChange(await api.patch(`/integrations/${integration.id}`, { features: { tickets: true } }));
+    setStarting(false);
+    toast.success(from === 'all' && count > 0 ? `Ticket creation turned on: the ${count} open alert${count === 1 ? '' : 's'} raise tickets too.` : 'Ticket creation turned on: only alerts raised from now on raise tickets.');
+    onSaved();
+  };
   const switchFeature = async (on) => {
+    if (on) return setStarting(true);
     setSwitching(true);
     try {
       await api.put(`${base}/ticket-settings`, { enabled: on });
@@ -129,6 +139,7 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
         onChange=${switchFeature}
       />
     </section>
+    ${starting && html`<${TicketStartDialog} base=${base} psa=${target.label} companyWord=${target.words.company} onClose=${() => setStarting(false)} onStarted=${started} />`}
 
     <form onSubmit=${save} novalidate>
       ${headerFields.length > 0 &&

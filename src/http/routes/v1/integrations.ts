@@ -13,6 +13,11 @@ import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { endpointChange, endpointFieldsOf, issuesMessage, secretsRequiredMessage, targetCredentialSchemas } from './integration-credentials.ts';
 import { integrationPresenter, integrationSchema, presentRun, runSchema, targetSchema } from './integration-view.ts';
+import { runVerdict } from '../../../domain/integration-health.ts';
+
+const runWithVerdictSchema = runSchema.extend({
+  verdict: z.object({ status: z.enum(['running', 'succeeded', 'degraded', 'failed', 'cancelled']), count: z.number().int(), reason: z.string().nullable() }),
+});
 
 export { ADMIN_PASSWORD_CREDENTIAL, adminPasswordSchema, targetCredentialSchemas } from './integration-credentials.ts';
 
@@ -234,20 +239,27 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
     {
       schema: {
         tags: ['integrations'],
-        summary: 'Loop runs of an integration, newest first',
+        summary: 'Loop runs of an integration, newest first, a page at a time (every pass: scheduled, run now, the demo\'s and `psa-bridge sync`\'s)',
         params: idParams,
         querystring: z.object({
           loop: z.string().min(1).optional(),
+          status: z.enum(['running', 'succeeded', 'failed', 'cancelled']).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
+          offset: z.coerce.number().int().min(0).default(0),
         }),
-        response: { 200: z.object({ items: z.array(runSchema) }), ...errorResponses(400, 401, 404) },
+        response: {
+          200: z.object({ items: z.array(runWithVerdictSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+          ...errorResponses(400, 401, 404),
+        },
       },
     },
     async (request) => {
       const integration = await requireIntegration(request.params.id);
-      const filter: { loop?: string; limit: number } = { limit: request.query.limit };
-      if (request.query.loop !== undefined) filter.loop = request.query.loop;
-      return { items: (await loopRuns.list(integration.id, filter)).map(presentRun) };
+      const { loop, status, limit, offset } = request.query;
+      const where = { ...(loop === undefined ? {} : { loop }), ...(status === undefined ? {} : { status }) };
+      const [runs, total] = await Promise.all([loopRuns.list(integration.id, { ...where, limit, offset }), loopRuns.count(integration.id, where)]);
+      // Each run with what it means (a pass that left companies failed did not succeed).
+      return { items: runs.map((run) => ({ ...presentRun(run), verdict: runVerdict(run) })), total, limit, offset };
     },
   );
 };

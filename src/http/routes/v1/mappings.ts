@@ -35,6 +35,7 @@ const rowSchema = z.object({
   tenantName: z.string().nullable(),
   tenantManageable: z.boolean().nullable(),
   tenantUnmanageableReason: z.string().nullable(),
+  tenantEnabled: z.boolean().nullable(),
   pending: z.boolean(),
   tenantPricingMode: z.string().nullable(),
   deprovisioning: z.object({ action: z.enum(['disable', 'delete']), dueAt: z.string(), daysLeft: z.number(), lapsedAt: z.string() }).nullable(),

@@ -6,6 +6,7 @@
 //   whole pass); the next provisioning pass applies them, or at once with `run: true`.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { runVerdict, type RunVerdict } from '../../../domain/integration-health.ts';
 import { ChangeApprovalsRepository } from '../../../store/repositories/change-approvals.ts';
 import type { Store } from '../../../store/store.ts';
 import { previewMapping } from '../../../sync/mapping-preview.ts';
@@ -112,7 +113,16 @@ export const serviceGuardRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
             message: 'choose what to approve: changeKeys, companyId or all',
           }),
         response: {
-          200: z.object({ approved: z.array(heldSchema), run: z.object({ status: z.string(), error: z.string().nullable() }).nullable() }),
+          200: z.object({
+            approved: z.array(heldSchema),
+            run: z
+              .object({
+                status: z.string(),
+                error: z.string().nullable(),
+                verdict: z.object({ status: z.string(), count: z.number().int(), reason: z.string().nullable() }).describe('What the pass means (succeeded only when it left nothing failed or open)'),
+              })
+              .nullable(),
+          }),
           ...errorResponses(400, 401, 404, 409),
         },
       },
@@ -139,10 +149,11 @@ export const serviceGuardRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
         subjectId: integration.id,
         details: { count: chosen.length, changes: chosen.map((h) => `${h.company.name ?? h.company.id}: ${h.description}`) },
       });
-      let run: { status: string; error: string | null } | null = null;
+      let run: { status: string; error: string | null; verdict: RunVerdict } | null = null;
       if (request.body.run === true && chosen.length > 0 && deps.jobRunner !== undefined) {
         const result = await deps.jobRunner.runNow(integration.id, 'provisioning');
-        run = { status: result.status, error: result.error?.message ?? null };
+        const error = result.error?.message ?? null;
+        run = { status: result.status, error, verdict: runVerdict({ status: result.status === 'ok' ? 'succeeded' : result.status, error, stats: result.stats }) };
       }
       return { approved: chosen, run };
     },

@@ -20,8 +20,57 @@ import type { RouteDeps } from '../../route-deps.ts';
 import type { IntegrationRuntime } from '../../../sync/integration-runtime.ts';
 import { readIntegrationHealth, recordApiBudgetSignal } from '../../../sync/integration-health.ts';
 import { HEALTH_STATUSES, integrationHealthSchema } from './integration-health.ts';
+import type { PlanProblem } from '../../../domain/plan-problem.ts';
+import { problemAdvice } from '../../../domain/problem-advice.ts';
+import type { ProductMapping } from '../../../domain/product-mapping.ts';
+import { problemServiceNamer } from '../../../sync/plan-problems.ts';
+import { integrationSettings } from '../../../sync/settings/settings.ts';
 
 const PLAN_SAMPLE = 20;
+const PROBLEM_SAMPLE = 50;
+
+const planProblemSchema = z.object({
+  severity: z.string(),
+  code: z.string(),
+  companyId: z.string().nullable(),
+  companyName: z.string().nullable(),
+  service: z.string().nullable(),
+  message: z.string(),
+  advice: z.string(),
+});
+
+/**
+ * A dry run's counts as a person reads them: the changes it would make apart from the problems it
+ * would leave open (a company plan holding only a problem is not a change), and the first problems
+ * with their company and service.
+ */
+function countPlan(plan: readonly unknown[], stats: Record<string, unknown>, serviceOf: (context: Record<string, unknown>) => string | null) {
+  let changes = 0;
+  let problems = 0;
+  const problemList: z.infer<typeof planProblemSchema>[] = [];
+  for (const entry of plan) {
+    const item = (entry ?? {}) as { operations?: unknown; problems?: unknown; companyId?: unknown; companyName?: unknown };
+    changes += Array.isArray(item.operations) ? item.operations.length : 1;
+    if (!Array.isArray(item.problems)) continue;
+    for (const p of item.problems as PlanProblem[]) {
+      problems += 1;
+      if (problemList.length < PROBLEM_SAMPLE) {
+        problemList.push({
+          severity: p.severity,
+          code: p.code,
+          companyId: typeof item.companyId === 'string' ? item.companyId : null,
+          companyName: typeof item.companyName === 'string' ? item.companyName : null,
+          service: serviceOf(p.context),
+          message: p.message,
+          advice: problemAdvice(p.code),
+        });
+      }
+    }
+  }
+  // Loops whose plan holds only changes report their problems as a counter (usage: `problems`).
+  if (problems === 0 && typeof stats.problems === 'number') problems = stats.problems;
+  return { changes, problems, problemList };
+}
 
 const runSchema = z.object({ id: z.string(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable(), stats: z.record(z.string(), z.unknown()) });
 
@@ -45,7 +94,18 @@ const summarySchema = z.object({
     .nullable(),
   apiBudgetError: z.string().optional(),
   plan: z
-    .array(z.object({ loop: z.string(), stats: z.record(z.string(), z.unknown()), planned: z.number().int(), sample: z.array(z.unknown()), error: z.string().optional() }))
+    .array(
+      z.object({
+        loop: z.string(),
+        stats: z.record(z.string(), z.unknown()),
+        planned: z.number().int().describe('Plan entries (a company plan may hold only problems)'),
+        changes: z.number().int().describe('Changes the pass would make'),
+        problems: z.number().int().describe('Problems the pass would leave open, counted apart from the changes'),
+        problemList: z.array(planProblemSchema).describe('The first problems: company, service, what is wrong and what to do'),
+        sample: z.array(z.unknown()),
+        error: z.string().optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -113,12 +173,14 @@ export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
       let plan: z.infer<typeof summarySchema>['plan'];
       if (request.query.plan === 'true' && runtime !== undefined) {
         plan = [];
+        const serviceOf = problemServiceNamer((await integrationSettings(store.repos.settings).read(id, 'product-mapping')) as ProductMapping);
         for (const loop of SYNC_LOOP_NAMES) {
           try {
             const outcome = await SYNC_LOOPS[loop](runtime, { dryRun: true });
-            plan.push({ loop, stats: outcome.stats, planned: outcome.plan.length, sample: outcome.plan.slice(0, PLAN_SAMPLE) as unknown[] });
+            const stats = outcome.stats as Record<string, unknown>;
+            plan.push({ loop, stats, planned: outcome.plan.length, ...countPlan(outcome.plan, stats, serviceOf), sample: outcome.plan.slice(0, PLAN_SAMPLE) as unknown[] });
           } catch (error) {
-            plan.push({ loop, stats: {}, planned: 0, sample: [], error: error instanceof Error ? error.message : String(error) });
+            plan.push({ loop, stats: {}, planned: 0, changes: 0, problems: 0, problemList: [], sample: [], error: error instanceof Error ? error.message : String(error) });
           }
         }
       }
