@@ -15,8 +15,8 @@ export function MappingPreview({ base, companyId, tenantId, onPreview }) {
   if (!preview.data || preview.loading) return html`<${Loading} label="Reading what this mapping would do…" />`;
   const p = preview.data;
   const reduces = p.reductions > 0;
-  return html`<section class=${`mapping-preview ${reduces ? 'alert alert-warning' : 'alert alert-info'}`} aria-label="What this mapping will do" role=${reduces ? 'alert' : 'note'}>
-    <p><strong>${p.summary}</strong></p>
+  return html`<section class=${`mapping-preview ${reduces ? 'alert alert-warning' : 'alert alert-info'}`} aria-label="What this mapping will do">
+    <p role=${reduces ? 'alert' : undefined}><strong>${p.summary}</strong></p>
     ${p.changes.length > 0 &&
     html`<ul class="preview-changes">
       ${p.changes.map((c) => html`<li class=${c.reduces ? 'reduces' : ''}>${c.reduces ? html`<strong>Takes service:</strong> ` : ''}${c.description}</li>`)}

@@ -101,7 +101,7 @@ export default function MappingTab({ integration, target }) {
   );
 
   const columns = [
-    { key: 'companyName', label: `${psa} ${companyWord}`, render: (r) => html`<a class="strong-link" href=${`${base}/customers/${encodeURIComponent(r.companyId)}`}>${r.companyName}</a>` },
+    { key: 'companyName', label: `${psa} ${companyWord}`, render: (r) => html`<a class="strong-link" href=${`${base}/customers/${encodeURIComponent(r.companyId)}`}><strong>${r.companyName}</strong></a>` },
     ...(types.length > 0 ? [{ key: 'companyStatus', label: 'Type', render: (r) => r.companyStatus ?? html`<span class="muted">—</span>` }] : []),
     { key: 'companyActive', label: 'Status', sortValue: (r) => (r.companyActive === false ? 1 : 0), render: (r) => (r.companyActive === false ? 'Inactive' : r.companyActive === null ? html`<span class="muted">—</span>` : 'Active') },
     { key: 'state', label: 'Mapping', sortValue: (r) => STATE_LABELS[r.state], render: (r) => html`<${MappingState} row=${r} />` },
