@@ -3,7 +3,7 @@
  * service (offering item) it is about, the message and what to do. The portal's problems list and
  * `psa-bridge status` show these.
  */
-import { catalogItem, isCatalogItemKey } from '../domain/offering-item-catalog.ts';
+import { catalogItem, catalogItemForVendorName, isCatalogItemKey } from '../domain/offering-item-catalog.ts';
 import { problemAdvice } from '../domain/problem-advice.ts';
 import type { ProductMapping } from '../domain/product-mapping.ts';
 import type { Store } from '../store/store.ts';
@@ -27,7 +27,8 @@ export interface ReadableProblem {
 export function problemServiceNamer(productMapping: ProductMapping): (context: Record<string, unknown>) => string | null {
   return (context) => {
     const item = typeof context.item === 'string' ? context.item : typeof context.itemKey === 'string' ? context.itemKey : null;
-    if (item !== null) return isCatalogItemKey(item) ? catalogItem(item).displayName : item;
+    // A catalog key or the vendor's own item name (pw_base_m365_seats): people read the service's name.
+    if (item !== null) return isCatalogItemKey(item) ? catalogItem(item).displayName : (catalogItemForVendorName(item)?.displayName ?? item);
     // A line-level problem: the service the line's product is mapped to.
     const productId = typeof context.productId === 'string' ? context.productId : null;
     if (productId === null) return null;
