@@ -8,6 +8,14 @@
  * and the connector writes the difference to what it reads at the effective date. So a period is never
  * counted twice: a second run, a retry after a crash (the journal's lookup reads the line again) or
  * the first run of a new month all find the line at the usage and write nothing.
+ *
+ * A target that holds the quantity as an absolute value (ConnectWise: the addition's quantity)
+ * remembers what was written: after the apply, the contract snapshot carries each line's quantity as
+ * written (or as found when it already held it), so a pass between full passes plans from the
+ * snapshot and reads nothing per agreement; its PSA calls grow with the changes, not with the
+ * number of companies. The full pass (once a day by default, `schedule.fullPassEveryHours`) reads
+ * every PAYG line fresh and so repairs a quantity a technician changed by hand. A delta target
+ * (Autotask unit adjustments) reads fresh every pass: its listing is one batched query anyway.
  */
 import type { TargetContract } from '../connectors/ports.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
@@ -19,7 +27,7 @@ import type { VendorUsage } from '../domain/vendor-model.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 import { forEachLimited, type LoopOutcome, type LoopRunOptions } from './loop-result.ts';
-import { refreshContracts } from './observe.ts';
+import { fullPassDue, recordFullPass, refreshContracts } from './observe.ts';
 import { recordUsageHistory } from './usage-history.ts';
 
 export const USAGE_LOOP = 'usage';
@@ -39,7 +47,7 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
   const dryRun = options.dryRun ?? false;
   const integrationId = rt.integration.id;
   const now = rt.clock();
-  const stats = { paygCompanies: 0, paygLines: 0, tenantsWithUsage: 0, writesPlanned: 0, written: 0, alreadyDone: 0, unchanged: 0, inProgress: 0, failed: 0, problems: 0 };
+  const stats = { full: false, paygCompanies: 0, paygLines: 0, tenantsWithUsage: 0, writesPlanned: 0, written: 0, alreadyDone: 0, unchanged: 0, inProgress: 0, failed: 0, problems: 0 };
   const usage = rt.target.usage;
   if (usage === undefined || rt.target.contracts === undefined) {
     return { loop: USAGE_LOOP, dryRun, plan: [], stats: { ...stats, skipped: `${rt.target.system} takes no usage` } };
@@ -48,6 +56,9 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
   const provisioning = await rt.settings.read(integrationId, 'provisioning');
   const mapping = (await rt.settings.read(integrationId, 'product-mapping')) as ProductMapping;
   const allowMixedBilling = mixedBillingAllowed(provisioning.allowMixedBilling, rt.target.capabilities.contracts);
+  const full = options.full === true || (await fullPassDue(rt, USAGE_LOOP));
+  // Absolute quantities between full passes: the snapshot holds what was last written (see above).
+  const fromSnapshot = usage.mode === 'absolute' && !full;
   const observe = { full: false, dryRun, loop: USAGE_LOOP, ...(options.signal ? { signal: options.signal } : {}), ...(options.progress ? { progress: options.progress } : {}) };
 
   // ── observe ──
@@ -62,8 +73,9 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
   const payg = mapped.filter((m) => (cached.get(m.companyId) ?? []).some((c) => c.billing === 'payg' || c.lines.some((l) => l.billing === 'payg')));
   stats.paygCompanies = payg.length;
   if (payg.length === 0) return { loop: USAGE_LOOP, dryRun, plan: [], stats };
-  // The quantities in force now, for the PAYG companies only.
-  await refreshContracts(rt, { ...observe, companyIds: payg.map((m) => m.companyId) });
+  stats.full = full;
+  // The quantities in force now, for the PAYG companies only (from the snapshot between full passes of an absolute target).
+  if (!fromSnapshot) await refreshContracts(rt, { ...observe, companyIds: payg.map((m) => m.companyId) });
   const fresh = await rt.snapshots.contractsOf<TargetContract>(
     integrationId,
     payg.map((m) => m.companyId),
@@ -96,6 +108,11 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
   }
   stats.writesPlanned = writes.length;
   if (dryRun) return { loop: USAGE_LOOP, dryRun, plan: writes, stats };
+  if (writes.length === 0) {
+    await rt.snapshots.replaceProblems(integrationId, USAGE_LOOP, problems);
+    if (full) await recordFullPass(rt, USAGE_LOOP, now, dryRun);
+    return { loop: USAGE_LOOP, dryRun, plan: writes, stats };
+  }
 
   // ── apply ──
   await forEachLimited(
@@ -138,6 +155,32 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
     },
     options.signal,
   );
+  await rememberWritten(rt, writes, fresh);
   await rt.snapshots.replaceProblems(integrationId, USAGE_LOOP, problems);
+  if (full) await recordFullPass(rt, USAGE_LOOP, now, dryRun);
   return { loop: USAGE_LOOP, dryRun, plan: writes, stats };
+}
+
+/**
+ * The contract snapshots carry each line's quantity as this pass left it on the target: written,
+ * already there, or done by an earlier attempt. One upsert per contract, after the concurrent writes.
+ */
+async function rememberWritten(rt: IntegrationRuntime, writes: readonly PlannedUsageWrite[], contracts: ReadonlyMap<string, TargetContract[]>): Promise<void> {
+  const held = new Map<string, number>();
+  for (const w of writes) if (w.outcome === 'written' || w.outcome === 'unchanged' || w.outcome === 'already_done') held.set(`${w.contractId}|${w.lineId}`, w.quantity);
+  if (held.size === 0) return;
+  const changed: { contractId: string; companyId: string; data: TargetContract }[] = [];
+  for (const list of contracts.values()) {
+    for (const contract of list) {
+      let touched = false;
+      const lines = contract.lines.map((line) => {
+        const quantity = held.get(`${contract.id}|${line.lineId}`);
+        if (quantity === undefined || quantity === line.quantity) return line;
+        touched = true;
+        return { ...line, quantity };
+      });
+      if (touched) changed.push({ contractId: contract.id, companyId: contract.companyId, data: { ...contract, lines } });
+    }
+  }
+  if (changed.length > 0) await rt.snapshots.upsertContracts(rt.integration.id, changed);
 }
