@@ -4,6 +4,20 @@ import { useEffect, useState } from 'preact/hooks';
 
 const listeners = new Set();
 
+// Asked before a person leaves the page in the portal (a link, a tab, Back): resolves true to go.
+// components/unsaved-changes.js sets it while a form has unsaved edits.
+let leaveGuard = null;
+export function setLeaveGuard(guard) {
+  leaveGuard = guard;
+}
+
+/** Navigates when the leave guard (if any) agrees: for a person's clicks, not for code after a save. */
+export async function requestNavigation(to, options) {
+  if (to === window.location.pathname + window.location.search) return;
+  if (leaveGuard && !(await leaveGuard())) return;
+  navigate(to, options);
+}
+
 export function currentLocation() {
   return { path: window.location.pathname, query: new URLSearchParams(window.location.search) };
 }
@@ -14,6 +28,21 @@ export function navigate(to, { replace = false } = {}) {
   else window.history.pushState(null, '', to);
   for (const listener of listeners) listener();
 }
+
+// Back and Forward have already moved the address when popstate fires: with unsaved edits, put the
+// page's address back, ask, and go on only if the person agrees.
+let shownPath = window.location.pathname + window.location.search;
+window.addEventListener('popstate', async () => {
+  const wanted = window.location.pathname + window.location.search;
+  if (!leaveGuard || wanted === shownPath) {
+    shownPath = wanted;
+    return;
+  }
+  // Runs before useLocation's listener (registered later), which then sees the page's own address.
+  window.history.pushState(null, '', shownPath);
+  if (await leaveGuard()) navigate(wanted);
+});
+listeners.add(() => (shownPath = window.location.pathname + window.location.search));
 
 export function useLocation() {
   const [location, setLocation] = useState(currentLocation);
@@ -56,5 +85,5 @@ document.addEventListener('click', (event) => {
   const url = new URL(link.href, window.location.href);
   if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
   event.preventDefault();
-  navigate(url.pathname + url.search);
+  requestNavigation(url.pathname + url.search);
 });

@@ -3,7 +3,8 @@
 // them, creates an API token with a role (shown once, then listed without its value) and revokes
 // it, deletes a user; the read-only user signs in with the generated password, sees no write
 // controls, changes their own password, and reads on the Audit page who did what, filtered. The
-// mapping tab and the summary's prepaid usage download their tables as CSV.
+// mapping tab and the summary's prepaid usage download their tables as CSV. Leaving a settings
+// form with unsaved edits (another tab, a link, Back, a reload) asks before discarding them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
@@ -180,6 +181,59 @@ describe('users, tokens and audit (browser)', () => {
     expect(usageFile.suggestedFilename()).toBe('emu-autotask-prepaid-usage.csv');
     expect(readFileSync((await usageFile.path())!, 'utf8').split('\r\n')[0]).toBe('Company,Tenant,Service,Unit,Contracted,Usage,Quota,Overage,Over contract');
     await browser.screenshot(page, 'summary-usage-csv');
+    browser.assertNoErrors([...EXPECTED, /status of 50[24]/]);
+  });
+
+  it('asks before leaving a settings form with unsaved edits: another tab, a link, Back, and the browser’s own prompt on reload', async () => {
+    const id = world.integrationId;
+    // Arrive in the portal (not by a fresh load), so Back stays in the page.
+    await page.goto(`${hub.url}/integrations/${id}/summary`);
+    await page.getByRole('tab', { name: 'Provisioning' }).click();
+    const toggle = page.getByRole('switch', { name: 'Automatically create customers' });
+    await toggle.waitFor();
+    const before = await toggle.getAttribute('aria-checked');
+    await toggle.click();
+    await page.getByText('Unsaved changes').waitFor();
+
+    // Another tab: asked; "Cancel" keeps the page and the edit.
+    const ask = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await page.getByRole('tab', { name: 'Summary' }).click();
+    await ask.waitFor();
+    await expect(ask.textContent()).resolves.toContain('You have unsaved changes in the provisioning settings');
+    await browser.screenshot(page, 'unsaved-changes-prompt');
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(new URL(page.url()).pathname).toBe(`/integrations/${id}/provisioning`);
+    await expect(toggle.getAttribute('aria-checked')).resolves.not.toBe(before);
+
+    // A navigation link: asked the same way.
+    await navLink('Audit').click();
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    expect(new URL(page.url()).pathname).toBe(`/integrations/${id}/provisioning`);
+
+    // Back: the address returns to the form while the question is open.
+    await page.goBack();
+    await ask.waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/integrations/${id}/provisioning`);
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await expect(toggle.getAttribute('aria-checked')).resolves.not.toBe(before);
+
+    // A reload gets the browser's "Leave site?" (beforeunload); accepting it discards the edit.
+    const prompt = new Promise<string>((resolve) => page.once('dialog', (dialog) => { resolve(dialog.type()); void dialog.accept(); }));
+    await page.reload();
+    expect(await prompt).toBe('beforeunload');
+    await toggle.waitFor();
+    await expect(toggle.getAttribute('aria-checked')).resolves.toBe(before);
+
+    // Nothing unsaved: a tab changes without a question; with an edit, "Discard changes" leaves.
+    await page.getByRole('tab', { name: 'Summary' }).click();
+    await page.waitForURL(`**/integrations/${id}/summary`);
+    await page.getByRole('tab', { name: 'Provisioning' }).click();
+    await toggle.waitFor();
+    await toggle.click();
+    await page.getByRole('tab', { name: 'Summary' }).click();
+    await ask.getByRole('button', { name: 'Discard changes' }).click();
+    await page.waitForURL(`**/integrations/${id}/summary`);
     browser.assertNoErrors([...EXPECTED, /status of 50[24]/]);
   });
 });

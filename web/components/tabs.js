@@ -1,7 +1,7 @@
 // A tab bar (WAI-ARIA tabs): Left/Right/Home/End move between tabs, only the selected tab is in
 // the Tab order, and each tab is a real link so it can be opened in a new browser tab.
 import { html } from 'htm/preact';
-import { navigate } from '../router.js';
+import { requestNavigation } from '../router.js';
 
 /**
  * @param {{ tabs: Array<{ id: string, label: string, href: string }>, selected: string, label: string, children: any }} props
@@ -14,8 +14,7 @@ export function Tabs({ tabs, selected, label, children }) {
     if (!(event.key in moves)) return;
     event.preventDefault();
     const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
-    navigate(next.href, { replace: true });
-    setTimeout(() => document.getElementById(`tab-${next.id}`)?.focus(), 0);
+    requestNavigation(next.href, { replace: true }).then(() => setTimeout(() => document.getElementById(`tab-${next.id}`)?.focus(), 0));
   };
   return html`
     <div class="tabs">

@@ -10,6 +10,7 @@ import { ErrorState, Loading } from '../../components/page-state.js';
 import { Switch } from '../../components/switch.js';
 import { toast } from '../../components/toasts.js';
 import { useResource } from '../../use-resource.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 
 export const PERIOD_LABELS = { monthly: 'Monthly', quarterly: 'Quarterly', semi_annual: 'Semi-Annual', yearly: 'Yearly' };
 
@@ -104,6 +105,7 @@ function Editor({ data, base, integration, words, onSaved }) {
   const [showUnavailable, setShowUnavailable] = useState(false);
   const [busy, setBusy] = useState(false);
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial) || free !== data.provisioning.freeProvisioning || storage !== (data.provisioning.defaultStorageInfraId ?? '');
+  useUnsavedChanges(dirty, 'the product mapping');
   const problems = localProblems(rows, draft, catalog);
   const hasBundles = catalog.capabilities !== false && catalog.capabilities.bundles && catalog.bundles.length > 0;
   const canCreate = catalog.capabilities === false || catalog.capabilities.createServices;

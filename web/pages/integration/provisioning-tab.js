@@ -11,6 +11,7 @@ import { SecretField } from '../../components/secret-field.js';
 import { Switch } from '../../components/switch.js';
 import { toast } from '../../components/toasts.js';
 import { useResource } from '../../use-resource.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 
 const INTERVALS = [5, 10, 15, 30, 60, 120, 240, 720, 1440];
 const minutesLabel = (m) => (m < 60 ? `${m} minutes` : m === 60 ? '1 hour' : m < 1440 ? `${m / 60} hours` : m === 1440 ? '1 day' : `${m / 1440} days`);
@@ -42,6 +43,7 @@ function Form({ data, base, integration, onSaved }) {
   const setDeprov = (change) => setV((x) => ({ ...x, deprovisioning: { ...x.deprovisioning, ...change } }));
   const setTimed = (step, change) => setV((x) => ({ ...x, timedDeprovisioning: { ...x.timedDeprovisioning, [step]: { ...x.timedDeprovisioning[step], ...change } } }));
   const dirty = JSON.stringify(v) !== JSON.stringify(initial) || (password !== null && password !== '');
+  useUnsavedChanges(dirty, 'the provisioning settings');
 
   const save = async (event) => {
     event.preventDefault();

@@ -8,6 +8,7 @@ import { fieldErrorsFrom } from '../../components/form-field.js';
 import { Switch } from '../../components/switch.js';
 import { toast } from '../../components/toasts.js';
 import { FEATURE_LABELS } from '../../targets.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 
 const FEATURE_HELP = {
   provisioning: 'Quotas from contracts, tenants for new companies, usage written back.',
@@ -68,6 +69,7 @@ function CredentialsCard({ integration, target, onSaved }) {
   const [busy, setBusy] = useState(false);
   const replaced = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null));
   const dirty = Object.keys(replaced).length > 0;
+  useUnsavedChanges(dirty, 'the credentials');
 
   const save = async (event) => {
     event.preventDefault();

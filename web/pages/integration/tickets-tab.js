@@ -15,6 +15,7 @@ import { TicketStartDialog } from './ticket-start-dialog.js';
 import { toast } from '../../components/toasts.js';
 import { Time } from '../../format.js';
 import { useResource } from '../../use-resource.js';
+import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 
 const TICKET_STATES = { open: 'Open', reopened: 'Reopened', closed: 'Closed', alert_cleared: 'Alert cleared' };
 const STATE_TONES = { open: 'ready', reopened: 'ready', closed: 'mapped', alert_cleared: 'mapped' };
@@ -75,6 +76,7 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
   const enabledFeature = settings.effective.enabled;
   const dirtyMapping = JSON.stringify(defaults) !== JSON.stringify(mappings.defaults) || JSON.stringify(types) !== JSON.stringify(initialTypes);
   const dirtyRules = JSON.stringify(rules) !== JSON.stringify(settings.effective);
+  useUnsavedChanges(dirtyMapping || dirtyRules, 'the ticket settings');
   const changedCount = mappings.alertTypes.filter((t) => JSON.stringify(types[t.id]) !== JSON.stringify(initialTypes[t.id])).length;
 
   // Turning on first shows the alerts already open and asks whether they raise tickets too.
