@@ -321,7 +321,9 @@ describe('integration tabs (browser, demo)', () => {
     await expect(typeSelect.isDisabled()).resolves.toBe(false);
     expect(await typeSelect.locator('option').count()).toBeGreaterThan(1);
     await browser.screenshot(page, 'tabs-connectwise-tickets');
+    // The board and the checked alert are unsaved edits: leaving the tab asks before discarding them.
     await tab('Company mapping').click();
+    await page.getByRole('dialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard changes' }).click();
     await panel().getByRole('table', { name: 'Company mapping' }).waitFor();
     await browser.screenshot(page, 'tabs-connectwise-company-mapping');
     browser.assertNoErrors(EXPECTED);
