@@ -21,6 +21,8 @@ export const DEFAULT_VENDOR_HOSTS: readonly string[] = ['*.acronis.com', '*.acro
 
 export interface VendorHostPolicy {
   readonly entries: readonly string[];
+  /** What is sent, as refusals word it (default "vendor credentials"). */
+  readonly purpose?: string;
 }
 
 export type HostCheck = { ok: true } | { ok: false; message: string };
@@ -106,7 +108,7 @@ function refusal(host: string, policy: VendorHostPolicy, why: string): HostCheck
   return {
     ok: false,
     message:
-      `the host ${host} ${why}; the hub sends vendor credentials only to the hosts in ${VENDOR_HOSTS_VARIABLE} ` +
+      `the host ${host} ${why}; the hub sends ${policy.purpose ?? 'vendor credentials'} only to the hosts in ${VENDOR_HOSTS_VARIABLE} ` +
       `(now: ${policy.entries.join(', ')}). An operator can widen it, e.g. ${VENDOR_HOSTS_VARIABLE}=*.acronis.com,backup.example.com`,
   };
 }
@@ -143,4 +145,15 @@ export async function checkVendorUrl(url: string, policy: VendorHostPolicy, reso
   }
   const inside = addresses.find((address) => isInternalAddress(address) && !listedExactly(policy, address));
   return inside === undefined ? checked : refusal(host, policy, `resolves to ${inside}, inside the network, which is not listed`);
+}
+
+/**
+ * The policy for a target's (PSA, billing platform) endpoints: any public host name or address (a
+ * PSA site is the customer's own), but inside the network only the addresses and names that
+ * PSA_BRIDGE_VENDOR_HOSTS lists explicitly, so a credential check is no port scanner of the hub's
+ * network either (the demo and the tests list 127.0.0.1, where the emulators listen).
+ */
+export function targetHostPolicy(vendorHosts: VendorHostPolicy): VendorHostPolicy {
+  const inside = vendorHosts.entries.filter((entry) => entry !== '*' && !entry.startsWith('*.'));
+  return { entries: ['*', ...inside], purpose: 'target credentials to a host inside its network' };
 }
