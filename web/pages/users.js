@@ -20,32 +20,11 @@ const ROLE_OPTIONS = [
   { value: 'read_only', label: 'Read-only — may see everything, change nothing' },
 ];
 
-function AddUserDialog({ onClose, onAdded }) {
-  const [values, setValues] = useState({ username: '', role: 'read_only' });
-  const [error, setError] = useState(undefined);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    if (!values.username.trim()) return setError('Required');
-    setBusy(true);
-    try {
-      onAdded(await api.post('/users', { username: values.username.trim(), role: values.role }));
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return html`
-    <${Dialog} open=${true} title="Add user" onClose=${onClose} onSubmit=${submit} busy=${busy}
-      footer=${html`<button type="button" onClick=${onClose}>Cancel</button><button type="submit" class="primary" disabled=${busy}>${busy ? 'Adding…' : 'Add user'}</button>`}>
-      <${TextField} label="Username" name="new-username" value=${values.username} onInput=${(v) => setValues({ ...values, username: v })} error=${error} required />
-      <${SelectField} label="Role" name="new-role" value=${values.role} onChange=${(v) => setValues({ ...values, role: v })} options=${ROLE_OPTIONS} />
-      <p class="hint">psa-bridge generates the password and shows it once; the person changes it after signing in.</p>
-    <//>
-  `;
-}
-
-function NewTokenDialog({ onClose, onCreated }) {
+/**
+ * Adds a user or creates an API token: a name and a role, posted to `path` as `{ [field]: name, role }`;
+ * `onDone` gets the answer (with the secret the hub shows once).
+ */
+function NameAndRoleDialog({ title, label, field, hint, submit: [submitLabel, busyLabel], path, onClose, onDone }) {
   const [values, setValues] = useState({ name: '', role: 'read_only' });
   const [error, setError] = useState(undefined);
   const [busy, setBusy] = useState(false);
@@ -53,7 +32,7 @@ function NewTokenDialog({ onClose, onCreated }) {
     if (!values.name.trim()) return setError('Required');
     setBusy(true);
     try {
-      onCreated(await api.post('/tokens', { name: values.name.trim(), role: values.role }));
+      onDone(await api.post(path, { [field]: values.name.trim(), role: values.role }));
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -61,10 +40,10 @@ function NewTokenDialog({ onClose, onCreated }) {
     }
   };
   return html`
-    <${Dialog} open=${true} title="Create API token" onClose=${onClose} onSubmit=${submit} busy=${busy}
-      footer=${html`<button type="button" onClick=${onClose}>Cancel</button><button type="submit" class="primary" disabled=${busy}>${busy ? 'Creating…' : 'Create token'}</button>`}>
-      <${TextField} label="Name" name="token-name" value=${values.name} onInput=${(v) => setValues({ ...values, name: v })} error=${error} hint="Say what uses it, e.g. “monitoring”." required />
-      <${SelectField} label="Role" name="token-role" value=${values.role} onChange=${(v) => setValues({ ...values, role: v })} options=${ROLE_OPTIONS} />
+    <${Dialog} open=${true} title=${title} onClose=${onClose} onSubmit=${submit} busy=${busy}
+      footer=${html`<button type="button" onClick=${onClose}>Cancel</button><button type="submit" class="primary" disabled=${busy}>${busy ? busyLabel : submitLabel}</button>`}>
+      <${TextField} label=${label} name=${`${field}-new`} value=${values.name} onInput=${(v) => setValues({ ...values, name: v })} error=${error} hint=${hint} required />
+      <${SelectField} label="Role" name=${`${field}-role`} value=${values.role} onChange=${(v) => setValues({ ...values, role: v })} options=${ROLE_OPTIONS} />
     <//>
   `;
 }
@@ -202,18 +181,30 @@ export function UsersPage({ user: me }) {
     <${OwnPassword} />
 
     ${adding &&
-    html`<${AddUserDialog}
+    html`<${NameAndRoleDialog}
+      title="Add user"
+      label="Username"
+      field="username"
+      hint="psa-bridge generates the password and shows it once; the person changes it after signing in."
+      submit=${['Add user', 'Adding…']}
+      path="/users"
       onClose=${() => setAdding(false)}
-      onAdded=${(created) => {
+      onDone=${(created) => {
         setAdding(false);
         users.reload();
         setSecret({ title: `User "${created.username}" added`, label: 'Password', value: created.generatedPassword, note: `Give this password to ${created.username}; they change it after signing in.` });
       }}
     />`}
     ${creatingToken &&
-    html`<${NewTokenDialog}
+    html`<${NameAndRoleDialog}
+      title="Create API token"
+      label="Name"
+      field="name"
+      hint="Say what uses it, e.g. “monitoring”."
+      submit=${['Create token', 'Creating…']}
+      path="/tokens"
       onClose=${() => setCreatingToken(false)}
-      onCreated=${(created) => {
+      onDone=${(created) => {
         setCreatingToken(false);
         tokens.reload();
         setSecret({ title: `API token "${created.name}" created`, label: 'Token', value: created.token, note: 'Copy the token into the tool that uses it.' });
