@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ConnectorError } from '../connectors/kit/errors.ts';
-import { StoreError } from '../store/errors.ts';
+import { isDatabaseUnreachable, StoreError } from '../store/errors.ts';
 import { ApiError, errorBody } from './api-error.ts';
 
 interface ValidationIssue {
@@ -50,6 +50,8 @@ export function toApiError(error: unknown): ApiError | undefined {
     if (error.code === 'database_unreachable') return new ApiError(503, 'database_unreachable', 'The database is unreachable; try again shortly');
     return undefined;
   }
+  // A database blip (restart, failover, closed pool) is "try again shortly", not a bug of ours.
+  if (isDatabaseUnreachable(error)) return new ApiError(503, 'database_unreachable', 'The database is unreachable; try again shortly', { headers: { 'retry-after': '5' } });
   const fastifyError = error as Partial<FastifyError>;
   if (isResponseSerializationError(fastifyError as FastifyError)) return undefined;
   // Fastify's own client errors (malformed JSON, wrong content type, body too large…) keep their status.
