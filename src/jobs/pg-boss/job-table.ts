@@ -94,6 +94,21 @@ export class PgBossJobTable {
     return rows.map((r) => r.id);
   }
 
+  /** Active jobs of these queues started more than `graceSeconds` ago (candidates for a dead worker's run). */
+  async activeOlderThan(names: readonly string[], graceSeconds: number): Promise<Array<{ id: string; name: string; key: string }>> {
+    const { rows } = await this.pool.query<{ id: string; name: string; key: string }>(
+      `select id, name, singleton_key as key from ${this.schema}.job
+        where name = any($1::text[]) and state = 'active' and started_on < now() - make_interval(secs => $2)`,
+      [names, graceSeconds],
+    );
+    return rows;
+  }
+
+  /** A job failed because its worker died is retried at once: the dead run had no chance to finish. */
+  async retryNow(name: string, id: string): Promise<void> {
+    await this.pool.query(`update ${this.schema}.job set start_after = now() where name = $1 and id = $2 and state = 'retry'`, [name, id]);
+  }
+
   /** Activates the next job of these queues whose key is not active; undefined when there is none (or a race was lost). */
   async fetchNext(names: readonly string[]): Promise<FetchedJob | undefined> {
     try {

@@ -20,8 +20,29 @@ export class RunLocks {
     private readonly pollIntervalMs: number,
   ) {}
 
-  /** Takes the lock of `key`; waits while a previous run still holds it, until aborted or `maxWaitMs` passed (then undefined). */
-  async acquire(key: string, signal: AbortSignal, maxWaitMs: number): Promise<HeldRunLock | undefined> {
+  /**
+   * Whether nobody holds the lock of `key`: the run of an active job whose lock is free has no live
+   * worker (a killed process, or one that lost its database connection, drops the lock with it).
+   */
+  async isFree(key: string): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [key]);
+      if (rows[0]?.locked) await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      client.release();
+      return rows[0]?.locked === true;
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+  }
+
+  /**
+   * Takes the lock of `key`; waits while a previous run still holds it, until aborted or `maxWaitMs`
+   * passed (then undefined). `onLost` is called when the lock's connection fails while held: the
+   * lock is gone, another worker may take the job over, so the run must stop.
+   */
+  async acquire(key: string, signal: AbortSignal, maxWaitMs: number, onLost?: () => void): Promise<HeldRunLock | undefined> {
     const client = await this.pool.connect();
     // A dropped connection (database restarted) must not crash the process; the run goes on.
     if (!this.watched.has(client)) {
@@ -32,7 +53,11 @@ export class RunLocks {
     try {
       for (;;) {
         const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [key]);
-        if (rows[0]?.locked) return held(client, key);
+        if (rows[0]?.locked) {
+          const lost = (): void => onLost?.();
+          client.once('error', lost);
+          return held(client, key, () => client.off('error', lost));
+        }
         if (signal.aborted || Date.now() > until) break;
         this.log.warn({ key }, 'a previous run of this job still holds its lock; waiting');
         await sleep(this.pollIntervalMs);
@@ -46,12 +71,13 @@ export class RunLocks {
   }
 }
 
-function held(client: pg.PoolClient, key: string): HeldRunLock {
+function held(client: pg.PoolClient, key: string, forget: () => void): HeldRunLock {
   let released = false;
   return {
     release(destroy) {
       if (released) return;
       released = true;
+      forget();
       if (destroy) client.release(true);
       else
         void client

@@ -173,4 +173,41 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
       if (crashing.exitCode === null && crashing.signalCode === null) crashing.kill('SIGKILL');
     }
   });
+
+  it('takes over a killed worker\'s run within seconds, though its job expires only in 10 minutes', { timeout: 60_000 }, async () => {
+    // The expiry is the loop's whole timeout in production (hours); the takeover must not wait for it:
+    // the killed worker's run lock went with its connection, which a live worker notices.
+    const script = fileURLToPath(new URL('../testing/crash-worker.ts', import.meta.url));
+    const crashing = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    crashing.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    crashing.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    try {
+      await vi.waitFor(() => expect(out, err).toContain('ready'), WAIT);
+      const client = createPgBossJobRunner({ connectionString: url, recorder: createMemoryRunRecorder(), work: false, waitPollMs: 100, expireInSeconds: 600, runNowTimeoutMs: 40_000 });
+      client.register({ name: 'directory', retry: { retryLimit: 2, retryDelayMs: 60_000, retryBackoff: false }, handler: async () => ({}) });
+      runners.push(client);
+      await client.start();
+      const result = client.runNow('i1', 'directory');
+      await vi.waitFor(() => expect(out).toContain('started i1'), WAIT);
+      const b = worker(
+        { name: 'directory', retry: { retryLimit: 2, retryDelayMs: 60_000, retryBackoff: false }, handler: async () => ({ took: 'over' }) },
+        { orphanCheckMs: 500, orphanGraceSeconds: 1 },
+      );
+      await b.runner.start();
+      // While A lives, B leaves its run alone.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(b.recorder.runs).toEqual([]);
+      const killedAt = Date.now();
+      crashing.kill('SIGKILL');
+      await new Promise((resolve) => crashing.once('exit', resolve));
+      expect(await result).toMatchObject({ status: 'ok', attempt: 2, trigger: 'retry', stats: { took: 'over' } });
+      const tookMs = Date.now() - killedAt;
+      expect(tookMs).toBeLessThan(10_000);
+      expect(b.recorder.runs.map((r) => [r.trigger, r.attempt, r.status])).toEqual([['retry', 2, 'ok']]);
+    } finally {
+      if (crashing.exitCode === null && crashing.signalCode === null) crashing.kill('SIGKILL');
+    }
+  });
 });

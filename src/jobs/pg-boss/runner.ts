@@ -75,6 +75,13 @@ export interface PgBossRunnerOptions {
   expireInSeconds?: number;
   /** How often pg-boss expires and archives jobs (one node at a time). */
   maintenanceIntervalSeconds?: number;
+  /**
+   * How often a worker looks for active jobs whose worker died (their run lock is free) and retries
+   * them at once; with `orphanGraceSeconds` this bounds the takeover of a killed worker's run.
+   */
+  orphanCheckMs?: number;
+  /** An active job is looked at only this long after it started (the worker takes its lock right after fetching it). */
+  orphanGraceSeconds?: number;
   /** How long runNow waits for a run performed by another process. */
   runNowTimeoutMs?: number;
   /** How often runNow looks whether its run has finished. */
@@ -125,6 +132,8 @@ export class PgBossJobRunner implements JobRunner {
   private readonly slots: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
   private scheduleTimer: NodeJS.Timeout | undefined;
+  private orphanTimer: NodeJS.Timeout | undefined;
+  private orphanCheck: Promise<void> | undefined;
   private started = false;
   private stopping = false;
 
@@ -142,6 +151,8 @@ export class PgBossJobRunner implements JobRunner {
       expireInSeconds: settings.expireInSeconds ?? 60 * 60,
       maintenanceIntervalSeconds: settings.maintenanceIntervalSeconds ?? 60,
       runNowTimeoutMs: settings.runNowTimeoutMs ?? 2 * 60 * 60_000,
+      orphanCheckMs: settings.orphanCheckMs ?? 15_000,
+      orphanGraceSeconds: settings.orphanGraceSeconds ?? 10,
       waitPollMs: settings.waitPollMs ?? 250,
     };
     this.schema = quoteIdent(this.options.schema);
@@ -233,12 +244,15 @@ export class PgBossJobRunner implements JobRunner {
     this.scheduleTimer = setInterval(() => void this.enqueueDueSchedules(), this.options.scheduleCheckMs);
     this.scheduleTimer.unref();
     void this.enqueueDueSchedules();
+    this.orphanTimer = setInterval(() => void this.retryOrphans(), this.options.orphanCheckMs);
+    this.orphanTimer.unref();
   }
 
   async stop(options: StopOptions = {}): Promise<StopReport> {
     this.stopping = true;
     const deadlineMs = options.deadlineMs ?? this.options.stopDeadlineMs;
     clearInterval(this.scheduleTimer);
+    clearInterval(this.orphanTimer);
     this.wakeSlots();
     for (const reject of this.waiters) reject(new JobError('stopped', 'The job runner stopped before the run finished'));
     this.waiters.clear();
@@ -442,7 +456,11 @@ export class PgBossJobRunner implements JobRunner {
         await boss.fail(job.name, job.id, { message: `No loop named "${job.data.loop}" is registered in this worker` });
         return;
       }
-      running.lock = await locks.acquire(key, controller.signal, job.expireInSeconds * 1000);
+      running.lock = await locks.acquire(key, controller.signal, job.expireInSeconds * 1000, () => {
+        // The database dropped the connection holding the lock: another worker may take the job over now.
+        this.log.warn({ jobId: job.id, key }, 'lost the run lock (database connection failed); stopping the run, it is retried');
+        controller.abort(new TimeoutAbort(0, 'lock (lost with the database connection)'));
+      });
       if (!running.lock) {
         // Stopped, or the previous run never let go: leave the job to expire and be retried.
         return;
@@ -460,6 +478,35 @@ export class PgBossJobRunner implements JobRunner {
       this.running.delete(job.id);
       finish();
     }
+  }
+
+  /**
+   * A killed worker's run: its job stays `active` until it expires (the loop's whole timeout), but
+   * its run lock went with its connection. Such a job is failed (retried, as pg-boss counts
+   * attempts) and its retry starts at once, so another worker takes it over within seconds.
+   */
+  private async retryOrphans(): Promise<void> {
+    if (this.stopping || this.orphanCheck !== undefined) return;
+    this.orphanCheck = (async () => {
+      const { jobs, locks, boss } = this.connected();
+      const names = [...this.loops.keys()].map(queueName);
+      if (names.length === 0) return;
+      for (const job of await jobs.activeOlderThan(names, this.options.orphanGraceSeconds)) {
+        if (this.running.has(job.id) || this.stopping) continue;
+        if (!(await locks.isFree(job.key))) continue;
+        this.log.warn({ jobId: job.id, key: job.key }, 'the worker running this job stopped (its run lock is free); retrying it now');
+        await boss.fail(job.name, job.id, { message: 'the worker running this job stopped before it finished (its run lock was released)' });
+        await jobs.retryNow(job.name, job.id);
+        this.wakeSlots();
+      }
+    })()
+      .catch((err: unknown) => {
+        if (!this.stopping) this.log.warn({ err }, 'could not check for jobs of stopped workers');
+      })
+      .finally(() => {
+        this.orphanCheck = undefined;
+      });
+    await this.orphanCheck;
   }
 
   private async cancelPendingRetries(job: FetchedJob, key: string): Promise<void> {
