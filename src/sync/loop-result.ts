@@ -17,6 +17,11 @@ export interface LoopOutcome<P = unknown> {
   stats: LoopStats;
   /** The planned changes (always filled; in a dry run nothing of it was applied). */
   plan: P[];
+  /**
+   * The problems the plan found, per company, for loops whose plan entries are changes only (usage):
+   * a dry run lists them beside the changes, with the company and the service.
+   */
+  problems?: { companyId: string; companyName: string; problems: readonly { code: string; severity: string; message: string; context: Record<string, unknown> }[] }[];
 }
 
 /**

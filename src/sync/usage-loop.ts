@@ -107,7 +107,11 @@ export async function runUsageLoop(rt: IntegrationRuntime, options: LoopRunOptio
     for (const w of plan.writes) writes.push({ ...w, service: productLabel(mapping, w.productId), companyId: m.companyId, companyName: m.companyName, tenantId: m.tenantId as string });
   }
   stats.writesPlanned = writes.length;
-  if (dryRun) return { loop: USAGE_LOOP, dryRun, plan: writes, stats };
+  if (dryRun) {
+    const names = new Map(payg.map((m) => [m.companyId, m.companyName]));
+    const listed = [...problems].filter(([, list]) => list.length > 0).map(([companyId, list]) => ({ companyId, companyName: names.get(companyId) ?? companyId, problems: list }));
+    return { loop: USAGE_LOOP, dryRun, plan: writes, stats, problems: listed };
+  }
   if (writes.length === 0) {
     await rt.snapshots.replaceProblems(integrationId, USAGE_LOOP, problems);
     if (full) await recordFullPass(rt, USAGE_LOOP, now, dryRun);

@@ -18,6 +18,7 @@ import { SYNC_LOOP_NAMES, SYNC_LOOPS } from '../../../sync/loops.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import type { IntegrationRuntime } from '../../../sync/integration-runtime.ts';
+import type { LoopOutcome } from '../../../sync/loop-result.ts';
 import { readIntegrationHealth, recordApiBudgetSignal } from '../../../sync/integration-health.ts';
 import { HEALTH_STATUSES, integrationHealthSchema } from './integration-health.ts';
 import type { PlanProblem } from '../../../domain/plan-problem.ts';
@@ -44,7 +45,7 @@ const planProblemSchema = z.object({
  * would leave open (a company plan holding only a problem is not a change), and the first problems
  * with their company and service.
  */
-function countPlan(plan: readonly unknown[], stats: Record<string, unknown>, serviceOf: (context: Record<string, unknown>) => string | null) {
+function countPlan(plan: readonly unknown[], stats: Record<string, unknown>, serviceOf: (context: Record<string, unknown>) => string | null, listed?: LoopOutcome['problems']) {
   let changes = 0;
   let problems = 0;
   const problemList: z.infer<typeof planProblemSchema>[] = [];
@@ -67,7 +68,15 @@ function countPlan(plan: readonly unknown[], stats: Record<string, unknown>, ser
       }
     }
   }
-  // Loops whose plan holds only changes report their problems as a counter (usage: `problems`).
+  // Loops whose plan holds only changes list their problems apart (usage), or count them (`problems`).
+  for (const company of listed ?? []) {
+    for (const p of company.problems) {
+      problems += 1;
+      if (problemList.length < PROBLEM_SAMPLE) {
+        problemList.push({ severity: p.severity, code: p.code, companyId: company.companyId, companyName: company.companyName, service: serviceOf(p.context), message: p.message, advice: problemAdvice(p.code) });
+      }
+    }
+  }
   if (problems === 0 && typeof stats.problems === 'number') problems = stats.problems;
   return { changes, problems, problemList };
 }
@@ -178,7 +187,7 @@ export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
           try {
             const outcome = await SYNC_LOOPS[loop](runtime, { dryRun: true });
             const stats = outcome.stats as Record<string, unknown>;
-            plan.push({ loop, stats, planned: outcome.plan.length, ...countPlan(outcome.plan, stats, serviceOf), sample: outcome.plan.slice(0, PLAN_SAMPLE) as unknown[] });
+            plan.push({ loop, stats, planned: outcome.plan.length, ...countPlan(outcome.plan, stats, serviceOf, outcome.problems), sample: outcome.plan.slice(0, PLAN_SAMPLE) as unknown[] });
           } catch (error) {
             plan.push({ loop, stats: {}, planned: 0, changes: 0, problems: 0, problemList: [], sample: [], error: error instanceof Error ? error.message : String(error) });
           }
