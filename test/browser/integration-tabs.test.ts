@@ -290,6 +290,38 @@ describe('integration tabs (browser, demo)', () => {
     browser.assertNoErrors(EXPECTED);
   });
 
+  it('filters the alert catalogue by category and enables the shown alerts with one mapping', async () => {
+    await tab('Ticket creation').click();
+    await panel().getByRole('table', { name: 'Alert mapping' }).waitFor();
+    await panel().getByRole('button', { name: 'Clear filters' }).click().catch(() => undefined);
+    const category = panel().getByRole('combobox', { name: 'Alert category' });
+    const options = await category.locator('option').allTextContents();
+    expect(options.length).toBeGreaterThan(2);
+    // The category with the fewest alerts not yet enabled: its rows are the only ones shown.
+    await category.selectOption({ index: options.length - 1 });
+    const chosen = (await category.inputValue()).trim();
+    const rows = panel().getByRole('table', { name: 'Alert mapping' }).locator('tbody tr');
+    const shown = await rows.count();
+    expect(shown).toBe(Number(/\((\d+)\)$/.exec(options[options.length - 1]!)?.[1]));
+    for (const hint of await rows.locator('.hint').allTextContents()) expect(hint).toContain(chosen);
+    // One mapping for all of them: each field of the bulk row, parents first.
+    const bulk = panel().getByRole('group', { name: new RegExp(`^All ${shown} alerts? shown`) });
+    for (const select of await bulk.getByRole('combobox').all()) {
+      if (await select.isDisabled()) continue;
+      if ((await select.locator('option').count()) > 1) await select.selectOption({ index: 1 });
+    }
+    await bulk.getByRole('button', { name: /^Enable the / }).click();
+    for (const box of await rows.getByRole('checkbox').all()) expect(await box.isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ticket creation settings saved' }).waitFor();
+    const saved = await api<{ alertTypes: { category: string | null; enabled: boolean; fields: Record<string, string> }[] }>('GET', `/integrations/${autotaskId}/alert-mappings`);
+    const inCategory = saved.alertTypes.filter((t) => t.category === chosen);
+    expect(inCategory).toHaveLength(shown);
+    expect(inCategory.every((t) => t.enabled && Object.keys(t.fields).length > 0)).toBe(true);
+    await browser.screenshot(page, 'tabs-ticket-creation-bulk');
+    browser.assertNoErrors(EXPECTED);
+  });
+
   it('shows the summary with accounts, tickets, the dry-run plan grouped by company, and the charts', async () => {
     await tab('Summary').click();
     await panel().getByRole('region', { name: 'Accounts', exact: true }).waitFor();

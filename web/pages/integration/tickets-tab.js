@@ -1,8 +1,8 @@
 // Ticket creation (seed 000 §5.5–5.6, seed 001 "Mapping Alerts to Tickets", seed 002 §7): the
 // feature switch; one row per vendor alert type with the target's ticket fields as dropdowns filled
 // from the target's real picklists (dependent fields follow their parent: Autotask sub-issue type →
-// issue type, ConnectWise type/subtype/status → board, CloudBlue category → type); a filter by name;
-// enable per row; the values every ticket gets; the reopen / new-after-N-days, auto-close and
+// issue type, ConnectWise type/subtype/status → board, CloudBlue category → type); filters by name
+// and by the vendor's alert category; enable per row, or the shown alerts together with one mapping; the values every ticket gets; the reopen / new-after-N-days, auto-close and
 // clear-alert rules; then the tickets that came from alerts and the alerts still waiting.
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
@@ -11,6 +11,7 @@ import { DataTable } from '../../components/data-table.js';
 import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { Switch } from '../../components/switch.js';
+import { AlertBulkEnable } from './alert-bulk-enable.js';
 import { TicketStartDialog } from './ticket-start-dialog.js';
 import { toast } from '../../components/toasts.js';
 import { Time } from '../../format.js';
@@ -70,6 +71,7 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
   const [rules, setRules] = useState(settings.effective);
   const [filter, setFilter] = useState('');
   const [onlyEnabled, setOnlyEnabled] = useState(false);
+  const [category, setCategory] = useState('');
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
   const [switching, setSwitching] = useState(false);
@@ -125,7 +127,20 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
 
   const errorFor = (typeId, field) => errors[`alert-mappings.types.${typeId}.fields.${field}`];
   const needle = filter.trim().toLowerCase();
-  const rows = mappings.alertTypes.filter((t) => (!needle || `${t.title ?? ''} ${t.id} ${t.category ?? ''}`.toLowerCase().includes(needle)) && (!onlyEnabled || types[t.id]?.enabled));
+  const rows = mappings.alertTypes.filter(
+    (t) => (!needle || `${t.title ?? ''} ${t.id} ${t.category ?? ''}`.toLowerCase().includes(needle)) && (!onlyEnabled || types[t.id]?.enabled) && (!category || t.category === category),
+  );
+  const categories = [...new Set(mappings.alertTypes.map((t) => t.category).filter(Boolean))].sort();
+  const countIn = (c) => mappings.alertTypes.filter((t) => t.category === c).length;
+  const applyToShown = ({ enabled, fields }) =>
+    setTypes((all) => {
+      const next = { ...all };
+      for (const t of rows) {
+        const setting = all[t.id] ?? { enabled: false, fields: {} };
+        next[t.id] = { ...setting, enabled, fields: enabled ? { ...setting.fields, ...fields } : setting.fields };
+      }
+      return next;
+    });
   const statuses = settings.statuses;
   const recurrence = rules.recurrence ?? { mode: 'reopen_always' };
 
@@ -167,9 +182,15 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
       <h2>Alerts</h2>
       <div class="table-toolbar" role="search" aria-label="Filter alerts">
         <input type="search" class="table-search" placeholder="Filter alerts by name" aria-label="Filter alerts by name" value=${filter} onInput=${(e) => setFilter(e.currentTarget.value)} />
+        ${categories.length > 0 &&
+        html`<select class="table-filter" aria-label="Alert category" value=${category} onChange=${(e) => setCategory(e.currentTarget.value)}>
+          <option value="">All categories (${mappings.alertTypes.length})</option>
+          ${categories.map((c) => html`<option value=${c}>${c} (${countIn(c)})</option>`)}
+        </select>`}
         <label class="inline-check"><input type="checkbox" checked=${onlyEnabled} onChange=${(e) => setOnlyEnabled(e.currentTarget.checked)} /> Enabled only</label>
-        ${(filter || onlyEnabled) && html`<button type="button" class="link-button" onClick=${() => { setFilter(''); setOnlyEnabled(false); }}>Clear filters</button>`}
+        ${(filter || onlyEnabled || category) && html`<button type="button" class="link-button" onClick=${() => { setFilter(''); setOnlyEnabled(false); setCategory(''); }}>Clear filters</button>`}
       </div>
+      <${AlertBulkEnable} key=${`${category}|${filter}|${onlyEnabled}`} rows=${rows} fields=${rowFields} picklists=${mappings.picklists} defaults=${defaults} optionsFor=${optionsFor} setField=${setField} onApply=${applyToShown} />
       <div class="table-scroll">
         <table class="data-table alert-table" aria-label="Alert mapping">
           <thead>
