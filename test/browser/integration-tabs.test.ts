@@ -11,38 +11,17 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startCli, type LongRunningCli } from '../support/cli.ts';
+import { readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 // Code run in the page is written as strings: this project's TypeScript has no DOM library.
 
 // The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error.
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
 
-interface Emulator {
-  url: string;
-  credentials: Record<string, string>;
-}
 
-interface Demo {
-  portal: string;
-  username: string;
-  password: string;
-  emulators: Record<string, Emulator>;
-}
+type Demo = DemoBanner;
 
-async function readDemo(cli: LongRunningCli): Promise<Demo> {
-  const first = cli.firstLine as { portal: string; username: string; password: string };
-  for (let i = 0; i < 200; i++) {
-    const emulators: Record<string, Emulator> = {};
-    for (const line of cli.output().stdout.split('\n')) {
-      const found = /^\s+(acronis|autotask|connectwise|cloudblue)\s*(http\S+)\s+(\{.*\})\s*$/.exec(line);
-      // The first line per system is the demo's own emulator; later ones (a distributor's Acronis) serve other integrations.
-      if (found && emulators[found[1]!] === undefined) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
-    }
-    if (emulators.acronis && emulators.autotask && emulators.cloudblue) return { ...first, emulators };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`demo did not list its emulators: ${cli.output().stdout}`);
-}
+const readDemo = (cli: LongRunningCli): Promise<Demo> => readDemoBanner(cli, ['acronis', 'autotask', 'cloudblue']);
 
 const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;

@@ -8,30 +8,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startCli, type LongRunningCli } from '../support/cli.ts';
+import { readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
 
-interface Demo {
-  portal: string;
-  username: string;
-  password: string;
-  emulators: Record<string, { url: string; credentials: Record<string, string> }>;
-}
+type Demo = DemoBanner;
 
-async function readDemo(cli: LongRunningCli): Promise<Demo> {
-  const first = cli.firstLine as { portal: string; username: string; password: string };
-  for (let i = 0; i < 200; i++) {
-    const emulators: Demo['emulators'] = {};
-    for (const line of cli.output().stdout.split('\n')) {
-      const found = /^\s+(acronis|autotask|connectwise|cloudblue)\s*(http\S+)\s+(\{.*\})\s*$/.exec(line);
-      // The first line per system is the one the integrations use (a distributor's own Acronis may follow).
-      if (found && emulators[found[1]!] === undefined) emulators[found[1]!] = { url: found[2]!, credentials: JSON.parse(found[3]!) as Record<string, string> };
-    }
-    if (emulators.acronis && emulators.autotask) return { ...first, emulators };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`demo did not list its emulators: ${cli.output().stdout}`);
-}
+const readDemo = (cli: LongRunningCli): Promise<Demo> => readDemoBanner(cli, ['acronis', 'autotask']);
 
 describe('provisioning options (browser, demo)', () => {
   let dataDir: string;
