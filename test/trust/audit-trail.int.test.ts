@@ -1,29 +1,19 @@
 // The audit trail a person reads (issue 15, Deliver 7): who changed which mapping or setting and
 // what each pass wrote, with names instead of ids, filtered by integration, actor and kind, paged.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startCwHub, type CwHub } from '../connectwise/hub.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import type { CwHub } from '../connectwise/hub.ts';
+import type { SyncWorld } from '../sync/harness.ts';
+import { useAutotaskHub } from './autotask-hub.ts';
 
 interface Entry { id: string; at: string; actor: string; kind: string; action: string; integrationName: string | null; subject: string | null }
 
 describe.each(testDatabases())('audit trail on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let hub: CwHub;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    hub = await startCwHub(store);
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await hub.close();
-    await cleanup();
-  });
+  useAutotaskHub(db, (w) => ({ store, hub, world } = w));
 
   const audit = async (query: string): Promise<{ items: Entry[]; nextBefore: string | null }> => {
     const res = await hub.api('GET', `/api/v1/audit${query}`);

@@ -1,29 +1,19 @@
 // CSV export of the mapping table and the prepaid usage table (issue 15, Deliver 7), over real HTTP
 // on both databases: text/csv with a download file name, every company (not one page), and each
 // record reads back, with RFC 4180 quoting, to the same values the JSON routes give.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/connectors/acronis/csv.ts';
 import type { Store } from '../../src/store/store.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startCwHub, type CwHub } from '../connectwise/hub.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import type { CwHub } from '../connectwise/hub.ts';
+import type { SyncWorld } from '../sync/harness.ts';
+import { useAutotaskHub } from './autotask-hub.ts';
 
 describe.each(testDatabases())('CSV export on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let hub: CwHub;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    hub = await startCwHub(store);
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await hub.close();
-    await cleanup();
-  });
+  useAutotaskHub(db, (w) => ({ store, hub, world } = w));
 
   const download = async (path: string) => {
     const res = await hub.app.inject({ method: 'GET', url: `/api/v1${path}`, headers: await hub.headers() });

@@ -2,11 +2,12 @@
 // (total, offset, each run's verdict), the dry run counts changes apart from problems and names
 // the problems' company and service, and the per-customer view (contracts by service, quotas
 // against usage, mapping history; a company the integration does not have is a 404 saying so).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startCwHub, type CwHub } from '../connectwise/hub.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import type { CwHub } from '../connectwise/hub.ts';
+import type { SyncWorld } from '../sync/harness.ts';
+import { useAutotaskHub } from './autotask-hub.ts';
 
 interface Run {
   id: string;
@@ -17,20 +18,9 @@ interface Run {
 
 describe.each(testDatabases())('trust API on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let hub: CwHub;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    hub = await startCwHub(store);
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await hub.close();
-    await cleanup();
-  });
+  useAutotaskHub(db, (w) => ({ store, hub, world } = w));
 
   it('pages the run history newest first with a total, each run with its verdict', { timeout: 60_000 }, async () => {
     const id = world.integrationId;

@@ -2,29 +2,19 @@
 // over real HTTP: before a mapping is saved the hub says what it would do ("Workstations 60 → 0,
 // 55 in use"); once saved, that reduction waits for a person's approval (the rest goes out), the
 // integration is degraded saying so, and approving the company's changes applies them.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startCwHub, type CwHub } from '../connectwise/hub.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import type { CwHub } from '../connectwise/hub.ts';
+import type { SyncWorld } from '../sync/harness.ts';
+import { useAutotaskHub } from './autotask-hub.ts';
 
 describe.each(testDatabases())('service-reduction guards on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let hub: CwHub;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    hub = await startCwHub(store);
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await hub.close();
-    await cleanup();
-  });
+  useAutotaskHub(db, (w) => ({ store, hub, world } = w));
 
   it('previews a mapping, holds the reduction below usage for approval, and applies it once approved', { timeout: 120_000 }, async () => {
     const id = world.integrationId;
