@@ -9,13 +9,18 @@ import { registerApplication } from '../sync/service-manager/overview.ts';
 import { loadConfig } from '../config/config.ts';
 import { loadSecretKey } from '../config/secret-key.ts';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
-import type { DemoSetup, PsaManifest } from '../connectors/manifest-schema.ts';
+import type { BillingPlatformManifest, DemoSetup, PsaManifest } from '../connectors/manifest-schema.ts';
 import { TARGET_MANIFESTS, type TargetSystem } from '../connectors/registry.ts';
 import { checkConnection } from '../sync/connection-check.ts';
 import { createLogger } from '../http/logger.ts';
 import { openStore } from '../store/store.ts';
 import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';
 import { setCallbacks } from '../sync/callback-intake.ts';
+import { runAccountPush } from '../sync/billing/account-push.ts';
+import { buildBillingRuntime } from '../sync/billing/billing-runtime.ts';
+import { BillingPushRepository } from '../store/repositories/billing-push.ts';
+import { runCountPush } from '../sync/billing/count-push.ts';
+import type { BillingLoop } from '../sync/loops.ts';
 import { runDirectoryLoop } from '../sync/directory-loop.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../sync/integration-runtime.ts';
 import { runMarketplaceWizardOnce } from '../sync/marketplace-wizard.ts';
@@ -73,6 +78,13 @@ export function registerDemoCommand(program: Command): void {
         const emulator = running.find((e) => e.system === name);
         if (emulator !== undefined) connected.push({ manifest, integrationId: await connectTarget(store, connectionId, manifest, manifest.demo, emulator) });
       }
+      const billing: string[] = [];
+      // Billing platforms (Gradient): the hub pushes accounts, services and counts to their emulator.
+      for (const manifest of TARGET_MANIFESTS) {
+        if (manifest.kind !== 'billing-platform' || manifest.demo === undefined || connectionId === undefined) continue;
+        const emulator = running.find((e) => e.system === manifest.demo!.emulator);
+        if (emulator !== undefined) billing.push(await connectBillingPlatform(store, connectionId, manifest, manifest.demo, emulator));
+      }
 
       // Logs go to stderr: stdout is for the first JSON line and what a person reads.
       const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
@@ -109,6 +121,7 @@ export function registerDemoCommand(program: Command): void {
       for (const emulator of running) {
         process.stdout.write(`  ${emulator.system.padEnd(13)}${emulator.url}  ${JSON.stringify(emulator.credentials)}\n`);
       }
+      if (billing.length > 0) process.stdout.write(`\nbilling platforms (the hub pushes accounts, services and counts):\n${billing.map((line) => `  ${line}\n`).join('')}`);
       for (const sm of serviceManagers) {
         process.stdout.write(
           `\n${sm.label} calls the hub (instance ${sm.instance} ${sm.errors.length === 0 ? `activated, product type ${sm.productTypeId ?? '?'}` : `not saved: ${sm.errors.join('; ')}`}):\n  base URL         ${sm.baseUrl}\n  application id   ${sm.applicationId}\n  application key  ${sm.applicationKey}\n`,
@@ -174,6 +187,39 @@ async function connectTarget(store: Awaited<ReturnType<typeof openStore>>, conne
   if (manifest.capabilities.marketplace) said.push(`marketplace wizard: ${JSON.stringify(await runMarketplaceWizardOnce(rt)).slice(0, 200)}`);
   process.stderr.write(`demo: ${manifest.id} ${said.join('; ')}\n`);
   return integration.id;
+}
+
+/**
+ * A billing-platform integration against its running emulator (the manifest's `demo` gives the
+ * credentials), then the account push and a count push, so the portal opens on accounts, services
+ * and counts, some of them waiting for a mapping in the platform as a real first run would.
+ */
+async function connectBillingPlatform(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, manifest: BillingPlatformManifest<TargetSystem>, demo: DemoSetup, emulator: RunningEmulator): Promise<string> {
+  const name = `demo-${manifest.id}`;
+  const integration = await store.repos.integrations.create({
+    name,
+    connectionId,
+    target: manifest.id,
+    credentials: demo.credentials({ url: emulator.url, credentials: emulator.credentials }),
+    features: {},
+  });
+  const said: string[] = [];
+  try {
+    const rt = await buildBillingRuntime(store, integration.id);
+    const passes: [string, BillingLoop][] = [['directory', runAccountPush], ['usage', runCountPush]];
+    for (const [loopName, loop] of passes) {
+      const outcome = await runRecorded(store, integration.id, loopName, 'demo', () => loop(rt));
+      said.push(`${loopName} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
+    }
+  } catch (error) {
+    // The demo still starts; the failed pass is in the run history and the status.
+    said.push(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.stderr.write(`demo: ${manifest.id} ${said.join('; ')}\n`);
+  const pushed = new BillingPushRepository(store.db);
+  const [accounts, services, counts] = await Promise.all([pushed.accounts(integration.id), pushed.services(integration.id), pushed.counts(integration.id)]);
+  const waiting = counts.filter((c) => c.state === 'waiting').length;
+  return `${name.padEnd(16)}${manifest.label}: ${accounts.length} accounts, ${services.length} services, ${counts.length} counts (${waiting} waiting for mapping in ${manifest.shortLabel})`;
 }
 
 /**

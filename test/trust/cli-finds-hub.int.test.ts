@@ -73,9 +73,14 @@ describe('the CLI finds its hub', () => {
     expect(result.stderr).toMatch(/using the demo hub's database .*psa-bridge\.db, found in data\/hub\.json; that hub is running \(pid \d+, portal http:\/\/127\.0\.0\.1:\d+\)/);
     const status = JSON.parse(result.stdout);
     const names: string[] = status.integrations.map((i: { name: string }) => i.name);
-    // The three PSA integrations, and the distributor instance the demo's BSS activated.
-    expect(names.filter((n) => n.startsWith('demo-')).sort()).toEqual(['demo-autotask', 'demo-cloudblue', 'demo-connectwise']);
-    expect(names).toHaveLength(4);
+    // The three PSA integrations, the billing platform, and the distributor instance the demo's BSS activated.
+    expect(names.filter((n) => n.startsWith('demo-')).sort()).toEqual(['demo-autotask', 'demo-cloudblue', 'demo-connectwise', 'demo-gradient']);
+    expect(names).toHaveLength(5);
+    // The Gradient integration opens on its first account push and count push.
+    const gradientRuns = status.runs.filter((r: { integration: string }) => r.integration === 'demo-gradient');
+    expect(gradientRuns.map((r: { loop: string }) => r.loop).sort()).toEqual(['directory', 'usage']);
+    expect(gradientRuns.every((r: { status: string }) => r.status === 'succeeded')).toBe(true);
+    expect(banner).toMatch(/demo-gradient +Gradient Synthesize: \d+ accounts, \d+ services, \d+ counts/);
     // The demo's first passes are in the run history like any other.
     const autotaskRuns = status.runs.filter((r: { integration: string }) => r.integration === 'demo-autotask').map((r: { loop: string }) => r.loop);
     expect(autotaskRuns).toEqual(expect.arrayContaining(['directory', 'provisioning']));
