@@ -37,6 +37,7 @@ import { alertMappingRoutes } from './routes/v1/alert-mappings.ts';
 import { authRoutes } from './routes/v1/auth.ts';
 import { auditRoutes } from './routes/v1/audit.ts';
 import { exportRoutes } from './routes/v1/exports.ts';
+import { billingOverviewRoutes } from './routes/v1/billing-overview.ts';
 import { callbackRoutes } from './routes/v1/callbacks.ts';
 import { catalogRoutes } from './routes/v1/catalog.ts';
 import { prepaidUsageRoutes } from './routes/v1/prepaid-usage.ts';
@@ -198,6 +199,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(chartRoutes, deps);
       await zodApi.register(auditRoutes, deps);
       await zodApi.register(exportRoutes, deps);
+      await zodApi.register(billingOverviewRoutes, deps);
     },
     { prefix: '/api/v1' },
   );
