@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.ts';
 import { ConnectorError } from '../connectors/kit/errors.ts';
 import { StoreError } from '../store/errors.ts';
 import { registerAlertsCommands } from './alerts.ts';
+import { registerBillingCommands } from './billing.ts';
 import { registerConnectionCommands } from './connection.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEmulateCommand } from './emulate.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerSyncCommand(program);
   registerMappingsCommands(program);
   registerServiceManagerCommands(program);
+  registerBillingCommands(program);
   return program;
 }
 

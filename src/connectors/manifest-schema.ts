@@ -100,7 +100,8 @@ export const targetWordsSchema = z.strictObject({
 export type TargetWords = z.output<typeof targetWordsSchema>;
 
 /** The portal's integration tabs, in the seeds' order (web/pages/integration/tabs.js). */
-export const PORTAL_TABS = ['settings', 'product-mapping', 'provisioning', 'mapping', 'tickets', 'summary'] as const;
+/** `billing`: a billing platform's accounts, services, counts and alerts as the platform answered them. */
+export const PORTAL_TABS = ['settings', 'product-mapping', 'provisioning', 'mapping', 'tickets', 'billing', 'summary'] as const;
 export type PortalTab = (typeof PORTAL_TABS)[number];
 
 const ticketFieldSpecSchema = z.strictObject({

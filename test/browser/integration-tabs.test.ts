@@ -366,6 +366,24 @@ describe('integration tabs (browser, demo)', () => {
     browser.assertNoErrors(EXPECTED);
   });
 
+  it("shows the demo's Gradient integration as Gradient answered: its status, accounts waiting for mapping by name, services with the storage note, the last counts", async () => {
+    const gradient = (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items.find((i) => i.name === 'demo-gradient')!;
+    const overview = await api<{ accounts: { waitingNames: string[] }; services: { items: { name: string; storage: boolean }[] }; counts: { account: string }[]; storageNote: string }>('GET', `/integrations/${gradient.id}/billing-overview`);
+    await page.goto(`${demo.portal}/integrations/${gradient.id}/summary`);
+    await page.getByRole('heading', { level: 1, name: 'demo-gradient' }).waitFor();
+    await tab('Accounts in Gradient').click();
+    await panel().getByRole('heading', { name: 'Gradient Synthesize' }).waitFor();
+    await expect(panel().getByText('Integration status').count()).resolves.toBe(1);
+    expect(overview.accounts.waitingNames.length).toBeGreaterThan(0);
+    await panel().getByRole('heading', { name: 'Waiting for mapping in Gradient' }).waitFor();
+    await panel().getByRole('listitem').filter({ hasText: overview.accounts.waitingNames[0]! }).first().waitFor();
+    await panel().getByRole('table', { name: 'Services' }).getByText(overview.services.items[0]!.name, { exact: true }).first().waitFor();
+    if (overview.services.items.some((s) => s.storage)) await panel().getByRole('note').filter({ hasText: 'Microsoft 365' }).waitFor();
+    await panel().getByRole('table', { name: 'Last counts' }).getByText(overview.counts[0]!.account).first().waitFor();
+    await browser.screenshot(page, 'tabs-gradient-accounts');
+    browser.assertNoErrors(EXPECTED);
+  });
+
   it('is readable at phone width without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [tabName, shot] of [

@@ -79,7 +79,7 @@ export const gradientManifest: BillingPlatformManifest<'gradient'> = {
     },
   },
   words: { company: 'account', companies: 'accounts', product: 'service', products: 'services', companyMapping: 'Accounts' },
-  tabs: ['settings', 'summary'],
+  tabs: ['settings', 'billing', 'summary'],
   createPlatform: platformOf,
   checkCredentials: checkGradientCredentials,
   demo: gradientDemo,

@@ -122,7 +122,7 @@ export default function SummaryTab({ integration, target, reloadIntegration }) {
 
     <${PlanSection} base=${base} />
     <${Charts} base=${base} generation=${generation} />
-    <${PrepaidUsageSection} base=${base} generation=${generation} />
+    ${target.kind === 'psa' && html`<${PrepaidUsageSection} base=${base} generation=${generation} />`}
 
     <${RunHistory} base=${base} generation=${generation} />
   `;

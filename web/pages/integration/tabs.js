@@ -13,6 +13,7 @@ export const INTEGRATION_TABS = [
   { id: 'provisioning', label: () => 'Provisioning', load: () => import('./provisioning-tab.js') },
   { id: 'mapping', label: (target) => target.words.companyMapping, load: () => import('./mapping-tab.js') },
   { id: 'tickets', label: () => 'Ticket creation', load: () => import('./tickets-tab.js') },
+  { id: 'billing', label: (target) => `Accounts in ${target.shortLabel ?? target.label}`, load: () => import('./billing-tab.js') },
   { id: 'summary', label: () => 'Summary', load: () => import('./summary-tab.js') },
 ];
 
