@@ -4,6 +4,7 @@ import type { Workload } from '../scale.ts';
 import { acronisLarge } from './acronis-large.ts';
 import { alertsToTickets } from './alerts-to-tickets.ts';
 import { connectwiseLarge } from './connectwise-large.ts';
+import { gradientLarge } from './gradient-large.ts';
 import { interworks } from './interworks.ts';
 import { syncLarge } from './sync-large.ts';
 
@@ -11,6 +12,7 @@ export const workloads: Record<string, Workload> = {
   'acronis-large': acronisLarge,
   'alerts-to-tickets': alertsToTickets,
   'connectwise-large': connectwiseLarge,
+  'gradient-large': gradientLarge,
   interworks,
   'sync-large': syncLarge,
 };
