@@ -9,7 +9,9 @@ import type { VendorCloud } from '../../src/connectors/ports.ts';
 import type { ProductMappingEntry } from '../../src/domain/product-mapping.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
+import { afterEach, beforeEach } from 'vitest';
 import { integrationSettings } from '../../src/sync/settings/settings.ts';
+import { openTestStore, type TestDatabase } from '../support/databases.ts';
 import { connectAcronis, runtimeOptions, testRetry, type WorldRuntimeOptions } from '../support/world.ts';
 
 export interface SyncWorld {
@@ -98,4 +100,21 @@ export async function startSyncWorld(store: Store, options: { seed?: DatasetName
 export async function itemsOf(vendor: VendorCloud, tenantId: string): Promise<Map<string, { enabled: boolean; value: number | null }>> {
   const items = await vendor.getOfferingItems(tenantId);
   return new Map(items.map((i) => [`${i.name}${i.infraId ? `@${i.infraId}` : ''}`, { enabled: i.enabled, value: i.quota?.value ?? null }]));
+}
+
+/**
+ * A fresh store and world before each test of the calling `describe`, closed after it: `onReady`
+ * receives them (the tests keep them in their own variables).
+ */
+export function useSyncWorld(db: TestDatabase, onReady: (opened: { store: Store; world: SyncWorld }) => void): void {
+  let opened: { store: Store; world: SyncWorld; cleanup: () => Promise<void> } | undefined;
+  beforeEach(async () => {
+    const { store, cleanup } = await openTestStore(db);
+    opened = { store, cleanup, world: await startSyncWorld(store) };
+    onReady(opened);
+  });
+  afterEach(async () => {
+    await opened?.world.close();
+    await opened?.cleanup();
+  });
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import type { ContractLine } from '../../src/domain/contract-line.ts';
 import { catalogItem, type CatalogItem, type CatalogItemKey } from '../../src/domain/offering-item-catalog.ts';
@@ -7,8 +7,8 @@ import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import { SyncSnapshotsRepository } from '../../src/store/repositories/sync-snapshots.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { itemsOf, startSyncWorld, type SyncWorld } from './harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import { itemsOf, useSyncWorld, type SyncWorld } from './harness.ts';
 
 async function contractsOf(world: SyncWorld, companyId: string): Promise<TargetContract[]> {
   const rt = await world.runtime();
@@ -51,17 +51,8 @@ function freeTenants(world: SyncWorld): string[] {
 
 describe.each(testDatabases())('sync loops on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await cleanup();
-  });
+  useSyncWorld(db, (opened) => ({ store, world } = opened));
 
   it('directory: records every company, suggests an exact name match, fails a mapping whose tenant is gone', async () => {
     const rt = await world.runtime();

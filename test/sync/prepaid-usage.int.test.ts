@@ -1,29 +1,20 @@
 // Prepaid usage compared, not written (against the Acronis and Autotask emulators, both databases):
 // a prepaid customer using more workstations than it bought is listed as over, with the overage;
 // the contract's units are never touched.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { listPrepaidUsage } from '../../src/sync/prepaid-usage.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import { useSyncWorld, type SyncWorld } from './harness.ts';
 
 describe.each(testDatabases())('prepaid usage on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await cleanup();
-  });
+  useSyncWorld(db, (opened) => ({ store, world } = opened));
 
   it('lists a customer over its contracted workloads with the overage, and writes nothing to the contract', async () => {
     const rt = await world.runtime();

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../emulators/acronis/routes/users.ts';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -6,8 +6,8 @@ import { createTenantKey } from '../../src/domain/directory-plan.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { unlink } from '../../src/sync/mapping-actions.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import { useSyncWorld, type SyncWorld } from './harness.ts';
 
 const PASSWORD = 'Guard-Manual-Passw0rd!';
 const ADMIN_BY_NAME = { basedOn: 'company_name', activationEmail: 'ops@msp.example' } as const;
@@ -33,17 +33,8 @@ const taggedTenants = (world: SyncWorld, companyId: string) =>
 
 describe.each(testDatabases())('provisioning guards on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await cleanup();
-  });
+  useSyncWorld(db, (opened) => ({ store, world } = opened));
 
   it('unfinished new-tenant steps follow the one manageability rule: a self-service hub tenant gets no admin account', async () => {
     const rt = await world.runtime();

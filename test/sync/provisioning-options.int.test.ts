@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import { catalogItem } from '../../src/domain/offering-item-catalog.ts';
 import { loginCandidates } from '../../src/domain/admin-account.ts';
@@ -6,8 +6,8 @@ import { operationKey } from '../../src/domain/stable-key.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { itemsOf, startSyncWorld, type SyncWorld } from './harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import { itemsOf, useSyncWorld, type SyncWorld } from './harness.ts';
 
 async function contracts(world: SyncWorld): Promise<Map<string, TargetContract[]>> {
   const rt = await world.runtime();
@@ -34,17 +34,8 @@ const customerTenant = (world: SyncWorld, index: number) =>
 
 describe.each(testDatabases())('provisioning options on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await cleanup();
-  });
+  useSyncWorld(db, (opened) => ({ store, world } = opened));
 
   it.each([false, true])('Free option %s: items not in the contract get 0 or unlimited; the default storage is enabled', async (free) => {
     const rt = await world.runtime();

@@ -4,15 +4,15 @@
 // right after the pending record of a new tenant and of a new tenant's admin user; the pass after it
 // meets the live leases (the mapping shows pending, the summary is not ok); after the lease only
 // incremental passes run, and they create the tenant, the admin user and the 2FA, once each.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { JournalRepository } from '../../src/store/repositories/journal.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { listMappings } from '../../src/sync/mapping-list.ts';
 import { readIntegrationHealth } from '../../src/sync/integration-health.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import { useSyncWorld, type SyncWorld } from './harness.ts';
 
 class SimulatedCrash extends Error {
   override readonly name = 'SimulatedCrash';
@@ -38,17 +38,8 @@ function dyingJournal(repo: JournalRepository, operations: string[]): { repo: Jo
 
 describe.each(testDatabases())('unfinished work after a crash on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await cleanup();
-  });
+  useSyncWorld(db, (opened) => ({ store, world } = opened));
 
   it('a pass killed with create_tenant and create_admin_user pending → incremental passes after the lease finish both, no duplicates', { timeout: 120_000 }, async () => {
     // Time moves on by hand past the journal's lease (5 minutes), the same for loops and journal.

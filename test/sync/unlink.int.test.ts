@@ -1,26 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { createTenantKey } from '../../src/domain/directory-plan.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { mapToExisting, unlink } from '../../src/sync/mapping-actions.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { testDatabases } from '../support/databases.ts';
+import { useSyncWorld, type SyncWorld } from './harness.ts';
 
 // A person's unlink is a decision: the directory loop's automatic rules (the hub's own tag on the
 // tenant, Custom ID, name) must not map the company again until a person does.
 describe.each(testDatabases())('unlink sticks on $name', (db) => {
   let store: Store;
-  let cleanup: () => Promise<void>;
   let world: SyncWorld;
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await openTestStore(db));
-    world = await startSyncWorld(store);
-  });
-  afterEach(async () => {
-    await world.close();
-    await cleanup();
-  });
+  useSyncWorld(db, (opened) => ({ store, world } = opened));
 
   it('unlink of a company whose tenant the hub created → directory passes → still not mapped; a person maps it again', async () => {
     const rt = await world.runtime();
