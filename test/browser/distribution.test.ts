@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startCli, type LongRunningCli } from '../support/cli.ts';
+import { signInToPortal } from '../support/demo-banner.ts';
 import { lastMonth } from '../interworks/harness.ts';
 
 // The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error.
@@ -81,11 +82,7 @@ describe('distribution page (browser, demo)', () => {
 
     browser = await launchBrowser();
     page = await browser.newPage();
-    await page.goto(`${demo.portal}/sign-in`);
-    await page.getByLabel('User name').fill(demo.username);
-    await page.getByLabel('Password').fill(demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    await signInToPortal(page, demo);
   }, 120_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startCli, type LongRunningCli } from '../support/cli.ts';
-import { readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
+import { portalApi, signInToPortal, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 // Code run in the page is written as strings: this project's TypeScript has no DOM library.
 
@@ -41,15 +41,7 @@ describe('integration tabs (browser, demo)', () => {
   let page: Page;
   let autotaskId: string;
 
-  const api = async <T>(method: 'GET' | 'POST' | 'PUT', pathname: string, body?: unknown): Promise<T> => {
-    const response = await page.request.fetch(`${demo.portal}/api/v1${pathname}`, {
-      method,
-      headers: { 'x-requested-with': 'psa-bridge', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
-    });
-    if (!response.ok()) throw new Error(`${method} ${pathname}: ${response.status()} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const api = portalApi(() => page, () => demo.portal);
   const emulator = async <T>(name: string, pathname: string, init?: { method: string; body: unknown }): Promise<T> => {
     const response = await fetch(`${demo.emulators[name]!.url}/_emulator${pathname}`, {
       method: init?.method ?? 'GET',
@@ -74,11 +66,7 @@ describe('integration tabs (browser, demo)', () => {
     demo = await readDemo(cli);
     browser = await launchBrowser();
     page = await browser.newPage();
-    await page.goto(`${demo.portal}/sign-in`);
-    await page.getByLabel('User name').fill(demo.username);
-    await page.getByLabel('Password').fill(demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    await signInToPortal(page, demo);
     const list = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
     autotaskId = list.items.find((i) => i.name === 'demo-autotask')!.id;
   }, 90_000);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startCli, type LongRunningCli } from '../support/cli.ts';
-import { readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
+import { portalApi, signInToPortal, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
 
@@ -47,15 +47,7 @@ describe('trust (browser, demo)', () => {
   let page: Page;
   const ids: Record<string, string> = {};
 
-  const api = async <T>(method: 'GET' | 'POST' | 'PUT', pathname: string, body?: unknown): Promise<T> => {
-    const response = await page.request.fetch(`${demo.portal}/api/v1${pathname}`, {
-      method,
-      headers: { 'x-requested-with': 'psa-bridge', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
-    });
-    if (!response.ok()) throw new Error(`${method} ${pathname}: ${response.status()} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  const api = portalApi(() => page, () => demo.portal);
   const acronis = async <T>(pathname: string, init?: { method: string; body?: unknown }): Promise<T> => {
     const response = await fetch(`${demo.emulators.acronis!.url}/_emulator${pathname}`, {
       method: init?.method ?? 'GET',
@@ -80,11 +72,7 @@ describe('trust (browser, demo)', () => {
     demo = await readDemo(cli);
     browser = await launchBrowser();
     page = await browser.newPage();
-    await page.goto(`${demo.portal}/sign-in`);
-    await page.getByLabel('User name').fill(demo.username);
-    await page.getByLabel('Password').fill(demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    await signInToPortal(page, demo);
     for (const i of (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items) ids[i.name] = i.id;
   }, 90_000);
 
