@@ -7,7 +7,7 @@ import { emulators, serviceManagerDemos } from '../../emulators/registry.ts';
 import { serviceManagerManifests } from '../connectors/registry.ts';
 import { registerApplication } from '../sync/service-manager/overview.ts';
 import { loadConfig } from '../config/config.ts';
-import { loadSecretKey } from '../config/secret-key.ts';
+import { loadSecretKey } from '../secrets/secret-key.ts';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
 import type { BillingPlatformManifest, DemoSetup, PsaManifest } from '../connectors/manifest-schema.ts';
 import { TARGET_MANIFESTS, type TargetSystem } from '../connectors/registry.ts';

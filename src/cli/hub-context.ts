@@ -1,5 +1,5 @@
 import { loadConfig, type HubConfig } from '../config/config.ts';
-import { loadSecretKey } from '../config/secret-key.ts';
+import { loadSecretKey } from '../secrets/secret-key.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { locateHub, requireExistingDatabase } from './hub-locator.ts';
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { ConnectorError } from '../connectors/kit/errors.ts';
 import { StoreError } from '../store/errors.ts';
+import { SecretError } from '../secrets/errors.ts';
 import { registerAlertsCommands } from './alerts.ts';
 import { registerBillingCommands } from './billing.ts';
 import { registerConnectionCommands } from './connection.ts';
@@ -42,7 +43,7 @@ export function buildProgram(): Command {
 
 /** Errors a person can act on are printed as one message; anything else is a bug and keeps its stack. */
 function describeFailure(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof StoreError || error instanceof ConnectorError) return error.message;
+  if (error instanceof ConfigError || error instanceof StoreError || error instanceof SecretError || error instanceof ConnectorError) return error.message;
   if (error instanceof Error) return process.env.PSA_BRIDGE_DEBUG ? (error.stack ?? error.message) : error.message;
   return String(error);
 }

@@ -9,9 +9,6 @@ export type StoreErrorCode =
   | 'conflict'
   | 'migration_failed'
   | 'mapping_conflict'
-  | 'secret_key_invalid'
-  | 'secret_key_file_insecure'
-  | 'secret_undecryptable'
   | 'journal_in_progress';
 
 export class StoreError extends Error {

@@ -23,6 +23,7 @@ import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
 import type { MappingState } from '../domain/mapping-state.ts';
 import { unmanageableReason } from '../domain/tenant-access.ts';
 import { StoreError } from '../store/errors.ts';
+import { SecretError } from '../secrets/errors.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { MappingActionError } from './mapping-error.ts';
@@ -251,7 +252,7 @@ export async function bulk(rt: IntegrationRuntime, actor: string, items: readonl
               : await applyMapping(rt, actor, item.companyId);
       out.push({ companyId: item.companyId, ok: true, result });
     } catch (error) {
-      if (error instanceof MappingActionError || error instanceof ConnectorError || error instanceof StoreError) {
+      if (error instanceof MappingActionError || error instanceof ConnectorError || error instanceof StoreError || error instanceof SecretError) {
         out.push({ companyId: item.companyId, ok: false, error: { code: error.code, message: error.message } });
         continue;
       }

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ConnectionsTable, Schema } from '../schema.ts';
 import { isoAt, newId, systemClock, type Clock } from '../columns.ts';
 import { StoreError, isForeignKeyViolation, isUniqueViolation } from '../errors.ts';
-import { open, seal } from '../../config/secret-box.ts';
+import { open, seal } from '../../secrets/secret-box.ts';
 
 export type ConnectionStatus = 'unchecked' | 'ok' | 'error';
 

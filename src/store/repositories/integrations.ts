@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { IntegrationsTable, Schema } from '../schema.ts';
 import { fromFlag, fromJsonText, isoAt, newId, systemClock, toFlag, toJsonText, type Clock } from '../columns.ts';
 import { StoreError, isForeignKeyViolation, isUniqueViolation } from '../errors.ts';
-import { open, seal } from '../../config/secret-box.ts';
+import { open, seal } from '../../secrets/secret-box.ts';
 import type { TargetSystem } from '../../connectors/registry.ts';
 
 /** Which loops run for an integration (`provisioning`, `usage`, `alerts`…); absent means off. */

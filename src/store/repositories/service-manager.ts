@@ -8,7 +8,7 @@ import type {
   ServiceManagerUsagePullsTable,
 } from '../schema.ts';
 import { fromJsonText, isoAt, newId, systemClock, toJsonText, type Clock } from '../columns.ts';
-import { open, seal } from '../../config/secret-box.ts';
+import { open, seal } from '../../secrets/secret-box.ts';
 
 /**
  * What the hub keeps as a service manager a billing platform calls: application registrations

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { StoreError } from '../store/errors.ts';
+import { SecretError } from './errors.ts';
 
 /**
  * Secrets at rest: AES-256-GCM with a fresh 96-bit IV per value. The sealed form is text so it fits
@@ -30,7 +30,7 @@ export function open(sealed: string, key: Buffer, aad?: string): string {
   assertKey(key);
   const parts = sealed.split(':');
   if (parts.length !== 4 || parts[0] !== VERSION) {
-    throw new StoreError(
+    throw new SecretError(
       'secret_undecryptable',
       `cannot decrypt: the stored secret is not in the ${VERSION} format (it may have been written by a newer version of psa-bridge or edited by hand)`,
       { version: parts[0] },
@@ -41,7 +41,7 @@ export function open(sealed: string, key: Buffer, aad?: string): string {
   const tag = Buffer.from(tagText, 'base64');
   const data = Buffer.from(dataText, 'base64');
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
-    throw new StoreError('secret_undecryptable', 'cannot decrypt: the stored secret is malformed (bad IV or tag length)', {});
+    throw new SecretError('secret_undecryptable', 'cannot decrypt: the stored secret is malformed (bad IV or tag length)', {});
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
@@ -50,7 +50,7 @@ export function open(sealed: string, key: Buffer, aad?: string): string {
     return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
   } catch (cause) {
     // GCM cannot tell a wrong key from a tampered value; the key is by far the likelier cause.
-    throw new StoreError(
+    throw new SecretError(
       'secret_undecryptable',
       'cannot decrypt: the secret key differs from the one used to store it — set PSA_BRIDGE_SECRET_KEY to the original key (or restore <dataDir>/secret.key); if the key is right, the stored value was altered',
       {},
@@ -61,7 +61,7 @@ export function open(sealed: string, key: Buffer, aad?: string): string {
 
 function assertKey(key: Buffer): void {
   if (key.length !== SECRET_KEY_BYTES) {
-    throw new StoreError('secret_key_invalid', `the secret key must be ${SECRET_KEY_BYTES} bytes, got ${key.length}`, {
+    throw new SecretError('secret_key_invalid', `the secret key must be ${SECRET_KEY_BYTES} bytes, got ${key.length}`, {
       length: key.length,
     });
   }

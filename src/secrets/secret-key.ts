@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreError } from '../store/errors.ts';
+import { SecretError } from './errors.ts';
 import { SECRET_KEY_BYTES } from './secret-box.ts';
 
 export const SECRET_KEY_ENV = 'PSA_BRIDGE_SECRET_KEY';
@@ -59,7 +59,7 @@ export function parseSecretKey(text: string, origin: string): Buffer {
     key = Buffer.from(value, 'base64');
   }
   if (!key || key.length !== SECRET_KEY_BYTES) {
-    throw new StoreError(
+    throw new SecretError(
       'secret_key_invalid',
       `${origin} must hold ${SECRET_KEY_BYTES} bytes written as base64 (44 characters) or hex (64 characters)` +
         (key ? `, but it decodes to ${key.length} bytes` : ', but it is neither') +
@@ -80,7 +80,7 @@ function readKeyFile(file: string): Buffer | undefined {
   }
   // POSIX permission bits mean nothing on Windows, where ACLs guard the file instead.
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    throw new StoreError(
+    throw new SecretError(
       'secret_key_file_insecure',
       `the key file ${file} is accessible to other users (mode ${(mode & 0o777).toString(8)}); run \`chmod 600 ${file}\`, and since the key may have been read, consider rotating the stored secrets`,
       { file, mode: mode & 0o777 },
