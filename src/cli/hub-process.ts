@@ -47,7 +47,7 @@ export async function startHub(options: {
   const loops = options.loops ?? true;
   const recorder = createStoreRunRecorder(store.repos.loopRuns);
   // SQLite: this process is the only runner, so whatever is still `running` was killed with its process.
-  // (PostgreSQL: other workers may be mid-run; a dead run is closed when the next run of its loop starts.)
+  // (PostgreSQL: other workers may be mid-run; the pg-boss runner closes a dead run once its run lock is free.)
   if (loops && store.dialect !== 'postgres') {
     const closed = await store.repos.loopRuns.failAbandoned(new Date().toISOString());
     if (closed > 0) logger.warn({ closed }, 'closed loop runs a stopped process left running as failed (interrupted)');

@@ -130,6 +130,12 @@ export interface RunRecorder {
     runId: string,
     outcome: { status: RunStatus; finishedAt: Date; stats: LoopStats; error?: RunError },
   ): Promise<void>;
+  /**
+   * Closes the runs left `running` by processes that died: `isDead(integrationId, loop, close)` calls
+   * `close` only while it knows no live process runs that loop (the pg-boss runner: its run lock is free).
+   * Returns how many runs were closed.
+   */
+  closeDead?(isDead: (integrationId: string, loop: string, close: () => Promise<void>) => Promise<void>): Promise<number>;
 }
 
 // Schedules and state are async: the pg-boss runner keeps them in the database.

@@ -3,7 +3,7 @@
 import type { LoopRunsRepository } from '../store/repositories/loop-runs.ts';
 import type { RunRecorder } from './job-runner.ts';
 
-type LoopRunsPort = Pick<LoopRunsRepository, 'start' | 'finish' | 'closeInterrupted'>;
+type LoopRunsPort = Pick<LoopRunsRepository, 'start' | 'finish' | 'closeInterrupted' | 'runningLoops'>;
 
 export function createStoreRunRecorder(loopRuns: LoopRunsPort): RunRecorder {
   const runInfo = new Map<string, { trigger: string; attempt: number; dryRun: boolean }>();
@@ -14,6 +14,15 @@ export function createStoreRunRecorder(loopRuns: LoopRunsPort): RunRecorder {
       const record = await loopRuns.start(run.integrationId, run.loop);
       runInfo.set(record.id, { trigger: run.trigger, attempt: run.attempt, dryRun: run.dryRun });
       return record.id;
+    },
+    async closeDead(whenDead) {
+      let closed = 0;
+      for (const { integrationId, loop } of await loopRuns.runningLoops()) {
+        await whenDead(integrationId, loop, async () => {
+          closed += await loopRuns.closeInterrupted(integrationId, loop);
+        });
+      }
+      return closed;
     },
     async finished(runId, outcome) {
       const info = runInfo.get(runId);

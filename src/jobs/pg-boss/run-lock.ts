@@ -38,6 +38,31 @@ export class RunLocks {
   }
 
   /**
+   * Runs `work` while holding the lock of `key` when nobody else holds it (a dead run's key), so no
+   * run of that key can start meanwhile; answers whether it ran.
+   */
+  async whileFree(key: string, work: () => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [key]);
+      if (rows[0]?.locked !== true) {
+        client.release();
+        return false;
+      }
+      try {
+        await work();
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      }
+      client.release();
+      return true;
+    } catch (err) {
+      client.release(err instanceof Error ? err : true);
+      throw err;
+    }
+  }
+
+  /**
    * Takes the lock of `key`; waits while a previous run still holds it, until aborted or `maxWaitMs`
    * passed (then undefined). `onLost` is called when the lock's connection fails while held: the
    * lock is gone, another worker may take the job over, so the run must stop.

@@ -246,6 +246,7 @@ export class PgBossJobRunner implements JobRunner {
     void this.enqueueDueSchedules();
     this.orphanTimer = setInterval(() => void this.retryOrphans(), this.options.orphanCheckMs);
     this.orphanTimer.unref();
+    void this.retryOrphans();
   }
 
   async stop(options: StopOptions = {}): Promise<StopReport> {
@@ -499,6 +500,7 @@ export class PgBossJobRunner implements JobRunner {
         await jobs.retryNow(job.name, job.id);
         this.wakeSlots();
       }
+      await this.closeDeadRuns();
     })()
       .catch((err: unknown) => {
         if (!this.stopping) this.log.warn({ err }, 'could not check for jobs of stopped workers');
@@ -507,6 +509,23 @@ export class PgBossJobRunner implements JobRunner {
         this.orphanCheck = undefined;
       });
     await this.orphanCheck;
+  }
+
+  /**
+   * Runs a killed process left `running` in loop_runs: closed as interrupted as soon as their run lock
+   * is free (at start and at every orphan check), not only when the next run of the same loop starts.
+   * The lock is held while closing, so a run starting meanwhile waits and is never closed by mistake.
+   */
+  private async closeDeadRuns(): Promise<void> {
+    const { recorder } = this.settings;
+    if (recorder?.closeDead === undefined) return;
+    const { locks } = this.connected();
+    const closed = await recorder.closeDead(async (integrationId, loop, close) => {
+      // This process's own runs hold their lock on another connection (session locks): not free here.
+      if (this.stopping) return;
+      await locks.whileFree(jobKey(integrationId, loop), close);
+    });
+    if (closed > 0) this.log.warn({ closed }, 'closed loop runs a stopped process left running as failed (interrupted)');
   }
 
   private async cancelPendingRetries(job: FetchedJob, key: string): Promise<void> {

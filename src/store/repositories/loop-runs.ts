@@ -132,6 +132,12 @@ export class LoopRunsRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /** The integration × loop pairs with a run marked `running` (a distributed runner checks whether each still has a live worker). */
+  async runningLoops(): Promise<{ integrationId: string; loop: string }[]> {
+    const rows = await this.db.selectFrom('loop_runs').select(['integration_id', 'loop']).where('status', '=', 'running').distinct().execute();
+    return rows.map((r) => ({ integrationId: r.integration_id, loop: r.loop }));
+  }
+
   /** Marks runs left `running` by a process that died as failed (call at startup of the sole runner). */
   async failAbandoned(startedBefore: string, reason = INTERRUPTED): Promise<number> {
     const result = await this.db
