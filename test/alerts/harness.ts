@@ -11,7 +11,6 @@ import type { JournalRepository } from '../../src/store/repositories/journal.ts'
 import { buildIntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { runAlertsPass, type CrashPoint, type TicketLoopEnv } from '../../src/sync/alerts-loop.ts';
 import { runTicketsPass } from '../../src/sync/tickets-loop.ts';
-import { TicketConfig } from '../../src/sync/settings/tickets.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
 import { acronisApi, connectAcronis, emulatorControl } from '../support/world.ts';
 
@@ -113,26 +112,7 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
   }
   for (let i = 0; i < (options.unmapped ?? 0); i += 1) tenants.push(await createTenant(`Unmapped Customer ${i}`));
 
-  // Ticket settings: on, reopen within 7 days with "In Progress", auto-close "Complete", clear the
-  // alert when a technician sets "Waiting Vendor" (12) or "Complete" (5).
-  const config = new TicketConfig(store.repos.settings);
-  await store.repos.settings.set(integration.id, 'tickets', {
-    enabled: true,
-    recurrence: { mode: 'reopen_within_days', days: 7 },
-    reopenStatus: '8',
-    autoClose: { enabled: true, status: '5' },
-    clearAlert: { enabled: true, statuses: ['12', '5'] },
-    notes: { windowMinutes: 1, maxPerCycle: 10 },
-  });
-  await store.repos.settings.set(integration.id, 'alert-mappings', {
-    defaults: { source: '8', queue: '8', noteType: '1', publish: '1' },
-    types: {
-      BackupFailed: { enabled: true, fields: { status: '1', priority: '1', issueType: '2' } },
-      NoBackupForXDays: { enabled: true, fields: { status: '1', priority: '2' } },
-      MalwareDetected: { enabled: false, fields: {} },
-    },
-  });
-  void config;
+  await writeTicketSettings(store, integration.id);
 
   const build = async (extra: EnvOptions = {}): Promise<TicketLoopEnv> => {
     const runtime = await buildIntegrationRuntime(store, integration.id, {
@@ -214,4 +194,28 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
     },
   };
   return h;
+}
+
+/**
+ * The ticket settings of the Autotask alert tests: tickets on, reopen within 7 days with "In
+ * Progress", auto-close "Complete", clear the alert when a technician sets "Waiting Vendor" (12) or
+ * "Complete" (5); BackupFailed and NoBackupForXDays make tickets.
+ */
+export async function writeTicketSettings(store: Store, integrationId: string): Promise<void> {
+  await store.repos.settings.set(integrationId, 'tickets', {
+    enabled: true,
+    recurrence: { mode: 'reopen_within_days', days: 7 },
+    reopenStatus: '8',
+    autoClose: { enabled: true, status: '5' },
+    clearAlert: { enabled: true, statuses: ['12', '5'] },
+    notes: { windowMinutes: 1, maxPerCycle: 10 },
+  });
+  await store.repos.settings.set(integrationId, 'alert-mappings', {
+    defaults: { source: '8', queue: '8', noteType: '1', publish: '1' },
+    types: {
+      BackupFailed: { enabled: true, fields: { status: '1', priority: '1', issueType: '2' } },
+      NoBackupForXDays: { enabled: true, fields: { status: '1', priority: '2' } },
+      MalwareDetected: { enabled: false, fields: {} },
+    },
+  });
 }

@@ -49,26 +49,7 @@ export async function startSyncWorld(store: Store, options: { seed?: DatasetName
     services.set(name.replace('Acronis Cyber Protect - ', ''), String(row.id));
   }
   const acronisInfra = [...acronis.state.infras.values()].find((i) => i.platform_owned)!.id;
-  const entry = (itemKey: ProductMappingEntry['itemKey'], service: string, infraId: string | null = null) => ({
-    itemKey,
-    infraId,
-    service: { kind: 'existing', productId: services.get(service)! },
-    periodType: 'monthly',
-    serviceCode: null,
-  });
-  await settings.write(integration.id, 'product-mapping', {
-    entries: [
-      entry('workstations', 'Workstations'),
-      entry('servers', 'Servers'),
-      entry('vms', 'Virtual machines'),
-      entry('web_hosting_servers', 'Web hosting servers'),
-      entry('m365_seats', 'Microsoft 365 seats'),
-      entry('mobiles', 'Mobile devices'),
-      entry('websites', 'Websites'),
-      entry('gworkspace_seats', 'Google Workspace seats'),
-      entry('storage', 'Acronis Hosted storage (GB)', acronisInfra),
-    ],
-  });
+  await settings.write(integration.id, 'product-mapping', { entries: demoProductMapping(services, acronisInfra) });
 
   return {
     acronis,
@@ -94,6 +75,31 @@ export async function startSyncWorld(store: Store, options: { seed?: DatasetName
       await autotask.close();
     },
   };
+}
+
+/**
+ * The product mapping of the Autotask demo services (`services`: id by the service name's tail), the
+ * platform storage `acronisInfra` as the storage item's infra.
+ */
+export function demoProductMapping(services: Map<string, string>, acronisInfra: string): ProductMappingEntry[] {
+  const entry = (itemKey: ProductMappingEntry['itemKey'], service: string, infraId: string | null = null): ProductMappingEntry => ({
+    itemKey,
+    infraId,
+    service: { kind: 'existing', productId: services.get(service)! },
+    periodType: 'monthly',
+    serviceCode: null,
+  });
+  return [
+    entry('workstations', 'Workstations'),
+    entry('servers', 'Servers'),
+    entry('vms', 'Virtual machines'),
+    entry('web_hosting_servers', 'Web hosting servers'),
+    entry('m365_seats', 'Microsoft 365 seats'),
+    entry('mobiles', 'Mobile devices'),
+    entry('websites', 'Websites'),
+    entry('gworkspace_seats', 'Google Workspace seats'),
+    entry('storage', 'Acronis Hosted storage (GB)', acronisInfra),
+  ];
 }
 
 /** Quantity-bearing state of a tenant's items, by vendor item name (+ storage). */
