@@ -98,7 +98,7 @@ async function startWorld(db: TestDatabase): Promise<ChaosWorld> {
   };
   const postgres = db.name === 'postgres';
   const serve = chaosProcess('serve', postgres ? ['serve', '--no-loops'] : ['serve'], env, /listening on /);
-  const workers = postgres ? [1, 2, 3].map((n) => chaosProcess(`worker ${n}`, ['worker', '--concurrency', '2'], env, /^\{/)) : [];
+  const workers = postgres ? [1, 2, 3].map((n) => chaosProcess(`worker ${n}`, ['worker', '--concurrency', '2'], env, /^\{"worker":/)) : [];
   await serve.start();
   for (const w of workers) await w.start();
   const hubUrl = (): string => /listening on (\S+)/.exec(serve.firstLine)![1]!;
