@@ -13,6 +13,7 @@ import type { Store } from '../store/store.ts';
 import { createRuntimeProvider } from '../sync/integration-runtime.ts';
 import { hubLoopDefinitions, scheduleAllIntegrations, syncChangeHandler } from '../sync/loops.ts';
 import { hubVersion } from './version.ts';
+import { resumeMappingIntents } from '../sync/mapping-job.ts';
 
 export interface RunningHub {
   url: string;
@@ -49,8 +50,12 @@ export async function startHub(options: {
   // SQLite: this process is the only runner, so whatever is still `running` was killed with its process.
   // (PostgreSQL: other workers may be mid-run; the pg-boss runner closes a dead run once its run lock is free.)
   if (loops && store.dialect !== 'postgres') {
-    const closed = await store.repos.loopRuns.failAbandoned(new Date().toISOString());
+    const startedAt = new Date().toISOString();
+    const closed = await store.repos.loopRuns.failAbandoned(startedAt);
     if (closed > 0) logger.warn({ closed }, 'closed loop runs a stopped process left running as failed (interrupted)');
+    // Likewise its journal leases: the steps it was applying are looked up and finished by the next pass.
+    const released = await store.repos.journal.releaseLeases(startedAt);
+    if (released > 0) logger.warn({ released }, 'released the journal leases of a stopped process');
   }
   if (!loops && store.dialect !== 'postgres') {
     throw new Error('serve --no-loops needs PostgreSQL (workers run the loops); with SQLite, serve runs the loops itself');
@@ -65,6 +70,7 @@ export async function startHub(options: {
   for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
   await jobRunner.start();
   await scheduleAllIntegrations(jobRunner, store);
+  await resumeMappingIntents(store, runtimes, jobRunner, logger);
   const onSyncChange = syncChangeHandler(jobRunner, store, runtimes);
   const app = await buildApp({
     store,

@@ -10,6 +10,8 @@ import { ConnectorError, isTransient } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage, planAdminAccount, type AdminAccountOptions } from '../domain/admin-account.ts';
 import type { JournalEntry } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 import { audit } from './mapping-actions.ts';
@@ -272,6 +274,19 @@ export function kickMappingJob(provider: RuntimeProvider, integrationId: string,
   void next.finally(() => {
     if (running.get(integrationId) === next) running.delete(integrationId);
   });
+}
+
+/**
+ * At hub start: the "new tenant" requests a stopped process left open are run again (the job runs
+ * only when kicked, by a person's request, so nothing else would finish them).
+ */
+export async function resumeMappingIntents(store: Store, provider: RuntimeProvider, runner: JobRunner, log: Logger): Promise<void> {
+  const open = await store.repos.journal.list({ loop: MAPPINGS_LOOP, states: ['pending', 'failed'], limit: 100_000 });
+  for (const integrationId of new Set(open.map((e) => e.integrationId))) {
+    if ((await store.repos.integrations.get(integrationId))?.enabled !== true) continue;
+    log.info({ integrationId }, 'resuming the open "new tenant" requests');
+    kickMappingJob(provider, integrationId, runner, (err) => log.warn({ err, integrationId }, 'mapping job failed'));
+  }
 }
 
 /** Resolves when the in-process kicks of an integration are done (tests, graceful stop). */
