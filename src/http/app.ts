@@ -1,6 +1,7 @@
 // The hub's HTTP application: JSON API under /api/v1 (zod-validated, documented at /api/docs),
 // /healthz and /metrics. `buildApp` returns the Fastify instance without listening (tests use
 // `inject` or listen on port 0; server.ts listens for real).
+import { createHousekeeping } from './housekeeping.ts';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -94,7 +95,7 @@ export interface BuildAppOptions {
 }
 
 const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 // A person waits on a connection test: one retry at most, not the loops' patient policy.
 const defaultVendorFactory: VendorFactory = (credentials) => createAcronisVendor({ ...credentials, retry: { maxAttempts: 2 } });
@@ -213,12 +214,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }
   await app.register(portalRoutes);
 
-  // Expired sessions are refused on read already; pruning only keeps the table small.
-  const pruneSessions = (): void => {
-    options.store.repos.sessions.deleteExpired().catch((err: unknown) => app.log.warn({ err }, 'could not prune expired sessions'));
-    deps.throttle.prune().catch((err: unknown) => app.log.warn({ err }, 'could not prune old failed-login counts'));
-  };
-  const pruning = setInterval(pruneSessions, SESSION_PRUNE_INTERVAL_MS);
+  // Expired sessions are refused on read already; pruning only keeps the tables small.
+  const housekeeping = createHousekeeping({ store: options.store, log: app.log, pruneThrottle: () => deps.throttle.prune() });
+  const pruning = setInterval(() => void housekeeping.run(), PRUNE_INTERVAL_MS);
   pruning.unref();
   app.addHook('onClose', async () => clearInterval(pruning));
 

@@ -1,0 +1,40 @@
+// The hub's timer prunes journal entries done more than 30 days ago (nothing else did): done entries
+// that old go, recent ones and every pending or failed entry stay.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore, testDatabases } from '../../test/support/databases.ts';
+import type { Store } from '../store/store.ts';
+import { createHousekeeping } from './housekeeping.ts';
+
+const DAY = 24 * 60 * 60_000;
+const silent = { info: () => {}, warn: () => {} };
+
+describe.each(testDatabases())('housekeeping on $name', (db) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  beforeEach(async () => {
+    now = Date.parse('2026-01-01T00:00:00Z');
+    ({ store, cleanup } = await openTestStore(db, { clock: () => new Date(now) }));
+  });
+  afterEach(() => cleanup());
+
+  it('prunes done journal entries older than 30 days, keeps recent, pending and failed ones', async () => {
+    const connection = await store.repos.connections.create({ name: 'c', baseUrl: 'https://x.example', clientId: 'a', clientSecret: 'b' });
+    const integrationId = (await store.repos.integrations.create({ name: 'i', connectionId: connection.id, target: 'autotask', credentials: {} })).id;
+    const write = async (key: string, end: 'done' | 'failed' | 'pending') => {
+      const entry = (await store.repos.journal.insertPending({ integrationId, loop: 'usage', operation: 'set_units', idempotencyKey: key, payload: {} }, 'owner', 0))!;
+      if (end === 'done') await store.repos.journal.markDone(entry.id, 'x');
+      if (end === 'failed') await store.repos.journal.markFailed(entry.id, 'owner', 'refused');
+    };
+    await write('old-done', 'done');
+    await write('old-failed', 'failed');
+    await write('old-pending', 'pending');
+    now += 31 * DAY;
+    await write('recent-done', 'done');
+
+    await createHousekeeping({ store, log: silent, pruneThrottle: async () => 0, clock: () => new Date(now) }).run();
+
+    const keys = (await store.repos.journal.list({ integrationId, limit: 100 })).map((e) => e.idempotencyKey).sort();
+    expect(keys).toEqual(['old-failed', 'old-pending', 'recent-done']);
+  });
+});
