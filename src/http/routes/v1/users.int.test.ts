@@ -84,6 +84,34 @@ describe.each(testDatabases())('users API on $name', (db) => {
     expect(actions).toEqual(expect.arrayContaining(['user.create', 'user.disable', 'user.enable']));
   });
 
+  it("lets an administrator see and revoke every user's API tokens; a read-only user sees only their own and revokes none", async () => {
+    const ops = await addOps();
+    const mine = await call('POST', '/tokens', admin, { name: 'admin-automation' });
+    const all = await call('GET', '/tokens?owner=all', admin);
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json().items.map((t: { name: string; owner: { username: string } }) => [t.name, t.owner.username]).sort()).toEqual([
+      ['admin-automation', 'admin'],
+      ['automation', 'ops'],
+    ]);
+    expect(all.body).not.toMatch(/psab_|hash/);
+    expect((await call('GET', '/tokens', admin)).json().items.map((t: { name: string }) => t.name)).toEqual(['admin-automation']);
+
+    expect((await call('PATCH', `/users/${ops.id}`, admin, { role: 'read_only' })).statusCode).toBe(200);
+    const opsSession = await sessionOf('ops', 'ops-password-1');
+    const refused = await call('GET', '/tokens?owner=all', opsSession);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toMatch(/Only an administrator may list other users' API tokens/);
+    expect((await call('GET', '/tokens', opsSession)).json().items.map((t: { name: string }) => t.name)).toEqual(['automation']);
+    expect((await call('DELETE', `/tokens/${mine.json().id}`, opsSession)).statusCode).toBe(403);
+
+    const opsTokenId = all.json().items.find((t: { owner: { username: string } }) => t.owner.username === 'ops').id;
+    expect((await call('DELETE', `/tokens/${opsTokenId}`, admin)).statusCode).toBe(204);
+    expect((await call('GET', '/auth/me', ops.token)).statusCode).toBe(401);
+    expect(await hub.store.repos.apiTokens.list(ops.id)).toEqual([]);
+    const audit = await hub.store.repos.auditLog.list({ subjectType: 'api_token', subjectId: opsTokenId });
+    expect(JSON.stringify(audit)).toContain(ops.id);
+  });
+
   it('deletes a user with their tokens; nobody can disable or delete themselves or the last enabled user', async () => {
     const me = (await call('GET', '/auth/me', admin)).json().user.id as string;
     const self = await call('PATCH', `/users/${me}`, admin, { disabled: true });
