@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { CredentialField } from '../../../connectors/manifest-schema.ts';
 import { manifestOf, TARGET_SYSTEMS, type TargetSystem } from '../../../connectors/registry.ts';
 import { isHttpUrl } from '../../../domain/http-url.ts';
+import { checkVendorUrl, targetHostPolicy, type VendorHostPolicy } from '../../../config/vendor-hosts.ts';
+import { ApiError } from '../../api-error.ts';
 
 function fieldSchema(field: CredentialField): z.ZodType<string | undefined> {
   let value: z.ZodType<string> = z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters');
@@ -88,4 +90,30 @@ export function secretsRequiredMessage(where: string, changed: readonly string[]
   const why = `is required when ${changed.join(', ')} ${changed.length === 1 ? 'changes' : 'change'}: stored secrets are only ever sent to the host they were entered for; enter it again for the new one`;
   const details = missing.map((name) => ({ field: `${where}.${name}`, message: why }));
   return { message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details };
+}
+
+/**
+ * The check calls the endpoints typed in (URL, site): like the connection test, it must not probe
+ * the hub's own network, so a host inside it is refused unless PSA_BRIDGE_VENDOR_HOSTS lists it. The
+ * same holds when an integration is saved (created, or its credentials changed): the loops send its
+ * secrets there.
+ */
+export async function requireAllowedEndpoints(target: TargetSystem, credentials: Readonly<Record<string, unknown>>, vendorHosts: VendorHostPolicy): Promise<void> {
+  const policy = targetHostPolicy(vendorHosts);
+  for (const field of manifestOf(target).credentials) {
+    const value = credentials[field.name];
+    if (!field.endpoint || typeof value !== 'string' || value === '') continue;
+    // A site (ConnectWise) is a host name or a URL; the check is of the host either way.
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
+    let checked;
+    try {
+      checked = await checkVendorUrl(url, policy);
+    } catch {
+      continue; // not a URL at all: the connector's own check says what to fix
+    }
+    if (!checked.ok) {
+      const name = `body.credentials.${field.name}`;
+      throw new ApiError(400, 'target_host_not_allowed', `${name}: ${checked.message}`, { details: [{ field: name, message: checked.message }] });
+    }
+  }
 }

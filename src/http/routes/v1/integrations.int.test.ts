@@ -40,6 +40,20 @@ describe.each(testDatabases())('integrations API on $name', (db) => {
       ...overrides,
     });
 
+  it('refuses a target URL inside the network on create and on update, naming the field and how to widen the policy', async () => {
+    const internal = await create({ credentials: { username: 'api@example.com', secret: SECRET, integrationCode: CODE, discoveryUrl: 'http://10.1.2.3/ATServicesRest/' } });
+    expect(internal.statusCode).toBe(400);
+    expect(internal.json().error).toMatchObject({ code: 'target_host_not_allowed', message: expect.stringContaining('body.credentials.discoveryUrl') });
+    expect(internal.json().error.message).toContain('PSA_BRIDGE_VENDOR_HOSTS');
+    expect(await hub.store.repos.integrations.list()).toEqual([]);
+
+    const created = (await create()).json();
+    const moved = await call('PATCH', `/integrations/${created.id}`, { credentials: { discoveryUrl: 'http://169.254.169.254/', secret: NEW_SECRET, integrationCode: CODE } });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.json().error).toMatchObject({ code: 'target_host_not_allowed', message: expect.stringContaining('body.credentials.discoveryUrl') });
+    expect((await hub.store.repos.integrations.getCredentials(created.id)).discoveryUrl).toBeUndefined();
+  });
+
   it('creates, reads, lists, patches and deletes an integration without ever returning its credentials', async () => {
     const created = await create();
     expect(created.statusCode).toBe(201);

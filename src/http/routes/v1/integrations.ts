@@ -11,7 +11,7 @@ import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { endpointChange, endpointFieldsOf, issuesMessage, secretsRequiredMessage, targetCredentialSchemas } from './integration-credentials.ts';
+import { endpointChange, endpointFieldsOf, issuesMessage, requireAllowedEndpoints, secretsRequiredMessage, targetCredentialSchemas } from './integration-credentials.ts';
 import { integrationPresenter, integrationSchema, presentRun, runSchema, targetSchema } from './integration-view.ts';
 import { runVerdict } from '../../../domain/integration-health.ts';
 
@@ -114,6 +114,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
         throw new ApiError(400, 'invalid_request', `body.connectionId: no connection with id "${body.connectionId}"`);
       }
       await refuseDuplicateName(body.name);
+      await requireAllowedEndpoints(body.target, body.credentials, deps.vendorHosts);
       const features: IntegrationFeatures = { provisioning: body.features?.provisioning ?? false, tickets: body.features?.tickets ?? false };
       const integration = await integrations.create({
         name: body.name,
@@ -191,6 +192,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
           const { message, details } = secretsRequiredMessage('body.credentials', endpoint.changed, endpoint.missing);
           throw new ApiError(400, 'secrets_required', message, { details });
         }
+        if (endpoint.changed.length > 0) await requireAllowedEndpoints(integration.target, parsed.data, deps.vendorHosts);
         patch.credentials = parsed.data;
         details.replacedFields = Object.keys(body.credentials);
       }

@@ -14,10 +14,9 @@ import {
   type TargetManifest,
 } from '../../../connectors/manifest-schema.ts';
 import { manifestOf, TARGET_MANIFESTS, type TargetSystem } from '../../../connectors/registry.ts';
-import { checkVendorUrl, targetHostPolicy, type VendorHostPolicy } from '../../../config/vendor-hosts.ts';
 import { ApiError, errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { issuesMessage, targetCredentialSchemas, targetFieldsOf } from './integration-credentials.ts';
+import { issuesMessage, requireAllowedEndpoints, targetCredentialSchemas, targetFieldsOf } from './integration-credentials.ts';
 import { targetSchema } from './integration-view.ts';
 
 const credentialFieldSchema = z.object({
@@ -75,30 +74,6 @@ const checkSchema = z.union([
   z.object({ ok: z.literal(true), displayName: z.string() }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
-
-/**
- * The check calls the endpoints typed in (URL, site): like the connection test, it must not probe
- * the hub's own network, so a host inside it is refused unless PSA_BRIDGE_VENDOR_HOSTS lists it.
- */
-async function requireAllowedEndpoints(target: TargetSystem, credentials: Readonly<Record<string, unknown>>, vendorHosts: VendorHostPolicy): Promise<void> {
-  const policy = targetHostPolicy(vendorHosts);
-  for (const field of manifestOf(target).credentials) {
-    const value = credentials[field.name];
-    if (!field.endpoint || typeof value !== 'string' || value === '') continue;
-    // A site (ConnectWise) is a host name or a URL; the check is of the host either way.
-    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
-    let checked;
-    try {
-      checked = await checkVendorUrl(url, policy);
-    } catch {
-      continue; // not a URL at all: the connector's own check says what to fix
-    }
-    if (!checked.ok) {
-      const name = `body.credentials.${field.name}`;
-      throw new ApiError(400, 'target_host_not_allowed', `${name}: ${checked.message}`, { details: [{ field: name, message: checked.message }] });
-    }
-  }
-}
 
 export const targetRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const targetsResponse = { 200: z.object({ items: z.array(targetInfoSchema) }), ...errorResponses(401) };
