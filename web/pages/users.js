@@ -82,7 +82,8 @@ function OwnPassword() {
 export function UsersPage({ user: me }) {
   const isAdmin = me?.role === 'admin';
   const users = useResource(() => api.get('/users').then((r) => r.items), []);
-  const tokens = useResource(() => api.get('/tokens').then((r) => r.items), []);
+  // Administrators see and revoke every user's tokens; others only their own.
+  const tokens = useResource(() => api.get(isAdmin ? '/tokens?owner=all' : '/tokens').then((r) => r.items), [isAdmin]);
   const [adding, setAdding] = useState(false);
   const [creatingToken, setCreatingToken] = useState(false);
   const [secret, setSecret] = useState(null); // { title, label, value, note }
@@ -121,6 +122,7 @@ export function UsersPage({ user: me }) {
   ];
   const tokenColumns = [
     { key: 'name', label: 'Name', render: (t) => html`<strong>${t.name}</strong>` },
+    { key: 'owner', label: 'Owner', sortValue: (t) => t.owner.username, render: (t) => t.owner.username },
     { key: 'role', label: 'Role', render: (t) => ROLE_LABELS[t.role] },
     { key: 'createdAt', label: 'Created', render: (t) => html`<${Time} iso=${t.createdAt} />` },
     { key: 'lastUsedAt', label: 'Last used', render: (t) => html`<${Time} iso=${t.lastUsedAt} />` },
@@ -162,7 +164,7 @@ export function UsersPage({ user: me }) {
     />
 
     <div class="page-header section-header">
-      <h2>Your API tokens</h2>
+      <h2>${isAdmin ? 'API tokens of every user' : 'Your API tokens'}</h2>
       ${isAdmin && html`<button type="button" onClick=${() => setCreatingToken(true)}>Create API token</button>`}
     </div>
     <p class="hint">Send a token as <code>Authorization: Bearer …</code>. A token never acts with more than your own role.</p>
