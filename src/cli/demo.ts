@@ -18,7 +18,6 @@ import type { CatalogItemKey } from '../domain/offering-item-catalog.ts';
 import { setCallbacks } from '../sync/callback-intake.ts';
 import { runAccountPush } from '../sync/billing/account-push.ts';
 import { buildBillingRuntime } from '../sync/billing/billing-runtime.ts';
-import { BillingPushRepository } from '../store/repositories/billing-push.ts';
 import { runCountPush } from '../sync/billing/count-push.ts';
 import type { BillingLoop } from '../sync/loops.ts';
 import { runDirectoryLoop } from '../sync/directory-loop.ts';
@@ -216,7 +215,7 @@ async function connectBillingPlatform(store: Awaited<ReturnType<typeof openStore
     said.push(`failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   process.stderr.write(`demo: ${manifest.id} ${said.join('; ')}\n`);
-  const pushed = new BillingPushRepository(store.db);
+  const pushed = store.repos.billingPush;
   const [accounts, services, counts] = await Promise.all([pushed.accounts(integration.id), pushed.services(integration.id), pushed.counts(integration.id)]);
   const waiting = counts.filter((c) => c.state === 'waiting').length;
   return `${name.padEnd(16)}${manifest.label}: ${accounts.length} accounts, ${services.length} services, ${counts.length} counts (${waiting} waiting for mapping in ${manifest.shortLabel})`;

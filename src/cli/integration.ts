@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CredentialField } from '../connectors/manifest-schema.ts';
 import { isTargetSystem, manifestOf, TARGET_MANIFESTS, TARGET_SYSTEMS, type TargetSystem } from '../connectors/registry.ts';
-import { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
 import { findIntegration } from '../sync/integration-runtime.ts';
 import { SYNC_LOOP_NAMES } from '../sync/loops.ts';
 import { integrationSettings } from '../sync/settings/settings.ts';
@@ -125,7 +124,7 @@ export function registerIntegrationCommands(program: Command): void {
         const found = await findIntegration(store, nameOrId);
         const settings = await integrationSettings(store.repos.settings).readAll(found.id);
         const mappings = await store.repos.mappings.countByState(found.id);
-        const problems = await new SyncSnapshotsRepository(store.db).countProblems(found.id);
+        const problems = await store.repos.syncSnapshots.countProblems(found.id);
         const runs = [];
         for (const loop of SYNC_LOOP_NAMES) {
           const [last] = await store.repos.loopRuns.list(found.id, { loop, limit: 1 });

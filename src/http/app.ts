@@ -15,7 +15,6 @@ import {
 import type { Logger } from 'pino';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
-import { LoginThrottleRepository } from '../store/repositories/login-throttle.ts';
 import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { installRoleGuard, type GuardedRoute } from './auth/authorize.ts';
@@ -27,7 +26,7 @@ import { ApiError } from './api-error.ts';
 import { findIllFormedText } from './validation/well-formed-text.ts';
 import { docsCsp, installSecurityHeaders } from './security-headers.ts';
 import { parseVendorHosts, type VendorHostPolicy } from '../config/vendor-hosts.ts';
-import type { HubStore } from './hub-store.ts';
+import type { Store } from '../store/store.ts';
 import { createLogger } from './logger.ts';
 import { createHubMetrics, registerHealthGauges, type HubMetrics } from './metrics.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -65,7 +64,7 @@ import type { ServiceManagerHub } from '../connectors/service-manager-port.ts';
 import { createServiceManagerHub } from '../sync/service-manager/hub.ts';
 
 export interface BuildAppOptions {
-  store: HubStore;
+  store: Store;
   /** Defaults to a pino logger with secret redaction (see logger.ts). */
   logger?: Logger;
   /** Builds the vendor client used to test connections. */
@@ -154,7 +153,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const deps: RouteDeps = {
     store: options.store,
     cookie: { ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, secure: options.secureCookies ?? 'auto' },
-    throttle: new LoginThrottle(new LoginThrottleRepository(options.store.db), options.loginThrottle),
+    throttle: new LoginThrottle(options.store.repos.loginThrottle, options.loginThrottle),
     vendorFactory: options.vendorFactory ?? defaultVendorFactory,
     vendorHosts: options.vendorHosts ?? parseVendorHosts(undefined),
     jobRunner: options.jobRunner,

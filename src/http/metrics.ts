@@ -4,7 +4,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunResult } from '../jobs/job-runner.ts';
 import { readIntegrationHealth } from '../sync/integration-health.ts';
-import type { HubStore } from './hub-store.ts';
+import type { Store } from '../store/store.ts';
 
 export interface HubMetrics {
   registry: Registry;
@@ -72,7 +72,7 @@ export function observeRuns(metrics: HubMetrics): (result: RunResult) => void {
  * `psa_bridge_integration_problems{integration}`: the count of things wrong. Read at scrape time, so
  * an alert rule sees the same health as the portal and `psa-bridge status`.
  */
-export function registerHealthGauges(metrics: HubMetrics, store: HubStore): void {
+export function registerHealthGauges(metrics: HubMetrics, store: Store): void {
   // A registry shared by two apps (tests) keeps the first app's gauges.
   if (metrics.registry.getSingleMetric('psa_bridge_integration_health') !== undefined) return;
   const statuses = ['ok', 'degraded', 'failed', 'running', 'never_run', 'disabled'] as const;

@@ -3,12 +3,12 @@ import type { JobRunner } from '../jobs/job-runner.ts';
 import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { SessionCookieSettings } from './auth/session-cookie.ts';
-import type { HubStore } from './hub-store.ts';
+import type { Store } from '../store/store.ts';
 import type { VendorFactory } from '../sync/vendor-factory.ts';
 import type { VendorHostPolicy } from '../config/vendor-hosts.ts';
 
 export interface RouteDeps {
-  store: HubStore;
+  store: Store;
   cookie: SessionCookieSettings;
   throttle: LoginThrottle;
   vendorFactory: VendorFactory;

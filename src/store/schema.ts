@@ -27,6 +27,26 @@ export interface Schema {
   service_manager_subscriptions: ServiceManagerSubscriptionsTable;
   service_manager_usage_pulls: ServiceManagerUsagePullsTable;
   service_manager_failed_calls: ServiceManagerFailedCallsTable;
+  vendor_tenants: VendorTenantsTable;
+  target_contracts: TargetContractsTable;
+  plan_problems: PlanProblemsTable;
+  alert_ticket_links: AlertTicketLinksTable;
+  alert_link_events: AlertLinkEventsTable;
+  waiting_alerts: WaitingAlertsTable;
+  usage_history: UsageHistoryTable;
+  dirty_companies: DirtyCompaniesTable;
+  login_throttle: LoginThrottleTable;
+  callback_deliveries: CallbackDeliveriesTable;
+  deprovisioning_countdowns: DeprovisioningCountdownsTable;
+  health_signals: HealthSignalsTable;
+  health_notices: HealthNoticesTable;
+  notification_channels: NotificationChannelsTable;
+  change_approvals: ChangeApprovalsTable;
+  ticket_starts: TicketStartsTable;
+  billing_accounts: BillingAccountsTable;
+  billing_services: BillingServicesTable;
+  billing_counts: BillingCountsTable;
+  billing_alerts: BillingAlertsTable;
 }
 
 export interface UsersTable {
@@ -241,4 +261,225 @@ export interface ServiceManagerFailedCallsTable {
   code: number;
   message: string;
   at: string;
+}
+
+/** The last vendor tenants and target contracts a loop read (migration 0002). */
+export interface VendorTenantsTable {
+  integration_id: string;
+  tenant_id: string;
+  name: string;
+  data: string;
+  items: string | null;
+  unmanageable: string | null;
+  deleted: number;
+  updated_at: string;
+}
+
+export interface TargetContractsTable {
+  integration_id: string;
+  contract_id: string;
+  company_id: string;
+  data: string;
+  updated_at: string;
+}
+
+export interface PlanProblemsTable {
+  id: string;
+  integration_id: string;
+  loop: string;
+  company_id: string;
+  code: string;
+  severity: string;
+  message: string;
+  context: string;
+  seen_at: string;
+}
+
+/** An alert and the ticket raised for it (migration 0003). */
+export interface AlertTicketLinksTable {
+  id: string;
+  integration_id: string;
+  key_string: string;
+  episode: number;
+  tenant_id: string;
+  alert_type: string;
+  resource: string | null;
+  resource_name: string | null;
+  ticket_id: string;
+  ticket_number: string | null;
+  ticket_title: string | null;
+  external_ref: string;
+  company_id: string;
+  company_name: string | null;
+  status: string;
+  display_state: string;
+  state: string;
+  version: number;
+  opened_at: string;
+  closed_at: string | null;
+  last_occurrence_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertLinkEventsTable {
+  id: string;
+  link_id: string;
+  integration_id: string;
+  seq: number;
+  at: string;
+  type: string;
+  source: string;
+  event: string;
+  recorded_at: string;
+}
+
+export interface WaitingAlertsTable {
+  integration_id: string;
+  alert_id: string;
+  reason: string;
+  tenant_id: string | null;
+  alert_type: string;
+  severity: string | null;
+  alert: string;
+  detail: string;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+/** One row per (company, item, storage, UTC day) for the charts (migration 0004). */
+export interface UsageHistoryTable {
+  integration_id: string;
+  company_id: string;
+  item_key: string;
+  infra_id: string;
+  day: string;
+  tenant_id: string;
+  contracted: number | null;
+  used: number | null;
+  recorded_at: string;
+}
+
+export interface DirtyCompaniesTable {
+  integration_id: string;
+  loop: string;
+  company_id: string;
+  marked_at: string;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: string;
+  last_attempt_at: string;
+}
+
+export interface CallbackDeliveriesTable {
+  integration_id: string;
+  digest: string;
+  received_at: string;
+}
+
+export interface DeprovisioningCountdownsTable {
+  integration_id: string;
+  company_id: string;
+  tenant_id: string;
+  lapsed_at: string;
+  updated_at: string;
+}
+
+export interface HealthSignalsTable {
+  integration_id: string;
+  source: string;
+  level: string;
+  message: string;
+  seen_at: string;
+}
+
+export interface HealthNoticesTable {
+  integration_id: string;
+  status: string;
+  reason: string | null;
+  noticed_at: string;
+}
+
+export interface NotificationChannelsTable {
+  id: string;
+  name: string;
+  kind: string;
+  /** Sealed like every other secret. */
+  config: string;
+  enabled: Generated<number>;
+  last_sent_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface ChangeApprovalsTable {
+  integration_id: string;
+  change_key: string;
+  company_id: string;
+  approved_by: string;
+  approved_at: string;
+}
+
+export interface TicketStartsTable {
+  integration_id: string;
+  raise_from: string | null;
+  decided_by: string;
+  decided_at: string;
+}
+
+/** What the hub pushed to a billing platform (migration 0013). */
+export interface BillingAccountsTable {
+  integration_id: string;
+  account_id: string;
+  name: string;
+  deleted: number;
+  pushed_at: string;
+}
+
+export interface BillingServicesTable {
+  integration_id: string;
+  service_key: string;
+  external_id: string;
+  name: string;
+  unit: string;
+  storage: number;
+  pushed_at: string;
+}
+
+export interface BillingCountsTable {
+  integration_id: string;
+  account_id: string;
+  service_key: string;
+  quantity: number;
+  state: string;
+  counted_quantity: number | null;
+  message: string | null;
+  posted_at: string;
+  counted_at: string | null;
+}
+
+export interface BillingAlertsTable {
+  integration_id: string;
+  alert_id: string;
+  key_hash: string;
+  episode: number;
+  tenant_id: string;
+  alert_type: string;
+  title: string;
+  priority: number;
+  delivery_id: string | null;
+  state: string;
+  ticket_id: string | null;
+  errors: string | null;
+  checks: number;
+  next_check_at: string | null;
+  cleared_at: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -17,6 +17,15 @@ import { SessionsRepository } from './repositories/sessions.ts';
 import { SettingsRepository } from './repositories/settings.ts';
 import { UsersRepository } from './repositories/users.ts';
 import { WaitingAlertsRepository } from './repositories/waiting-alerts.ts';
+import { BillingPushRepository } from './repositories/billing-push.ts';
+import { CallbackDeliveriesRepository } from './repositories/callback-deliveries.ts';
+import { ChangeApprovalsRepository } from './repositories/change-approvals.ts';
+import { DeprovisioningCountdownsRepository } from './repositories/deprovisioning-countdowns.ts';
+import { DirtyCompaniesRepository } from './repositories/dirty-companies.ts';
+import { HealthFactsRepository } from './repositories/health-facts.ts';
+import { LoginThrottleRepository } from './repositories/login-throttle.ts';
+import { SyncSnapshotsRepository } from './repositories/sync-snapshots.ts';
+import { UsageHistoryRepository } from './repositories/usage-history.ts';
 
 export interface Repositories {
   users: UsersRepository;
@@ -33,6 +42,15 @@ export interface Repositories {
   alertLinks: AlertLinksRepository;
   waitingAlerts: WaitingAlertsRepository;
   serviceManager: ServiceManagerRepository;
+  syncSnapshots: SyncSnapshotsRepository;
+  usageHistory: UsageHistoryRepository;
+  dirtyCompanies: DirtyCompaniesRepository;
+  deprovisioningCountdowns: DeprovisioningCountdownsRepository;
+  changeApprovals: ChangeApprovalsRepository;
+  healthFacts: HealthFactsRepository;
+  callbackDeliveries: CallbackDeliveriesRepository;
+  loginThrottle: LoginThrottleRepository;
+  billingPush: BillingPushRepository;
 }
 
 export interface Store {
@@ -60,6 +78,15 @@ export function createRepositories(db: Kysely<Schema>, secretKey: Buffer, clock:
     alertLinks: new AlertLinksRepository(db, clock),
     waitingAlerts: new WaitingAlertsRepository(db, clock),
     serviceManager: new ServiceManagerRepository(db, secretKey, clock),
+    syncSnapshots: new SyncSnapshotsRepository(db, clock),
+    usageHistory: new UsageHistoryRepository(db, clock),
+    dirtyCompanies: new DirtyCompaniesRepository(db, clock),
+    deprovisioningCountdowns: new DeprovisioningCountdownsRepository(db, clock),
+    changeApprovals: new ChangeApprovalsRepository(db, clock),
+    healthFacts: new HealthFactsRepository(db, clock),
+    callbackDeliveries: new CallbackDeliveriesRepository(db),
+    loginThrottle: new LoginThrottleRepository(db),
+    billingPush: new BillingPushRepository(db, clock),
   };
 }
 

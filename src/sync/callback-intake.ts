@@ -21,7 +21,6 @@ import { isConnectorError } from '../connectors/kit/errors.ts';
 import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent } from '../connectors/ports.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import { createHash } from 'node:crypto';
-import { CallbackDeliveriesRepository } from '../store/repositories/callback-deliveries.ts';
 import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
@@ -184,7 +183,7 @@ export async function receiveCallback(deps: IntakeDeps, target: string, integrat
 
   // A genuine delivery sent again (by anyone who saw it) is refused: it was applied once.
   const digest = createHash('sha256').update(delivery.rawBody, 'utf8').digest('hex');
-  if (!(await new CallbackDeliveriesRepository(deps.store.db).firstSeen(integrationId, digest, now, REPLAY_WINDOW_MS))) {
+  if (!(await deps.store.repos.callbackDeliveries.firstSeen(integrationId, digest, now, REPLAY_WINDOW_MS))) {
     deps.log.info({ integrationId, remote: delivery.remote }, 'callback replayed; refused');
     throw new CallbackError(409, 'callback_replayed', 'This delivery was received before and is not applied again');
   }

@@ -7,7 +7,6 @@ import { catalogItem, catalogItemForVendorName, isCatalogItemKey } from '../doma
 import { problemAdvice } from '../domain/problem-advice.ts';
 import type { ProductMapping } from '../domain/product-mapping.ts';
 import type { Store } from '../store/store.ts';
-import { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
 import { integrationSettings } from './settings/settings.ts';
 
 export interface ReadableProblem {
@@ -44,7 +43,7 @@ export async function listReadableProblems(
   integrationId: string,
   filter: { loop?: string; severity?: string; companyId?: string; limit?: number } = {},
 ): Promise<ReadableProblem[]> {
-  const problems = await new SyncSnapshotsRepository(store.db).listProblems(integrationId, {
+  const problems = await store.repos.syncSnapshots.listProblems(integrationId, {
     ...(filter.loop === undefined ? {} : { loop: filter.loop }),
     ...(filter.severity === undefined ? {} : { severity: filter.severity }),
     ...(filter.companyId === undefined ? {} : { companyId: filter.companyId }),

@@ -9,7 +9,7 @@
 // are exempt: browsers never attach a bearer token on their own.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../api-error.ts';
-import type { HubStore } from '../hub-store.ts';
+import type { Store } from '../../store/store.ts';
 import { effectiveRole } from '../../domain/roles.ts';
 import type { Principal } from './principal.ts';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie, type SessionCookieSettings } from './session-cookie.ts';
@@ -20,7 +20,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const HOW_TO_AUTHENTICATE =
   'log in with POST /api/v1/auth/login, or send an API token as "Authorization: Bearer <token>"';
 
-export function createAuthenticator(options: { store: Pick<HubStore, 'repos'>; cookie: SessionCookieSettings }) {
+export function createAuthenticator(options: { store: Pick<Store, 'repos'>; cookie: SessionCookieSettings }) {
   const { users, sessions, apiTokens } = options.store.repos;
 
   async function byToken(header: string): Promise<Principal> {

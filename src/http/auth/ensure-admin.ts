@@ -2,7 +2,7 @@
 // database has no user yet. Called by `serve` and `demo` before the server starts; once any user
 // exists the variables are ignored (they never overwrite a password).
 import type { Logger } from 'pino';
-import type { HubStore } from '../hub-store.ts';
+import type { Store } from '../../store/store.ts';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -19,7 +19,7 @@ export class AdminSetupError extends Error {
 }
 
 export async function ensureAdminFromEnv(options: {
-  store: Pick<HubStore, 'repos'>;
+  store: Pick<Store, 'repos'>;
   env?: Record<string, string | undefined>;
   log?: Pick<Logger, 'info' | 'warn'>;
 }): Promise<EnsureAdminResult> {

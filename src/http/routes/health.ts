@@ -2,9 +2,9 @@
 import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { HubStore } from '../hub-store.ts';
+import type { Store } from '../../store/store.ts';
 
-export const healthRoutes: FastifyPluginAsyncZod<{ store: Pick<HubStore, 'db'> }> = async (app, { store }) => {
+export const healthRoutes: FastifyPluginAsyncZod<{ store: Pick<Store, 'db'> }> = async (app, { store }) => {
   app.get(
     '/healthz',
     {

@@ -1,54 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Schema } from '../schema.ts';
+import type { AlertTicketLinksTable, Schema } from '../schema.ts';
 import { fromJsonText, isoAt, newId, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
 import { StoreError, isUniqueViolation } from '../errors.ts';
 import { containsIgnoringCase } from './like-pattern.ts';
 import type { LinkDisplayState, LinkEvent, TicketLink } from '../../domain/ticket-link.ts';
 import { linkDisplayState } from '../../domain/ticket-link.ts';
 
-/** Rows of migration 0003 (kept here so the shared schema.ts needs no edit for this feature). */
-export type AlertTicketLinksTable = {
-  id: string;
-  integration_id: string;
-  key_string: string;
-  episode: number;
-  tenant_id: string;
-  alert_type: string;
-  resource: string | null;
-  resource_name: string | null;
-  ticket_id: string;
-  ticket_number: string | null;
-  ticket_title: string | null;
-  external_ref: string;
-  company_id: string;
-  company_name: string | null;
-  status: string;
-  display_state: string;
-  state: string;
-  version: number;
-  opened_at: string;
-  closed_at: string | null;
-  last_occurrence_at: string | null;
-  created_at: string;
-  updated_at: string;
-};
 
-export type AlertLinkEventsTable = {
-  id: string;
-  link_id: string;
-  integration_id: string;
-  seq: number;
-  at: string;
-  type: string;
-  source: string;
-  event: string;
-  recorded_at: string;
-};
 
-export type AlertLinkTables = {
-  alert_ticket_links: AlertTicketLinksTable;
-  alert_link_events: AlertLinkEventsTable;
-};
 
 /** Who applied a link event: the alerts loop (hub decisions) or the tickets loop (a technician's change). */
 export type LinkEventSource = 'alerts' | 'tickets';
@@ -115,13 +74,13 @@ export interface ListLinksFilter {
  * (`update` returns false when someone else wrote first): the caller re-reads and re-applies.
  */
 export class AlertLinksRepository {
-  private readonly db: Kysely<Schema & AlertLinkTables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db.withTables<AlertLinkTables>();
+    this.db = db;
   }
 
   /** Every link of one alert key, by episode. */
@@ -275,7 +234,7 @@ export class AlertLinksRepository {
   }
 
   private async appendEvents(
-    trx: Kysely<Schema & AlertLinkTables>,
+    trx: Kysely<Schema>,
     linkId: string,
     integrationId: string,
     afterSeq: number,

@@ -7,40 +7,6 @@ import type { Schema } from '../schema.ts';
  * platform's ids, the last count per account × service, and alerts sent as tickets. The tables are
  * typed here, with their only user, as the snapshot tables are.
  */
-type Tables = Schema & {
-  billing_accounts: { integration_id: string; account_id: string; name: string; deleted: number; pushed_at: string };
-  billing_services: { integration_id: string; service_key: string; external_id: string; name: string; unit: string; storage: number; pushed_at: string };
-  billing_counts: {
-    integration_id: string;
-    account_id: string;
-    service_key: string;
-    quantity: number;
-    state: string;
-    counted_quantity: number | null;
-    message: string | null;
-    posted_at: string;
-    counted_at: string | null;
-  };
-  billing_alerts: {
-    integration_id: string;
-    alert_id: string;
-    key_hash: string;
-    episode: number;
-    tenant_id: string;
-    alert_type: string;
-    title: string;
-    priority: number;
-    delivery_id: string | null;
-    state: string;
-    ticket_id: string | null;
-    errors: string | null;
-    checks: number;
-    next_check_at: string | null;
-    cleared_at: string | null;
-    created_at: string;
-    updated_at: string;
-  };
-};
 
 export interface PushedAccount {
   accountId: string;
@@ -96,13 +62,13 @@ export interface PushedAlert {
 const BATCH = 200;
 
 export class BillingPushRepository {
-  private readonly db: Kysely<Tables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db as unknown as Kysely<Tables>;
+    this.db = db;
   }
 
   async accounts(integrationId: string): Promise<PushedAccount[]> {

@@ -5,14 +5,12 @@ import type { Schema } from '../schema.ts';
  * Digests of accepted signed callbacks (migration 0009), so a delivery replayed within the window is
  * refused. Typed here, with its only user.
  */
-type CallbackDeliveriesTable = { integration_id: string; digest: string; received_at: string };
-type Tables = Schema & { callback_deliveries: CallbackDeliveriesTable };
 
 export class CallbackDeliveriesRepository {
-  private readonly db: Kysely<Tables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(db: Kysely<Schema>) {
-    this.db = db as unknown as Kysely<Tables>;
+    this.db = db;
   }
 
   /**

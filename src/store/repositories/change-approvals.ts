@@ -2,8 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../schema.ts';
 import { isoAt, systemClock, type Clock } from '../columns.ts';
 
-type ChangeApprovalsTable = { integration_id: string; change_key: string; company_id: string; approved_by: string; approved_at: string };
-type ApprovalTables = { change_approvals: ChangeApprovalsTable };
 
 export interface ChangeApproval {
   changeKey: string;
@@ -14,13 +12,13 @@ export interface ChangeApproval {
 
 /** A person's approvals of changes that reduce a customer's service (migration 0011). */
 export class ChangeApprovalsRepository {
-  private readonly db: Kysely<ApprovalTables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db.withTables<ApprovalTables>() as unknown as Kysely<ApprovalTables>;
+    this.db = db;
   }
 
   /** Records approvals; approving a change twice keeps the first. */

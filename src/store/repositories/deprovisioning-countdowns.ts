@@ -7,15 +7,7 @@ import type { Schema } from '../schema.ts';
  * writes it (start, keep, clear) from the planner's countdown; the mapping list reads it to show the
  * days left. Typed here, as the snapshot tables are, so it stays with its users.
  */
-type CountdownsTable = {
-  integration_id: string;
-  company_id: string;
-  tenant_id: string;
-  lapsed_at: string;
-  updated_at: string;
-};
 
-type Tables = Schema & { deprovisioning_countdowns: CountdownsTable };
 
 export interface StoredCountdown {
   companyId: string;
@@ -24,13 +16,13 @@ export interface StoredCountdown {
 }
 
 export class DeprovisioningCountdownsRepository {
-  private readonly db: Kysely<Tables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db as unknown as Kysely<Tables>;
+    this.db = db;
   }
 
   async list(integrationId: string): Promise<StoredCountdown[]> {

@@ -8,29 +8,18 @@ import type { Schema } from '../schema.ts';
  * say changed since the loop's last plan. The table is typed here, as the snapshot tables are, so it
  * stays with its only user.
  */
-type DirtyCompaniesTable = {
-  integration_id: string;
-  loop: string;
-  company_id: string;
-  marked_at: string;
-};
 
-type ScopeTables = Schema & {
-  dirty_companies: DirtyCompaniesTable;
-  vendor_tenants: { integration_id: string; tenant_id: string; updated_at: string };
-  target_contracts: { integration_id: string; company_id: string; updated_at: string };
-};
 
 const BATCH = 100;
 
 export class DirtyCompaniesRepository {
-  private readonly db: Kysely<ScopeTables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db as unknown as Kysely<ScopeTables>;
+    this.db = db;
   }
 
   /** Marks companies for the loop's next pass (marking again moves the mark to now). */

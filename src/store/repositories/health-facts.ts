@@ -3,11 +3,6 @@ import type { Schema } from '../schema.ts';
 import { isoAt, systemClock, toCount, type Clock } from '../columns.ts';
 
 // Tables of migration 0011 and the ones read here, typed locally (like the snapshot tables).
-type HealthSignalsTable = { integration_id: string; source: string; level: string; message: string; seen_at: string };
-type HealthNoticesTable = { integration_id: string; status: string; reason: string | null; noticed_at: string };
-type PlanProblemsTable = { id: string; integration_id: string; loop: string; company_id: string; code: string; severity: string; message: string; context: string; seen_at: string };
-type MappingRow = { integration_id: string; company_id: string; company_name: string; state: string; error: string | null };
-type HealthTables = { mappings: MappingRow; health_signals: HealthSignalsTable; health_notices: HealthNoticesTable; plan_problems: PlanProblemsTable };
 
 export interface ProblemTallyRow {
   loop: string;
@@ -27,13 +22,13 @@ const SEVERITIES = new Set(['error', 'warning', 'info']);
 
 /** What the health of an integration is computed from, besides its loop runs (src/domain/integration-health.ts). */
 export class HealthFactsRepository {
-  private readonly db: Kysely<HealthTables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db.withTables<HealthTables>() as unknown as Kysely<HealthTables>;
+    this.db = db;
   }
 
   /** Open problems per loop and severity, with the first one (by company name) of each. */

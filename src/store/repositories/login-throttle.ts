@@ -7,12 +7,6 @@ import type { Schema } from '../schema.ts';
  * writer and the transaction holds it), so concurrent logins for the same key queue behind each
  * other instead of all reading the same count. Typed here, with its only user.
  */
-type LoginThrottleTable = {
-  key: string;
-  failures: number;
-  locked_until: string;
-  last_attempt_at: string;
-};
 
 export interface ThrottleEntry {
   failures: number;
@@ -21,16 +15,15 @@ export interface ThrottleEntry {
   lastAttemptAt: number;
 }
 
-type Tables = Schema & { login_throttle: LoginThrottleTable };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class LoginThrottleRepository {
-  private readonly db: Kysely<Tables>;
+  private readonly db: Kysely<Schema>;
   private readonly postgres: boolean;
 
   constructor(db: Kysely<Schema>) {
-    this.db = db as unknown as Kysely<Tables>;
+    this.db = db;
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 

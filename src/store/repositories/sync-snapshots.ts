@@ -1,49 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { Schema } from '../schema.ts';
+import type { Schema, VendorTenantsTable } from '../schema.ts';
 import { fromFlag, fromJsonText, isoAt, newId, systemClock, toFlag, toJsonText, type Clock } from '../columns.ts';
 
 /**
  * What the loops observed last (migration 0002): customer tenants with their offering items, target
- * contracts with their lines, and the problems of the latest plan per company. The tables are typed
- * here (`withTables`) rather than in schema.ts, so the snapshot tables stay with their only user.
+ * contracts with their lines, and the problems of the latest plan per company.
  * Values are opaque JSON: the sync layer owns their shape.
  */
-type VendorTenantsTable = {
-  integration_id: string;
-  tenant_id: string;
-  name: string;
-  data: string;
-  items: string | null;
-  unmanageable: string | null;
-  deleted: number;
-  updated_at: string;
-};
-
-type TargetContractsTable = {
-  integration_id: string;
-  contract_id: string;
-  company_id: string;
-  data: string;
-  updated_at: string;
-};
-
-type PlanProblemsTable = {
-  id: string;
-  integration_id: string;
-  loop: string;
-  company_id: string;
-  code: string;
-  severity: string;
-  message: string;
-  context: string;
-  seen_at: string;
-};
-
-type SnapshotTables = {
-  vendor_tenants: VendorTenantsTable;
-  target_contracts: TargetContractsTable;
-  plan_problems: PlanProblemsTable;
-};
 
 export interface TenantSnapshotRow<T = unknown, I = unknown> {
   tenantId: string;
@@ -70,13 +33,13 @@ export interface StoredProblem {
 const BATCH = 100;
 
 export class SyncSnapshotsRepository {
-  private readonly db: Kysely<SnapshotTables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db.withTables<SnapshotTables>() as unknown as Kysely<SnapshotTables>;
+    this.db = db;
   }
 
   // ── tenants ──

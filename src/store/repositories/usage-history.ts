@@ -4,22 +4,8 @@ import { isoAt, systemClock, type Clock } from '../columns.ts';
 
 /**
  * Contracted vs used units per company, offering item and day (migration 0004), for the portal's
- * charts. Typed here (`withTables`) like the snapshot tables: the usage loop writes it, the charts
- * route reads it, nothing else does.
+ * charts: the usage loop writes it, the charts route reads it, nothing else does.
  */
-type UsageHistoryTable = {
-  integration_id: string;
-  company_id: string;
-  item_key: string;
-  infra_id: string;
-  day: string;
-  tenant_id: string;
-  contracted: number | null;
-  used: number | null;
-  recorded_at: string;
-};
-
-type UsageHistoryTables = { usage_history: UsageHistoryTable };
 
 export interface UsagePoint {
   companyId: string;
@@ -42,13 +28,13 @@ export interface UsageHistoryRow extends UsagePoint {
 export const utcDayOf = (at: Date): string => at.toISOString().slice(0, 10);
 
 export class UsageHistoryRepository {
-  private readonly db: Kysely<UsageHistoryTables>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db.withTables<UsageHistoryTables>() as unknown as Kysely<UsageHistoryTables>;
+    this.db = db;
   }
 
   /** Records the points of one day; a point recorded again the same day replaces the earlier one. */

@@ -1,23 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Schema } from '../schema.ts';
+import type { Schema, WaitingAlertsTable } from '../schema.ts';
 import { fromJsonText, isoAt, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
 import type { VendorAlert } from '../../domain/vendor-model.ts';
 
-export type WaitingAlertsTable = {
-  integration_id: string;
-  alert_id: string;
-  reason: string;
-  tenant_id: string | null;
-  alert_type: string;
-  severity: string | null;
-  alert: string;
-  detail: string;
-  attempts: number;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  first_seen_at: string;
-  updated_at: string;
-};
 
 export const WAITING_REASONS = ['unmapped', 'failed'] as const;
 /** `unmapped`: the tenant has no company yet; `failed`: the alert failed repeatedly and is retried with backoff. */
@@ -62,13 +47,13 @@ const MAX_ERROR_LENGTH = 2000;
 
 /** The alerts the alerts loop holds back, with why (see migration 0003). */
 export class WaitingAlertsRepository {
-  private readonly db: Kysely<Schema & { waiting_alerts: WaitingAlertsTable }>;
+  private readonly db: Kysely<Schema>;
 
   constructor(
     db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
   ) {
-    this.db = db.withTables<{ waiting_alerts: WaitingAlertsTable }>();
+    this.db = db;
   }
 
   async get(integrationId: string, alertId: string): Promise<WaitingAlert | undefined> {

@@ -9,7 +9,6 @@ import { z } from 'zod';
 import type { TicketProfile } from '../../../domain/alert-mapping.ts';
 import { TARGET_MANIFESTS } from '../../../connectors/registry.ts';
 import { targetFeature, type Target, type TargetPicklists, type VendorCloud } from '../../../connectors/ports.ts';
-import { SettingsRepository } from '../../../store/repositories/settings.ts';
 import type { Integration } from '../../../store/repositories/integrations.ts';
 import { isSettingsError } from '../../../sync/settings/settings-error.ts';
 import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor } from '../../../sync/settings/tickets.ts';
@@ -44,7 +43,7 @@ export async function ticketSideOf(deps: RouteDeps, id: string): Promise<TicketS
   if (integration === undefined) throw notFound('integration', id);
   const ticketTarget = ticketProfileFor(integration.target);
   if (ticketTarget === null) throw new ApiError(400, 'not_supported', `${integration.target} integrations have no tickets: alert mappings apply to ${withTickets()}`);
-  const settingsRepo = new SettingsRepository(deps.store.db);
+  const settingsRepo = deps.store.repos.settings;
   // The process's runtime: the same target (limiter, Autotask budget, token cache) the loops use.
   const { target } = await deps.runtimes.get(id);
   return {
@@ -188,7 +187,7 @@ export const alertMappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
       const wasOn = ticketSettingsOf(side.ticketTarget, await side.config.readStoredSettings(side.integration.id)).enabled;
       const saved = await side.config.saveSettings(side.integration.id, side.ticketTarget, request.body, picklists).catch(settingsProblem);
       // Switched on here: tickets start from now (POST …/ticket-start switches on with a person's choice).
-      if (!wasOn && ticketSettingsOf(side.ticketTarget, saved).enabled) await startTicketsNow(new SettingsRepository(deps.store.db), side.integration.id, actorOf(principalOf(request)));
+      if (!wasOn && ticketSettingsOf(side.ticketTarget, saved).enabled) await startTicketsNow(deps.store.repos.settings, side.integration.id, actorOf(principalOf(request)));
       await deps.store.repos.auditLog.record({
         actor: actorOf(principalOf(request)),
         action: 'integration.ticket_settings.update',

@@ -11,7 +11,6 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/kit/errors.ts';
-import type { Store } from '../../../store/store.ts';
 import { CallbackError, readCallbackSettings, receiveCallback, RefusalAudit, setCallbacks } from '../../../sync/callback-intake.ts';
 import { ApiError, errorBody, errorResponses, notFound } from '../../api-error.ts';
 import { createAuthenticator, principalOf } from '../../auth/authenticate.ts';
@@ -30,7 +29,7 @@ const settingsSchema = z.object({
 });
 
 export const callbackRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
-  const store = deps.store as unknown as Store;
+  const store = deps.store;
   const runtimes = deps.runtimes;
   const refusals = new RefusalAudit();
 

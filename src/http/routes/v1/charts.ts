@@ -4,18 +4,13 @@
 // - `charts/tickets`: tickets raised from alerts opened and closed per day (the hub's alert links).
 // Days are UTC `YYYY-MM-DD`; series are aligned with `days` (null where there is no value).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { catalogItem, isCatalogItemKey } from '../../../domain/offering-item-catalog.ts';
-import type { Schema } from '../../../store/schema.ts';
-import type { Store } from '../../../store/store.ts';
-import { UsageHistoryRepository, utcDayOf } from '../../../store/repositories/usage-history.ts';
+import { utcDayOf } from '../../../store/repositories/usage-history.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 
 const DAY_MS = 86_400_000;
-
-type LinkTables = { alert_ticket_links: { integration_id: string; opened_at: string; closed_at: string | null; created_at: string } };
 
 /** Every UTC day from `days - 1` days before `now` to `now`'s day. */
 export function dayRange(now: Date, days: number): string[] {
@@ -31,9 +26,9 @@ const itemLabel = (key: string, infraId: string | null): string => {
 const unitOf = (key: string): string => (isCatalogItemKey(key) && catalogItem(key).billingUnit === 'GB' ? 'GB' : 'units');
 
 export const chartRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const store = deps.store as unknown as Store;
-  const history = new UsageHistoryRepository(store.db);
-  const links = (store.db as Kysely<Schema>).withTables<LinkTables>() as unknown as Kysely<LinkTables>;
+  const store = deps.store;
+  const history = store.repos.usageHistory;
+  const links = store.db;
   const requireIntegration = async (id: string) => {
     const integration = await store.repos.integrations.get(id);
     if (integration === undefined) throw notFound('integration', id);

@@ -3,7 +3,6 @@
 // service and what to do.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Store } from '../../../store/store.ts';
 import { readIntegrationHealth } from '../../../sync/integration-health.ts';
 import { listReadableProblems } from '../../../sync/plan-problems.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
@@ -49,7 +48,7 @@ export const readableProblemSchema = z.object({
 });
 
 export const integrationHealthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const store = deps.store as unknown as Store;
+  const store = deps.store;
 
   async function requireIntegration(id: string) {
     const integration = await store.repos.integrations.get(id);

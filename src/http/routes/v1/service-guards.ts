@@ -7,8 +7,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { runVerdict, type RunVerdict } from '../../../domain/integration-health.ts';
-import { ChangeApprovalsRepository } from '../../../store/repositories/change-approvals.ts';
-import type { Store } from '../../../store/store.ts';
 import { previewMapping } from '../../../sync/mapping-preview.ts';
 import { listReadableProblems } from '../../../sync/plan-problems.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
@@ -25,8 +23,8 @@ const heldSchema = z.object({
 });
 
 export const serviceGuardRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const store = deps.store as unknown as Store;
-  const approvals = new ChangeApprovalsRepository(store.db);
+  const store = deps.store;
+  const approvals = store.repos.changeApprovals;
 
   async function requireIntegration(id: string) {
     const integration = await store.repos.integrations.get(id);

@@ -14,7 +14,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { runVerdict } from '../../../domain/integration-health.ts';
 import { JobError } from '../../../jobs/job-runner.ts';
-import type { Store } from '../../../store/store.ts';
 import type { RuntimeProvider } from '../../../sync/integration-runtime.ts';
 import { isSyncLoopName, scheduleIntegration, SYNC_LOOP_NAMES } from '../../../sync/loops.ts';
 import { defaultSettings, integrationSettings, isSettingsError, type SettingsSectionName } from '../../../sync/settings/index.ts';
@@ -52,7 +51,7 @@ function settingsProblem(error: unknown): never {
 }
 
 export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const store = deps.store as unknown as Store;
+  const store = deps.store;
   const settings = integrationSettings(store.repos.settings, { targetOf: async (id) => (await store.repos.integrations.get(id))?.target });
   // The process's shared runtimes, where the hub provides them (connectors are built from the connector settings).
   const runtimes = (deps as RouteDeps & { runtimes?: Pick<RuntimeProvider, 'invalidate'> }).runtimes;

@@ -13,7 +13,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/kit/errors.ts';
 import type { Target, TargetApiBudget } from '../../../connectors/ports.ts';
-import type { Store } from '../../../store/store.ts';
 import { SYNC_LOOP_NAMES, SYNC_LOOPS } from '../../../sync/loops.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
@@ -134,7 +133,7 @@ async function budgetOf(target: Target): Promise<TargetApiBudget | null> {
 }
 
 export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const store = deps.store as unknown as Store;
+  const store = deps.store;
 
   app.get(
     '/integrations/:id/summary',

@@ -7,8 +7,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ALERTS_LOOP } from '../../../sync/alerts/pass-context.ts';
 import { ticketSettingsOf } from '../../../sync/settings/tickets.ts';
-import { CursorsRepository } from '../../../store/repositories/cursors.ts';
-import { SettingsRepository } from '../../../store/repositories/settings.ts';
 import { existingOpenAlerts, readTicketStart, writeTicketStart } from '../../../sync/ticket-start.ts';
 import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
@@ -42,7 +40,7 @@ export const ticketStartRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
     },
     async (request) => {
       const side = await ticketSideOf(deps, request.params.id);
-      const settings = new SettingsRepository(deps.store.db);
+      const settings = deps.store.repos.settings;
       const start = await readTicketStart(settings, side.integration.id);
       const enabled = ticketSettingsOf(side.ticketTarget, await side.config.readStoredSettings(side.integration.id)).enabled;
       const before = enabled && start?.raiseFrom ? start.raiseFrom : new Date().toISOString();
@@ -64,14 +62,14 @@ export const ticketStartRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
     },
     async (request) => {
       const side = await ticketSideOf(deps, request.params.id);
-      const settings = new SettingsRepository(deps.store.db);
+      const settings = deps.store.repos.settings;
       const actor = actorOf(principalOf(request));
       const now = new Date().toISOString();
       const start = { raiseFrom: request.body.from === 'now' ? now : null, decidedBy: actor, decidedAt: now };
       await writeTicketStart(settings, side.integration.id, start);
       // "All": the alerts a pass already read past (while starting from now) are read again; their
       // links keep the ones already raised single.
-      if (request.body.from === 'all') await new CursorsRepository(deps.store.db).delete(side.integration.id, ALERTS_LOOP);
+      if (request.body.from === 'all') await deps.store.repos.cursors.delete(side.integration.id, ALERTS_LOOP);
       const saved = await side.config.saveSettings(side.integration.id, side.ticketTarget, { enabled: true }, await side.picklists()).catch((error: unknown) => {
         throw new ApiError(400, 'invalid_settings', error instanceof Error ? error.message : String(error));
       });

@@ -3,8 +3,8 @@
 // to the target or the vendor.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AlertLinksRepository, type StoredLink } from '../../../store/repositories/alert-links.ts';
-import { WaitingAlertsRepository, WAITING_REASONS } from '../../../store/repositories/waiting-alerts.ts';
+import type { StoredLink } from '../../../store/repositories/alert-links.ts';
+import { WAITING_REASONS } from '../../../store/repositories/waiting-alerts.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 
@@ -59,8 +59,8 @@ function present(stored: StoredLink): z.infer<typeof ticketSchema> {
 }
 
 export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
-  const links = new AlertLinksRepository(deps.store.db);
-  const waiting = new WaitingAlertsRepository(deps.store.db);
+  const links = deps.store.repos.alertLinks;
+  const waiting = deps.store.repos.waitingAlerts;
   const requireIntegration = async (id: string): Promise<void> => {
     if ((await deps.store.repos.integrations.get(id)) === undefined) throw notFound('integration', id);
   };
