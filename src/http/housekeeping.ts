@@ -2,7 +2,7 @@
 // counts, and journal entries done long enough ago that no plan can propose their key again
 // (Journal.prune, 30 days). Pending and failed journal entries are never pruned: they are work.
 import type { FastifyBaseLogger } from 'fastify';
-import type { HubStore } from './hub-store.ts';
+import type { Store } from '../store/store.ts';
 import { Journal } from '../sync/journal.ts';
 import type { Clock } from '../store/columns.ts';
 
@@ -11,7 +11,7 @@ export interface Housekeeping {
   run(): Promise<void>;
 }
 
-export function createHousekeeping(options: { store: HubStore; log: Pick<FastifyBaseLogger, 'info' | 'warn'>; pruneThrottle: () => Promise<unknown>; clock?: Clock }): Housekeeping {
+export function createHousekeeping(options: { store: Store; log: Pick<FastifyBaseLogger, 'info' | 'warn'>; pruneThrottle: () => Promise<unknown>; clock?: Clock }): Housekeeping {
   const { store, log } = options;
   const journal = new Journal(store.repos.journal, options.clock ? { clock: options.clock } : {});
   return {
