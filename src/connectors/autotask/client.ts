@@ -10,6 +10,7 @@ import { sleep as defaultSleep } from '../kit/sleep.ts';
 import { budgetExhaustedError, HourlyBudget, type BudgetPriority, type BudgetSettings, type BudgetSnapshot } from './budget.ts';
 import type { QueryBody } from './query.ts';
 import * as wire from './wire.ts';
+import { zoneUrlAllowed } from './zone-url.ts';
 
 /** Production zone discovery root; the emulator's `${url}/ATServicesRest/` replaces it in tests. */
 export const AUTOTASK_DISCOVERY_URL = 'https://webservices.autotask.net/ATServicesRest/';
@@ -217,7 +218,17 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
         },
         wire.zoneInformation,
       )
-      .then((z) => ({ ...z, url: z.url.replace(/\/*$/, '/') }))
+      .then((z) => {
+        // The zone gets the secret next: never a host outside the discovery host's own domain.
+        if (!zoneUrlAllowed(discoveryUrl, z.url)) {
+          throw new ConnectorError({
+            code: 'bad_payload',
+            system: 'autotask',
+            message: `Autotask zone discovery${connection} named the API zone '${z.url}', which is not under the discovery host ${new URL(discoveryUrl).host}; the hub sends the credentials only there. Check the discovery URL of the integration.`,
+          });
+        }
+        return { ...z, url: z.url.replace(/\/*$/, '/') };
+      })
       .catch((error: unknown) => {
         zonePromise = undefined;
         throw error;
