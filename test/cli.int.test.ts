@@ -79,7 +79,7 @@ describe.each(testDatabases())('psa-bridge commands on $name', (database) => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/unknown role "root": use one of admin, read-only/);
     expect((await runCli(['user', 'delete', 'viewer'], env())).code).toBe(0);
-  });
+  }, 240_000); // nine CLI processes, each started from source; the suite's other files load the same two cores
 
   it('disables, enables, sets the password of and deletes a user; refuses to remove the last enabled one', async () => {
     expect((await runCli(['user', 'add', 'temp', '--password', 'temp-password-1'], env())).code).toBe(0);

@@ -3,41 +3,45 @@ import { ConfigError } from '../config/config.ts';
 import { ConnectorError } from '../connectors/kit/errors.ts';
 import { StoreError } from '../store/errors.ts';
 import { SecretError } from '../secrets/errors.ts';
-import { registerAlertsCommands } from './alerts.ts';
-import { registerBillingCommands } from './billing.ts';
-import { registerConnectionCommands } from './connection.ts';
-import { registerDemoCommand } from './demo.ts';
-import { registerEmulateCommand } from './emulate.ts';
-import { registerIntegrationCommands } from './integration.ts';
-import { registerMappingsCommands } from './mappings.ts';
-import { registerMigrateCommand } from './migrate.ts';
-import { registerServeCommand } from './serve.ts';
-import { registerServiceManagerCommands } from './service-manager.ts';
-import { registerStatusCommand } from './status.ts';
-import { registerSyncCommand } from './sync.ts';
-import { registerUserCommands } from './user.ts';
-import { registerWorkerCommand } from './worker.ts';
 import { hubVersion } from './version.ts';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command, by name, with the module that registers it. Each is imported only when needed:
+ * loading every command's module (the emulators, every loop, the HTTP server) cost a `psa-bridge
+ * user list` most of its second, so a command loads its own module and help loads them all.
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
+  ['demo', async () => (await import('./demo.ts')).registerDemoCommand],
+  ['serve', async () => (await import('./serve.ts')).registerServeCommand],
+  ['worker', async () => (await import('./worker.ts')).registerWorkerCommand],
+  ['migrate', async () => (await import('./migrate.ts')).registerMigrateCommand],
+  ['emulate', async () => (await import('./emulate.ts')).registerEmulateCommand],
+  ['user', async () => (await import('./user.ts')).registerUserCommands],
+  ['connection', async () => (await import('./connection.ts')).registerConnectionCommands],
+  ['status', async () => (await import('./status.ts')).registerStatusCommand],
+  ['alerts', async () => (await import('./alerts.ts')).registerAlertsCommands],
+  ['integration', async () => (await import('./integration.ts')).registerIntegrationCommands],
+  ['sync', async () => (await import('./sync.ts')).registerSyncCommand],
+  ['mappings', async () => (await import('./mappings.ts')).registerMappingsCommands],
+  ['service-manager', async () => (await import('./service-manager.ts')).registerServiceManagerCommands],
+  ['billing', async () => (await import('./billing.ts')).registerBillingCommands],
+];
+
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map(([name]) => name);
+
+/**
+ * The program with the commands `argv` can reach: the named command alone when the first argument
+ * names one, every command otherwise (help, a typo that commander answers with a suggestion).
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('psa-bridge')
     .description('integration hub between the Acronis Cyber Protect Cloud platform and PSA / billing systems')
     .version(hubVersion())
     .showHelpAfterError('(run with --help for usage)');
-  registerDemoCommand(program);
-  registerServeCommand(program);
-  registerWorkerCommand(program);
-  registerMigrateCommand(program);
-  registerEmulateCommand(program);
-  registerUserCommands(program);
-  registerConnectionCommands(program);
-  registerStatusCommand(program);
-  registerAlertsCommands(program);
-  registerIntegrationCommands(program);
-  registerSyncCommand(program);
-  registerMappingsCommands(program);
-  registerServiceManagerCommands(program);
-  registerBillingCommands(program);
+  const named = COMMANDS.find(([name]) => name === argv[2]);
+  for (const [, load] of named ? [named] : COMMANDS) (await load())(program);
   return program;
 }
 
@@ -49,7 +53,7 @@ function describeFailure(error: unknown): string {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = (await buildProgram(argv)).exitOverride();
   try {
     await program.parseAsync(argv as string[]);
   } catch (error) {
