@@ -82,6 +82,7 @@ export async function startHub(options: {
     vendorHosts: config.vendorHosts,
     apiDocs: config.apiDocs,
     metricsAccess: config.metrics,
+    retention: config.retention,
   });
   const server = await listen(app, { host: config.host, port: config.port });
   logger.info({ url: server.url, database: store.location }, 'psa-bridge is listening');

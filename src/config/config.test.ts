@@ -44,4 +44,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PSA_BRIDGE_VENDOR_HOSTS: 'https://x.example/' })).toThrow(/PSA_BRIDGE_VENDOR_HOSTS: "https:\/\/x.example\/" is not a host name/);
     expect(() => loadConfig({ PSA_BRIDGE_METRICS: 'yes' })).toThrow(/PSA_BRIDGE_METRICS: must be token, public or off/);
   });
+
+  it('keeps the run history 90 days and the audit trail 400 by default; 0 keeps either forever; a bad value names the variable', () => {
+    expect(loadConfig({}).retention).toEqual({ runHistoryDays: 90, auditDays: 400 });
+    expect(loadConfig({ PSA_BRIDGE_RUN_HISTORY_DAYS: '0', PSA_BRIDGE_AUDIT_DAYS: '730' }).retention).toEqual({ runHistoryDays: 0, auditDays: 730 });
+    expect(() => loadConfig({ PSA_BRIDGE_RUN_HISTORY_DAYS: 'a month' })).toThrow(/PSA_BRIDGE_RUN_HISTORY_DAYS: must be a number of days/);
+    expect(() => loadConfig({ PSA_BRIDGE_AUDIT_DAYS: '-1' })).toThrow(/PSA_BRIDGE_AUDIT_DAYS: must be 0 \(keep forever\) or more days/);
+  });
 });

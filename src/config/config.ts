@@ -27,7 +27,14 @@ const environmentSchema = z.object({
   [VENDOR_HOSTS_VARIABLE]: z.string().optional(),
   PSA_BRIDGE_API_DOCS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
   PSA_BRIDGE_METRICS: z.enum(['token', 'public', 'off'], { message: 'must be token, public or off' }).default('token'),
+  PSA_BRIDGE_RUN_HISTORY_DAYS: retentionDays(90),
+  PSA_BRIDGE_AUDIT_DAYS: retentionDays(400),
 });
+
+/** Days a history is kept; 0 keeps it forever. */
+function retentionDays(fallback: number) {
+  return z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(0, 'must be 0 (keep forever) or more days').default(fallback);
+}
 
 export interface HubConfig {
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path. */
@@ -45,6 +52,13 @@ export interface HubConfig {
   apiDocs: boolean;
   /** `/metrics`: behind an API token or session (default), public (a scraper on a trusted network), or not served. */
   metrics: 'token' | 'public' | 'off';
+  /** Days the run history and the audit trail are kept (0: forever); the hub's hourly housekeeping prunes older rows. */
+  retention: Retention;
+}
+
+export interface Retention {
+  runHistoryDays: number;
+  auditDays: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     vendorHosts,
     apiDocs: e.PSA_BRIDGE_API_DOCS === 'on',
     metrics: e.PSA_BRIDGE_METRICS,
+    retention: { runHistoryDays: e.PSA_BRIDGE_RUN_HISTORY_DAYS, auditDays: e.PSA_BRIDGE_AUDIT_DAYS },
     databaseUrl,
     dataDir,
     secretKey: e.PSA_BRIDGE_SECRET_KEY,

@@ -1,6 +1,7 @@
 // The hub's HTTP application: JSON API under /api/v1 (zod-validated, documented at /api/docs),
 // /healthz and /metrics. `buildApp` returns the Fastify instance without listening (tests use
 // `inject` or listen on port 0; server.ts listens for real).
+import type { Retention } from '../config/config.ts';
 import { createHousekeeping } from './housekeeping.ts';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -82,6 +83,8 @@ export interface BuildAppOptions {
   apiDocs?: boolean;
   /** /metrics: 'token' (default) needs an API token or a session, 'public' serves anyone, 'off' serves nothing. */
   metricsAccess?: 'token' | 'public' | 'off';
+  /** How long the run history and the audit trail are kept (default: 90 and 400 days). */
+  retention?: Retention;
   /** Trust X-Forwarded-* from a reverse proxy (for the client IP and https detection). */
   trustProxy?: boolean | string | string[];
   /** Session lifetime; sliding (renewed when half of it has passed). Default 12 h. */
@@ -214,7 +217,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(portalRoutes);
 
   // Expired sessions are refused on read already; pruning only keeps the tables small.
-  const housekeeping = createHousekeeping({ store: options.store, log: app.log, pruneThrottle: () => deps.throttle.prune() });
+  const housekeeping = createHousekeeping({
+    store: options.store,
+    log: app.log,
+    pruneThrottle: () => deps.throttle.prune(),
+    ...(options.retention === undefined ? {} : { retention: options.retention }),
+  });
   const pruning = setInterval(() => void housekeeping.run(), PRUNE_INTERVAL_MS);
   pruning.unref();
   app.addHook('onClose', async () => clearInterval(pruning));
