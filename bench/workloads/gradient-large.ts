@@ -55,6 +55,8 @@ export async function gradientLarge(scale: BenchScale): Promise<Measurement[]> {
               countsPosted: Number(counts.stats.posted ?? 0),
               countsUnchanged: Number(counts.stats.unchanged ?? 0),
               countsWaitingForMapping: Number(counts.stats.waitingForMapping ?? 0),
+              // Waiting pairs held back without a call (their account's or service's probe was not taken).
+              countsNotAsked: Number(counts.stats.notAsked ?? 0),
               peakRequestsPerSecond: peak(from),
               http429: tooMany() - before429,
             };

@@ -7,9 +7,10 @@
  *   id (account creation is not idempotent there), renamed when the name differs. A deleted tenant's
  *   account is renamed to say so (the platform has no delete) and its counts go to 0, once.
  * - Services: one per spec, created when no service of that name exists, description kept current.
- * - Counts: posted when the quantity differs from the last one the platform took, or the pair was
- *   waiting for a mapping there (a 404 is retried on every pass, so a mapping made on the platform
- *   is filled in by the next pass). A count that drops to zero is posted as 0 once; a pair that was
+ * - Counts: planned when the quantity differs from the last one the platform took, or the pair was
+ *   waiting for a mapping there (planned again on every pass, so a mapping made on the platform is
+ *   filled in by the next pass; which of the waiting pairs are actually asked is the probe's choice,
+ *   src/domain/mapping-probe.ts). A count that drops to zero is posted as 0 once; a pair that was
  *   never taken and is zero is not posted.
  */
 import type { ServiceSpec } from './billing-services.ts';

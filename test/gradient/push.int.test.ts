@@ -48,10 +48,13 @@ describe.each(testDatabases())('Gradient push on $name', { timeout: 120_000 }, (
   it('counts: 404 waits for mapping and is retried; a mapping made in Gradient is filled in by the next pass; unchanged counts are not posted again', async () => {
     const rt = await h.runtime();
     const first = await runCountPush(rt);
-    expect(first.stats.posted).toBeGreaterThan(60);
-    // No service is mapped in Gradient yet: everything waits.
+    // No service is mapped in Gradient yet: everything waits, asked with one probe per account and
+    // per service (30 accounts), the other pairs recorded as waiting without a call.
     expect(first.stats.counted).toBe(0);
     expect(first.stats.waitingForMapping).toBe(first.stats.posted);
+    expect(Number(first.stats.posted)).toBeLessThanOrEqual(30 + (await rt.pushed.services(h.integrationId)).length);
+    expect(Number(first.stats.posted) + Number(first.stats.notAsked)).toBeGreaterThan(60);
+    expect((await rt.pushed.counts(h.integrationId)).filter((c) => c.state === 'waiting')).toHaveLength(Number(first.stats.posted) + Number(first.stats.notAsked));
     const services = (await h.control('gradient', 'GET', '/services')).items as { id: string; name: string }[];
     const ws = services.find((s) => s.name === 'Acronis Cyber Protect - Workstations')!;
     const storage = services.find((s) => s.name === 'Acronis Cyber Protect - Cloud storage (Acronis Cloud Storage (EU))')!;
@@ -76,12 +79,35 @@ describe.each(testDatabases())('Gradient push on $name', { timeout: 120_000 }, (
     for (const c of shown) expect(c.vendorQuantity).toBe(byPair.get(`${c.accountName}|${c.serviceName}`));
     expect((await h.control('gradient', 'GET', '/organizations')).items[0].status).toBe('active');
 
-    // Unchanged: only the pairs still waiting are posted again.
+    // Unchanged: only waiting pairs are asked again, and only one per account and per service that
+    // waits (its probe); the rest of their pairs wait without a call.
+    const waitingBefore = (await rt.pushed.counts(h.integrationId)).filter((c) => c.state === 'waiting');
     const third = await runCountPush(await h.runtime());
     expect(third.stats.counted).toBe(0);
     expect(third.stats.posted).toBe(third.stats.waitingForMapping);
-    const pushed = await rt.pushed.counts(h.integrationId);
+    const waitingAccounts = new Set(waitingBefore.map((c) => c.accountId));
+    const waitingServices = new Set(waitingBefore.map((c) => c.serviceKey));
+    expect(Number(third.stats.posted)).toBeLessThanOrEqual(waitingAccounts.size + waitingServices.size);
+    expect(Number(third.stats.posted)).toBeLessThan(waitingBefore.length);
+    expect(Number(third.stats.posted) + Number(third.stats.notAsked)).toBe(waitingBefore.length);
+    let pushed = await rt.pushed.counts(h.integrationId);
     expect(pushed.filter((c) => c.state === 'counted')).toHaveLength(Number(second.stats.counted));
+    // Pairs held back still read as waiting, saying why.
+    expect(pushed.filter((c) => c.state === 'waiting')).toHaveLength(waitingBefore.length);
+
+    // A person maps one of the accounts spelled differently in the PSA: the next pass fills in its counts.
+    const vanArsdel = ((await h.control('gradient', 'GET', '/accounts')).items as { id: string; name: string }[]).find((a) => a.name === 'VanArsdel Ltd')!;
+    const psaCompany = ((await h.control('gradient', 'GET', '/psa')).companies as { id: string }[])[0]!;
+    await h.control('gradient', 'POST', `/accounts/${vanArsdel.id}/map`, { psaId: psaCompany.id });
+    const fourth = await runCountPush(await h.runtime());
+    pushed = await rt.pushed.counts(h.integrationId);
+    const mappedKeys = (await rt.pushed.services(h.integrationId)).filter((s) => s.name === ws.name || s.name === storage.name).map((s) => s.serviceKey);
+    const vanArsdelCounted = pushed.filter((c) => c.accountId === vanArsdel.id && c.state === 'counted').map((c) => c.serviceKey);
+    // Every pair of the account with a mapped service, and nothing else of it.
+    expect(vanArsdelCounted.sort()).toEqual(pushed.filter((c) => c.accountId === vanArsdel.id && mappedKeys.includes(c.serviceKey)).map((c) => c.serviceKey).sort());
+    expect(vanArsdelCounted.length).toBeGreaterThan(0);
+    expect(Number(fourth.stats.counted)).toBe(vanArsdelCounted.length);
+    expect((await h.control('gradient', 'GET', '/counts')).items.filter((c: { accountName: string }) => c.accountName === 'VanArsdel Ltd')).toHaveLength(vanArsdelCounted.length);
   });
 
   it('renames an account when the tenant is renamed; a deleted tenant is renamed to say so and its counts go to 0 once', async () => {

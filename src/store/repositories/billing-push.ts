@@ -149,6 +149,37 @@ export class BillingPushRepository {
       .execute();
   }
 
+  /**
+   * Pairs a pass held back because their account or service waits for a mapping on the platform
+   * (src/domain/mapping-probe.ts): recorded as waiting with the quantity they would have had, so
+   * the overview lists them and the next pass plans them again. What the platform took before and
+   * when it was last asked stay as they were; a pair never asked gets this pass's time.
+   */
+  async recordNotAsked(integrationId: string, pairs: readonly { accountId: string; serviceKey: string; quantity: number; message: string }[]): Promise<void> {
+    const now = isoAt(this.clock);
+    for (let i = 0; i < pairs.length; i += BATCH) {
+      await this.db
+        .insertInto('billing_counts')
+        .values(
+          pairs.slice(i, i + BATCH).map((p) => ({
+            integration_id: integrationId,
+            account_id: p.accountId,
+            service_key: p.serviceKey,
+            quantity: p.quantity,
+            state: 'waiting',
+            counted_quantity: null,
+            message: p.message,
+            posted_at: now,
+            counted_at: null,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['integration_id', 'account_id', 'service_key']).doUpdateSet((eb) => ({ quantity: eb.ref('excluded.quantity'), state: eb.ref('excluded.state'), message: eb.ref('excluded.message') })),
+        )
+        .execute();
+    }
+  }
+
   async alerts(integrationId: string, options: { states?: readonly AlertState[]; limit?: number } = {}): Promise<PushedAlert[]> {
     let q = this.db.selectFrom('billing_alerts').selectAll().where('integration_id', '=', integrationId);
     if (options.states !== undefined && options.states.length > 0) q = q.where('state', 'in', [...options.states]);

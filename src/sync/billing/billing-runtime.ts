@@ -1,8 +1,14 @@
 /**
- * Everything a billing-platform loop needs for one integration: the vendor cloud (the integration's
- * connection), the platform (through the connector registry, by the manifest's kind), what the hub
- * pushed so far, the journal and the clock. Credentials are decrypted here and handed to the
- * connector factories only.
+ * The runtime of a billing-platform integration (Gradient), built apart from the PSA runtime
+ * (src/sync/integration-runtime.ts) because a billing platform is pushed to, not read: it has no
+ * companies, contracts or ticket picklists behind the `Target` port, so its connector comes from the
+ * manifest's `createPlatform` (the `BillingPlatform` port) instead of `createTarget`.
+ *
+ * Credentials are decrypted here and go only into the connector factories, so no loop, log or
+ * error ever holds them. The partner tenant is resolved once and stored on the connection
+ * (`recordCheck`) because every pass lists that tenant's customers and the vendor's whoAmI is a
+ * call a pass should not repeat. The pushed-state repository shares the runtime's clock so a test
+ * clock moves recorded times and delivery backoff together.
  */
 import { createAcronisVendor, type AcronisVendorOptions } from '../../connectors/acronis/vendor.ts';
 import type { BillingPlatform } from '../../connectors/billing-ports.ts';
@@ -35,9 +41,9 @@ export interface BillingRuntimeOptions {
   clock?: Clock;
   onVendorCall?: CallObserver;
   onPlatformCall?: CallObserver;
-  /** Wraps the connectors (tests inject crashes). */
-  /** Extra vendor connector options (tests: short timeouts). */
+  /** Extra vendor connector options (tests: short timeouts, so a killed call fails fast). */
   vendorOptions?: Partial<AcronisVendorOptions>;
+  /** Wrap the connectors, so the reliability test can inject crashes between a call and its record. */
   wrapVendor?: (vendor: VendorCloud) => VendorCloud;
   wrapPlatform?: (platform: BillingPlatform) => BillingPlatform;
   /** Builds the platform instead of the registry (tests: connector options the registry does not take). */
