@@ -190,8 +190,9 @@ async function connectTarget(store: Awaited<ReturnType<typeof openStore>>, conne
 
 /**
  * A billing-platform integration against its running emulator (the manifest's `demo` gives the
- * credentials), then the account push and a count push, so the portal opens on accounts, services
- * and counts, some of them waiting for a mapping in the platform as a real first run would.
+ * credentials), then the account push, what a person maps in the platform (the manifest's demo),
+ * and a count push, so the portal opens on accounts, services and counts: some taken, some waiting
+ * for a mapping in the platform, as after a first mapping session.
  */
 async function connectBillingPlatform(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, manifest: BillingPlatformManifest<TargetSystem>, demo: DemoSetup, emulator: RunningEmulator): Promise<string> {
   const name = `demo-${manifest.id}`;
@@ -207,6 +208,8 @@ async function connectBillingPlatform(store: Awaited<ReturnType<typeof openStore
     const rt = await buildBillingRuntime(store, integration.id);
     const passes: [string, BillingLoop][] = [['directory', runAccountPush], ['usage', runCountPush]];
     for (const [loopName, loop] of passes) {
+      // Between the push and the counts, a person maps some of what was pushed in the platform.
+      if (loopName === 'usage' && demo.mapInPlatform !== undefined) said.push(await demo.mapInPlatform({ url: emulator.url, credentials: emulator.credentials }));
       const outcome = await runRecorded(store, integration.id, loopName, 'demo', () => loop(rt));
       said.push(`${loopName} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
     }

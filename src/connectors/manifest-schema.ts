@@ -56,6 +56,13 @@ export interface DemoSetup {
   products?: readonly (readonly [CatalogItemKey, string])[];
   /** Automatic provisioning with 2FA and a provisioning pass (one demo target creates the partner's tenants). */
   provisions?: boolean;
+  /**
+   * A billing platform keeps its mappings to itself and a person makes them there, after the hub
+   * pushed its accounts and services: what that person does in the emulator, between the demo's
+   * account push and its count push, so the demo shows counts taken next to counts waiting. Says
+   * what it mapped.
+   */
+  mapInPlatform?(emulator: { url: string; credentials: Readonly<Record<string, string>> }): Promise<string>;
 }
 
 // ─── data ──────────────────────────────────────────────────────────────────────────────────────
@@ -194,7 +201,13 @@ const common = {
   checkCredentials: isFunction('checkCredentials'),
   /** How `psa-bridge demo` and the manifest contract test reach the target's emulator. */
   demo: z
-    .strictObject({ emulator: text, credentials: isFunction('demo.credentials'), products: z.array(z.tuple([text, text])).readonly().optional(), provisions: z.boolean().optional() })
+    .strictObject({
+      emulator: text,
+      credentials: isFunction('demo.credentials'),
+      products: z.array(z.tuple([text, text])).readonly().optional(),
+      provisions: z.boolean().optional(),
+      mapInPlatform: isFunction('demo.mapInPlatform').optional(),
+    })
     .optional(),
 };
 

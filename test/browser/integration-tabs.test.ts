@@ -356,7 +356,19 @@ describe('integration tabs (browser, demo)', () => {
 
   it("shows the demo's Gradient integration as Gradient answered: its status, accounts waiting for mapping by name, services with the storage note, the last counts", async () => {
     const gradient = (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items.find((i) => i.name === 'demo-gradient')!;
-    const overview = await api<{ accounts: { waitingNames: string[] }; services: { items: { name: string; storage: boolean }[] }; counts: { account: string }[]; storageNote: string }>('GET', `/integrations/${gradient.id}/billing-overview`);
+    const overview = await api<{
+      accounts: { mapped: number; waitingNames: string[] };
+      services: { items: { name: string; storage: boolean; mapping: string }[] };
+      counts: { account: string; service: string; state: string }[];
+      storageNote: string;
+    }>('GET', `/integrations/${gradient.id}/billing-overview`);
+    // The demo maps some services in Gradient as a person would: some counts taken, some waiting.
+    expect(overview.accounts.mapped).toBeGreaterThan(0);
+    expect(overview.services.items.filter((s) => s.mapping === 'mapped').length).toBeGreaterThan(0);
+    expect(overview.services.items.filter((s) => s.mapping !== 'mapped').length).toBeGreaterThan(0);
+    const taken = overview.counts.find((c) => c.state === 'counted')!;
+    expect(taken).toBeDefined();
+    expect(overview.counts.some((c) => c.state === 'waiting')).toBe(true);
     await page.goto(`${demo.portal}/integrations/${gradient.id}/summary`);
     await page.getByRole('heading', { level: 1, name: 'demo-gradient' }).waitFor();
     await tab('Accounts in Gradient').click();
@@ -368,6 +380,10 @@ describe('integration tabs (browser, demo)', () => {
     await panel().getByRole('table', { name: 'Services' }).getByText(overview.services.items[0]!.name, { exact: true }).first().waitFor();
     if (overview.services.items.some((s) => s.storage)) await panel().getByRole('note').filter({ hasText: 'Microsoft 365' }).waitFor();
     await panel().getByRole('table', { name: 'Last counts' }).getByText(overview.counts[0]!.account).first().waitFor();
+    // The services table shows both states: one mapped in Gradient and one waiting.
+    const servicesTable = panel().getByRole('table', { name: 'Services' });
+    await servicesTable.getByRole('row').filter({ hasText: overview.services.items.find((s) => s.mapping === 'mapped')!.name }).getByText('Mapped', { exact: true }).first().waitFor();
+    await servicesTable.getByText('Waiting for mapping in Gradient').first().waitFor();
     await browser.screenshot(page, 'tabs-gradient-accounts');
     browser.assertNoErrors(EXPECTED);
   });
