@@ -18,6 +18,7 @@ import { NotFoundPage } from './pages/not-found.js';
 import { SignInPage } from './pages/sign-in.js';
 import { UsersPage } from './pages/users.js';
 import { AuditPage } from './pages/audit.js';
+import { NotificationsPage } from './pages/notifications.js';
 import { match, navigate, useLocation } from './router.js';
 
 /** Client routes, first match wins. The hub serves index.html for each of these paths. */
@@ -29,6 +30,7 @@ const ROUTES = [
   { pattern: '/connections', page: ConnectionsPage },
   { pattern: '/users', page: UsersPage },
   { pattern: '/audit', page: AuditPage },
+  { pattern: '/notifications', page: NotificationsPage },
   { pattern: '/distribution', page: DistributionPage },
 ];
 

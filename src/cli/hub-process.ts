@@ -13,6 +13,9 @@ import type { Store } from '../store/store.ts';
 import { createRuntimeProvider } from '../sync/integration-runtime.ts';
 import { hubLoopDefinitions, scheduleAllIntegrations, syncChangeHandler } from '../sync/loops.ts';
 import { hubVersion } from './version.ts';
+import { targetHostPolicy } from '../config/vendor-hosts.ts';
+import { createHealthNotifier } from '../sync/health-notifier.ts';
+import type { RunResult } from '../jobs/job-runner.ts';
 import { resumeMappingIntents } from '../sync/mapping-job.ts';
 
 export interface RunningHub {
@@ -60,10 +63,17 @@ export async function startHub(options: {
   if (!loops && store.dialect !== 'postgres') {
     throw new Error('serve --no-loops needs PostgreSQL (workers run the loops); with SQLite, serve runs the loops itself');
   }
+  // Health transitions are announced by the process that ran the pass (a worker, or this one).
+  const notifier = createHealthNotifier({ store, logger, webhookHosts: targetHostPolicy(config.vendorHosts) });
+  const countRun = observeRuns(metrics);
+  const onRunFinished = (result: RunResult): void => {
+    countRun(result);
+    notifier.afterRun(result);
+  };
   const jobRunner: JobRunner =
     store.dialect === 'postgres'
-      ? createPgBossJobRunner({ connectionString: config.databaseUrl, recorder, logger, work: loops, onRunFinished: observeRuns(metrics) })
-      : createInProcessJobRunner({ recorder, logger, onRunFinished: observeRuns(metrics) });
+      ? createPgBossJobRunner({ connectionString: config.databaseUrl, recorder, logger, work: loops, onRunFinished })
+      : createInProcessJobRunner({ recorder, logger, onRunFinished });
   // One runtime per integration for the whole process: the loops and the HTTP routes share the
   // connectors (token caches, Autotask's hourly budget and thread limiter).
   const runtimes = createRuntimeProvider(store);
@@ -94,6 +104,7 @@ export async function startHub(options: {
     onSyncChange,
     stop: async () => {
       await jobRunner.stop();
+      await notifier.idle();
       await server.close();
     },
   };

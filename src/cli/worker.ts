@@ -11,6 +11,8 @@ import { parseDatabaseUrl } from '../store/database.ts';
 import { createRuntimeProvider } from '../sync/integration-runtime.ts';
 import { hubLoopDefinitions } from '../sync/loops.ts';
 import { openHubContext } from './hub-context.ts';
+import { targetHostPolicy } from '../config/vendor-hosts.ts';
+import { createHealthNotifier } from '../sync/health-notifier.ts';
 import { parsePort, waitForShutdownSignal } from './process-lifecycle.ts';
 
 export const WORKER_NEEDS_POSTGRES =
@@ -40,12 +42,17 @@ export function registerWorkerCommand(program: Command): void {
       try {
         const logger = createLogger({ level: config.logLevel });
         const metrics = createHubMetrics();
+        const countRun = observeRuns(metrics);
+        const notifier = createHealthNotifier({ store, logger, webhookHosts: targetHostPolicy(config.vendorHosts) });
         const runner = createPgBossJobRunner({
           connectionString: config.databaseUrl,
           recorder: createStoreRunRecorder(store.repos.loopRuns),
           logger,
           concurrency: options.concurrency,
-          onRunFinished: observeRuns(metrics),
+          onRunFinished: (result) => {
+            countRun(result);
+            notifier.afterRun(result);
+          },
         });
         // The same loops as serve, on this process's own runtimes (one client per integration, so
         // each worker keeps its own Autotask budget reading and thread limiter).
@@ -75,6 +82,7 @@ export function registerWorkerCommand(program: Command): void {
         const signal = await waitForShutdownSignal();
         logger.info({ signal }, 'worker shutting down');
         const report = await runner.stop();
+        await notifier.idle();
         if (report.abandoned.length > 0) logger.warn({ abandoned: report.abandoned }, 'runs abandoned at shutdown');
       } finally {
         if (metricsServer) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));

@@ -23,7 +23,7 @@ const PREFIXES: Array<[AuditKind, string[]]> = [
   ['mapping', ['mapping.', 'marketplace.']],
   [
     'setting',
-    ['integration.settings.', 'integration.ticket_settings.', 'integration.alert_mappings.', 'integration.admin_password.', 'integration.callbacks_', 'integration.tickets.'],
+    ['integration.settings.', 'integration.ticket_settings.', 'integration.alert_mappings.', 'integration.admin_password.', 'integration.callbacks_', 'integration.tickets.', 'notification.'],
   ],
   ['integration', ['integration.', 'sync.']],
   ['connection', ['connection.']],

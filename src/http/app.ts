@@ -59,6 +59,7 @@ import { summaryRoutes } from './routes/v1/summary.ts';
 import { ticketRoutes } from './routes/v1/tickets.ts';
 import { tokenRoutes } from './routes/v1/tokens.ts';
 import { userRoutes } from './routes/v1/users.ts';
+import { notificationRoutes } from './routes/v1/notifications.ts';
 import type { VendorFactory } from '../sync/vendor-factory.ts';
 import { serviceManagerManifests } from '../connectors/registry.ts';
 import type { ServiceManagerHub } from '../connectors/service-manager-port.ts';
@@ -182,6 +183,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(authRoutes, deps);
       await zodApi.register(tokenRoutes, deps);
       await zodApi.register(userRoutes, deps);
+      await zodApi.register(notificationRoutes, deps);
       await zodApi.register(connectionRoutes, deps);
       await zodApi.register(integrationRoutes, deps);
       await zodApi.register(targetRoutes, deps);

@@ -41,6 +41,7 @@ export interface Schema {
   health_signals: HealthSignalsTable;
   health_notices: HealthNoticesTable;
   notification_channels: NotificationChannelsTable;
+  notification_deliveries: NotificationDeliveriesTable;
   change_approvals: ChangeApprovalsTable;
   ticket_starts: TicketStartsTable;
   billing_accounts: BillingAccountsTable;
@@ -416,6 +417,26 @@ export interface NotificationChannelsTable {
   last_sent_at: string | null;
   last_error: string | null;
   created_at: string;
+}
+
+export interface NotificationDeliveriesTable {
+  id: string;
+  channel_id: string;
+  /** Null for a test message. */
+  integration_id: string | null;
+  /** `transition` or `test`. */
+  kind: string;
+  from_status: string | null;
+  to_status: string;
+  subject: string;
+  body: string;
+  /** `pending`, `sent` or `failed` (gave up after the last attempt). */
+  state: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  sent_at: string | null;
 }
 
 export interface ChangeApprovalsTable {

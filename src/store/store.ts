@@ -23,6 +23,7 @@ import { ChangeApprovalsRepository } from './repositories/change-approvals.ts';
 import { DeprovisioningCountdownsRepository } from './repositories/deprovisioning-countdowns.ts';
 import { DirtyCompaniesRepository } from './repositories/dirty-companies.ts';
 import { HealthFactsRepository } from './repositories/health-facts.ts';
+import { NotificationsRepository } from './repositories/notifications.ts';
 import { LoginThrottleRepository } from './repositories/login-throttle.ts';
 import { SyncSnapshotsRepository } from './repositories/sync-snapshots.ts';
 import { UsageHistoryRepository } from './repositories/usage-history.ts';
@@ -48,6 +49,7 @@ export interface Repositories {
   deprovisioningCountdowns: DeprovisioningCountdownsRepository;
   changeApprovals: ChangeApprovalsRepository;
   healthFacts: HealthFactsRepository;
+  notifications: NotificationsRepository;
   callbackDeliveries: CallbackDeliveriesRepository;
   loginThrottle: LoginThrottleRepository;
   billingPush: BillingPushRepository;
@@ -84,6 +86,7 @@ export function createRepositories(db: Kysely<Schema>, secretKey: Buffer, clock:
     deprovisioningCountdowns: new DeprovisioningCountdownsRepository(db, clock),
     changeApprovals: new ChangeApprovalsRepository(db, clock),
     healthFacts: new HealthFactsRepository(db, clock),
+    notifications: new NotificationsRepository(db, secretKey, clock),
     callbackDeliveries: new CallbackDeliveriesRepository(db),
     loginThrottle: new LoginThrottleRepository(db),
     billingPush: new BillingPushRepository(db, clock),

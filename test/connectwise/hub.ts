@@ -3,7 +3,7 @@
 // ConnectWise world, an admin and an API token.
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { parseVendorHosts } from '../../src/config/vendor-hosts.ts';
+import { parseVendorHosts, targetHostPolicy } from '../../src/config/vendor-hosts.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { ensureAdminFromEnv } from '../../src/http/auth/ensure-admin.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -13,11 +13,14 @@ import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createRuntimeProvider } from '../../src/sync/integration-runtime.ts';
 import { hubLoopDefinitions } from '../../src/sync/loops.ts';
+import { createHealthNotifier, type HealthNotifier } from '../../src/sync/health-notifier.ts';
 
 export interface CwHub {
   app: FastifyInstance;
   url: string;
   runner: JobRunner;
+  /** Announces health transitions after each pass, as serve does. */
+  notifier: HealthNotifier;
   logs: string[];
   headers(): Promise<Record<string, string>>;
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
@@ -35,12 +38,19 @@ export async function startCwHub(store: Store, options: { logLevel?: string } = 
     },
   });
   const logger = createLogger({ level: options.logLevel ?? 'info', destination });
-  const runner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), logger, firstRunSpreadMs: 0 });
+  const vendorHosts = parseVendorHosts('127.0.0.1');
+  const notifier = createHealthNotifier({ store, logger, webhookHosts: targetHostPolicy(vendorHosts) });
+  const runner = createInProcessJobRunner({
+    recorder: createStoreRunRecorder(store.repos.loopRuns),
+    logger,
+    firstRunSpreadMs: 0,
+    onRunFinished: (result) => notifier.afterRun(result),
+  });
   const runtimes = createRuntimeProvider(store);
   for (const definition of hubLoopDefinitions(runtimes)) runner.register(definition);
   await runner.start();
   await ensureAdminFromEnv({ store, env: { PSA_BRIDGE_ADMIN_USER: ADMIN.username, PSA_BRIDGE_ADMIN_PASSWORD: ADMIN.password } });
-  const app = await buildApp({ version: '0.0.0-test', store, logger, jobRunner: runner, runtimes, vendorHosts: parseVendorHosts('127.0.0.1') });
+  const app = await buildApp({ version: '0.0.0-test', store, logger, jobRunner: runner, runtimes, vendorHosts });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
@@ -49,6 +59,7 @@ export async function startCwHub(store: Store, options: { logLevel?: string } = 
     app,
     url,
     runner,
+    notifier,
     logs,
     async headers() {
       if (token === undefined) {
@@ -70,6 +81,7 @@ export async function startCwHub(store: Store, options: { logLevel?: string } = 
     },
     async close() {
       await runner.stop();
+      await notifier.idle();
       await app.close();
     },
   };

@@ -7,6 +7,7 @@ const NAV = [
   { href: '/connections', label: 'Connections' },
   { href: '/distribution', label: 'Distribution' },
   { href: '/audit', label: 'Audit' },
+  { href: '/notifications', label: 'Notifications' },
   { href: '/users', label: 'Users & tokens' },
 ];
 

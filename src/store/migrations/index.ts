@@ -12,6 +12,7 @@ import * as m0011 from './0011_trust.ts';
 import * as m0012 from './0012_service_manager.ts';
 import * as m0013 from './0013_billing_push.ts';
 import * as m0016 from './0016_token_roles.ts';
+import * as m0017 from './0017_notification_deliveries.ts';
 
 /**
  * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012_service_manager': m0012,
   '0013_billing_push': m0013,
   '0016_token_roles': m0016,
+  '0017_notification_deliveries': m0017,
 };
