@@ -13,14 +13,19 @@ export interface BenchScale {
     minutes: number;
     /** Mapped customers the alerts are spread over. */
     customers: number;
-    pollMs: number;
+    /** The alerts loop's schedule (the default is a pass a minute). */
+    scheduleMs: number;
+    /** The watch's poll between passes (the default is 3 s). */
+    watchMs: number;
+    /** How long the feed is watched with no alerts, to count what a quiet day costs. */
+    quietMs: number;
   };
 }
 
 export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
-  full: { name: 'full', customers: 10_000, alerts: { perMinute: 1000, minutes: 1, customers: 200, pollMs: 10_000 } },
-  quick: { name: 'quick', customers: 1000, alerts: { perMinute: 600, minutes: 0.5, customers: 50, pollMs: 5000 } },
-  smoke: { name: 'smoke', customers: 20, alerts: { perMinute: 300, minutes: 0.05, customers: 5, pollMs: 500 } },
+  full: { name: 'full', customers: 10_000, alerts: { perMinute: 1000, minutes: 1, customers: 200, scheduleMs: 60_000, watchMs: 3_000, quietMs: 30_000 } },
+  quick: { name: 'quick', customers: 1000, alerts: { perMinute: 600, minutes: 0.5, customers: 50, scheduleMs: 60_000, watchMs: 3_000, quietMs: 15_000 } },
+  smoke: { name: 'smoke', customers: 20, alerts: { perMinute: 300, minutes: 0.05, customers: 5, scheduleMs: 6_000, watchMs: 1_000, quietMs: 3_000 } },
 };
 
 /** The emulator CLI arguments of a `large` dataset at this scale. */

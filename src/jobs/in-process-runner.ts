@@ -67,6 +67,8 @@ interface JobState {
   retryTimer?: NodeJS.Timeout;
   schedule?: ScheduleSpec;
   scheduleTimers: NodeJS.Timeout[];
+  /** When the schedule's next tick fires (epoch ms), while armed. */
+  nextTickAt?: number;
 }
 
 export class InProcessJobRunner implements JobRunner {
@@ -217,9 +219,14 @@ export class InProcessJobRunner implements JobRunner {
     if (!spec || !('intervalMs' in spec.every)) return;
     const { intervalMs } = spec.every;
     const firstDelay = Math.floor(this.random() * Math.min(intervalMs, this.firstRunSpreadMs));
+    job.nextTickAt = Date.now() + firstDelay;
     const first = setTimeout(() => {
+      job.nextTickAt = Date.now() + intervalMs;
       this.tick(job);
-      const every = setInterval(() => this.tick(job), intervalMs);
+      const every = setInterval(() => {
+        job.nextTickAt = Date.now() + intervalMs;
+        this.tick(job);
+      }, intervalMs);
       every.unref();
       job.scheduleTimers.push(every);
     }, firstDelay);
@@ -239,6 +246,7 @@ export class InProcessJobRunner implements JobRunner {
   private clearScheduleTimers(job: JobState): void {
     for (const timer of job.scheduleTimers) clearTimeout(timer);
     job.scheduleTimers = [];
+    delete job.nextTickAt;
   }
 
   private clearRetry(job: JobState): void {
@@ -321,7 +329,20 @@ export class InProcessJobRunner implements JobRunner {
 
     let outcome;
     try {
-      outcome = await invokeLoopHandler(def, { integrationId, loop, dryRun, attempt }, controller, log);
+      outcome = await invokeLoopHandler(
+        def,
+        {
+          integrationId,
+          loop,
+          dryRun,
+          attempt,
+          trigger,
+          nextRunAt: job.nextTickAt === undefined ? null : new Date(job.nextTickAt),
+          runRequested: async () => job.followUps.size > 0,
+        },
+        controller,
+        log,
+      );
     } finally {
       clearTimeout(timeout);
     }

@@ -251,5 +251,40 @@ export function describeJobRunnerContract(name: string, makeRunner: MakeRunner):
       await runner.unschedule('i1');
       expect(await runner.schedules()).toEqual([]);
     });
+
+    it('tells a scheduled run when the next one is due and whether a run was asked for meanwhile', async () => {
+      const runner = await setup();
+      const seen: Array<{ trigger: string; nextRunAt: Date | null; requestedAtStart: boolean; requestedLater: boolean }> = [];
+      const entered = gate();
+      const release = gate();
+      runner.register({
+        name: 'alerts',
+        handler: async (ctx) => {
+          const requestedAtStart = await ctx.runRequested();
+          if (ctx.trigger === 'schedule') {
+            entered.open();
+            await release.opened;
+          }
+          seen.push({ trigger: ctx.trigger, nextRunAt: ctx.nextRunAt, requestedAtStart, requestedLater: await ctx.runRequested() });
+        },
+      });
+      await runner.start();
+      const before = Date.now();
+      await runner.schedule({ integrationId: 'i1', loop: 'alerts', every: { intervalMs: 600_000 } });
+      await entered.opened;
+      // A person's run-now while the scheduled run is going: it waits, and the running one is told.
+      const manual = runner.runNow('i1', 'alerts');
+      await new Promise((r) => setTimeout(r, 500));
+      release.open();
+      await manual;
+      await runner.unschedule('i1');
+      const [scheduled, requested] = seen;
+      expect(scheduled).toMatchObject({ trigger: 'schedule', requestedAtStart: false, requestedLater: true });
+      // The next tick is one interval after this one (within the scheduler's check period and a little noise).
+      const next = scheduled!.nextRunAt!.getTime();
+      expect(next).toBeGreaterThanOrEqual(before + 600_000 - 10_000);
+      expect(next).toBeLessThanOrEqual(Date.now() + 600_000 + 10_000);
+      expect(requested).toMatchObject({ trigger: 'manual', requestedAtStart: false, requestedLater: false });
+    });
   });
 }

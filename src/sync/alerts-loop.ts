@@ -38,6 +38,8 @@ import { readStream } from './alerts/alert-stream.ts';
 import { ALERTS_LOOP, buildContext, type AlertsPassStats } from './alerts/pass-context.ts';
 import { readTicketStart } from './ticket-start.ts';
 import { releaseWaiting } from './alerts/waiting-alerts.ts';
+import { watchAlerts } from './alerts/alert-watch.ts';
+import { integrationSettings } from './settings/settings.ts';
 import { ticketLoopEnvOf, type TicketLoopEnv, type TicketRuntime } from './ticket-loop-env.ts';
 
 export { ALERTS_LOOP, type AlertsPassStats } from './alerts/pass-context.ts';
@@ -45,8 +47,11 @@ export { saveLinkEvents } from './ticket-link-writes.ts';
 export { describeError, LoopAborted, ticketLoopEnvOf, type CrashPoint, type TicketLoopEnv, type TicketLoopLog, type TicketLoopRepos, type TicketRuntime } from './ticket-loop-env.ts';
 export type { AlertDecision };
 
-/** One pass of the alerts loop for one integration. */
-export async function runAlertsPass(env: TicketLoopEnv): Promise<AlertsPassStats> {
+/**
+ * One pass of the alerts loop for one integration. `heldBack: false` (a watch poll) reads only the
+ * feed: the held-back alerts are asked again by the scheduled pass.
+ */
+export async function runAlertsPass(env: TicketLoopEnv, options: { heldBack?: boolean } = {}): Promise<AlertsPassStats> {
   const stats: AlertsPassStats = {
     skipped: null,
     observed: 0,
@@ -79,13 +84,39 @@ export async function runAlertsPass(env: TicketLoopEnv): Promise<AlertsPassStats
   const ctx = buildContext(env, clock, ticketTarget, settings, await config.readMapping(env.integrationId, ticketTarget), stats);
   ctx.ticketStart = await readTicketStart(env.repos.settings, env.integrationId);
 
-  await releaseWaiting(ctx);
+  if (options.heldBack !== false) await releaseWaiting(ctx);
   await readStream(ctx);
   return stats;
 }
 
-/** The alerts loop as the loop registry runs it. */
-export async function runAlertsLoop(rt: TicketRuntime, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<{ loop: string; dryRun: boolean; stats: AlertsPassStats; plan: unknown[] }> {
-  const stats = await runAlertsPass(await ticketLoopEnvOf(rt, options));
+/** Until when (and how often) a scheduled run keeps watching the feed after its pass; see alerts/alert-watch.ts. */
+export interface AlertsWatchRequest {
+  /** When the next scheduled run is due (epoch ms). */
+  until: number;
+  runRequested?: () => Promise<boolean>;
+  /** Overrides the `schedule.alertsWatchSeconds` setting (tests). */
+  everyMs?: number;
+}
+
+/**
+ * The alerts loop as the loop registry runs it: one pass, then, for a scheduled run (`watch`), the
+ * watch until the next scheduled run. A dry run or a run a person asked for is a single pass.
+ */
+export async function runAlertsLoop(
+  rt: TicketRuntime,
+  options: { dryRun?: boolean; signal?: AbortSignal; watch?: AlertsWatchRequest } = {},
+): Promise<{ loop: string; dryRun: boolean; stats: AlertsPassStats; plan: unknown[] }> {
+  const env = await ticketLoopEnvOf(rt, options);
+  const stats = await runAlertsPass(env);
+  const everyMs = options.watch?.everyMs ?? (await integrationSettings(rt.store.repos.settings).read(rt.integration.id, 'schedule')).alertsWatchSeconds * 1000;
+  if (options.watch !== undefined && options.dryRun !== true && stats.skipped === null && everyMs > 0) {
+    const watched = await watchAlerts(
+      { until: options.watch.until, everyMs, ...(options.watch.runRequested === undefined ? {} : { runRequested: options.watch.runRequested }), ...(options.signal === undefined ? {} : { signal: options.signal }) },
+      () => runAlertsPass(env, { heldBack: false }),
+      stats,
+    );
+    stats.watchPolls = watched.polls;
+    stats.watchEnded = watched.ended;
+  }
   return { loop: ALERTS_LOOP, dryRun: options.dryRun === true, stats, plan: [] };
 }

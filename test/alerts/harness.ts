@@ -8,7 +8,7 @@ import { createAutotaskTarget } from '../../src/connectors/autotask/target.ts';
 import { createCallCounter, type CallCounter } from '../../src/connectors/kit/call-metrics.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { JournalRepository } from '../../src/store/repositories/journal.ts';
-import { buildIntegrationRuntime } from '../../src/sync/integration-runtime.ts';
+import { buildIntegrationRuntime, type RuntimeProvider } from '../../src/sync/integration-runtime.ts';
 import { runAlertsPass, type CrashPoint, type TicketLoopEnv } from '../../src/sync/alerts-loop.ts';
 import { runTicketsPass } from '../../src/sync/tickets-loop.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
@@ -28,6 +28,8 @@ export interface AlertsHarness {
   targetCalls: CallCounter;
   vendorCalls: CallCounter;
   env(extra?: EnvOptions): Promise<TicketLoopEnv>;
+  /** The integration's runtime as a hub process keeps it, for the job runners' loop definitions. */
+  runtimeProvider(extra?: EnvOptions): RuntimeProvider;
   alertsPass(extra?: EnvOptions): ReturnType<typeof runAlertsPass>;
   ticketsPass(extra?: EnvOptions): ReturnType<typeof runTicketsPass>;
   raise(tenantId: string, type: string, details?: Record<string, unknown>, severity?: string): Promise<string>;
@@ -114,8 +116,8 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
 
   await writeTicketSettings(store, integration.id);
 
-  const build = async (extra: EnvOptions = {}): Promise<TicketLoopEnv> => {
-    const runtime = await buildIntegrationRuntime(store, integration.id, {
+  const runtimeOf = (extra: EnvOptions = {}) =>
+    buildIntegrationRuntime(store, integration.id, {
       clock,
       onVendorCall: vendorCalls.observe,
       onTargetCall: targetCalls.observe,
@@ -130,6 +132,8 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
       ...(extra.journalRepo === undefined ? {} : { journalRepo: extra.journalRepo }),
       ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),
     });
+  const build = async (extra: EnvOptions = {}): Promise<TicketLoopEnv> => {
+    const runtime = await runtimeOf(extra);
     return {
       integrationId: integration.id,
       vendor: runtime.vendor,
@@ -157,6 +161,16 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
     targetCalls,
     vendorCalls,
     env: build,
+    runtimeProvider(extra) {
+      let runtime: ReturnType<typeof runtimeOf> | undefined;
+      return {
+        get: () => (runtime ??= runtimeOf(extra)),
+        billing: async () => null,
+        invalidate: () => {
+          runtime = undefined;
+        },
+      };
+    },
     alertsPass: async (extra) => runAlertsPass(await build(extra)),
     ticketsPass: async (extra) => runTicketsPass(await build(extra)),
     async raise(tenantId, type, details = {}, severity) {

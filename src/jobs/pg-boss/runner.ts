@@ -559,7 +559,28 @@ export class PgBossJobRunner implements JobRunner {
 
     let outcome;
     try {
-      outcome = await invokeLoopHandler(def, { integrationId, loop, dryRun, attempt }, controller, log);
+      const key = jobKey(integrationId, loop);
+      const nextRunAt = await this.connected()
+        .schedules.nextRunAt(integrationId, loop)
+        .catch((err: unknown) => {
+          log.warn({ err }, 'could not read the next scheduled run of this job');
+          return null;
+        });
+      outcome = await invokeLoopHandler(
+        def,
+        {
+          integrationId,
+          loop,
+          dryRun,
+          attempt,
+          trigger,
+          nextRunAt,
+          // A run queued behind this one (a person's run-now, from any process) is a `created` job of the key.
+          runRequested: async () => (this.conn === undefined ? false : (await this.conn.jobs.queued(job.name, key)) !== undefined),
+        },
+        controller,
+        log,
+      );
     } finally {
       for (const t of limits) clearTimeout(t);
     }

@@ -45,6 +45,19 @@ export class ScheduleTable {
     return rows[0]!.now;
   }
 
+  /**
+   * When the job's next scheduled run is due, on this process's clock (the database's time less its
+   * offset from ours, so a skewed clock does not move it); null when the job is not scheduled.
+   */
+  async nextRunAt(integrationId: string, loop: string): Promise<Date | null> {
+    const { rows } = await this.pool.query<{ next_run_at: Date; now: Date }>(
+      `select next_run_at, now() as now from ${this.schema}.psa_bridge_schedule where integration_id = $1 and loop = $2`,
+      [integrationId, loop],
+    );
+    const row = rows[0];
+    return row === undefined ? null : new Date(Date.now() + (row.next_run_at.getTime() - row.now.getTime()));
+  }
+
   async upsert(integrationId: string, loop: string, every: Cadence, nextRunAt: Date): Promise<void> {
     await this.pool.query(
       `insert into ${this.schema}.psa_bridge_schedule (integration_id, loop, every, next_run_at)

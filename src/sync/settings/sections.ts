@@ -138,6 +138,12 @@ export const scheduleSettingsSchema = z.strictObject({
   // Ticket loops: scheduled always, a pass does nothing while the `tickets` section is off.
   alerts: interval(1, MINUTES_PER_DAY),
   tickets: interval(5, MINUTES_PER_DAY),
+  /**
+   * Between two scheduled alerts passes, the alert feed is read again every this many seconds (one
+   * vendor call each when nothing changed), so an alert becomes a ticket in seconds, not at the
+   * next pass; 0 turns the watch off.
+   */
+  alertsWatchSeconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(0, 'must be 0 (off) or more').max(300, 'must be at most 300 seconds').default(3),
   /** Every N hours a pass ignores the cursors and reads everything (repairs drift an incremental pass cannot see). */
   fullPassEveryHours: z.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1 hour').max(24 * 31, 'must be at most 744 hours (31 days)').default(24),
 });

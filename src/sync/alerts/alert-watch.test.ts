@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { addPassStats, watchAlerts, WATCH_MARGIN_MS } from './alert-watch.ts';
+import type { AlertsPassStats } from './pass-context.ts';
+
+const empty = (): AlertsPassStats => ({
+  skipped: null,
+  observed: 0,
+  created: 0,
+  noted: 0,
+  reopened: 0,
+  closed: 0,
+  nothing: 0,
+  waiting: 0,
+  released: 0,
+  failed: 0,
+  parked: 0,
+  deferred: 0,
+  adopted: 0,
+  cursor: null,
+});
+
+describe('the alerts watch', () => {
+  it('polls until its last poll would end past the margin before the next scheduled run', async () => {
+    const start = Date.now();
+    const total = empty();
+    let polls = 0;
+    const result = await watchAlerts({ until: start + 200 + WATCH_MARGIN_MS, everyMs: 40 }, async () => {
+      polls += 1;
+      return { ...empty(), observed: 1, created: 1, cursor: String(polls) };
+    }, total);
+    expect(result.ended).toBe('due');
+    // 200 ms of room at 40 ms a poll: four or five polls (timers are late, never early).
+    expect(result.polls).toBeGreaterThanOrEqual(3);
+    expect(result.polls).toBeLessThanOrEqual(5);
+    expect(Date.now()).toBeLessThanOrEqual(start + 200 + WATCH_MARGIN_MS);
+    expect(total).toMatchObject({ observed: result.polls, created: result.polls, cursor: String(result.polls) });
+  });
+
+  it('does not poll at all when the next run is too close', async () => {
+    const result = await watchAlerts({ until: Date.now() + WATCH_MARGIN_MS, everyMs: 3_000 }, async () => {
+      throw new Error('no poll expected');
+    }, empty());
+    expect(result).toEqual({ polls: 0, ended: 'due' });
+  });
+
+  it('ends at its next poll when a run was requested meanwhile', async () => {
+    let asked = 0;
+    const result = await watchAlerts(
+      { until: Date.now() + 60_000, everyMs: 10, runRequested: async () => ++asked >= 3 },
+      async () => empty(),
+      empty(),
+    );
+    expect(result).toEqual({ polls: 2, ended: 'requested' });
+  });
+
+  it('stops as soon as its signal is aborted, without waiting out the poll interval', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 50);
+    const result = await watchAlerts({ until: started + 600_000, everyMs: 30_000, signal: controller.signal }, async () => empty(), empty());
+    expect(result).toEqual({ polls: 0, ended: 'stopped' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('adds each poll’s counts and keeps the latest cursor; a poll without a cursor keeps the last one', () => {
+    const total = { ...empty(), created: 2, cursor: '10' };
+    addPassStats(total, { ...empty(), created: 1, noted: 3, cursor: '12', storm: 5 } as AlertsPassStats);
+    addPassStats(total, { ...empty(), created: 1 });
+    expect(total).toMatchObject({ created: 4, noted: 3, cursor: '12', storm: 5 });
+  });
+});
