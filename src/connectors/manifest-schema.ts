@@ -156,6 +156,8 @@ export const psaCapabilitiesSchema = z.strictObject({
   callbacks: z.boolean(),
   /** Companies carry marketplace ids the customer-mapping screen can map through (Ingram Cloud Marketplace). */
   marketplace: z.boolean(),
+  /** The customer-mapping screen suggests company ↔ tenant matches by name, with a confidence (src/domain/company-name-match.ts). */
+  nameSuggestions: z.boolean(),
 });
 export type PsaCapabilities = z.output<typeof psaCapabilitiesSchema>;
 
@@ -317,14 +319,14 @@ export function checkManifest<M extends TargetManifest>(manifest: M): M {
  * the target), plus what only the screens need: marketplace mapping, and whether a ticket can be
  * closed and reopened (default both: setting its status does it).
  */
-export function psaCapabilities(port: TargetCapabilities, screens: { marketplace: boolean; tickets?: { close: boolean; reopen: boolean } }): PsaCapabilities {
+export function psaCapabilities(port: TargetCapabilities, screens: { marketplace: boolean; nameSuggestions?: boolean; tickets?: { close: boolean; reopen: boolean } }): PsaCapabilities {
   const lifecycle = screens.tickets ?? { close: true, reopen: true };
-  return { ...port, tickets: port.tickets === false ? false : { ...port.tickets, ...lifecycle }, marketplace: screens.marketplace };
+  return { ...port, tickets: port.tickets === false ? false : { ...port.tickets, ...lifecycle }, marketplace: screens.marketplace, nameSuggestions: screens.nameSuggestions ?? false };
 }
 
 /** The `Target` port's capabilities of a PSA manifest (what a target instance reports). */
 export function portCapabilities(capabilities: PsaCapabilities): TargetCapabilities {
-  const { marketplace: _marketplace, tickets, ...rest } = capabilities;
+  const { marketplace: _marketplace, nameSuggestions: _nameSuggestions, tickets, ...rest } = capabilities;
   return { ...rest, tickets: tickets === false ? false : { fields: tickets.fields, externalRefMaxLength: tickets.externalRefMaxLength } };
 }
 

@@ -51,6 +51,7 @@ import { ticketStartRoutes } from './routes/v1/ticket-start.ts';
 import { customerRoutes } from './routes/v1/customer.ts';
 import { mappingRoutes } from './routes/v1/mappings.ts';
 import { marketplaceRoutes } from './routes/v1/marketplace.ts';
+import { nameSuggestionRoutes } from './routes/v1/name-suggestions.ts';
 import { serviceManagerRoutes } from './routes/v1/service-managers.ts';
 import { settingsRoutes } from './routes/v1/settings.ts';
 import { statusRoutes } from './routes/v1/status.ts';
@@ -189,6 +190,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(targetRoutes, deps);
       await zodApi.register(mappingRoutes, deps);
       await zodApi.register(marketplaceRoutes, deps);
+      await zodApi.register(nameSuggestionRoutes, deps);
       await zodApi.register(statusRoutes, deps);
       await zodApi.register(summaryRoutes, deps);
       await zodApi.register(integrationHealthRoutes, deps);

@@ -12,7 +12,8 @@ export type MappingActionErrorCode =
   | 'not_ready'
   | 'not_mapped'
   | 'logins_exhausted'
-  | 'admin_account_impossible';
+  | 'admin_account_impossible'
+  | 'not_offered';
 
 const STATUS_OF: Record<MappingActionErrorCode, number> = {
   company_not_found: 404,
@@ -25,6 +26,7 @@ const STATUS_OF: Record<MappingActionErrorCode, number> = {
   not_mapped: 409,
   logins_exhausted: 409,
   admin_account_impossible: 422,
+  not_offered: 400,
 };
 
 export class MappingActionError extends Error {

@@ -27,7 +27,8 @@ export function marketplaceIds(company: Pick<TargetCompany, 'externalRefs'>, sys
   return raw === undefined ? [] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-async function readTenants(rt: IntegrationRuntime): Promise<MarketplaceTenant[]> {
+/** The connection's customer tenants as read now (their snapshots refreshed), with what matching needs. */
+export async function readCustomerTenants(rt: IntegrationRuntime): Promise<MarketplaceTenant[]> {
   const integrationId = rt.integration.id;
   const seen: VendorTenant[] = [];
   for await (const t of rt.vendor.listCustomerTenants({ parentId: rt.partnerTenantId })) seen.push(t);
@@ -52,7 +53,7 @@ export interface WizardProposals extends MarketplaceMatchResult {
 /** Fresh proposals from both sides (nothing is written but the observed tenants' snapshots). */
 export async function proposeMarketplaceMatches(rt: IntegrationRuntime): Promise<WizardProposals> {
   const companies = await readCompanies(rt, true);
-  const tenants = await readTenants(rt);
+  const tenants = await readCustomerTenants(rt);
   const mappings = await rt.store.repos.mappings.list(rt.integration.id);
   const result = matchMarketplace(
     [...companies.values()].map((c) => ({ id: c.id, name: c.name, active: c.active, marketplaceIds: marketplaceIds(c) })),
@@ -77,14 +78,31 @@ export interface ConfirmOutcome {
 export async function confirmMarketplaceMatches(rt: IntegrationRuntime, actor: string, pairs: ReadonlyArray<{ companyId: string; tenantId: string }>): Promise<ConfirmOutcome[]> {
   const current = await proposeMarketplaceMatches(rt);
   const proposed = new Set(current.proposals.map((p) => `${p.companyId}\u0000${p.tenantId}`));
+  return confirmPairs(rt, actor, pairs, {
+    isProposed: (pair) => proposed.has(`${pair.companyId}\u0000${pair.tenantId}`),
+    notProposed: (pair) => `Customer ${pair.companyId} ↔ tenant ${pair.tenantId} is not a current marketplace proposal; reload the wizard`,
+    via: () => 'marketplace-wizard',
+  });
+}
+
+/**
+ * Maps pairs a person confirmed from a list of proposals (the marketplace wizard's, the name
+ * suggestions'): each one still proposed is mapped through the mapping actions, each on its own.
+ */
+export async function confirmPairs(
+  rt: IntegrationRuntime,
+  actor: string,
+  pairs: ReadonlyArray<{ companyId: string; tenantId: string }>,
+  rules: { isProposed: (pair: { companyId: string; tenantId: string }) => boolean; notProposed: (pair: { companyId: string; tenantId: string }) => string; via: (pair: { companyId: string; tenantId: string }) => string },
+): Promise<ConfirmOutcome[]> {
   const out: ConfirmOutcome[] = [];
   for (const pair of pairs) {
-    if (!proposed.has(`${pair.companyId}\u0000${pair.tenantId}`)) {
-      out.push({ ...pair, ok: false, error: { code: 'not_proposed', message: `Customer ${pair.companyId} ↔ tenant ${pair.tenantId} is not a current marketplace proposal; reload the wizard` } });
+    if (!rules.isProposed(pair)) {
+      out.push({ ...pair, ok: false, error: { code: 'not_proposed', message: rules.notProposed(pair) } });
       continue;
     }
     try {
-      out.push({ ...pair, ok: true, result: await mapToExisting(rt, actor, pair.companyId, pair.tenantId, { via: 'marketplace-wizard' }) });
+      out.push({ ...pair, ok: true, result: await mapToExisting(rt, actor, pair.companyId, pair.tenantId, { via: rules.via(pair) }) });
     } catch (error) {
       if (!(error instanceof MappingActionError)) throw error;
       out.push({ ...pair, ok: false, error: { code: error.code, message: error.message } });

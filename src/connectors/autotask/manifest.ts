@@ -26,7 +26,7 @@ export const autotaskManifest: PsaManifest<'autotask'> = {
   ],
   settingsSchema,
   endpointSettings: ['zoneUrl'],
-  capabilities: psaCapabilities(AUTOTASK_CAPABILITIES, { marketplace: false }),
+  capabilities: psaCapabilities(AUTOTASK_CAPABILITIES, { marketplace: false, nameSuggestions: true }),
   // Required fields follow what Autotask refuses a ticket (or note) without (seed 000 §5.5).
   tickets: {
     fields: [

@@ -19,7 +19,7 @@ export const connectWiseManifest: PsaManifest<'connectwise'> = {
   ],
   settingsSchema,
   endpointSettings: [],
-  capabilities: psaCapabilities(CONNECTWISE_CAPABILITIES, { marketplace: false }),
+  capabilities: psaCapabilities(CONNECTWISE_CAPABILITIES, { marketplace: false, nameSuggestions: true }),
   // Seed 002 §7: a ticket needs its service board; type, subtype and status belong to a board.
   tickets: {
     fields: [
