@@ -16,6 +16,8 @@
  * guess, and it is reported as ambiguous instead.
  */
 
+import type { ProposedPair } from './proposed-pair.ts';
+
 export type MatchBasis = 'exact' | 'normalised' | 'similar';
 
 export interface NameMatch {
@@ -108,14 +110,7 @@ export interface MatchTenant {
   enabled: boolean;
 }
 
-export interface NameSuggestion extends NameMatch {
-  companyId: string;
-  companyName: string;
-  tenantId: string;
-  tenantName: string;
-  preselected: boolean;
-  warnings: string[];
-}
+export interface NameSuggestion extends NameMatch, ProposedPair {}
 
 export interface AmbiguousMatch {
   companyId: string;

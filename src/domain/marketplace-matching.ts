@@ -18,6 +18,8 @@
  * - ids on one side only are listed as unmatched (information).
  */
 
+import type { ProposedPair } from './proposed-pair.ts';
+
 const OSA_PATTERN = /^\s*osa_account_id\s*=\s*(\S*)\s*$/i;
 
 export type CustomIdReading = { kind: 'none' } | { kind: 'osa'; accountId: string } | { kind: 'invalid'; raw: string };
@@ -59,15 +61,9 @@ export interface ExistingMapping {
   state: 'not_mapped' | 'ready' | 'mapped' | 'failed';
 }
 
-export interface MarketplaceProposal {
+/** `preselected` is false for inactive customers and disabled tenants. */
+export interface MarketplaceProposal extends ProposedPair {
   accountId: string;
-  companyId: string;
-  companyName: string;
-  tenantId: string;
-  tenantName: string;
-  /** Whether the wizard ticks it for the person (false for inactive customers and disabled tenants). */
-  preselected: boolean;
-  warnings: string[];
 }
 
 export type MarketplaceIssueCode =

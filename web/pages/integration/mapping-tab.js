@@ -1,8 +1,8 @@
 // Customer / company mapping (seed 000 §5.4, seed 001 "Customer Mapping", seed 002 §6): the target's
 // companies with their type, PSA status, mapping state (errors readable in place) and tenant; search,
 // filters and multi-select; map to a new tenant, map to an existing one (partner → customer picker),
-// remove with confirmation, apply proposed pairs ("Ready for mapping"), and for CloudBlue the Ingram
-// Cloud Marketplace matching wizard.
+// remove with confirmation, apply proposed pairs ("Ready for mapping"), suggested matches by name with
+// a confidence (Autotask, ConnectWise), and for CloudBlue the Ingram Cloud Marketplace matching wizard.
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api, messageOf } from '../../api.js';
@@ -41,6 +41,7 @@ export default function MappingTab({ integration, target }) {
   const list = useResource(() => loadAll(base, false), [integration.id]);
   const [picker, setPicker] = useState(null);
   const [wizard, setWizard] = useState(false);
+  const [suggesting, setSuggesting] = useState(false);
   // Bulk apply says how many and which before it runs: the rows to confirm, and the clear callback.
   const [applying, setApplying] = useState(null);
   const companyWord = target.words.company;
@@ -151,6 +152,7 @@ export default function MappingTab({ integration, target }) {
       </div>
       <div class="inline-actions">
         ${readyRows.length > 0 && html`<button type="button" class="primary" onClick=${() => setApplying({ rows: readyRows })}>Apply ${readyRows.length} ready mapping${readyRows.length === 1 ? '' : 's'}</button>`}
+        ${target.capabilities.nameSuggestions === true && html`<button type="button" onClick=${() => setSuggesting(true)}>Suggested matches</button>`}
         ${target.capabilities.marketplace === true && html`<button type="button" onClick=${() => setWizard(true)}>Map through Ingram Marketplace</button>`}
         <button type="button" onClick=${() => refresh(true)} disabled=${reloading}>${reloading ? 'Reloading…' : 'Reload list'}</button>
         <${CsvDownload} path=${`${base}/mappings.csv`} label="Download mapping CSV" />
@@ -182,6 +184,7 @@ export default function MappingTab({ integration, target }) {
         setApplying(null);
       }}
     />`}
+    ${suggesting && html`<${SuggestedMatches} base=${base} companyWord=${companyWord} onClose=${() => setSuggesting(false)} onDone=${() => { setSuggesting(false); list.reload(); }} />`}
     ${wizard && html`<${MarketplaceWizard} base=${base} onClose=${() => setWizard(false)} onDone=${() => { setWizard(false); list.reload(); }} />`}
   `;
 }
@@ -283,6 +286,56 @@ function TenantPicker({ base, row, onClose, onMapped }) {
       ${error && html`<div class="alert alert-error" role="alert">${error}</div>`}
     <//>
   `;
+}
+
+const BASIS_LABELS = { exact: 'same name', normalised: 'same name but for case, punctuation or legal suffix', similar: 'similar words' };
+
+/**
+ * Suggested matches by name: the hub compares the unmapped companies with the free customer tenants
+ * and gives each pair a confidence; the confirmation lists how many and which (the one used for ready
+ * mappings), with the unsure ones (only similar names, an inactive company, a disabled tenant) unticked.
+ */
+function SuggestedMatches({ base, companyWord, onClose, onDone }) {
+  const suggested = useResource(() => api.get(`${base}/suggested-matches`), [base]);
+  const data = suggested.data;
+  if (!data) {
+    return html`<${Dialog} open=${true} title="Suggested matches" onClose=${onClose} footer=${html`<button type="button" onClick=${onClose}>Close</button>`}>
+      ${suggested.error ? html`<${ErrorState} message=${suggested.error} onRetry=${suggested.reload} />` : html`<${Loading} label="Comparing names…" />`}
+    <//>`;
+  }
+  if (data.suggestions.length === 0) {
+    return html`<${Dialog} open=${true} title="Suggested matches" onClose=${onClose} footer=${html`<button type="button" class="primary" onClick=${onClose}>Close</button>`}>
+      <${Empty} title="Nothing to suggest"><p>No unmapped ${companyWord} (of ${data.compared.companies}) has a name close enough to a free customer tenant (of ${data.compared.tenants}).</p><//>
+      ${data.ambiguous.length > 0 && html`<ul>${data.ambiguous.map((a) => html`<li>${a.message}</li>`)}</ul>`}
+    <//>`;
+  }
+  const rows = data.suggestions.map((s) => ({
+    ...s,
+    warnings: [...s.warnings, ...(s.confidence < 0.9 ? [`The names are only similar (${Math.round(s.confidence * 100)} %): check it is the same customer.`] : [])],
+  }));
+  const confirmPairs = async (chosen) => {
+    try {
+      const result = await api.post(`${base}/suggested-matches`, { pairs: chosen.map((r) => ({ companyId: r.companyId, tenantId: r.tenantId })) });
+      const failed = result.items.filter((i) => !i.ok);
+      const ok = result.items.length - failed.length;
+      if (ok > 0) toast.success(`${ok} suggested match${ok === 1 ? '' : 'es'} confirmed.`);
+      if (failed.length > 0) toast.error(`${failed.length} not done: ${failed.slice(0, 3).map((f) => f.error?.message).join('; ')}`);
+      onDone();
+    } catch (error) {
+      toast.error(messageOf(error));
+    }
+  };
+  return html`<${ApplyMappingsDialog}
+    rows=${rows}
+    companyWord=${companyWord}
+    title=${`Confirm ${rows.length} suggested match${rows.length === 1 ? '' : 'es'}?`}
+    tableLabel="Suggested matches"
+    lead=${`Suggested by name, most confident first.${data.ambiguous.length > 0 ? ` ${data.ambiguous.length} ${companyWord}${data.ambiguous.length === 1 ? '' : 's'} matching several names equally ${data.ambiguous.length === 1 ? 'is' : 'are'} left to map by hand.` : ''}`}
+    actionLabel=${(n) => `Confirm ${n} suggested match${n === 1 ? '' : 'es'}`}
+    extraColumn=${{ label: 'Confidence', render: (r) => html`<strong>${Math.round(r.confidence * 100)} %</strong><span class="hint">${BASIS_LABELS[r.basis]}</span>` }}
+    onClose=${onClose}
+    onApply=${confirmPairs}
+  />`;
 }
 
 /** CloudBlue: Ingram Cloud Marketplace matching — review the proposed pairs and confirm them. */
