@@ -27,6 +27,11 @@ async function sendOne(context: DeliveryContext, delivery: NotificationDelivery)
   const repo = context.store.repos.notifications;
   const channel = await repo.getChannel(delivery.channelId);
   if (channel === undefined) return;
+  if (!channel.enabled && delivery.kind !== 'test') {
+    // Switched off after the message was owed: a person chose not to hear from it.
+    await repo.markAttemptFailed(delivery, 'not sent: the channel was switched off', null);
+    return;
+  }
   try {
     if (channel.config.kind === 'email') {
       await sendEmail(channel.config.email, { deliveryId: delivery.id, subject: delivery.subject, text: delivery.body });

@@ -2,7 +2,8 @@
 // and a webhook receiver: an administrator adds an email channel and a chat webhook, sees neither
 // the SMTP password nor the webhook URL shown back, gets a field error for a webhook inside the
 // network, sends a test notification to each (it arrives), and sees a failing receiver's error in
-// the channel list and the recent notifications.
+// the channel list and the recent notifications; pointing the channel at another SMTP server asks for
+// the password again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
@@ -77,6 +78,10 @@ describe('notification settings (browser)', () => {
     await row.getByRole('button', { name: 'Edit Service desk mail' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit "Service desk mail"' });
     await edit.getByLabel('Password: stored, hidden').waitFor();
+    // Another server needs the password again: the form says so beside the password.
+    await edit.getByLabel('SMTP server').fill('smtp.elsewhere.example');
+    await edit.getByRole('button', { name: 'Save channel' }).click();
+    await edit.locator('.field-invalid', { hasText: 'Password' }).getByText(/give the password again: the SMTP server or its encryption changed/).waitFor();
     await edit.getByRole('button', { name: 'Cancel' }).click();
     await browser.screenshot(page, 'notifications-email-channel');
     browser.assertNoErrors(EXPECTED);

@@ -3,7 +3,8 @@
 // that requires the stored password; a local webhook receiver that records each POST), secrets
 // never shown nor stored in clear, a webhook inside the network refused unless listed, one message
 // per transition (not per pass, not twice when two processes check), a test message, and a
-// receiver that fails recorded and shown without failing the pass, then sent once it answers.
+// receiver that fails recorded and shown without failing the pass, then sent once it answers; a
+// channel switched off hears nothing more.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseVendorHosts, targetHostPolicy } from '../../src/config/vendor-hosts.ts';
 import { createHealthNotifier } from '../../src/sync/health-notifier.ts';
@@ -83,6 +84,12 @@ describe.each(testDatabases())('health notifications on $name', (db) => {
     expect(hookTest.body.state).toBe('sent');
     expect(receiver.posts).toEqual([{ path: `/services/${HOOK_KEY}`, body: { text: expect.stringMatching(/test notification from psa-bridge/) } }]);
 
+    // The stored password goes only to the server it was entered for: another server needs it again.
+    const moved = await w.hub.api('PATCH', `/api/v1/notification-channels/${emailId}`, { email: { host: 'smtp.elsewhere.example' } });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error).toMatchObject({ code: 'secrets_required', details: [{ field: 'email.password' }] });
+    expect((await w.hub.api('PATCH', `/api/v1/notification-channels/${emailId}`, { email: { port: smtp.port } })).status).toBe(200);
+
     // A wrong password: the test says so, and the channel shows the error.
     expect((await w.hub.api('PATCH', `/api/v1/notification-channels/${emailId}`, { email: { password: 'wrong' } })).status).toBe(200);
     const failed = await w.hub.api('POST', `/api/v1/notification-channels/${emailId}/test`);
@@ -159,5 +166,13 @@ describe.each(testDatabases())('health notifications on $name', (db) => {
     expect(sent).toEqual([expect.objectContaining({ state: 'sent', attempts: 2 })]);
     expect((await w.hub.api('GET', '/api/v1/notification-channels')).body.items.find((c: { id: string }) => c.id === webhookId).lastError).toBeNull();
     expect(smtp.mails).toHaveLength(1);
+
+    // A channel switched off hears nothing more; the others do.
+    expect((await w.hub.api('PATCH', `/api/v1/notification-channels/${webhookId}`, { enabled: false })).body.enabled).toBe(false);
+    await control(w.world.autotask.url, 'DELETE', '/faults');
+    expect((await w.hub.runner.runNow(id, 'directory')).status).toBe('ok');
+    await w.hub.notifier.idle();
+    expect(smtp.mails).toHaveLength(2);
+    expect(receiver.posts).toHaveLength(1);
   });
 });

@@ -68,6 +68,8 @@ function ChannelDialog({ channel, onClose, onSaved }) {
       onSaved(saved);
     } catch (error) {
       const byField = fieldErrorsFrom(error, '');
+      // A stored password asked for again: open its input so the message shows beside it.
+      if (byField.password && values.password === null) setValues((v) => ({ ...v, password: '' }));
       setErrors(Object.keys(byField).length > 0 ? byField : { form: messageOf(error) });
     } finally {
       setBusy(false);

@@ -186,7 +186,18 @@ export const notificationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
       if (body.email !== undefined) {
         if (channel.config.kind !== 'email') throw new ApiError(400, 'invalid_request', 'email: this channel is a webhook; send webhook instead');
         const patch = Object.fromEntries(Object.entries(body.email).filter(([, v]) => v !== undefined)) as Partial<EmailConfig>;
-        config = { kind: 'email', email: { ...channel.config.email, ...patch } };
+        const before = channel.config.email;
+        const next = { ...before, ...patch };
+        // The stored password goes only to the server it was entered for: pointing the channel at
+        // another server (or dropping TLS) needs the password again, or whoever may change the
+        // settings could collect it with a server of their own.
+        const moved = next.host.toLowerCase() !== before.host.toLowerCase() || next.port !== before.port || (before.secure && !next.secure);
+        if (moved && before.password !== null && before.password !== '' && body.email.password === undefined) {
+          const field = 'email.password';
+          const message = 'give the password again: the SMTP server or its encryption changed, and the stored password is sent only to the server it was entered for';
+          throw new ApiError(400, 'secrets_required', `${field}: ${message}`, { details: [{ field, message }] });
+        }
+        config = { kind: 'email', email: next };
       }
       if (body.webhook !== undefined) {
         if (channel.config.kind !== 'webhook') throw new ApiError(400, 'invalid_request', 'webhook: this channel is an email channel; send email instead');
