@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import type { TargetPicklists } from '../domain/alert-mapping.ts';
 import { targetFeature } from '../connectors/ports.ts';
 import { findIntegration, buildIntegrationRuntime } from '../sync/integration-runtime.ts';
+import { manifestOf } from '../connectors/registry.ts';
+import { PRIORITY_FIELD, priorityPicklist } from '../domain/billing-alert-policy.ts';
+import { buildBillingRuntime } from '../sync/billing/billing-runtime.ts';
 import { isSettingsError } from '../sync/settings/settings-error.ts';
 import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor } from '../sync/settings/tickets.ts';
 import type { Store } from '../store/store.ts';
@@ -24,8 +27,16 @@ async function ticketSide(store: Store, nameOrId: string) {
   const integration = await findIntegration(store, nameOrId);
   const ticketTarget = ticketProfileFor(integration.target);
   if (ticketTarget === null) throw new Error(`integration "${integration.name}" is a ${integration.target} integration: it has no tickets`);
+  const config = new TicketConfig(store.repos.settings);
+  const manifest = manifestOf(integration.target);
+  // A billing platform (Gradient) has no picklists to read: its priority takes the values its manifest declares.
+  if (manifest.kind === 'billing-platform') {
+    const rt = await buildBillingRuntime(store, integration.id);
+    const priorities = manifest.capabilities.alerts === false ? [] : manifest.capabilities.alerts.priorities;
+    return { integration, ticketTarget, vendor: rt.vendor, picklists: async (): Promise<TargetPicklists> => ({ [PRIORITY_FIELD]: priorityPicklist(priorities) }), config };
+  }
   const runtime = await buildIntegrationRuntime(store, integration.id);
-  return { integration, ticketTarget, runtime, picklists: picklistCache(targetFeature(runtime.target, 'tickets')), config: new TicketConfig(store.repos.settings) };
+  return { integration, ticketTarget, vendor: runtime.vendor, picklists: picklistCache(targetFeature(runtime.target, 'tickets')), config };
 }
 
 function explain(error: unknown): never {
@@ -63,7 +74,7 @@ export function registerAlertsCommands(program: Command): void {
         } else if ((options.field?.length ?? 0) > 0) {
           throw new Error('--field applies to the alert types named with --enable');
         }
-        const vendorTypes = await side.runtime.vendor.getAlertTypes();
+        const vendorTypes = await side.vendor.getAlertTypes();
         const rows = vendorTypes.map((t) => ({ type: t.id, title: t.title, enabled: stored.types[t.id]?.enabled ? 'yes' : 'no', fields: Object.entries(stored.types[t.id]?.fields ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') }));
         if (options.json) return printJson({ defaults: stored.defaults, types: stored.types, alertTypes: vendorTypes, picklists });
         process.stdout.write(`defaults: ${Object.entries(stored.defaults).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}\n`);

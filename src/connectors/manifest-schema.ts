@@ -222,7 +222,14 @@ export const targetManifestSchema = z
       tickets: ticketProfileSchema.nullable(),
       createTarget: isFunction('createTarget'),
     }),
-    z.strictObject({ ...common, kind: z.literal('billing-platform'), capabilities: billingPlatformCapabilitiesSchema, createPlatform: isFunction('createPlatform') }),
+    z.strictObject({
+      ...common,
+      kind: z.literal('billing-platform'),
+      capabilities: billingPlatformCapabilitiesSchema,
+      /** The ticket fields an alert type sets (Gradient: its priority), configured through the shared alert mappings; null without alerts. */
+      tickets: ticketProfileSchema.nullable().default(null),
+      createPlatform: isFunction('createPlatform'),
+    }),
     z.strictObject({
       ...common,
       kind: z.literal('service-manager'),
@@ -244,8 +251,11 @@ export const targetManifestSchema = z
         ctx.addIssue({ code: 'custom', path: ['credentials', index, 'pattern', 'regex'], message: 'is not a regular expression' });
       }
     }
-    if (manifest.tabs.includes('tickets') && (manifest.kind !== 'psa' || manifest.capabilities.tickets === false)) {
-      ctx.addIssue({ code: 'custom', path: ['tabs'], message: 'the tickets tab needs the tickets capability' });
+    if (manifest.tabs.includes('tickets') && ticketLifecycleOf(manifest as TargetManifest) === null) {
+      ctx.addIssue({ code: 'custom', path: ['tabs'], message: 'the tickets tab needs the tickets capability (a billing platform: alerts with ticket fields)' });
+    }
+    if (manifest.kind === 'billing-platform' && (manifest.tickets === null) !== (manifest.capabilities.alerts === false)) {
+      ctx.addIssue({ code: 'custom', path: ['tickets'], message: 'ticket field specs are given exactly when the platform takes alerts (capabilities.alerts)' });
     }
     if (manifest.kind !== 'psa') return;
     const { capabilities, tickets } = manifest;
@@ -292,6 +302,8 @@ export type PsaManifest<Id extends string = string> = Data<'psa'> &
 export type BillingPlatformManifest<Id extends string = string> = Data<'billing-platform'> &
   ManifestCode<Id> & {
     capabilities: BillingPlatformCapabilities;
+    /** Absent = null: a platform that takes no alerts has no ticket fields. */
+    tickets?: TicketProfileData | null;
     createPlatform: BillingPlatformFactory;
   };
 /** Mounts a service manager's inbound API in a Fastify scope (prefixed with `basePath`). */
@@ -332,6 +344,20 @@ export function portCapabilities(capabilities: PsaCapabilities): TargetCapabilit
 
 /** The ticket rules of a target, for the domain (which names no target). */
 export function ticketProfileOf(manifest: TargetManifest): TicketProfile | null {
-  if (manifest.kind !== 'psa' || manifest.tickets === null) return null;
-  return { target: manifest.shortLabel, ...manifest.tickets, fields: manifest.tickets.fields.map((spec) => ({ ...spec })) };
+  const tickets = manifest.kind === 'service-manager' ? null : (manifest.tickets ?? null);
+  if (tickets === null) return null;
+  const lifecycle = ticketLifecycleOf(manifest);
+  return { target: manifest.shortLabel, ...tickets, fields: tickets.fields.map((spec) => ({ ...spec })), ...(lifecycle === null ? {} : { lifecycle }) };
+}
+
+/**
+ * What the target can do with a ticket after creating it, or null when it makes none: a PSA
+ * closes and reopens by setting a status (unless its manifest says otherwise); a billing platform
+ * passes alerts on as tickets it only creates (Gradient). The ticket settings and the portal offer
+ * auto-close, reopening and clearing the alert only where this says they can happen.
+ */
+export function ticketLifecycleOf(manifest: TargetManifest): { close: boolean; reopen: boolean } | null {
+  if (manifest.kind === 'psa') return manifest.capabilities.tickets === false ? null : { close: manifest.capabilities.tickets.close, reopen: manifest.capabilities.tickets.reopen };
+  if (manifest.kind === 'billing-platform') return manifest.capabilities.alerts === false || (manifest.tickets ?? null) === null ? null : { close: manifest.capabilities.alerts.close, reopen: manifest.capabilities.alerts.reopen };
+  return null;
 }

@@ -277,6 +277,17 @@ export function validateTicketSettings(target: TicketProfile, settings: TicketSe
     errors.push({ code: 'field_required', alertType: null, field: 'clearAlert.statuses', value: null, allowed: choosable, message: `${target.target} ticket settings: clearing the alert needs at least one status; choose ${describeAllowed(choosable)}.` });
   }
   for (const status of settings.clearAlert.statuses) setting('clearAlert.statuses', 'clearing the alert', status, false);
+  const cannot = (field: string, what: string, fix: string) =>
+    errors.push({ code: 'invalid_setting', alertType: null, field, value: null, allowed: [], message: `${target.target} ticket settings: ${target.target} cannot ${what}; ${fix}.` });
+  if (target.lifecycle?.close === false) {
+    if (settings.autoClose.enabled) cannot('autoClose.enabled', 'close a ticket', 'turn auto-close off');
+    // The vendor alert is cleared when the ticket reaches a status: a target that never reports or sets one cannot.
+    if (settings.clearAlert.enabled) cannot('clearAlert.enabled', 'say when a ticket is closed', 'turn clearing the alert off');
+  }
+  if (target.lifecycle?.reopen === false) {
+    if (recurrence.mode !== 'new_always') cannot('recurrence', 'reopen a ticket', 'a returning alert makes a new ticket there (mode new_always)');
+    if (settings.reopenStatus !== null) cannot('reopenStatus', 'reopen a ticket', 'leave the reopen status empty');
+  }
   const { windowMinutes, maxPerCycle } = settings.notes;
   if (!Number.isInteger(windowMinutes) || windowMinutes < 1) {
     errors.push({ code: 'invalid_setting', alertType: null, field: 'notes.windowMinutes', value: String(windowMinutes), allowed: [], message: `${target.target} ticket settings: the note window must be a whole number of minutes, at least 1, got ${windowMinutes}.` });

@@ -33,4 +33,10 @@ export interface TicketProfile {
    * default, so a recurrence is a new ticket (`new_always`).
    */
   recurrenceWhenUnset: 'reopen_always' | 'new_always';
+  /**
+   * What the target can do with a ticket once made (absent: both, a PSA sets a status). A billing
+   * platform that only creates tickets (Gradient) can neither, so the settings that need it —
+   * auto-close, clearing the alert by ticket status, reopening — are refused for it.
+   */
+  lifecycle?: { close: boolean; reopen: boolean };
 }

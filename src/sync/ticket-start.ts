@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { TicketStart } from '../domain/ticket-start.ts';
 import type { VendorAlert } from '../domain/vendor-model.ts';
 import type { SettingsRepository } from '../store/repositories/settings.ts';
+import type { VendorCloud } from '../connectors/ports.ts';
+import type { BillingRuntime } from './billing/billing-runtime.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 
 const KEY = 'ticket-start';
@@ -39,17 +41,26 @@ export interface OpenAlert {
 /** Open alerts of the tenants this integration maps (never another integration's), oldest first. */
 export async function existingOpenAlerts(rt: IntegrationRuntime, before: string): Promise<OpenAlert[]> {
   const mapped = (await rt.store.repos.mappings.list(rt.integration.id, { state: ['mapped', 'failed'] })).filter((m) => m.tenantId !== null);
-  if (mapped.length === 0) return [];
-  const byTenant = new Map(mapped.map((m) => [m.tenantId as string, m]));
+  return openAlertsOf(rt.vendor, new Map(mapped.map((m) => [m.tenantId as string, { tenantName: m.tenantName, companyName: m.companyName }])), before);
+}
+
+/** A billing platform's: the open alerts of the tenants pushed to it as accounts (its account name as the company). */
+export async function existingOpenBillingAlerts(rt: BillingRuntime, before: string): Promise<OpenAlert[]> {
+  const accounts = (await rt.pushed.accounts(rt.integration.id)).filter((a) => !a.deleted);
+  return openAlertsOf(rt.vendor, new Map(accounts.map((a) => [a.accountId, { tenantName: a.name, companyName: a.name }])), before);
+}
+
+async function openAlertsOf(vendor: VendorCloud, byTenant: ReadonlyMap<string, { tenantName: string | null; companyName: string | null }>, before: string): Promise<OpenAlert[]> {
+  if (byTenant.size === 0) return [];
   const types = new Map<string, string>();
   try {
-    for (const t of await rt.vendor.getAlertTypes()) if (t.title !== null) types.set(t.id, t.title);
+    for (const t of await vendor.getAlertTypes()) if (t.title !== null) types.set(t.id, t.title);
   } catch {
     // Titles are a courtesy; the ids still say which alerts they are.
   }
   const found: OpenAlert[] = [];
   const beforeMs = Date.parse(before);
-  for await (const alert of rt.vendor.listAlerts({ tenantIds: [...byTenant.keys()] })) {
+  for await (const alert of vendor.listAlerts({ tenantIds: [...byTenant.keys()] })) {
     if (!isOpen(alert)) continue;
     if (alert.createdAt !== null && Date.parse(alert.createdAt) >= beforeMs) continue;
     const m = alert.tenantId === null ? undefined : byTenant.get(alert.tenantId);
@@ -59,7 +70,7 @@ export async function existingOpenAlerts(rt: IntegrationRuntime, before: string)
       type: alert.type,
       typeTitle: types.get(alert.type) ?? null,
       severity: alert.severity,
-      tenantId: m.tenantId as string,
+      tenantId: alert.tenantId as string,
       tenantName: m.tenantName,
       companyName: m.companyName,
       createdAt: alert.createdAt,

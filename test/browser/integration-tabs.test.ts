@@ -388,6 +388,29 @@ describe('integration tabs (browser, demo)', () => {
     browser.assertNoErrors(EXPECTED);
   });
 
+  it("configures Gradient's tickets on the shared ticket screen: a priority 1–4 per alert type, and no reopen, auto-close or clear-alert options", async () => {
+    const gradient = (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items.find((i) => i.name === 'demo-gradient')!;
+    await page.goto(`${demo.portal}/integrations/${gradient.id}/summary`);
+    await page.getByRole('heading', { level: 1, name: 'demo-gradient' }).waitFor();
+    await tab('Ticket creation').click();
+    await panel().getByRole('table', { name: 'Alert mapping' }).waitFor();
+    await panel().getByRole('note').filter({ hasText: 'Gradient only creates tickets: it cannot close or reopen them' }).waitFor();
+    // Nothing is offered that Gradient cannot do.
+    for (const text of ['Reopen the initial ticket', 'Status of a reopened ticket', 'Auto-close tickets', 'Clear the alert in Acronis']) await expect(panel().getByText(text).count()).resolves.toBe(0);
+    // The Acronis emulator's alert type "Backup failed" gets priority 4 (very high).
+    await panel().getByPlaceholder('Filter alerts by name').fill('Backup failed');
+    await panel().getByRole('checkbox', { name: 'Create tickets for Backup failed' }).check();
+    const priority = panel().getByLabel('Priority for Backup failed');
+    expect(await priority.locator('option').allTextContents()).toEqual(['—', '1 Low', '2 Medium', '3 High', '4 Very high']);
+    await priority.selectOption({ label: '4 Very high' });
+    await browser.screenshot(page, 'tabs-gradient-ticket-creation');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('status').filter({ hasText: 'Ticket creation settings saved' }).waitFor();
+    const saved = await api<{ alertTypes: { id: string; enabled: boolean; fields: Record<string, string> }[] }>('GET', `/integrations/${gradient.id}/alert-mappings`);
+    expect(saved.alertTypes.filter((t) => t.enabled).map((t) => ({ id: t.id, priority: t.fields.priority }))).toEqual([{ id: 'BackupFailed', priority: '4' }]);
+    browser.assertNoErrors(EXPECTED);
+  });
+
   it('is readable at phone width without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [tabName, shot] of [

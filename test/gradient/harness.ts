@@ -10,6 +10,8 @@ import type { VendorCloud } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildBillingRuntime, type BillingRuntime } from '../../src/sync/billing/billing-runtime.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
+import { alertTypes as acronisAlertTypes } from '../../emulators/acronis/alert-catalog.ts';
+import { TicketConfig, ticketProfileFor } from '../../src/sync/settings/tickets.ts';
 
 export interface GradientHubHarness {
   acronis: AcronisEmulator;
@@ -81,4 +83,18 @@ export async function startGradientHubHarness(
       await cleanup();
     },
   };
+}
+
+/**
+ * Ticket creation on for a Gradient integration, through the shared ticket settings as a person
+ * would set them: every alert type the Acronis emulator knows enabled (priority from severity),
+ * or the given types with their priority.
+ */
+export async function enableGradientTickets(store: Store, integrationId: string, types?: Record<string, string | null>): Promise<void> {
+  const profile = ticketProfileFor('gradient')!;
+  const config = new TicketConfig(store.repos.settings);
+  const picklists = { priority: ['1', '2', '3', '4'].map((value) => ({ value, label: value })) };
+  const chosen = types ?? Object.fromEntries(acronisAlertTypes.map((t) => [t.id, null]));
+  await config.saveMapping(integrationId, profile, { types: Object.fromEntries(Object.entries(chosen).map(([id, priority]) => [id, { enabled: true, fields: priority === null ? {} : { priority } }])) }, picklists);
+  await config.saveSettings(integrationId, profile, { enabled: true }, picklists);
 }

@@ -11,6 +11,7 @@ import { runAlertPush } from '../../src/sync/billing/alert-push.ts';
 import { buildBillingRuntime } from '../../src/sync/billing/billing-runtime.ts';
 import { runCountPush } from '../../src/sync/billing/count-push.ts';
 import { testDatabases } from '../support/databases.ts';
+import { enableGradientTickets } from './harness.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
 
 describe.each(testDatabases())('billing overview API on $name', { timeout: 120_000 }, (database) => {
@@ -97,6 +98,7 @@ describe.each(testDatabases())('billing overview API on $name', { timeout: 120_0
   it('lists alerts delivered and failed with Gradient\'s errors; Gradient out of reach keeps what is stored', async () => {
     const rt = await runtime();
     await runAccountPush(rt);
+    await enableGradientTickets(hub.store, integrationId);
     await runAlertPush(rt);
     await control('POST', '/alerts/process');
     await runAlertPush(await buildBillingRuntime(hub.store, integrationId, { clock: () => new Date(Date.now() + 3_600_000) }));

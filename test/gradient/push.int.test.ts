@@ -9,7 +9,7 @@ import { runAccountPush } from '../../src/sync/billing/account-push.ts';
 import { runAlertPush } from '../../src/sync/billing/alert-push.ts';
 import { runCountPush } from '../../src/sync/billing/count-push.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startGradientHubHarness, type GradientHubHarness } from './harness.ts';
+import { enableGradientTickets, startGradientHubHarness, type GradientHubHarness } from './harness.ts';
 
 describe.each(testDatabases())('Gradient push on $name', { timeout: 120_000 }, (database) => {
   let h: GradientHubHarness;
@@ -146,6 +146,10 @@ describe.each(testDatabases())('Gradient push on $name', { timeout: 120_000 }, (
   it('alerts become tickets once per (tenant, type, resource, episode), delivery followed to success or failure with Gradient\'s errors', async () => {
     const rt = await h.runtime();
     await runAccountPush(rt);
+    // Off by default, as in the shared ticket engine: nothing is sent and the stream is not read.
+    const off = await runAlertPush(rt);
+    expect(off.stats).toMatchObject({ raised: 0, seen: 0, off: true });
+    await enableGradientTickets(h.store, h.integrationId);
     const first = await runAlertPush(rt);
     expect(first.stats.raised).toBeGreaterThan(3);
     // Deliveries start pending; the emulator processes on the second read, the loop reads again when due.

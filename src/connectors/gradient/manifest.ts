@@ -53,14 +53,8 @@ export const gradientManifest: BillingPlatformManifest<'gradient'> = {
       help: `Empty = production (${GRADIENT_PRODUCTION_URL}); /api/vendor-api is added`,
     },
   ],
-  // Which alerts become tickets and their priority (1 low … 4 very high); unset = every type, priority by severity.
-  settingsSchema: z.strictObject({
-    alertTypes: z.string().optional(),
-    alertPriorities: z
-      .string()
-      .regex(/^\s*([^=\s,]+\s*=\s*[1-4]\s*(,\s*|$))*$/, 'write "<alert type>=<1..4>, …" (1 low, 2 medium, 3 high, 4 very high)')
-      .optional(),
-  }),
+  // Which alerts become tickets, and their priority, are the shared alert mappings (the tickets tab).
+  settingsSchema: z.strictObject({}),
   endpointSettings: [],
   capabilities: {
     accounts: true,
@@ -78,8 +72,17 @@ export const gradientManifest: BillingPlatformManifest<'gradient'> = {
       reopen: false,
     },
   },
+  // An alert type's ticket in Gradient has one field a person sets: its priority (CreateAlertingDto:
+  // 1 low … 4 very high; the values are capabilities.alerts.priorities). Unset = from the alert's
+  // severity. A returning alert after its ticket was made is a new ticket: Gradient cannot reopen.
+  // Gradient takes no notes on a ticket; the note limits are never used.
+  tickets: {
+    fields: [{ name: 'priority', label: 'Priority', required: false }],
+    textLimits: { title: 250, description: 8000, noteTitle: 250, noteText: 8000 },
+    recurrenceWhenUnset: 'new_always',
+  },
   words: { company: 'account', companies: 'accounts', product: 'service', products: 'services', companyMapping: 'Accounts' },
-  tabs: ['settings', 'billing', 'summary'],
+  tabs: ['settings', 'tickets', 'billing', 'summary'],
   createPlatform: platformOf,
   checkCredentials: checkGradientCredentials,
   demo: gradientDemo,

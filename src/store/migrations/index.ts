@@ -11,6 +11,7 @@ import * as m0010 from './0010_deprovisioning_countdowns.ts';
 import * as m0011 from './0011_trust.ts';
 import * as m0012 from './0012_service_manager.ts';
 import * as m0013 from './0013_billing_push.ts';
+import * as m0014 from './0014_gradient_alert_mappings.ts';
 import * as m0016 from './0016_token_roles.ts';
 import * as m0017 from './0017_notification_deliveries.ts';
 
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0011_trust': m0011,
   '0012_service_manager': m0012,
   '0013_billing_push': m0013,
+  '0014_gradient_alert_mappings': m0014,
   '0016_token_roles': m0016,
   '0017_notification_deliveries': m0017,
 };

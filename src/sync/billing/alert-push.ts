@@ -1,7 +1,10 @@
 /**
  * Vendor alerts → tickets in the MSP's PSA, through the billing platform (the "alerts" loop of a
- * billing-platform integration). The platform only creates tickets: no close, no reopen (the
- * manifest says so). One ticket per (tenant, alert type, resource, episode): the alertId the platform
+ * billing-platform integration), configured through the shared ticket engine's settings like every
+ * target's: ticket creation on or off, the alert types a person enabled with a priority each (the
+ * manifest's `priority` ticket field), the minimum severity, the ticket start. The platform only
+ * creates tickets: no close, no reopen, no clearing (the manifest's capabilities say so, and the
+ * ticket settings refuse those options for it). One ticket per (tenant, alert type, resource, episode): the alertId the platform
  * receives is the shared ticket reference of src/domain/alert-identity.ts, so an alert storm on one
  * machine is one ticket, and a retry after a crash or a lost answer sends the same alertId again
  * (the platform answers the first delivery). A new episode starts once the vendor cleared the alert.
@@ -9,15 +12,19 @@
  */
 
 import { alertKeyHash, alertKeyOf, ticketExternalRef } from '../../domain/alert-identity.ts';
-import { alertEnabled, alertPriority, nextDeliveryCheckMs, parseAlertPolicy } from '../../domain/billing-alert-policy.ts';
+import { billingAlertDecision, nextDeliveryCheckMs, type Priority } from '../../domain/billing-alert-policy.ts';
 import { isTransient } from '../../connectors/kit/errors.ts';
 import type { PushedAlert } from '../../store/repositories/billing-push.ts';
-import { integrationSettings } from '../settings/settings.ts';
+import { TicketConfig, ticketProfileFor } from '../settings/tickets.ts';
+import { readTicketStart } from '../ticket-start.ts';
+import { raisedBeforeStart } from '../../domain/ticket-start.ts';
 import type { LoopOutcome, LoopRunOptions } from '../loop-result.ts';
 import type { BillingRuntime } from './billing-runtime.ts';
 
 const LOOP = 'alerts';
-const CURSOR = 'billing-alerts';
+/** The alert stream's cursor; "tickets from all open alerts" (POST …/ticket-start) deletes it. */
+export const BILLING_ALERTS_CURSOR = 'billing-alerts';
+const CURSOR = BILLING_ALERTS_CURSOR;
 
 export interface AlertPlanItem {
   operation: 'raise' | 'follow';
@@ -28,10 +35,15 @@ export interface AlertPlanItem {
 export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions = {}): Promise<LoopOutcome<AlertPlanItem>> {
   const integrationId = rt.integration.id;
   const alerts = rt.platform.alerts;
-  const stats = { seen: 0, raised: 0, delivered: 0, failed: 0, pending: 0, skipped: 0 };
-  if (alerts === undefined || rt.capabilities.alerts === false) return { loop: LOOP, dryRun: options.dryRun === true, stats, plan: [] };
-  const connector = await integrationSettings(rt.store.repos.settings).read(integrationId, 'connector');
-  const policy = parseAlertPolicy(connector as { alertTypes?: string; alertPriorities?: string });
+  const stats = { seen: 0, raised: 0, delivered: 0, failed: 0, pending: 0, skipped: 0, beforeStart: 0, off: false };
+  const profile = ticketProfileFor(rt.integration.target);
+  if (alerts === undefined || rt.capabilities.alerts === false || profile === null) return { loop: LOOP, dryRun: options.dryRun === true, stats, plan: [] };
+  // The shared ticket engine's settings: the feature switch, the alert types a person enabled with
+  // their priority, the minimum severity, and from when alerts are raised (the ticket start).
+  const config = new TicketConfig(rt.store.repos.settings);
+  const settings = await config.readSettings(integrationId, profile);
+  const mapping = await config.readMapping(integrationId, profile);
+  const start = await readTicketStart(rt.store.repos.settings, integrationId);
   const accounts = new Map((await rt.pushed.accounts(integrationId)).filter((a) => !a.deleted).map((a) => [a.accountId, a]));
   const known = await rt.pushed.alerts(integrationId);
   const latest = new Map<string, PushedAlert>();
@@ -40,8 +52,10 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
   const cursor = await rt.store.repos.cursors.get(integrationId, CURSOR);
   let maxNs = cursor?.value ?? '0';
   const plan: AlertPlanItem[] = [];
-  const toRaise: { alertId: string; keyHash: string; episode: number; tenantId: string; type: string; title: string; description: string; priority: 1 | 2 | 3 | 4 }[] = [];
-  for await (const alert of rt.vendor.listAlerts({ updatedAfterNs: maxNs })) {
+  const toRaise: { alertId: string; keyHash: string; episode: number; tenantId: string; type: string; title: string; description: string; priority: Priority }[] = [];
+  // Off: nothing new is read (the cursor stays), deliveries already queued are still followed.
+  stats.off = !settings.enabled;
+  for await (const alert of settings.enabled ? rt.vendor.listAlerts({ updatedAfterNs: maxNs }) : []) {
     options.signal?.throwIfAborted();
     stats.seen++;
     if (BigInt(alert.updatedAtNs) > BigInt(maxNs)) maxNs = alert.updatedAtNs;
@@ -54,8 +68,14 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
       if (current !== undefined) latest.set(keyHash, { ...current, clearedAt: current.clearedAt ?? 'now' });
       continue;
     }
-    if (!alertEnabled(policy, alert.type) || !accounts.has(key.tenantId)) {
+    const decision = billingAlertDecision(mapping, settings, alert);
+    if (!decision.raise || !accounts.has(key.tenantId)) {
       stats.skipped++;
+      continue;
+    }
+    // Alerts open before ticket creation was switched on are not raised, unless a person chose so.
+    if (raisedBeforeStart(alert.createdAt, start)) {
+      stats.beforeStart++;
       continue;
     }
     // The open episode of the key already has its ticket: a storm is one ticket.
@@ -65,8 +85,8 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
     const alertId = ticketExternalRef(key, episode);
     const title = `${alert.type}: ${String(alert.details.resourceName ?? accounts.get(key.tenantId)?.name ?? key.tenantId)}`.slice(0, 250);
     const description = [`Acronis alert ${alert.type} (${alert.severity}) for ${accounts.get(key.tenantId)?.name ?? key.tenantId}.`, ...Object.entries(alert.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)].join('\n');
-    toRaise.push({ alertId, keyHash, episode, tenantId: key.tenantId, type: alert.type, title, description, priority: alertPriority(policy, alert.type, alert.severity) });
-    plan.push({ operation: 'raise', alertId, what: `ticket "${title}" (priority ${alertPriority(policy, alert.type, alert.severity)})` });
+    toRaise.push({ alertId, keyHash, episode, tenantId: key.tenantId, type: alert.type, title, description, priority: decision.priority });
+    plan.push({ operation: 'raise', alertId, what: `ticket "${title}" (priority ${decision.priority})` });
   }
   if (options.dryRun === true) return { loop: LOOP, dryRun: true, stats, plan };
 
@@ -83,7 +103,7 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
         alertId: a.alertId,
         title: a.title,
         description: body?.description ?? a.title,
-        priority: a.priority as 1 | 2 | 3 | 4,
+        priority: a.priority as Priority,
       });
       await rt.pushed.updateAlert(integrationId, a.alertId, { deliveryId, state: 'pending', nextCheckAt: rt.clock().toISOString() });
       stats.raised++;
@@ -95,7 +115,7 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
       }
     }
   }
-  if (firstError === null) await rt.store.repos.cursors.put(integrationId, CURSOR, maxNs);
+  if (firstError === null && settings.enabled) await rt.store.repos.cursors.put(integrationId, CURSOR, maxNs);
 
   // Follow deliveries that are due, with backoff.
   const now = rt.clock().getTime();

@@ -48,6 +48,16 @@ function setField(fields, specs, picklists, defaults, name, value) {
   return next;
 }
 
+/**
+ * What the target can do with a ticket once made (its manifest's capabilities): a PSA closes and
+ * reopens by status; a billing platform that passes alerts on (Gradient) only creates tickets, so
+ * the screen offers no reopening, auto-close or clearing the alert for it.
+ */
+export function ticketLifecycle(target) {
+  const caps = target.kind === 'billing-platform' ? target.capabilities.alerts : target.capabilities.tickets;
+  return caps ? { close: caps.close !== false, reopen: caps.reopen !== false } : { close: false, reopen: false };
+}
+
 export default function TicketsTab({ integration, target, onIntegrationChange }) {
   const base = `/integrations/${integration.id}`;
   const config = useResource(() => Promise.all([api.get(`${base}/alert-mappings`), api.get(`${base}/ticket-settings`)]).then(([mappings, settings]) => ({ mappings, settings })), [integration.id]);
@@ -55,7 +65,9 @@ export default function TicketsTab({ integration, target, onIntegrationChange })
   if (!config.data) return html`<${Loading} label="Loading alert types and the target's ticket picklists…" />`;
   return html`
     <${Configuration} key=${JSON.stringify(config.data)} data=${config.data} base=${base} integration=${integration} target=${target} onIntegrationChange=${onIntegrationChange} onSaved=${config.reload} />
-    <${TicketLists} base=${base} />
+    ${target.kind === 'billing-platform'
+      ? html`<p class="hint">The alerts sent to ${target.shortLabel}, and what ${target.shortLabel} answered for each, are listed under “Accounts in ${target.shortLabel}”.</p>`
+      : html`<${TicketLists} base=${base} />`}
   `;
 }
 
@@ -142,6 +154,7 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
       return next;
     });
   const statuses = settings.statuses;
+  const lifecycle = ticketLifecycle(target);
   const recurrence = rules.recurrence ?? { mode: 'reopen_always' };
 
   return html`
@@ -235,7 +248,9 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
 
       <section class="card ticket-rules" aria-labelledby="ticket-rules-title">
         <h2 id="ticket-rules-title">Ticket lifecycle</h2>
-        <fieldset class="field">
+        ${!lifecycle.close && !lifecycle.reopen &&
+        html`<p class="hint" role="note">${target.shortLabel} only creates tickets: it cannot close or reopen them. An alert that comes back after its ticket was made raises a new ticket, and nothing is closed when an alert clears.</p>`}
+        ${lifecycle.reopen && html`<fieldset class="field">
           <legend>When an alert comes back after its ticket was closed</legend>
           <label class="inline-check"><input type="radio" name="recurrence" checked=${recurrence.mode === 'reopen_always'} onChange=${() => setRules({ ...rules, recurrence: { mode: 'reopen_always' } })} /> Reopen the initial ticket</label>
           <label class="inline-check">
@@ -247,14 +262,14 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
           </label>
           <label class="inline-check"><input type="radio" name="recurrence" checked=${recurrence.mode === 'new_always'} onChange=${() => setRules({ ...rules, recurrence: { mode: 'new_always' } })} /> Always create a new ticket</label>
           ${errors['tickets.recurrence.days'] && html`<p class="error-text">${errors['tickets.recurrence.days']}</p>`}
-        </fieldset>
-        <${StatusSelect} id="reopen-status" label="Status of a reopened ticket" value=${rules.reopenStatus} statuses=${statuses} placeholder="Target default" error=${errors['tickets.reopenStatus']} onChange=${(v) => setRules({ ...rules, reopenStatus: v })} />
-        <div class="rule-row">
+        </fieldset>`}
+        ${lifecycle.reopen && html`<${StatusSelect} id="reopen-status" label="Status of a reopened ticket" value=${rules.reopenStatus} statuses=${statuses} placeholder="Target default" error=${errors['tickets.reopenStatus']} onChange=${(v) => setRules({ ...rules, reopenStatus: v })} />`}
+        ${lifecycle.close && html`<div class="rule-row">
           <label class="inline-check"><input type="checkbox" checked=${rules.autoClose.enabled} onChange=${(e) => setRules({ ...rules, autoClose: { ...rules.autoClose, enabled: e.currentTarget.checked } })} /> Auto-close tickets when their alert is cleared, with status</label>
           <${StatusSelect} id="auto-close-status" label="Auto-close status" hideLabel value=${rules.autoClose.status} statuses=${statuses} placeholder="Choose a status" disabled=${!rules.autoClose.enabled} error=${errors['tickets.autoClose.status']}
             onChange=${(v) => setRules({ ...rules, autoClose: { ...rules.autoClose, status: v } })} />
-        </div>
-        <fieldset class="field">
+        </div>`}
+        ${lifecycle.close && html`<fieldset class="field">
           <legend>
             <label class="inline-check"><input type="checkbox" checked=${rules.clearAlert.enabled} onChange=${(e) => setRules({ ...rules, clearAlert: { ...rules.clearAlert, enabled: e.currentTarget.checked } })} /> Clear the alert in Acronis when its ticket reaches</label>
           </legend>
@@ -265,7 +280,7 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
             )}
           </div>
           ${errors['tickets.clearAlert.statuses'] && html`<p class="error-text">${errors['tickets.clearAlert.statuses']}</p>`}
-        </fieldset>
+        </fieldset>`}
       </section>
 
       <div class="sticky-actions">

@@ -7,8 +7,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TicketProfile } from '../../../domain/alert-mapping.ts';
-import { TARGET_MANIFESTS } from '../../../connectors/registry.ts';
-import { targetFeature, type Target, type TargetPicklists, type VendorCloud } from '../../../connectors/ports.ts';
+import { ticketProfileOf } from '../../../connectors/manifest-schema.ts';
+import { manifestOf, TARGET_MANIFESTS } from '../../../connectors/registry.ts';
+import { targetFeature, type TargetPicklists, type VendorCloud } from '../../../connectors/ports.ts';
+import { PRIORITY_FIELD, priorityPicklist } from '../../../domain/billing-alert-policy.ts';
+import { ALERTS_LOOP } from '../../../sync/alerts/pass-context.ts';
+import { BILLING_ALERTS_CURSOR } from '../../../sync/billing/alert-push.ts';
+import { existingOpenAlerts, existingOpenBillingAlerts, type OpenAlert } from '../../../sync/ticket-start.ts';
 import type { Integration } from '../../../store/repositories/integrations.ts';
 import { isSettingsError } from '../../../sync/settings/settings-error.ts';
 import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor } from '../../../sync/settings/tickets.ts';
@@ -24,39 +29,65 @@ const fieldBagSchema = z.record(z.string(), z.string());
 
 /** The labels of the targets with tickets, in words. */
 function withTickets(): string {
-  const labels = TARGET_MANIFESTS.filter((manifest) => manifest.kind === 'psa' && manifest.tickets !== null).map((manifest) => manifest.label);
+  const labels = TARGET_MANIFESTS.filter((manifest) => ticketProfileOf(manifest) !== null).map((manifest) => manifest.label);
   return labels.length <= 1 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }
 
+/**
+ * One integration's ticket side for a request: the shared settings and mappings, the target's
+ * ticket picklists, the vendor (for its alert types and open alerts). A PSA's picklists are read
+ * from the PSA; a billing platform (Gradient) has no picklists to read, its one ticket field —
+ * the priority — takes the values its manifest declares.
+ */
 export interface TicketSide {
   integration: Integration;
   ticketTarget: TicketProfile;
-  target: Target;
   picklists: () => Promise<TargetPicklists>;
   config: TicketConfig;
+  vendor: () => Promise<VendorCloud>;
+  /** The alerts already open for this integration's customers, raised before `before`. */
+  openAlerts: (before: string) => Promise<OpenAlert[]>;
+  /** The cursor of the integration's alert stream ("tickets from all open alerts" reads it again). */
+  alertsCursor: string;
 }
 
-/** The integration's target (and, on demand, vendor) for one request; 400 when the target has no tickets. */
+/** The integration's ticket side for one request; 400 when the target has no tickets. */
 export async function ticketSideOf(deps: RouteDeps, id: string): Promise<TicketSide> {
   const { repos } = deps.store;
   const integration = await repos.integrations.get(id);
   if (integration === undefined) throw notFound('integration', id);
   const ticketTarget = ticketProfileFor(integration.target);
   if (ticketTarget === null) throw new ApiError(400, 'not_supported', `${integration.target} integrations have no tickets: alert mappings apply to ${withTickets()}`);
-  const settingsRepo = deps.store.repos.settings;
+  const config = new TicketConfig(deps.store.repos.settings);
+  const manifest = manifestOf(integration.target);
+  if (manifest.kind === 'billing-platform') {
+    const priorities = manifest.capabilities.alerts === false ? [] : manifest.capabilities.alerts.priorities;
+    const billing = async () => {
+      const rt = await deps.runtimes.billing(id);
+      if (rt === null) throw new ApiError(400, 'not_supported', `${integration.target} is not a billing platform`);
+      return rt;
+    };
+    return {
+      integration,
+      ticketTarget,
+      picklists: async () => ({ [PRIORITY_FIELD]: priorityPicklist(priorities) }),
+      config,
+      vendor: async () => (await billing()).vendor,
+      openAlerts: async (before) => existingOpenBillingAlerts(await billing(), before),
+      alertsCursor: BILLING_ALERTS_CURSOR,
+    };
+  }
   // The process's runtime: the same target (limiter, Autotask budget, token cache) the loops use.
-  const { target } = await deps.runtimes.get(id);
+  const runtime = await deps.runtimes.get(id);
   return {
     integration,
     ticketTarget,
-    target,
-    picklists: picklistCache(targetFeature(target, 'tickets')),
-    config: new TicketConfig(settingsRepo),
+    picklists: picklistCache(targetFeature(runtime.target, 'tickets')),
+    config,
+    vendor: async () => runtime.vendor,
+    openAlerts: (before) => existingOpenAlerts(runtime, before),
+    alertsCursor: ALERTS_LOOP,
   };
-}
-
-async function vendorOf(deps: RouteDeps, integration: Integration): Promise<VendorCloud> {
-  return (await deps.runtimes.get(integration.id)).vendor;
 }
 
 function settingsProblem(error: unknown): never {
@@ -97,7 +128,7 @@ export const alertMappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
     },
     async (request) => {
       const side = await ticketSideOf(deps, request.params.id);
-      const [stored, picklists, types] = await Promise.all([side.config.readStoredMapping(side.integration.id), side.picklists(), (await vendorOf(deps, side.integration)).getAlertTypes()]);
+      const [stored, picklists, types] = await Promise.all([side.config.readStoredMapping(side.integration.id), side.picklists(), (await side.vendor()).getAlertTypes()]);
       const listed = types.map((t) => {
         const setting = stored.types[t.id];
         return { id: t.id, title: t.title, category: t.category, severity: t.severity, enabled: setting?.enabled ?? false, fields: setting?.fields ?? {}, minSeverity: setting?.minSeverity ?? null, known: true };

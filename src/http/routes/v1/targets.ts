@@ -64,7 +64,7 @@ function targetInfo(manifest: TargetManifest): TargetInfo {
     endpointSettings: [...(manifest.endpointSettings ?? [])],
     canTest: true,
     capabilities: manifest.capabilities,
-    tickets: manifest.kind === 'psa' ? manifest.tickets : null,
+    tickets: manifest.kind === 'service-manager' ? null : (manifest.tickets ?? null),
     words: manifest.words,
     tabs: [...manifest.tabs],
   };

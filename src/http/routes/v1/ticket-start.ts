@@ -5,9 +5,8 @@
 //   person's choice: only alerts raised from now (the default), or the open ones too.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ALERTS_LOOP } from '../../../sync/alerts/pass-context.ts';
 import { ticketSettingsOf } from '../../../sync/settings/tickets.ts';
-import { existingOpenAlerts, readTicketStart, writeTicketStart } from '../../../sync/ticket-start.ts';
+import { readTicketStart, writeTicketStart } from '../../../sync/ticket-start.ts';
 import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
@@ -44,7 +43,7 @@ export const ticketStartRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
       const start = await readTicketStart(settings, side.integration.id);
       const enabled = ticketSettingsOf(side.ticketTarget, await side.config.readStoredSettings(side.integration.id)).enabled;
       const before = enabled && start?.raiseFrom ? start.raiseFrom : new Date().toISOString();
-      const alerts = await existingOpenAlerts(await deps.runtimes.get(side.integration.id), before);
+      const alerts = await side.openAlerts(before);
       return { enabled, start, existing: { count: alerts.length, alerts: alerts.slice(0, SHOWN) } };
     },
   );
@@ -69,7 +68,7 @@ export const ticketStartRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
       await writeTicketStart(settings, side.integration.id, start);
       // "All": the alerts a pass already read past (while starting from now) are read again; their
       // links keep the ones already raised single.
-      if (request.body.from === 'all') await deps.store.repos.cursors.delete(side.integration.id, ALERTS_LOOP);
+      if (request.body.from === 'all') await deps.store.repos.cursors.delete(side.integration.id, side.alertsCursor);
       const saved = await side.config.saveSettings(side.integration.id, side.ticketTarget, { enabled: true }, await side.picklists()).catch((error: unknown) => {
         throw new ApiError(400, 'invalid_settings', error instanceof Error ? error.message : String(error));
       });
