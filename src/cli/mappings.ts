@@ -1,4 +1,4 @@
-// `psa-bridge mappings list|map|map-new|unlink|apply|marketplace <integration> …`: the customer
+// `psa-bridge mappings list|map|map-new|unlink|apply|marketplace|suggested <integration> …`: the customer
 // mapping screen in a terminal. Actions are audit-logged as `cli:<OS user>`. `map-new` records the
 // intent and then runs the mapping job in this process (like the background job would), unless
 // --no-wait, in which case the hub's job finishes it.
@@ -11,6 +11,7 @@ import { MappingActionError } from '../sync/mapping-error.ts';
 import { runMappingJobs } from '../sync/mapping-job.ts';
 import { listMappings } from '../sync/mapping-list.ts';
 import { confirmMarketplaceMatches, proposeMarketplaceMatches } from '../sync/marketplace-wizard.ts';
+import { confirmNameMatches, proposeNameMatches } from '../sync/name-suggestions.ts';
 import { withHubContext, type HubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
 
@@ -169,6 +170,36 @@ export function registerMappingsCommands(program: Command): void {
         const outcomes = await confirmMarketplaceMatches(rt, actor(), pairs);
         if (o.json) return printJson(outcomes);
         printTable(outcomes.map((x) => ({ company: x.companyId, tenant: x.tenantId, result: x.ok ? 'mapped' : (x.error?.message ?? 'failed') })), ['company', 'tenant', 'result']);
+      }),
+    );
+
+  mappings
+    .command('suggested')
+    .description('suggested matches by name with a confidence (Autotask, ConnectWise); --confirm maps them')
+    .argument('<integration>', 'name or id')
+    .option('--confirm [companies]', 'map the preselected suggestions (90 % or more, nothing to warn about), or those of these comma-separated company ids')
+    .option('--json', 'print JSON')
+    .action(async (nameOrId: string, o: { confirm?: string | boolean; json?: boolean }) =>
+      withRuntime(nameOrId, async (rt) => {
+        const result = await proposeNameMatches(rt);
+        if (o.confirm === undefined) {
+          if (o.json) return printJson(result);
+          printTable(
+            result.suggestions.map((s) => ({ company: s.companyName, tenant: s.tenantName, confidence: `${Math.round(s.confidence * 100)} %`, basis: s.basis, preselected: s.preselected ? 'yes' : 'no', warnings: s.warnings.join(' ') })),
+            ['company', 'tenant', 'confidence', 'basis', 'preselected', 'warnings'],
+          );
+          for (const a of result.ambiguous) process.stdout.write(`not suggested: ${a.message}\n`);
+          return;
+        }
+        const chosen = typeof o.confirm === 'string' ? new Set(o.confirm.split(',').map((s) => s.trim())) : null;
+        const picked = result.suggestions.filter((s) => (chosen === null ? s.preselected : chosen.has(s.companyId)));
+        const outcomes = await confirmNameMatches(rt, actor(), picked.map((s) => ({ companyId: s.companyId, tenantId: s.tenantId })));
+        if (o.json) return printJson(outcomes);
+        const names = new Map(picked.map((s) => [s.companyId, s]));
+        printTable(
+          outcomes.map((x) => ({ company: names.get(x.companyId)?.companyName ?? x.companyId, tenant: names.get(x.companyId)?.tenantName ?? x.tenantId, result: x.ok ? 'mapped' : (x.error?.message ?? 'failed') })),
+          ['company', 'tenant', 'result'],
+        );
       }),
     );
 }

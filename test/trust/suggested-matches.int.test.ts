@@ -3,14 +3,16 @@
 // but for case, punctuation and a legal suffix is suggested at 0.95 and preselected, one with the
 // words reordered at the matcher's lower confidence and not preselected; confirming maps exactly
 // the pairs suggested now (a pair not suggested is refused); mapped pairs are no longer suggested;
-// CloudBlue (which matches through the marketplace) does not offer them.
+// the CLI lists and confirms them too; CloudBlue (which matches through the marketplace) does not
+// offer them.
 import { describe, expect, it } from 'vitest';
 import { nameMatch } from '../../src/domain/company-name-match.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { AcronisEmulator } from '../../emulators/acronis/server.ts';
 import { startCwHub, type CwHub } from '../connectwise/hub.ts';
 import { startCwWorld } from '../connectwise/harness.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
+import { openTestStore, TEST_SECRET_KEY, testDatabases } from '../support/databases.ts';
+import { runCli } from '../support/cli.ts';
 import { acronisApi } from '../support/world.ts';
 import { startSyncWorld } from '../sync/harness.ts';
 
@@ -73,11 +75,11 @@ async function suggestAndConfirm(hub: CwHub, integrationId: string, acronis: Acr
 }
 
 describe.each(testDatabases())('suggested matches by name on $name', (db) => {
-  async function withHub(run: (store: Store, hub: CwHub) => Promise<void>): Promise<void> {
-    const { store, cleanup } = await openTestStore(db);
+  async function withHub(run: (store: Store, hub: CwHub, url: string) => Promise<void>): Promise<void> {
+    const { store, cleanup, url } = await openTestStore(db);
     const hub = await startCwHub(store);
     try {
-      await run(store, hub);
+      await run(store, hub, url);
     } finally {
       await hub.close();
       await cleanup();
@@ -100,6 +102,34 @@ describe.each(testDatabases())('suggested matches by name on $name', (db) => {
       const world = await startCwWorld(store);
       try {
         await suggestAndConfirm(hub, world.integrationId, world.acronis);
+      } finally {
+        await world.close();
+      }
+    }),
+  );
+
+  it('psa-bridge mappings suggested lists the suggestions with their confidence and --confirm maps the ones chosen', { timeout: 90_000 }, () =>
+    withHub(async (store, hub, url) => {
+      const world = await startSyncWorld(store);
+      try {
+        expect((await hub.runner.runNow(world.integrationId, 'directory')).status).toBe('ok');
+        const rows = (await hub.api('GET', `/api/v1/integrations/${world.integrationId}/mappings?state=not_mapped&limit=1000`)).body.items as Row[];
+        const company = rows.find((r) => r.companyActive !== false)!;
+        const tenantName = `${company.companyName} Inc.`;
+        const tenantId = await createTenant(world.acronis, tenantName);
+        const env = { DATABASE_URL: url, PSA_BRIDGE_SECRET_KEY: TEST_SECRET_KEY.toString('hex') };
+
+        const listed = await runCli(['mappings', 'suggested', 'emu-autotask', '--json'], env);
+        expect(listed.code, listed.stderr).toBe(0);
+        const suggestions = JSON.parse(listed.stdout).suggestions as Array<{ companyId: string; tenantId: string; confidence: number; preselected: boolean }>;
+        expect(suggestions.find((s) => s.companyId === company.companyId)).toMatchObject({ tenantId, confidence: 0.95, preselected: true });
+        const table = await runCli(['mappings', 'suggested', 'emu-autotask'], env);
+        expect(table.stdout).toMatch(new RegExp(`${company.companyName}\\s+${tenantName.replace('.', '\\.')}\\s+95 %\\s+normalised\\s+yes`));
+
+        const confirmed = await runCli(['mappings', 'suggested', 'emu-autotask', '--confirm', company.companyId], env);
+        expect(confirmed.code, confirmed.stderr).toBe(0);
+        expect(confirmed.stdout).toMatch(new RegExp(`${company.companyName}\\s+${tenantName.replace('.', '\\.')}\\s+mapped`));
+        expect(await store.repos.mappings.get(world.integrationId, company.companyId)).toMatchObject({ state: 'mapped', tenantId });
       } finally {
         await world.close();
       }
