@@ -2,6 +2,7 @@
 // run's scale (bench/scale.ts); test/bench.int.test.ts runs each at the smallest one.
 import type { Workload } from '../scale.ts';
 import { acronisLarge } from './acronis-large.ts';
+import { alertStorm } from './alert-storm.ts';
 import { alertsToTickets } from './alerts-to-tickets.ts';
 import { connectwiseLarge } from './connectwise-large.ts';
 import { gradientLarge } from './gradient-large.ts';
@@ -10,6 +11,7 @@ import { syncLarge } from './sync-large.ts';
 
 export const workloads: Record<string, Workload> = {
   'acronis-large': acronisLarge,
+  'alert-storm': alertStorm,
   'alerts-to-tickets': alertsToTickets,
   'connectwise-large': connectwiseLarge,
   'gradient-large': gradientLarge,

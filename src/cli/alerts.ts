@@ -138,7 +138,7 @@ export function registerAlertsCommands(program: Command): void {
     .description('tickets raised from alerts, with their state; --waiting lists alerts held back')
     .option('--state <state>', 'open, closed, reopened or alert_cleared')
     .option('--search <text>', 'company, ticket number or title, alert type, resource')
-    .option('--waiting [reason]', 'alerts held back instead: unmapped (default) or failed')
+    .option('--waiting [reason]', 'alerts held back instead: unmapped (default), failed or deferred (over the PSA budget in a storm)')
     .option('--limit <n>', 'rows', '100')
     .option('--json', 'print JSON')
     .action(async (name: string, options: { state?: string; search?: string; waiting?: string | boolean; limit: string; json?: boolean }) => {
@@ -147,7 +147,7 @@ export function registerAlertsCommands(program: Command): void {
         const limit = Number(options.limit);
         if (options.waiting !== undefined) {
           const reason = typeof options.waiting === 'string' ? options.waiting : 'unmapped';
-          if (reason !== 'unmapped' && reason !== 'failed') throw new Error('--waiting takes unmapped or failed');
+          if (reason !== 'unmapped' && reason !== 'failed' && reason !== 'deferred') throw new Error('--waiting takes unmapped, failed or deferred');
           const items = await store.repos.waitingAlerts.list(integration.id, { reason, limit });
           if (options.json) return printJson(items);
           return printTable(

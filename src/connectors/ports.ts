@@ -591,6 +591,13 @@ export interface Target {
   readonly callbacks?: TargetCallbacks;
   /** The API allowance in use, when the target can tell. */
   apiBudget?(): Promise<TargetApiBudget>;
+  /**
+   * The allowance in use as this process counts it (its last reading of the target's own count plus
+   * what it sent since), reading the target's count only when it has none yet: what a loop checks
+   * before spending a burst of writes (an alert storm), cheap enough for every pass. Absent when the
+   * target publishes no allowance.
+   */
+  apiBudgetNow?(): Promise<TargetApiBudget>;
 }
 
 type TargetGroup = 'catalog' | 'contracts' | 'usage' | 'tickets' | 'callbacks';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderBySeverity, remainingBudget, severityRank, splitByBudget, type StormEvent } from './alert-storm-order.ts';
+import { expectedKeyCalls, orderBySeverity, remainingBudget, severityRank, splitByBudget, type StormEvent } from './alert-storm-order.ts';
 
 type E = StormEvent & { id: string };
 const e = (id: string, key: string | null, severity: string | null): E => ({ id, key, severity });
@@ -65,5 +65,23 @@ describe('remainingBudget', () => {
     expect(remainingBudget(5000, 1200)).toBe(3800);
     expect(remainingBudget(5000, 6000)).toBe(0);
     expect(remainingBudget(5000.7, -3)).toBe(5000);
+  });
+});
+
+describe('expectedKeyCalls', () => {
+  const calls = { create: 3, note: 2, status: 5 };
+  it('costs nothing while the tenant has no company: the events wait for a mapping', () => {
+    expect(expectedKeyCalls({ mapped: false, latestTicket: null, raised: true, cleared: true }, calls)).toBe(0);
+  });
+  it('folds every raise of a key into one write: a new ticket, one note on the open one, or a reopen', () => {
+    expect(expectedKeyCalls({ mapped: true, latestTicket: null, raised: true, cleared: false }, calls)).toBe(3);
+    expect(expectedKeyCalls({ mapped: true, latestTicket: 'open', raised: true, cleared: false }, calls)).toBe(2);
+    expect(expectedKeyCalls({ mapped: true, latestTicket: 'closed', raised: true, cleared: false }, calls)).toBe(5);
+  });
+  it('adds a status change for a clear only when there is, or will be, a ticket to close', () => {
+    expect(expectedKeyCalls({ mapped: true, latestTicket: 'open', raised: false, cleared: true }, calls)).toBe(5);
+    expect(expectedKeyCalls({ mapped: true, latestTicket: null, raised: true, cleared: true }, calls)).toBe(8);
+    expect(expectedKeyCalls({ mapped: true, latestTicket: 'closed', raised: false, cleared: true }, calls)).toBe(0);
+    expect(expectedKeyCalls({ mapped: true, latestTicket: null, raised: false, cleared: true }, calls)).toBe(0);
   });
 });

@@ -6,7 +6,8 @@
  *   most severe event, so its lifecycle (raise → repeat → clear) is applied in the vendor's order.
  * - Fold: the repeats of one key inside a pass are one unit of work (one note per burst, not one
  *   per repeat), so PSA calls per alert fall as the storm grows.
- * - Budget: the PSA calls the pass may still spend this hour; the keys that do not fit are
+ * - Budget: the PSA calls the pass may still spend this hour, against what each key is expected to
+ *   cost (`expectedKeyCalls`, folded); the keys that do not fit are
  *   deferred to a later pass (counted as waiting, never dropped), least severe first to wait.
  */
 
@@ -83,4 +84,37 @@ export function splitByBudget<T extends StormEvent>(ordered: readonly KeyWork<T>
 /** PSA calls left this hour: the budget (a share of the PSA's threshold) less what the last hour spent. */
 export function remainingBudget(hourlyBudget: number, spentInLastHour: number): number {
   return Math.max(0, Math.floor(hourlyBudget) - Math.max(0, spentInLastHour));
+}
+
+/** PSA calls of each kind of ticket write, as the target's connector spends them (given by the caller). */
+export interface TicketWriteCalls {
+  create: number;
+  note: number;
+  /** A status change (close, reopen). */
+  status: number;
+}
+
+/** What one key's events of a pass amount to, for its expected cost. */
+export interface KeyCostInput {
+  /** The tenant has a company: otherwise the events wait for a mapping and cost nothing. */
+  mapped: boolean;
+  /** The key's latest ticket, if it has one. */
+  latestTicket: 'open' | 'closed' | null;
+  /** Some event raises (or repeats) the condition. */
+  raised: boolean;
+  /** Some event clears it. */
+  cleared: boolean;
+}
+
+/**
+ * The PSA calls a key's events are expected to cost, folded: all its raises are one write (a new
+ * ticket, a reopen, or one note on its open ticket; repeats within the note window are counted, not
+ * written), and a clear one status change when there is or will be a ticket to close.
+ */
+export function expectedKeyCalls(input: KeyCostInput, calls: TicketWriteCalls): number {
+  if (!input.mapped) return 0;
+  let total = 0;
+  if (input.raised) total += input.latestTicket === 'open' ? calls.note : input.latestTicket === 'closed' ? calls.status : calls.create;
+  if (input.cleared && (input.latestTicket === 'open' || input.raised)) total += calls.status;
+  return total;
 }

@@ -127,6 +127,8 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
           credentials: { username: input.credentials.username ?? '', secret: input.credentials.secret ?? '', integrationCode: input.credentials.integrationCode ?? '' },
           zoneUrl: autotask.zoneUrl,
           sleep: async () => {},
+          // The hourly budget counts on the hub's clock, which advanceDays moves with the emulators'.
+          now: () => clock().getTime(),
           ...(input.onCall === undefined ? {} : { onCall: input.onCall }),
         }),
       ...(extra.journalRepo === undefined ? {} : { journalRepo: extra.journalRepo }),

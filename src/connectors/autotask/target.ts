@@ -49,6 +49,12 @@ export function createAutotaskTarget(options: AutotaskTargetOptions): AutotaskTa
     capabilities: AUTOTASK_CAPABILITIES,
     client,
     budget: () => client.budget(),
+    apiBudgetNow: async () => {
+      // Until ThresholdInformation is read the count is this process's alone; the other integrations' share matters here.
+      if (client.budget().syncedAt === null) await client.threshold();
+      const b = client.budget();
+      return { used: b.used, limit: b.limit, windowMs: b.windowMs, rateLimited: 0, waitUntil: b.suspendedUntil === null ? null : new Date(b.suspendedUntil).toISOString() };
+    },
     ...createAutotaskPreparation(parts),
     directory: createAutotaskDirectory(parts),
     catalog: createAutotaskCatalog(parts),

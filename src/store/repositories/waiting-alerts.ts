@@ -1,11 +1,15 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Schema, WaitingAlertsTable } from '../schema.ts';
 import { fromJsonText, isoAt, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
 import type { VendorAlert } from '../../domain/vendor-model.ts';
 
 
-export const WAITING_REASONS = ['unmapped', 'failed'] as const;
-/** `unmapped`: the tenant has no company yet; `failed`: the alert failed repeatedly and is retried with backoff. */
+export const WAITING_REASONS = ['unmapped', 'failed', 'deferred'] as const;
+/**
+ * `unmapped`: the tenant has no company yet; `failed`: the alert failed repeatedly and is retried with
+ * backoff; `deferred`: an alert storm spent the hour's PSA budget before this (less severe) alert's
+ * turn, and the next pass with budget takes it up, most severe first.
+ */
 export type WaitingReason = (typeof WAITING_REASONS)[number];
 
 export interface WaitingAlert {
@@ -107,6 +111,39 @@ export class WaitingAlertsRepository {
       .execute();
   }
 
+  /** Keeps an alert the pass had no PSA budget for (or refreshes its snapshot); failed attempts are kept. */
+  async putDeferred(integrationId: string, alertId: string, alert: VendorAlert, tenantId: string | null, detail: string): Promise<void> {
+    const now = isoAt(this.clock);
+    await this.db
+      .insertInto('waiting_alerts')
+      .values({
+        integration_id: integrationId,
+        alert_id: alertId,
+        reason: 'deferred',
+        tenant_id: tenantId,
+        alert_type: alert.type,
+        severity: alert.severity,
+        alert: toJsonText(alert),
+        detail,
+        attempts: 0,
+        last_error: null,
+        next_attempt_at: null,
+        first_seen_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['integration_id', 'alert_id']).doUpdateSet((eb) => ({
+          reason: eb.ref('excluded.reason'),
+          severity: eb.ref('excluded.severity'),
+          alert: eb.ref('excluded.alert'),
+          detail: eb.ref('excluded.detail'),
+          next_attempt_at: null,
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+
   /**
    * Counts a failed attempt and returns the count. `park` moves the alert to the `failed` queue
    * (retried from there at `nextAttemptAt`); otherwise the row only remembers the count for the
@@ -198,6 +235,24 @@ export class WaitingAlertsRepository {
     return rows.map((row) => row.tenant_id as string);
   }
 
+  /**
+   * Alerts a storm deferred for want of PSA budget, most severe first (the order the next pass takes
+   * them up in; src/domain/alert-storm-order.ts ranks the same way), oldest first within a severity.
+   */
+  async deferred(integrationId: string, limit: number): Promise<WaitingAlert[]> {
+    const rows = await this.db
+      .selectFrom('waiting_alerts')
+      .selectAll()
+      .where('integration_id', '=', integrationId)
+      .where('reason', '=', 'deferred')
+      .orderBy(sql`case lower(coalesce(severity, '')) when 'critical' then 0 when 'error' then 1 when 'warning' then 2 else 3 end`)
+      .orderBy('first_seen_at')
+      .orderBy('alert_id')
+      .limit(limit)
+      .execute();
+    return rows.map(toWaiting);
+  }
+
   /** Parked failed alerts whose retry time has come by `now` (ISO; the loop's clock, default this repository's). */
   async dueFailures(integrationId: string, now: string = isoAt(this.clock), limit = 100): Promise<WaitingAlert[]> {
     const rows = await this.db
@@ -229,7 +284,7 @@ export class WaitingAlertsRepository {
       .where('integration_id', '=', integrationId)
       .groupBy('reason')
       .execute();
-    const counts: Record<WaitingReason, number> = { unmapped: 0, failed: 0 };
+    const counts: Record<WaitingReason, number> = { unmapped: 0, failed: 0, deferred: 0 };
     for (const row of rows) counts[row.reason as WaitingReason] = toCount(row.n);
     return counts;
   }
