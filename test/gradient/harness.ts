@@ -10,6 +10,7 @@ import type { VendorCloud } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildBillingRuntime, type BillingRuntime } from '../../src/sync/billing/billing-runtime.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
+import { startHub, type TestHub } from '../support/hub.ts';
 import { alertTypes as acronisAlertTypes } from '../../emulators/acronis/alert-catalog.ts';
 import { TicketConfig, ticketProfileFor } from '../../src/sync/settings/tickets.ts';
 
@@ -97,4 +98,52 @@ export async function enableGradientTickets(store: Store, integrationId: string,
   const chosen = types ?? Object.fromEntries(acronisAlertTypes.map((t) => [t.id, null]));
   await config.saveMapping(integrationId, profile, { types: Object.fromEntries(Object.entries(chosen).map(([id, priority]) => [id, { enabled: true, fields: priority === null ? {} : { priority } }])) }, picklists);
   await config.saveSettings(integrationId, profile, { enabled: true }, picklists);
+}
+
+/** The hub's HTTP app on a test database with a Gradient integration against both emulators (demo data). */
+export interface GradientApiHarness {
+  hub: TestHub;
+  acronis: AcronisEmulator;
+  gradient: GradientEmulator;
+  /** An admin's token headers for `hub.app.inject`. */
+  auth: Record<string, string>;
+  connectionId: string;
+  integrationId: string;
+  /** An emulator's control API (`/_emulator…`). */
+  control(system: 'acronis' | 'gradient', method: string, path: string, body?: unknown): Promise<any>;
+  /** The integration's billing runtime; connector retries sleep 0 ms. */
+  runtime(options?: { clock?: () => Date }): Promise<BillingRuntime>;
+  close(): Promise<void>;
+}
+
+export async function startGradientApiHarness(database: TestDatabase): Promise<GradientApiHarness> {
+  const acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
+  const gradient = await startGradientEmulator({ port: 0, seed: 'demo' });
+  const hub = await startHub(database);
+  const auth = await hub.tokenHeaders();
+  const connection = await hub.store.repos.connections.create({ name: 'acronis', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId, tenantName: 'Northwind MSP' });
+  const integration = await hub.store.repos.integrations.create({
+    name: 'gradient',
+    connectionId: connection.id,
+    target: 'gradient',
+    credentials: { vendorKey: gradient.credentials.vendor_key!, partnerKey: gradient.credentials.partner_key!, baseUrl: gradient.url },
+    features: {},
+  });
+  return {
+    hub,
+    acronis,
+    gradient,
+    auth,
+    connectionId: connection.id,
+    integrationId: integration.id,
+    control: async (system, method, path, body) => {
+      const base = system === 'acronis' ? acronis.url : gradient.url;
+      return json(await fetch(`${base}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }), `${system} control ${method} ${path}`);
+    },
+    runtime: (options = {}) => buildBillingRuntime(hub.store, integration.id, { vendorOptions: { sleep: async () => {}, pageSize: 500 }, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
+    close: async () => {
+      await hub.close();
+      await Promise.allSettled([acronis.close(), gradient.close()]);
+    },
+  };
 }

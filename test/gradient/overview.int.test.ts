@@ -3,59 +3,38 @@
 // pushed with which are mapped in Gradient and which wait (by name), the last counts, alerts
 // delivered and failed with Gradient's words, the Microsoft 365 storage note; no key in the answer.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
-import { startGradientEmulator, type GradientEmulator } from '../../emulators/gradient/server.ts';
 import { M365_STORAGE_NOTE } from '../../src/domain/billing-services.ts';
 import { runAccountPush } from '../../src/sync/billing/account-push.ts';
 import { runAlertPush } from '../../src/sync/billing/alert-push.ts';
 import { buildBillingRuntime } from '../../src/sync/billing/billing-runtime.ts';
 import { runCountPush } from '../../src/sync/billing/count-push.ts';
 import { testDatabases } from '../support/databases.ts';
-import { enableGradientTickets } from './harness.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { enableGradientTickets, startGradientApiHarness, type GradientApiHarness } from './harness.ts';
 
 describe.each(testDatabases())('billing overview API on $name', { timeout: 120_000 }, (database) => {
-  let hub: TestHub;
-  let acronis: AcronisEmulator;
-  let gradient: GradientEmulator;
+  let h: GradientApiHarness;
+  let hub: GradientApiHarness['hub'];
+  let gradient: GradientApiHarness['gradient'];
   let auth: Record<string, string>;
   let integrationId: string;
   let psaIntegrationId: string;
 
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${gradient.url}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text === '' ? undefined : JSON.parse(text);
-  };
+  const control = (method: string, path: string, body?: unknown) => h.control('gradient', method, path, body);
   const overview = async () => {
     const res = await hub.app.inject({ method: 'GET', url: `/api/v1/integrations/${integrationId}/billing-overview`, headers: auth });
     expect(res.statusCode, res.body).toBe(200);
     for (const secret of [gradient.credentials.vendor_key!, gradient.credentials.partner_key!]) expect(res.body).not.toContain(secret);
     return res.json();
   };
-  const runtime = () => buildBillingRuntime(hub.store, integrationId, { vendorOptions: { sleep: async () => {}, pageSize: 500 } });
+  const runtime = () => h.runtime();
 
   beforeEach(async () => {
-    acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
-    gradient = await startGradientEmulator({ port: 0, seed: 'demo' });
-    hub = await startHub(database);
-    auth = await hub.tokenHeaders();
-    const connection = await hub.store.repos.connections.create({ name: 'acronis', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId, tenantName: 'Northwind MSP' });
-    integrationId = (
-      await hub.store.repos.integrations.create({
-        name: 'gradient',
-        connectionId: connection.id,
-        target: 'gradient',
-        credentials: { vendorKey: gradient.credentials.vendor_key!, partnerKey: gradient.credentials.partner_key!, baseUrl: gradient.url },
-        features: {},
-      })
-    ).id;
-    psaIntegrationId = (await hub.store.repos.integrations.create({ name: 'autotask', connectionId: connection.id, target: 'autotask', credentials: { username: 'u@example.com', secret: 's', integrationCode: 'c' }, features: {} })).id;
+    h = await startGradientApiHarness(database);
+    ({ hub, gradient, auth, integrationId } = h);
+    psaIntegrationId = (await hub.store.repos.integrations.create({ name: 'autotask', connectionId: h.connectionId, target: 'autotask', credentials: { username: 'u@example.com', secret: 's', integrationCode: 'c' }, features: {} })).id;
   });
   afterEach(async () => {
-    await hub.close();
-    await Promise.allSettled([acronis.close(), gradient.close()]);
+    await h.close();
   });
 
   it('follows Gradient from inactive to active, and says what is mapped there, what waits and what was counted', async () => {

@@ -5,57 +5,32 @@
 // settings refuse auto-close, clearing the alert and reopening for it; the settings Gradient
 // integrations stored before (connector `alertTypes` / `alertPriorities`) move there unchanged.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
-import { startGradientEmulator, type GradientEmulator } from '../../emulators/gradient/server.ts';
 import { up as moveLegacyAlertSettings } from '../../src/store/migrations/0014_gradient_alert_mappings.ts';
 import { runAccountPush } from '../../src/sync/billing/account-push.ts';
 import { runAlertPush } from '../../src/sync/billing/alert-push.ts';
-import { buildBillingRuntime } from '../../src/sync/billing/billing-runtime.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { startGradientApiHarness, type GradientApiHarness } from './harness.ts';
 
 describe.each(testDatabases())('Gradient tickets through the shared ticket engine on $name', { timeout: 120_000 }, (database) => {
-  let hub: TestHub;
-  let acronis: AcronisEmulator;
-  let gradient: GradientEmulator;
-  let auth: Record<string, string>;
+  let h: GradientApiHarness;
   let integrationId: string;
 
   const call = async (method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown) => {
-    const res = await hub.app.inject({ method, url: `/api/v1/integrations/${integrationId}${path}`, headers: auth, ...(body === undefined ? {} : { payload: body as object }) });
+    const res = await h.hub.app.inject({ method, url: `/api/v1/integrations/${integrationId}${path}`, headers: h.auth, ...(body === undefined ? {} : { payload: body as object }) });
     return { status: res.statusCode, body: res.json() };
   };
-  const emulator = async (base: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text === '' ? undefined : JSON.parse(text);
-  };
-  const runtime = (clock?: () => Date) => buildBillingRuntime(hub.store, integrationId, { vendorOptions: { sleep: async () => {}, pageSize: 500 }, ...(clock === undefined ? {} : { clock }) });
+  const runtime = () => h.runtime();
 
   beforeEach(async () => {
-    acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
-    gradient = await startGradientEmulator({ port: 0, seed: 'demo' });
-    hub = await startHub(database);
-    auth = await hub.tokenHeaders();
-    const connection = await hub.store.repos.connections.create({ name: 'acronis', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId, tenantName: 'Northwind MSP' });
-    integrationId = (
-      await hub.store.repos.integrations.create({
-        name: 'gradient',
-        connectionId: connection.id,
-        target: 'gradient',
-        credentials: { vendorKey: gradient.credentials.vendor_key!, partnerKey: gradient.credentials.partner_key!, baseUrl: gradient.url },
-        features: {},
-      })
-    ).id;
+    h = await startGradientApiHarness(database);
+    integrationId = h.integrationId;
   });
   afterEach(async () => {
-    await hub.close();
-    await Promise.allSettled([acronis.close(), gradient.close()]);
+    await h.close();
   });
 
   it('declares the priority field and no close or reopen; alert types are enabled with a priority each, as for every target', async () => {
-    const targets = (await hub.app.inject({ method: 'GET', url: '/api/v1/targets', headers: auth })).json();
+    const targets = (await h.hub.app.inject({ method: 'GET', url: '/api/v1/targets', headers: h.auth })).json();
     const manifest = targets.items.find((t: { target: string }) => t.target === 'gradient');
     expect(manifest.tickets.fields).toEqual([expect.objectContaining({ name: 'priority', required: false })]);
     expect(manifest.capabilities.alerts).toMatchObject({ close: false, reopen: false });
@@ -104,21 +79,21 @@ describe.each(testDatabases())('Gradient tickets through the shared ticket engin
     expect(Number(before.stats.beforeStart)).toBeGreaterThan(0);
 
     const account = (await rt.pushed.accounts(integrationId))[0]!;
-    await emulator(acronis.url, 'POST', '/alerts', { tenant_id: account.accountId, type: 'BackupFailed', details: { resourceId: 'vm-7', resourceName: 'vm-7' } });
-    await emulator(acronis.url, 'POST', '/alerts', { tenant_id: account.accountId, type: 'NoBackupForXDays', details: { resourceId: 'vm-8', resourceName: 'vm-8' } });
-    await emulator(acronis.url, 'POST', '/alerts', { tenant_id: account.accountId, type: 'MalwareDetected', details: { resourceId: 'vm-9', resourceName: 'vm-9' } });
+    await h.control('acronis', 'POST', '/alerts', { tenant_id: account.accountId, type: 'BackupFailed', details: { resourceId: 'vm-7', resourceName: 'vm-7' } });
+    await h.control('acronis', 'POST', '/alerts', { tenant_id: account.accountId, type: 'NoBackupForXDays', details: { resourceId: 'vm-8', resourceName: 'vm-8' } });
+    await h.control('acronis', 'POST', '/alerts', { tenant_id: account.accountId, type: 'MalwareDetected', details: { resourceId: 'vm-9', resourceName: 'vm-9' } });
     const raised = await runAlertPush(await runtime());
     expect(raised.stats.raised, JSON.stringify(raised.stats)).toBe(2);
-    const sent = (await emulator(gradient.url, 'GET', '/alerts')).items as { title: string; priority: number }[];
+    const sent = (await h.control('gradient', 'GET', '/alerts')).items as { title: string; priority: number }[];
     expect(sent.find((a) => a.title.startsWith('BackupFailed'))?.priority).toBe(4);
     expect(sent.find((a) => a.title.startsWith('NoBackupForXDays'))?.priority).toBeGreaterThanOrEqual(1);
     expect(sent.some((a) => a.title.startsWith('MalwareDetected'))).toBe(false);
   });
 
   it('moves the alert settings stored before into the shared mappings, losing none, and switches ticket creation on for them', async () => {
-    await hub.store.repos.settings.set(integrationId, 'connector', { alertTypes: 'BackupFailed, MalwareDetected', alertPriorities: 'BackupFailed=3, MalwareDetected=4' });
-    await moveLegacyAlertSettings(hub.store.db);
-    expect(await hub.store.repos.settings.get(integrationId, 'connector')).toEqual({});
+    await h.hub.store.repos.settings.set(integrationId, 'connector', { alertTypes: 'BackupFailed, MalwareDetected', alertPriorities: 'BackupFailed=3, MalwareDetected=4' });
+    await moveLegacyAlertSettings(h.hub.store.db);
+    expect(await h.hub.store.repos.settings.get(integrationId, 'connector')).toEqual({});
     const mappings = await call('GET', '/alert-mappings');
     const byId = new Map(mappings.body.alertTypes.map((t: { id: string }) => [t.id, t]));
     expect(byId.get('BackupFailed')).toMatchObject({ enabled: true, fields: { priority: '3' } });
@@ -126,12 +101,12 @@ describe.each(testDatabases())('Gradient tickets through the shared ticket engin
     expect(mappings.body.alertTypes.filter((t: { enabled: boolean }) => t.enabled)).toHaveLength(2);
     expect((await call('GET', '/ticket-settings')).body.effective.enabled).toBe(true);
     // Again: nothing left to move, nothing changed.
-    await moveLegacyAlertSettings(hub.store.db);
+    await moveLegacyAlertSettings(h.hub.store.db);
     expect((await call('GET', '/alert-mappings')).body.alertTypes.filter((t: { enabled: boolean }) => t.enabled)).toHaveLength(2);
 
     // Priorities without a type list: the types named are the ones chosen.
-    await hub.store.repos.settings.set(integrationId, 'connector', { alertPriorities: 'NoBackupForXDays=2' });
-    await moveLegacyAlertSettings(hub.store.db);
+    await h.hub.store.repos.settings.set(integrationId, 'connector', { alertPriorities: 'NoBackupForXDays=2' });
+    await moveLegacyAlertSettings(h.hub.store.db);
     const next = await call('GET', '/alert-mappings');
     expect(next.body.alertTypes.find((t: { id: string }) => t.id === 'NoBackupForXDays')).toMatchObject({ enabled: true, fields: { priority: '2' } });
     // Stored mappings win over the old text.
