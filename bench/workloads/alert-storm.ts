@@ -1,15 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { alertKeyOf, ticketExternalRef } from '../../src/domain/alert-identity.ts';
-import type { Target } from '../../src/connectors/ports.ts';
-import { createInProcessJobRunner } from '../../src/jobs/in-process-runner.ts';
-import { createMemoryRunRecorder } from '../../src/jobs/memory-run-recorder.ts';
-import type { RuntimeProvider } from '../../src/sync/integration-runtime.ts';
-import { syncLoopDefinitions } from '../../src/sync/loops.ts';
-import { startAlertsHarness } from '../../test/alerts/harness.ts';
-import type { TestDatabase } from '../../test/support/databases.ts';
 import { measure, type Measurement } from '../measure.ts';
+import { startAlertsBenchWorld } from './alerts-bench-world.ts';
 import type { BenchScale } from '../scale.ts';
 
 const SEVERITIES = [
@@ -53,37 +44,12 @@ async function storm(scale: BenchScale, others: number, label: string): Promise<
   const perMinute = Number(process.env.BENCH_ALERTS_PER_MINUTE ?? scale.alerts.perMinute);
   const minutes = Number(process.env.BENCH_MINUTES ?? scale.alerts.minutes);
   const customers = scale.alerts.customers;
-  const dir = mkdtempSync(join(tmpdir(), 'psa-bridge-bench-'));
-  const sqlite: TestDatabase = { name: 'sqlite', open: async () => ({ url: `sqlite:${join(dir, 'bench.db')}`, cleanup: async () => {} }) };
-  const h = await startAlertsHarness(sqlite, { autotaskSeed: 'empty', customers });
-  const runner = createInProcessJobRunner({ recorder: createMemoryRunRecorder(), firstRunSpreadMs: 0 });
+  const world = await startAlertsBenchWorld(customers);
+  const { h, runner, created } = world;
   try {
     // The emulator's own defaults are Autotask's real limits; only the others' spend is added.
     await h.control('autotask', 'PUT', '/limits', { resetWindow: true, addRequests: others });
     await h.store.repos.settings.set(h.integrationId, 'schedule', { alertsWatchSeconds: Math.round(scale.alerts.watchMs / 1000) });
-    const created = new Map<string, number>();
-    const base = h.runtimeProvider();
-    const provider: RuntimeProvider = {
-      ...base,
-      get: async (id) => {
-        const rt = await base.get(id);
-        const tickets = rt.target.tickets!;
-        const target: Target = {
-          ...rt.target,
-          tickets: {
-            ...tickets,
-            createTicket: async (ticket) => {
-              const result = await tickets.createTicket(ticket);
-              if (!created.has(ticket.externalRef)) created.set(ticket.externalRef, performance.now());
-              return result;
-            },
-          },
-        };
-        return { ...rt, target };
-      },
-    };
-    for (const def of syncLoopDefinitions(provider)) runner.register(def);
-    await runner.start();
 
     const total = Math.round(perMinute * minutes);
     const gapMs = 60_000 / perMinute;
@@ -176,8 +142,6 @@ async function storm(scale: BenchScale, others: number, label: string): Promise<
     );
     return result;
   } finally {
-    await runner.stop({ deadlineMs: 5_000 });
-    await h.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world.close();
   }
 }

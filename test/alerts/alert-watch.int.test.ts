@@ -3,7 +3,6 @@
 // (alerts every minute), so a ticket that appears within seconds of its alert was made by the
 // watch, not by the next scheduled pass. Emulators over real HTTP.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Target } from '../../src/connectors/ports.ts';
 import { createInProcessJobRunner } from '../../src/jobs/in-process-runner.ts';
 import type { JobRunner } from '../../src/jobs/job-runner.ts';
 import { createPgBossJobRunner } from '../../src/jobs/pg-boss/runner.ts';
@@ -11,7 +10,7 @@ import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { RuntimeProvider } from '../../src/sync/integration-runtime.ts';
 import { syncLoopDefinitions } from '../../src/sync/loops.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startAlertsHarness, type AlertsHarness } from './harness.ts';
+import { afterTicketCreates, startAlertsHarness, type AlertsHarness } from './harness.ts';
 
 const EVERY_MINUTE = { intervalMs: 60_000 };
 const WAIT = { timeout: 20_000, interval: 100 };
@@ -99,27 +98,10 @@ describe.each(testDatabases())('alerts watch on $name', (database) => {
     // The first process: its Autotask create goes through, then the process freezes for good (as if
     // killed) before the journal or the link learn of it.
     let frozen = false;
-    const first = h.runtimeProvider({ journalLeaseMs: 1_000 });
-    const freezing: RuntimeProvider = {
-      ...first,
-      get: async (id) => {
-        const rt = await first.get(id);
-        const tickets = rt.target.tickets!;
-        const target: Target = {
-          ...rt.target,
-          tickets: {
-            ...tickets,
-            createTicket: async (ticket) => {
-              const result = await tickets.createTicket(ticket);
-              frozen = true;
-              await new Promise<never>(() => {});
-              return result;
-            },
-          },
-        };
-        return { ...rt, target };
-      },
-    };
+    const freezing = afterTicketCreates(h.runtimeProvider({ journalLeaseMs: 1_000 }), async () => {
+      frozen = true;
+      await new Promise<never>(() => {});
+    });
     const dying = await startRunner(freezing);
     await dying.schedule({ integrationId: h.integrationId, loop: 'alerts', every: EVERY_MINUTE });
     await vi.waitFor(async () => expect(await watching()).toBe(true), WAIT);

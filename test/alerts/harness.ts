@@ -5,6 +5,7 @@ import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acro
 import { startAutotaskEmulator, type AutotaskEmulator } from '../../emulators/autotask/server.ts';
 import type { DatasetName } from '../../emulators/kit/types.ts';
 import { createAutotaskTarget } from '../../src/connectors/autotask/target.ts';
+import type { NewTargetTicket, Target } from '../../src/connectors/ports.ts';
 import { createCallCounter, type CallCounter } from '../../src/connectors/kit/call-metrics.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { JournalRepository } from '../../src/store/repositories/journal.ts';
@@ -234,4 +235,30 @@ export async function writeTicketSettings(store: Store, integrationId: string): 
       MalwareDetected: { enabled: false, fields: {} },
     },
   });
+}
+
+/**
+ * The provider with `after` called once each ticket create is answered (before the loop hears of
+ * it): benchmarks time the create there, a test freezes the process there as if it were killed.
+ */
+export function afterTicketCreates(provider: RuntimeProvider, after: (ticket: NewTargetTicket) => void | Promise<void>): RuntimeProvider {
+  return {
+    ...provider,
+    get: async (id) => {
+      const rt = await provider.get(id);
+      const tickets = rt.target.tickets!;
+      const target: Target = {
+        ...rt.target,
+        tickets: {
+          ...tickets,
+          createTicket: async (ticket) => {
+            const result = await tickets.createTicket(ticket);
+            await after(ticket);
+            return result;
+          },
+        },
+      };
+      return { ...rt, target };
+    },
+  };
 }

@@ -78,13 +78,23 @@ export class WaitingAlertsRepository {
 
   /** Puts the alert in the unmapped queue (or refreshes its snapshot); attempts are kept. */
   async putUnmapped(integrationId: string, alertId: string, alert: VendorAlert, tenantId: string | null, detail: string): Promise<void> {
+    await this.hold('unmapped', integrationId, alertId, alert, tenantId, detail);
+  }
+
+  /** Keeps an alert the pass had no PSA budget for (or refreshes its snapshot); failed attempts are kept. */
+  async putDeferred(integrationId: string, alertId: string, alert: VendorAlert, tenantId: string | null, detail: string): Promise<void> {
+    await this.hold('deferred', integrationId, alertId, alert, tenantId, detail);
+  }
+
+  /** Holds the alert for `reason` (or refreshes its snapshot and why); attempts are kept, no retry time. */
+  private async hold(reason: 'unmapped' | 'deferred', integrationId: string, alertId: string, alert: VendorAlert, tenantId: string | null, detail: string): Promise<void> {
     const now = isoAt(this.clock);
     await this.db
       .insertInto('waiting_alerts')
       .values({
         integration_id: integrationId,
         alert_id: alertId,
-        reason: 'unmapped',
+        reason,
         tenant_id: tenantId,
         alert_type: alert.type,
         severity: alert.severity,
@@ -104,39 +114,6 @@ export class WaitingAlertsRepository {
           alert: eb.ref('excluded.alert'),
           detail: eb.ref('excluded.detail'),
           last_error: null,
-          next_attempt_at: null,
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
-
-  /** Keeps an alert the pass had no PSA budget for (or refreshes its snapshot); failed attempts are kept. */
-  async putDeferred(integrationId: string, alertId: string, alert: VendorAlert, tenantId: string | null, detail: string): Promise<void> {
-    const now = isoAt(this.clock);
-    await this.db
-      .insertInto('waiting_alerts')
-      .values({
-        integration_id: integrationId,
-        alert_id: alertId,
-        reason: 'deferred',
-        tenant_id: tenantId,
-        alert_type: alert.type,
-        severity: alert.severity,
-        alert: toJsonText(alert),
-        detail,
-        attempts: 0,
-        last_error: null,
-        next_attempt_at: null,
-        first_seen_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['integration_id', 'alert_id']).doUpdateSet((eb) => ({
-          reason: eb.ref('excluded.reason'),
-          severity: eb.ref('excluded.severity'),
-          alert: eb.ref('excluded.alert'),
-          detail: eb.ref('excluded.detail'),
           next_attempt_at: null,
           updated_at: eb.ref('excluded.updated_at'),
         })),
