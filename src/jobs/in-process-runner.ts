@@ -337,7 +337,7 @@ export class InProcessJobRunner implements JobRunner {
           dryRun,
           attempt,
           trigger,
-          nextRunAt: job.nextTickAt === undefined ? null : new Date(job.nextTickAt),
+          nextRunAt: async () => (job.nextTickAt === undefined ? null : new Date(job.nextTickAt)),
           runRequested: async () => job.followUps.size > 0,
         },
         controller,

@@ -265,7 +265,7 @@ export function describeJobRunnerContract(name: string, makeRunner: MakeRunner):
             entered.open();
             await release.opened;
           }
-          seen.push({ trigger: ctx.trigger, nextRunAt: ctx.nextRunAt, requestedAtStart, requestedLater: await ctx.runRequested() });
+          seen.push({ trigger: ctx.trigger, nextRunAt: await ctx.nextRunAt(), requestedAtStart, requestedLater: await ctx.runRequested() });
         },
       });
       await runner.start();

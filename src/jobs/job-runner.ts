@@ -35,11 +35,12 @@ export interface LoopContext {
   /** What started the run: a loop may do more in a scheduled run than in one a person waits for. */
   trigger: RunTrigger;
   /**
-   * When the next scheduled run of this job is due (null: not scheduled, or unknown). A loop that
-   * keeps watching after its pass (the alerts watch) ends before it, so that tick finds the job
-   * free instead of being dropped.
+   * When the next scheduled run of this job is due (null: not scheduled, or unknown), asked afresh
+   * each time: a tick that fell while this run was still going moves it to the following one. A
+   * loop that keeps watching after its pass (the alerts watch) ends before it, so that tick finds
+   * the job free instead of being dropped.
    */
-  nextRunAt: Date | null;
+  nextRunAt(): Promise<Date | null>;
   /**
    * Whether another run of this job was asked for while this one runs (it starts when this one
    * ends): a watching loop ends at its next poll so the person who asked is not kept waiting.

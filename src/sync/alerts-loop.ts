@@ -91,8 +91,8 @@ export async function runAlertsPass(env: TicketLoopEnv, options: { heldBack?: bo
 
 /** Until when (and how often) a scheduled run keeps watching the feed after its pass; see alerts/alert-watch.ts. */
 export interface AlertsWatchRequest {
-  /** When the next scheduled run is due (epoch ms). */
-  until: number;
+  /** When the next scheduled run is due (epoch ms), asked before each poll; null: no longer scheduled. */
+  until: () => Promise<number | null>;
   runRequested?: () => Promise<boolean>;
   /** Overrides the `schedule.alertsWatchSeconds` setting (tests). */
   everyMs?: number;

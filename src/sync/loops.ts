@@ -71,12 +71,12 @@ export function syncLoopDefinitions(provider: RuntimeProvider): LoopDefinition[]
         const loop = BILLING_LOOPS[name];
         if (loop === undefined) return { skipped: `${billing.platformLabel} has no ${name} loop` };
         outcome = await loop(billing, { dryRun: ctx.dryRun, signal: ctx.signal });
-      } else if (name === 'alerts' && ctx.trigger === 'schedule' && ctx.nextRunAt !== null) {
+      } else if (name === 'alerts' && ctx.trigger === 'schedule' && (await ctx.nextRunAt()) !== null) {
         // A scheduled alerts run watches the feed until the next one is due (src/sync/alerts/alert-watch.ts).
         outcome = await runAlertsLoop(await provider.get(ctx.integrationId), {
           dryRun: ctx.dryRun,
           signal: ctx.signal,
-          watch: { until: ctx.nextRunAt.getTime(), runRequested: ctx.runRequested },
+          watch: { until: async () => (await ctx.nextRunAt())?.getTime() ?? null, runRequested: ctx.runRequested },
         });
       } else outcome = await SYNC_LOOPS[name](await provider.get(ctx.integrationId), { dryRun: ctx.dryRun, signal: ctx.signal });
       ctx.log.info({ integrationId: ctx.integrationId, loop: name, stats: outcome.stats }, `${name} loop finished`);

@@ -560,12 +560,13 @@ export class PgBossJobRunner implements JobRunner {
     let outcome;
     try {
       const key = jobKey(integrationId, loop);
-      const nextRunAt = await this.connected()
-        .schedules.nextRunAt(integrationId, loop)
-        .catch((err: unknown) => {
-          log.warn({ err }, 'could not read the next scheduled run of this job');
-          return null;
-        });
+      const nextRunAt = async (): Promise<Date | null> =>
+        this.conn === undefined
+          ? null
+          : this.conn.schedules.nextRunAt(integrationId, loop).catch((err: unknown) => {
+              log.warn({ err }, 'could not read the next scheduled run of this job');
+              return null;
+            });
       outcome = await invokeLoopHandler(
         def,
         {

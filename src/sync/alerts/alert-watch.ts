@@ -20,8 +20,13 @@
 import type { AlertsPassStats } from './pass-context.ts';
 
 export interface WatchWindow {
-  /** When the next scheduled run is due (epoch ms, this process's clock): the watch ends before it. */
-  until: number;
+  /**
+   * When the next scheduled run is due (epoch ms, this process's clock), asked before each poll:
+   * the watch ends before it. After a poll that outlasted a tick (the tick was dropped: the job was
+   * running) it is the following tick, so a long storm poll does not leave a whole interval unread.
+   * Null: the job is no longer scheduled, and the watch ends.
+   */
+  until: () => Promise<number | null>;
   /** Time between two polls. */
   everyMs: number;
   /** Whether a run of this loop was requested meanwhile (then the watch ends so it can start). */
@@ -48,7 +53,8 @@ export async function watchAlerts(window: WatchWindow, poll: () => Promise<Alert
   let polls = 0;
   for (;;) {
     if (window.signal?.aborted) return { polls, ended: 'stopped' };
-    if (now() + window.everyMs > window.until - WATCH_MARGIN_MS) return { polls, ended: 'due' };
+    const until = await window.until();
+    if (until === null || now() + window.everyMs > until - WATCH_MARGIN_MS) return { polls, ended: 'due' };
     await pause(window.everyMs, window.signal);
     if (window.signal?.aborted) return { polls, ended: 'stopped' };
     if (window.runRequested !== undefined && (await window.runRequested())) return { polls, ended: 'requested' };
@@ -57,10 +63,14 @@ export async function watchAlerts(window: WatchWindow, poll: () => Promise<Alert
   }
 }
 
-/** Adds one poll's counts to the run's; the cursor and `skipped` are the latest poll's. */
+/** Figures that are a state, not a count: the latest poll's stands. */
+const LATEST = new Set(['budgetLeft']);
+
+/** Adds one poll's counts to the run's; the cursor, `skipped` and the budget left are the latest poll's. */
 export function addPassStats(total: AlertsPassStats, poll: AlertsPassStats): void {
   for (const [name, value] of Object.entries(poll)) {
-    if (typeof value === 'number' && typeof total[name] === 'number') total[name] = (total[name] as number) + value;
+    if (LATEST.has(name) && value !== null) total[name] = value;
+    else if (typeof value === 'number' && typeof total[name] === 'number') total[name] = (total[name] as number) + value;
     else if (typeof value === 'number' && total[name] === undefined) total[name] = value;
   }
   if (poll.cursor !== null) total.cursor = poll.cursor;
