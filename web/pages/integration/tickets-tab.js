@@ -305,7 +305,10 @@ function StatusSelect({ id, label, value, statuses, placeholder, onChange, disab
 
 function TicketLists({ base }) {
   const tickets = useResource(() => api.get(`${base}/tickets?limit=500`), [base]);
-  const waiting = useResource(() => Promise.all([api.get(`${base}/alerts/waiting?reason=unmapped&limit=500`), api.get(`${base}/alerts/waiting?reason=failed&limit=500`)]).then(([a, b]) => [...a.items, ...b.items]), [base]);
+  const waiting = useResource(
+    () => Promise.all(['unmapped', 'failed', 'deferred'].map((reason) => api.get(`${base}/alerts/waiting?reason=${reason}&limit=500`))).then((lists) => lists.flatMap((list) => list.items)),
+    [base],
+  );
   const columns = [
     { key: 'ticketNumber', label: 'Ticket', render: (t) => html`<span class="mono">${t.ticketNumber ?? t.ticketId}</span>` },
     { key: 'title', label: 'Title', render: (t) => t.title ?? t.alertType },
@@ -315,9 +318,11 @@ function TicketLists({ base }) {
     { key: 'openedAt', label: 'Opened', render: (t) => html`<${Time} iso=${t.openedAt} />` },
     { key: 'closedAt', label: 'Closed', render: (t) => html`<${Time} iso=${t.closedAt} />` },
   ];
+  // Deferred: an alert storm spent the hour's PSA budget on more severe alerts first (docs/performance.md).
+  const WAITING_BADGE = { failed: { status: 'failed', label: 'Failing' }, unmapped: { status: 'not_mapped', label: 'Customer not mapped' }, deferred: { status: 'warning', label: 'Waiting for PSA budget' } };
   const waitingColumns = [
     { key: 'alertType', label: 'Alert', render: (w) => w.title ?? w.alertType },
-    { key: 'reason', label: 'Why', render: (w) => html`<${StatusBadge} status=${w.reason === 'failed' ? 'failed' : 'not_mapped'} label=${w.reason === 'failed' ? 'Failing' : 'Customer not mapped'} />` },
+    { key: 'reason', label: 'Why', render: (w) => html`<${StatusBadge} status=${WAITING_BADGE[w.reason]?.status ?? 'not_mapped'} label=${WAITING_BADGE[w.reason]?.label ?? 'Customer not mapped'} />` },
     { key: 'detail', label: 'Detail', sortable: false, render: (w) => html`${w.detail}${w.lastError && html`<span class="cell-note">${w.lastError}</span>`}` },
     { key: 'firstSeenAt', label: 'First seen', render: (w) => html`<${Time} iso=${w.firstSeenAt} />` },
   ];
@@ -346,7 +351,7 @@ function TicketLists({ base }) {
       loading=${waiting.loading}
       error=${waiting.error}
       onRetry=${waiting.reload}
-      empty=${html`<${Empty} title="No alert is waiting"><p>Alerts of customers that are not mapped yet wait here, and become tickets once their customer is mapped.</p><//>`}
+      empty=${html`<${Empty} title="No alert is waiting"><p>Alerts of customers that are not mapped yet wait here, and become tickets once their customer is mapped. In an alert storm, the less severe alerts wait here for the next hour's PSA budget.</p><//>`}
     />
   `;
 }
