@@ -42,8 +42,10 @@ export interface LoopContext {
    */
   nextRunAt(): Promise<Date | null>;
   /**
-   * Whether another run of this job was asked for while this one runs (it starts when this one
-   * ends): a watching loop ends at its next poll so the person who asked is not kept waiting.
+   * Whether another run waits for this one to end: of this job (a person's run-now, which starts
+   * when this one ends), or, on a pg-boss worker whose every slot is busy, of any job. A watching
+   * loop ends at its next poll, so the person who asked is not kept waiting and a watch never
+   * starves the other loops of a worker's slots (its next scheduled run watches again).
    */
   runRequested(): Promise<boolean>;
   log: Logger;

@@ -64,6 +64,20 @@ export class PgBossJobTable {
     return rows.length > 0;
   }
 
+  /** Whether any job of these queues could start now but waits for a free slot (same test as `fetchNext`). */
+  async anyWaiting(names: readonly string[]): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `select 1 from ${this.schema}.job j
+        where j.name = any($1::text[]) and j.state < 'active' and j.start_after < now()
+          and not exists (
+            select 1 from ${this.schema}.job a
+             where a.name = j.name and a.singleton_key = j.singleton_key and a.state = 'active')
+        limit 1`,
+      [names],
+    );
+    return rows.length > 0;
+  }
+
   /** The run of this key waiting to start, if one is queued. */
   async queued(name: string, key: string): Promise<{ id: string; dryRun: boolean } | undefined> {
     const { rows } = await this.pool.query<{ id: string; dry_run: boolean }>(

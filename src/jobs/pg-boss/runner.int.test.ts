@@ -87,6 +87,37 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
     expect(performed.every((r) => r.status === 'ok')).toBe(true);
   });
 
+  it('tells a long-running run when its slot is wanted: every slot busy and another job waiting', async () => {
+    const recorder = createMemoryRunRecorder();
+    const runner = fastRunner(url, recorder, { concurrency: 1 });
+    runners.push(runner);
+    let watching = false;
+    // A watching loop (as the alerts watch does): polls until a run is asked for, then gives its slot back.
+    runner.register({
+      name: 'alerts',
+      handler: async (ctx) => {
+        watching = true;
+        let polls = 0;
+        while (!(await ctx.runRequested())) {
+          polls += 1;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return { polls };
+      },
+    });
+    runner.register({ name: 'directory', handler: async () => ({ ran: true }) });
+    await runner.start();
+    const watch = runner.runNow('i1', 'alerts');
+    await vi.waitFor(() => expect(watching).toBe(true), WAIT);
+    await new Promise((r) => setTimeout(r, 300));
+    // Another integration's job, with no slot free: the watch yields, and the job runs.
+    const other = await runner.runNow('i2', 'directory');
+    expect(other).toMatchObject({ status: 'ok', stats: { ran: true } });
+    const watched = await watch;
+    expect(watched.status).toBe('ok');
+    expect(Number(watched.stats.polls)).toBeGreaterThan(2);
+  });
+
   it('runs different integrations in parallel, on both workers', async () => {
     const integrations = ['i1', 'i2', 'i3', 'i4'];
     const arrived = new Set<string>();

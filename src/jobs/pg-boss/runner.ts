@@ -576,8 +576,13 @@ export class PgBossJobRunner implements JobRunner {
           attempt,
           trigger,
           nextRunAt,
-          // A run queued behind this one (a person's run-now, from any process) is a `created` job of the key.
-          runRequested: async () => (this.conn === undefined ? false : (await this.conn.jobs.queued(job.name, key)) !== undefined),
+          // A run queued behind this one (a person's run-now, from any process) is a `created` job of the
+          // key; and while every slot of this worker is busy, any job that could start waits for one.
+          runRequested: async () => {
+            if (this.conn === undefined) return false;
+            if ((await this.conn.jobs.queued(job.name, key)) !== undefined) return true;
+            return this.wakers.size === 0 && (await this.conn.jobs.anyWaiting([...this.loops.keys()].map(queueName)));
+          },
         },
         controller,
         log,
