@@ -2,7 +2,7 @@
 // tests the keys against Gradient (GET /organization) like the other targets and stores them; a
 // wrong key is refused saying so; `billing status` prints what the portal's Accounts tab shows
 // (Gradient's status, accounts waiting for mapping by name, services with the Microsoft 365 storage
-// note, the last counts) and never a key.
+// note, the last counts) and never a key; `alerts mappings` sets a priority per alert type.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,20 @@ describe.each(testDatabases())('Gradient from the CLI on $name', (db) => {
     expect(json.counts.length).toBeGreaterThan(0);
     expect(out).toContain(json.counts[0]!.account);
     for (const key of keys()) expect(out).not.toContain(key);
+  });
+
+  it("alerts mappings sets Gradient's priority per alert type through the shared ticket engine, by value or label, and refuses one Gradient does not have", async () => {
+    const set = await runCli(['alerts', 'mappings', 'gradient-emulator', '--enable', 'BackupFailed', '--field', 'priority=4 Very high'], env());
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/BackupFailed.*yes.*priority=4/);
+    const wrong = await runCli(['alerts', 'mappings', 'gradient-emulator', '--enable', 'MalwareDetected', '--field', 'priority=9'], env());
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/priority/);
+    expect(wrong.stderr).toMatch(/Very high/);
+    const refused = await runCli(['alerts', 'settings', 'gradient-emulator', '--reopen-always'], env());
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/Gradient cannot reopen a ticket/);
   });
 
   it('refuses billing status for an integration that does not exist, naming it', async () => {
