@@ -392,6 +392,10 @@ describe('integration tabs (browser, demo)', () => {
     const gradient = (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items.find((i) => i.name === 'demo-gradient')!;
     await page.goto(`${demo.portal}/integrations/${gradient.id}/summary`);
     await page.getByRole('heading', { level: 1, name: 'demo-gradient' }).waitFor();
+    // No PSA feature switches for a billing platform: nothing there would change what runs.
+    await tab('Integration settings').click();
+    await panel().getByRole('switch', { name: 'Integration enabled' }).waitFor();
+    await expect(panel().getByRole('switch').count()).resolves.toBe(1);
     await tab('Ticket creation').click();
     await panel().getByRole('table', { name: 'Alert mapping' }).waitFor();
     await panel().getByRole('note').filter({ hasText: 'Gradient only creates tickets: it cannot close or reopen them' }).waitFor();

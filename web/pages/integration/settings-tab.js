@@ -1,5 +1,8 @@
 // Integration settings: on/off for the integration and its features (saved at once), and the
-// target credentials: stored, masked, replaceable field by field, never shown back.
+// target credentials: stored, masked, replaceable field by field, never shown back. A billing
+// platform (Gradient) has no feature switches: its loops all run while the integration is on (the
+// PSA features, provisioning and tickets with their lifecycle, do not apply to it), and its ticket
+// creation has its own switch on the Ticket creation tab.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, messageOf } from '../../api.js';
@@ -45,7 +48,9 @@ export default function SettingsTab({ integration, target, onIntegrationChange }
           disabled=${saving !== null}
           onChange=${(on) => patch({ enabled: on }, 'enabled', on ? 'Integration enabled.' : 'Integration disabled.')}
         />
-        ${Object.entries(FEATURE_LABELS).map(
+        ${target.kind === 'billing-platform' &&
+        html`<p class="hint">${target.shortLabel} is pushed to on every loop's schedule while the integration is enabled; ticket creation is switched on the Ticket creation tab.</p>`}
+        ${Object.entries(target.kind === 'billing-platform' ? {} : FEATURE_LABELS).map(
           ([key, label]) => html`<${Switch}
             id=${`feature-${key}`}
             label=${label}
