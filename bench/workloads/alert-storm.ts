@@ -32,7 +32,8 @@ export async function alertStorm(scale: BenchScale): Promise<Measurement[]> {
   const quiet = Number(process.env.BENCH_OTHER_REQUESTS ?? (scale.name === 'smoke' ? 0 : 3_000));
   // A busy database: 84 % spent by others, so the alerts' share (85 %) leaves room for a few dozen
   // tickets, and every request pays Autotask's 1 s penalty (from 75 %).
-  const busy = Number(process.env.BENCH_BUSY_REQUESTS ?? (scale.name === 'smoke' ? 8_480 : 8_400));
+  // Smaller runs leave room for a handful of tickets only, so the penalised requests fit their time.
+  const busy = Number(process.env.BENCH_BUSY_REQUESTS ?? (scale.name === 'full' ? 8_400 : 8_480));
   const only = process.env.BENCH_STORM;
   const out: Measurement[] = [];
   if (only === undefined || only === 'quiet') out.push(await storm(scale, quiet, 'quiet database'));
@@ -86,7 +87,7 @@ async function storm(scale: BenchScale, others: number, label: string): Promise<
         }
         const raisedFor = performance.now() - start;
         // Until every condition has its ticket or an alert kept for the next hour (or the drain time is up).
-        const drainUntil = performance.now() + Number(process.env.BENCH_DRAIN_MS ?? (scale.name === 'smoke' ? 60_000 : 120_000));
+        const drainUntil = performance.now() + Number(process.env.BENCH_DRAIN_MS ?? { smoke: 60_000, quick: 45_000, full: 120_000 }[scale.name]);
         const keptRefs = async (): Promise<Set<string>> =>
           new Set(
             (await h.store.repos.waitingAlerts.list(h.integrationId, { reason: 'deferred', limit: 100_000 })).flatMap((w) => {
