@@ -59,11 +59,13 @@ export async function readStream(ctx: PassContext): Promise<void> {
     if (fresh.length >= limit) break;
   }
   stats.observed += fresh.length;
-  const deferred = await env.repos.waitingAlerts.deferred(env.integrationId, limit);
-  if (fresh.length === 0 && deferred.length === 0) {
+  // A quiet poll in a storm's aftermath: nothing new, and deferred alerts only worth loading once
+  // there is budget for them (a watch polls every few seconds).
+  if (fresh.length === 0 && ((await env.repos.waitingAlerts.deferred(env.integrationId, 1)).length === 0 || (await budgetLeft(ctx)) <= 0)) {
     stats.cursor = start ?? null;
     return;
   }
+  const deferred = await env.repos.waitingAlerts.deferred(env.integrationId, limit);
 
   // One event per alert id: a newer snapshot read now replaces the deferred one.
   const freshIds = new Set(fresh.map((alert) => normalizeAlertId(alert.id)));
