@@ -99,7 +99,7 @@ describe.each(testDatabases())('journal on $name', (t) => {
       journal.run(op('a1'), { lookup: () => target.lookup('a1'), perform: async () => Promise.reject(Object.assign(new Error('rate limited'), { code: 'rate_limited' })) }),
     ).rejects.toThrow();
     expect(await journal.listOpen({ integrationId })).toMatchObject([{ idempotencyKey: 'a1', state: 'failed', error: 'rate_limited: rate limited' }]);
-    expect(await journal.counts(integrationId)).toEqual({ pending: 0, done: 0, failed: 1 });
+    expect(await journal.counts(integrationId)).toEqual({ pending: 0, done: 0, failed: 1, superseded: 0 });
 
     expect(await journal.run(op('a1'), stepsFor(target, 'a1'))).toMatchObject({ externalId: 'ext-1', via: 'perform', entry: { attempts: 2 } });
     expect(target.lookup).toHaveBeenCalledTimes(1);

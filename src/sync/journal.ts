@@ -129,6 +129,19 @@ export class Journal {
     }
   }
 
+  /**
+   * An open entry no plan asks for any more (see JOURNAL_STATES): marked superseded unless someone
+   * holds a live lease on it. Answers whether it was marked.
+   */
+  supersede(entry: Pick<JournalEntry, 'id'>, reason: string): Promise<boolean> {
+    return this.repo.markSuperseded(entry.id, reason);
+  }
+
+  /** An open entry whose effect was found on the target after all: done, with what was found. */
+  recordFound(entry: Pick<JournalEntry, 'id'>, externalId: string): Promise<void> {
+    return this.repo.markDone(entry.id, externalId);
+  }
+
   /** Entries waiting or failing, oldest first, for the summary page. */
   listOpen(filter: { integrationId?: string; loop?: string; states?: Exclude<JournalState, 'done'>[]; limit?: number } = {}): Promise<JournalEntry[]> {
     return this.repo.list({ ...filter, states: filter.states ?? ['pending', 'failed'] });

@@ -46,7 +46,7 @@ import type { TargetContract } from '../connectors/ports.ts';
 import { DeprovisioningCountdownsRepository, type StoredCountdown } from '../store/repositories/deprovisioning-countdowns.ts';
 import { ChangeApprovalsRepository } from '../store/repositories/change-approvals.ts';
 import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
-import { doneJournalKeys } from '../store/repositories/journal.ts';
+import { doneJournalKeys, type JournalEntry } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
 import { createTenantKey } from '../domain/directory-plan.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
@@ -126,6 +126,8 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     problemInfos: 0,
     itemsReadOnDemand: 0,
     awaitingApproval: 0,
+    /** Open journal entries the companies' plans no longer ask for, marked superseded (tidySuperseded). */
+    superseded: 0,
   };
   const approvals = new ChangeApprovalsRepository(rt.store.db, rt.clock);
   const plans: CompanyPlan[] = [];
@@ -137,7 +139,8 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   if (scope !== null) for (const companyId of storedCountdowns.keys()) scope.add(companyId);
   // Unfinished work (journal entries left pending by a pass that died, or failed) is planned on
   // every pass until it is done: nothing else may have changed for those companies since.
-  if (scope !== null) for (const companyId of (await companiesWithUnfinishedWork(rt)).keys()) scope.add(companyId);
+  const unfinished = await companiesWithUnfinishedWork(rt);
+  if (scope !== null) for (const companyId of unfinished.keys()) scope.add(companyId);
 
   // ── plan + apply, a page of companies at a time ──
   for (let offset = 0; ; offset += PAGE) {
@@ -237,7 +240,10 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
         const companyPlan: CompanyPlan = { ...plan, companyName: m.companyName, tenantId: m.tenantId };
         if (plan.operations.length > 0 || plan.problems.length > 0) plans.push(companyPlan);
         if (dryRun) return;
-        await applyCompany(rt, m, companyPlan, stats);
+        if (await applyCompany(rt, m, companyPlan, stats)) {
+          await tidySuperseded(rt, m, companyPlan, unfinished.get(m.companyId) ?? [], stats);
+          if (companyPlan.problems.length > 0 && !plans.includes(companyPlan)) plans.push(companyPlan);
+        }
       },
       options.signal,
     );
@@ -347,7 +353,8 @@ interface ApplyStats {
   companiesFailed: number;
 }
 
-async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPlan, stats: ApplyStats): Promise<void> {
+/** Applies a company's plan; answers whether every operation of it is done (nothing failed or left to another worker). */
+async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPlan, stats: ApplyStats): Promise<boolean> {
   const integrationId = rt.integration.id;
   const created = new Map<string, string>();
   const resolve = (ref: TenantRef): string => {
@@ -377,7 +384,7 @@ async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPla
           plan.applied.push({ key: op.key, via: 'in_progress' });
           const leaseEnd = error.context.leaseExpiresAt;
           plan.problems.push(inProgressProblem(m.companyId, m.companyName, op.kind, typeof leaseEnd === 'string' ? leaseEnd : null));
-          return; // the rest of this company's plan depends on it; the next pass continues
+          return false; // the rest of this company's plan depends on it; the next pass continues
         }
         throw error;
       }
@@ -389,17 +396,52 @@ async function applyCompany(rt: IntegrationRuntime, m: Mapping, plan: CompanyPla
     plan.applied.push({ key: '', via: 'failed', error: error.message });
     if (error.code === 'forbidden' && m.tenantId !== null) await rt.snapshots.setUnmanageable(integrationId, m.tenantId, `the vendor refused: ${error.message}`);
     await rt.store.repos.mappings.setState(integrationId, m.companyId, 'failed', `${error.code}: ${error.message}`);
-    return;
+    return false;
   }
   const current = await rt.store.repos.mappings.get(integrationId, m.companyId);
-  if (current === undefined) return;
+  if (current === undefined) return false;
   if (errors.length > 0) {
     stats.companiesFailed += 1;
     await rt.store.repos.mappings.setState(integrationId, m.companyId, 'failed', errors.join(' '));
+    return false; // a plan with errors is not the whole of what the company needs
   } else if (current.state === 'failed' && current.tenantId !== null) {
     await rt.store.repos.mappings.setState(integrationId, m.companyId, 'mapped', null);
   } else if (current.state === 'failed' && current.tenantId === null) {
     await rt.store.repos.mappings.setState(integrationId, m.companyId, 'not_mapped', null);
+  }
+  return true;
+}
+
+/**
+ * The company's open journal entries (pending after a crash, or failed) that its plan, just applied
+ * in full, no longer asks for: the contract changed (a new quantity is a new key), or the company
+ * was mapped to an existing tenant instead of a new one. Left open they would be planned on every
+ * pass and show the company as unfinished forever. A create whose tenant exists after all is
+ * recorded done with it (an interrupted pass made it; it is reported, never deleted here);
+ * everything else is marked superseded. An entry someone holds a live lease on is left alone.
+ */
+async function tidySuperseded(rt: IntegrationRuntime, m: Mapping, plan: CompanyPlan, open: readonly JournalEntry[], stats: { superseded: number }): Promise<void> {
+  if (open.length === 0) return;
+  const planned = new Set(plan.operations.map((op) => op.key));
+  for (const entry of open) {
+    if (planned.has(entry.idempotencyKey)) continue;
+    const payload = entry.payload as { parentId?: unknown } | null;
+    if (entry.operation === 'create_tenant' && typeof payload?.parentId === 'string') {
+      const made = await rt.vendor.findTenantByIdempotencyKey(payload.parentId, entry.idempotencyKey);
+      if (made !== null) {
+        await rt.journal.recordFound(entry, made.id);
+        plan.problems.push(
+          problem(
+            'orphan_tenant',
+            'warning',
+            `"${m.companyName}": an interrupted pass created tenant "${made.name}" for it, but the company is now mapped ${m.tenantId === null ? 'to no tenant' : 'to another tenant'}; map it, or delete that tenant in the management portal if nobody uses it.`,
+            { companyId: m.companyId, tenantId: made.id },
+          ),
+        );
+        continue;
+      }
+    }
+    if (await rt.journal.supersede(entry, `superseded: the plan of "${m.companyName}" no longer asks for ${entry.operation.replaceAll('_', ' ')}`)) stats.superseded += 1;
   }
 }
 

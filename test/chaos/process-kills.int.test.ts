@@ -180,6 +180,16 @@ async function snapshot(w: ChaosWorld) {
 }
 type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 
+/** What explains a difference: alerts held back, open journal entries, failed runs, the hub's last stderr. */
+async function diagnosis(w: ChaosWorld): Promise<string> {
+  const held = await w.withStore(async (store) => ({
+    waitingAlerts: (await store.repos.waitingAlerts.list(w.integrationId, { limit: 1000 })).map((a) => ({ alertId: a.alertId, reason: a.reason, detail: a.detail, error: a.lastError, attempts: a.attempts, next: a.nextAttemptAt })),
+    openJournal: (await store.repos.journal.list({ integrationId: w.integrationId, states: ['pending', 'failed'], limit: 1000 })).map((e) => ({ operation: e.operation, key: e.idempotencyKey, state: e.state, error: e.error })),
+    failedRuns: (await store.repos.loopRuns.list(w.integrationId, { status: 'failed', limit: 20 })).map((r) => ({ loop: r.loop, error: r.error })),
+  }));
+  return `${JSON.stringify(held, null, 1)}\nserve stderr: ${w.serve.stderrTail()}`;
+}
+
 interface ChaosReport {
   kills: number;
   killsByProcess: Record<string, number>;
@@ -310,6 +320,7 @@ describe('chaos: SIGKILLed hub and worker processes', () => {
     expect(report.kills).toBe(KILLS);
     expect(state.duplicates).toEqual({ tenants: 0, logins: 0, tickets: 0 });
     expect(state.runningLoopRuns).toBe(0);
+    if (JSON.stringify(state) !== JSON.stringify(reference)) console.log(`[chaos] ${db.name} differs from the undisturbed run; what the hub holds:\n${await diagnosis(w)}`);
     expect(state).toEqual(reference);
   }, 1_800_000);
 });

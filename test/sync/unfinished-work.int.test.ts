@@ -10,6 +10,7 @@ import { JournalRepository } from '../../src/store/repositories/journal.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { listMappings } from '../../src/sync/mapping-list.ts';
+import { mapToExisting } from '../../src/sync/mapping-actions.ts';
 import { readIntegrationHealth } from '../../src/sync/integration-health.ts';
 import { testDatabases } from '../support/databases.ts';
 import { useSyncWorld, type SyncWorld } from './harness.ts';
@@ -97,5 +98,76 @@ describe.each(testDatabases())('unfinished work after a crash on $name', (db) =>
     // Nothing was left for the full pass to repair.
     const full = await runProvisioningLoop(rt, { full: true });
     expect(full.stats).toMatchObject({ applied: 0, tenantsCreated: 0, inProgress: 0 });
+  });
+
+  /** A customer tenant no company is mapped to, for a person to map a company to. */
+  const unmappedTenant = async (): Promise<string> => {
+    const mapped = new Set((await store.repos.mappings.list(world.integrationId, { limit: 100_000 })).flatMap((m) => (m.tenantId === null ? [] : [m.tenantId])));
+    const free = [...world.acronis.state.tenants.values()].find((t) => t.kind === 'customer' && t.enabled !== false && !mapped.has(t.id));
+    if (free === undefined) throw new Error('the dataset has no unmapped customer tenant');
+    return free.id;
+  };
+
+  it('an unfinished create the plan no longer asks for (the company was mapped to an existing tenant) is superseded, not planned forever', { timeout: 120_000 }, async () => {
+    let shift = 0;
+    const clock = () => new Date(Date.now() + shift);
+    const journalRepo = new JournalRepository(store.db, clock);
+    const rt = await world.runtime({ clock, journalRepo });
+    await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true, mfaForNewCustomers: true, defaultStorageInfraId: world.acronisInfra });
+    await runDirectoryLoop(rt);
+    const dying = dyingJournal(journalRepo, ['create_tenant']);
+    await expect(runProvisioningLoop(await world.runtime({ clock, journalRepo: dying.repo }))).rejects.toThrow(SimulatedCrash);
+    const companyId = dying.died.get('create_tenant')!;
+
+    // After the lease, a person maps that company to an existing tenant: no new tenant is wanted now.
+    shift = 6 * 60_000;
+    await mapToExisting(rt, 'admin', companyId, await unmappedTenant());
+    const pass = await runProvisioningLoop(rt);
+    expect(pass.stats.superseded).toBe(1);
+    const entry = (await store.repos.journal.list({ integrationId: world.integrationId, loop: 'provisioning', states: ['superseded'] }))[0];
+    expect(entry).toMatchObject({ operation: 'create_tenant', error: expect.stringContaining('no longer asks for create tenant') });
+    expect(await store.repos.journal.list({ integrationId: world.integrationId, loop: 'provisioning', states: ['pending', 'failed'] })).toEqual([]);
+    expect((await listMappings(rt, { limit: 1000 })).items.find((m) => m.companyId === companyId)).toMatchObject({ state: 'mapped', pending: false });
+    // (The demo's contracts leave reductions waiting for approval: that is the health's only reason.)
+    expect(JSON.stringify((await readIntegrationHealth(store, { id: world.integrationId, enabled: true })).reasons)).not.toMatch(/unfinished/);
+    // No tenant was created for it: the create never happened, and it is not retried.
+    await runProvisioningLoop(rt, { full: true });
+    const created = [...world.acronis.state.tenants.values()].filter((t) => t.internal_tag === entry!.idempotencyKey);
+    expect(created).toEqual([]);
+  });
+
+  it('a create that happened before the crash, no longer planned, is recorded done with its tenant and reported as an orphan', { timeout: 120_000 }, async () => {
+    let shift = 0;
+    const clock = () => new Date(Date.now() + shift);
+    const journalRepo = new JournalRepository(store.db, clock);
+    const rt = await world.runtime({ clock, journalRepo });
+    await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true, mfaForNewCustomers: true, defaultStorageInfraId: world.acronisInfra });
+    await runDirectoryLoop(rt);
+    // Dies after the tenant was created, before the journal heard of it.
+    let companyId: string | undefined;
+    const afterCall = Object.assign(Object.create(journalRepo) as JournalRepository, {
+      markDone: async (id: string, externalId: string) => {
+        const entry = await journalRepo.get(id);
+        if (entry?.operation === 'create_tenant' && companyId === undefined) {
+          companyId = entry.idempotencyKey.split(':').at(-1)!;
+          throw new SimulatedCrash('crash after the create, before it was recorded');
+        }
+        return journalRepo.markDone(id, externalId);
+      },
+      markFailed: async () => {},
+    });
+    await expect(runProvisioningLoop(await world.runtime({ clock, journalRepo: afterCall }))).rejects.toThrow(SimulatedCrash);
+    const orphan = [...world.acronis.state.tenants.values()].find((t) => t.internal_tag?.endsWith(`:${companyId}`));
+    expect(orphan).toBeDefined();
+
+    shift = 6 * 60_000;
+    await mapToExisting(rt, 'admin', companyId!, await unmappedTenant());
+    const pass = await runProvisioningLoop(rt);
+    const entry = (await store.repos.journal.list({ integrationId: world.integrationId, loop: 'provisioning', states: ['done'], limit: 10_000 })).find((e) => e.operation === 'create_tenant' && e.idempotencyKey.endsWith(`:${companyId}`));
+    expect(entry).toMatchObject({ externalId: orphan!.id });
+    const warning = pass.plan.flatMap((p) => p.problems).find((p) => p.code === 'orphan_tenant');
+    expect(warning?.message).toContain(`created tenant "${orphan!.name}"`);
+    expect(await store.repos.journal.list({ integrationId: world.integrationId, loop: 'provisioning', states: ['pending', 'failed'] })).toEqual([]);
+    expect(world.acronis.state.tenants.has(orphan!.id)).toBe(true); // reported, never deleted by the hub
   });
 });

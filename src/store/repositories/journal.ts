@@ -2,7 +2,12 @@ import type { Kysely, Selectable } from 'kysely';
 import type { JournalTable, Schema } from '../schema.ts';
 import { fromJsonText, isoAt, newId, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
 
-export const JOURNAL_STATES = ['pending', 'done', 'failed'] as const;
+/**
+ * `superseded`: a pending or failed entry its company's plan no longer asks for (the contract changed,
+ * the company was mapped elsewhere): finished work, kept as history, not retried and not shown as
+ * unfinished. Proposed again, it is resumed like a failed one (looked up first).
+ */
+export const JOURNAL_STATES = ['pending', 'done', 'failed', 'superseded'] as const;
 export type JournalState = (typeof JOURNAL_STATES)[number];
 
 /** One external write, keyed by its idempotency key. The rules that use it are in src/sync/journal.ts. */
@@ -172,6 +177,22 @@ export class JournalRepository {
       .execute();
   }
 
+  /**
+   * Marks an open entry superseded, unless someone holds a live lease on it (it is being written
+   * right now) or it is done meanwhile. Answers whether it was marked.
+   */
+  async markSuperseded(id: string, reason: string): Promise<boolean> {
+    const now = isoAt(this.clock);
+    const result = await this.db
+      .updateTable('journal')
+      .set({ state: 'superseded', error: reason.length > MAX_ERROR_LENGTH ? reason.slice(0, MAX_ERROR_LENGTH) + '…' : reason, lease_owner: null, lease_expires_at: null, updated_at: now })
+      .where('id', '=', id)
+      .where('state', 'in', ['pending', 'failed'])
+      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** Completed steps (what the passes wrote), newest first; `before` (an ISO time) pages backwards. */
   async listDone(filter: { integrationId?: string; before?: string; beforeId?: string; limit?: number } = {}): Promise<JournalEntry[]> {
     let query = this.db.selectFrom('journal').selectAll().where('state', '=', 'done');
@@ -202,14 +223,14 @@ export class JournalRepository {
     let query = this.db.selectFrom('journal').select((eb) => ['state', eb.fn.countAll<string | number>().as('n')]);
     if (integrationId !== undefined) query = query.where('integration_id', '=', integrationId);
     const rows = await query.groupBy('state').execute();
-    const counts: Record<JournalState, number> = { pending: 0, done: 0, failed: 0 };
+    const counts: Record<JournalState, number> = { pending: 0, done: 0, failed: 0, superseded: 0 };
     for (const row of rows) counts[row.state as JournalState] = toCount(row.n);
     return counts;
   }
 
-  /** Deletes done entries last touched before `isoTime`; pending and failed ones are never pruned. */
+  /** Deletes done and superseded entries last touched before `isoTime`; pending and failed ones are never pruned. */
   async pruneDone(isoTime: string): Promise<number> {
-    const result = await this.db.deleteFrom('journal').where('state', '=', 'done').where('updated_at', '<', isoTime).executeTakeFirst();
+    const result = await this.db.deleteFrom('journal').where('state', 'in', ['done', 'superseded']).where('updated_at', '<', isoTime).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }
