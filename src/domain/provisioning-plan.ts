@@ -115,6 +115,8 @@ export interface ProvisioningInput {
   tenant: TenantSnapshot;
   /** What the parent may give a customer (`available_for_child`). */
   availableForChild: readonly OfferingItem[];
+  /** Storage names by infra id, so a person reads "storage \"EU Cloud\"", not a UUID; absent or unknown: the id. */
+  storageNames?: ReadonlyMap<string, string>;
   /** When the company's timed-deprovisioning countdown started, as stored; null or absent = none. */
   lapsedAt?: string | null;
   /** Whether a manual admin password is stored (the plan never sees the password itself); absent = stored. */
@@ -503,7 +505,7 @@ function planItems(
     if (want.kind === 'set' && want.state.enabled && !from.enabled && (name === null || !offeredById.has(itemId(name, slot.infraId)))) {
       if (want.reason === 'contract_prepaid' || want.reason === 'contract_payg' || want.reason === 'default_storage') {
         problems.push(
-          problem('item_not_available', 'error', `${labelOf(slot)} is sold to "${input.company.name}" but the partner tenant does not offer it to customers.`, {
+          problem('item_not_available', 'error', `${labelOf(slot, input.storageNames)} is sold to "${input.company.name}" but the partner tenant does not offer it to customers.`, {
             companyId: input.company.id,
             item: slot.item.key,
             infraId: slot.infraId,
@@ -614,8 +616,10 @@ function catalogItemIsStorage(item: OfferingItem): boolean {
   return item.infraId !== null && offeringItemCatalog.some((c) => isBaseStorage(c) && c.names.includes(item.name));
 }
 
-function labelOf(slot: Slot): string {
-  return slot.infraId === null ? slot.item.displayName : `${slot.item.displayName} (storage ${slot.infraId})`;
+function labelOf(slot: Slot, storageNames: ReadonlyMap<string, string> | undefined): string {
+  if (slot.infraId === null) return slot.item.displayName;
+  const name = storageNames?.get(slot.infraId);
+  return `${slot.item.displayName} (storage ${name === undefined ? slot.infraId : `"${name}"`})`;
 }
 
 function setItemsOperation(integrationId: string, keyScope: string, tenant: TenantRef, items: ItemsPlan): ProvisioningOperation {

@@ -92,6 +92,16 @@ describe('provisioning with storage classes', () => {
     expect(c['pw_base_storage_class2|infra-A']).toBeUndefined();
   });
 
+  it('a storage the partner does not offer is named in the problem by its storage name, not its id (the id stays in the context)', () => {
+    const p = plan([line('L1', 'P-C2C', 5)], [e('storage_class2', 'P-C2C', 'infra-C')], { storageNames: new Map([['infra-C', 'EU Cloud Storage']]) });
+    const missing = p.problems.find((x) => x.code === 'item_not_available');
+    expect(missing?.message).toMatch(/\(storage "EU Cloud Storage"\) is sold to "Acme"/);
+    expect(missing?.message).not.toContain('infra-C');
+    expect(missing?.context.infraId).toBe('infra-C');
+    // Without a name (the storages could not be read) the id is all there is.
+    expect(plan([line('L1', 'P-C2C', 5)], [e('storage_class2', 'P-C2C', 'infra-C')]).problems.find((x) => x.code === 'item_not_available')?.message).toContain('(storage infra-C)');
+  });
+
   it('a geo-redundant item the partner does not offer is reported, not attempted', () => {
     const p = plan([line('L1', 'P-GEO', 5)], [e('m365_seats', 'P-M365'), e('geo_m365_seats', 'P-GEO')]);
     expect(changes(p)['pw_base_geo_m365_seats|']).toBeUndefined();

@@ -23,6 +23,7 @@
  * Problems of a company's plan are stored (plan_problems) and an error one marks the mapping
  * `failed` with the message, until a pass succeeds; a connector error while applying does the same.
  */
+import type { VendorStorage } from '../domain/vendor-model.ts';
 import type { OfferingItem, VendorTenant } from '../connectors/ports.ts';
 import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage } from '../domain/admin-account.ts';
@@ -93,6 +94,10 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   const items = await refreshOfferingItems(rt, observe);
   const contracts = await refreshContracts(rt, observe);
   const availableForChild = await rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer');
+  // Storage names are only for the words of plan problems: a failed read leaves the ids.
+  const storageNames = new Map(
+    (await rt.vendor.listStorages(rt.partnerTenantId).catch((): VendorStorage[] => [])).map((s) => [s.id, s.name] as const),
+  );
   const products = indexProductMapping(mapping);
   // Manual passwords with none stored: the planner makes no admin account (nor a new tenant) then.
   const manualPasswordSet = settings.adminAccount.password === 'manual' ? await manualPasswordStored(rt) : true;
@@ -211,7 +216,7 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
         const companySettings = unlinked ? { ...settingsForTarget, automaticProvisioning: false } : settingsForTarget;
         const stored = storedCountdowns.get(m.companyId);
         const lapsedAt = stored !== undefined && tenant.state === 'mapped' && stored.tenantId === tenant.tenant.id ? stored.lapsedAt : null;
-        const input: ProvisioningInput = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, lapsedAt, manualPasswordSet, now };
+        const input: ProvisioningInput = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, storageNames, lapsedAt, manualPasswordSet, now };
         const plan = planProvisioning(input);
         if (!dryRun) await keepCountdown(countdowns, integrationId, m.companyId, tenant, plan, stored);
         if (unlinked) plan.problems = plan.problems.map((p) => (p.code === 'not_mapped' ? unlinkedProblem(m) : p));
