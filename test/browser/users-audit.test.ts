@@ -100,6 +100,23 @@ describe('users, tokens and audit (browser)', () => {
     await page.locator('table[aria-label="API tokens"] tbody tr', { hasText: 'monitoring' }).waitFor({ state: 'detached' });
     expect((await fetch(`${hub.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
 
+    // Another user's token is listed to the administrator with its owner, and can be revoked there.
+    const viewer = (await hub.store.repos.users.getByUsername('viewer'))!;
+    const { token: viewerToken } = await hub.store.repos.apiTokens.create(viewer.id, 'viewer-script', 'read_only');
+    await page.reload();
+    await heading('Users & tokens').waitFor();
+    const theirs = page.locator('table[aria-label="API tokens"] tbody tr', { hasText: 'viewer-script' });
+    await theirs.waitFor();
+    const ownerColumn = await page.locator('table[aria-label="API tokens"] thead th').allTextContents();
+    const ownerIndex = ownerColumn.findIndex((text) => text.trim().startsWith('Owner'));
+    expect(ownerIndex).toBeGreaterThanOrEqual(0);
+    await expect(theirs.locator('td').nth(ownerIndex).textContent()).resolves.toBe('viewer');
+    await theirs.getByRole('button', { name: 'Revoke viewer-script' }).click();
+    await page.getByRole('dialog', { name: 'Revoke API token' }).getByRole('button', { name: 'Revoke' }).click();
+    await toast('Token "viewer-script" revoked.');
+    await theirs.waitFor({ state: 'detached' });
+    expect((await fetch(`${hub.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${viewerToken}` } })).status).toBe(401);
+
     await hub.store.repos.users.create({ username: 'temp', password: 'temp-password' });
     await page.reload();
     await heading('Users & tokens').waitFor();
