@@ -76,7 +76,7 @@ export async function startHub(options: {
       : createInProcessJobRunner({ recorder, logger, onRunFinished });
   // One runtime per integration for the whole process: the loops and the HTTP routes share the
   // connectors (token caches, Autotask's hourly budget and thread limiter).
-  const runtimes = createRuntimeProvider(store);
+  const runtimes = createRuntimeProvider(store, { journalLeaseMs: config.journalLeaseMs, billing: { journalLeaseMs: config.journalLeaseMs } });
   for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
   await jobRunner.start();
   await scheduleAllIntegrations(jobRunner, store);

@@ -56,7 +56,7 @@ export function registerWorkerCommand(program: Command): void {
         });
         // The same loops as serve, on this process's own runtimes (one client per integration, so
         // each worker keeps its own Autotask budget reading and thread limiter).
-        for (const definition of hubLoopDefinitions(createRuntimeProvider(store))) runner.register(definition);
+        for (const definition of hubLoopDefinitions(createRuntimeProvider(store, { journalLeaseMs: config.journalLeaseMs, billing: { journalLeaseMs: config.journalLeaseMs } }))) runner.register(definition);
         await runner.start();
 
         let metricsUrl: string | undefined;

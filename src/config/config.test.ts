@@ -51,4 +51,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PSA_BRIDGE_RUN_HISTORY_DAYS: 'a month' })).toThrow(/PSA_BRIDGE_RUN_HISTORY_DAYS: must be a number of days/);
     expect(() => loadConfig({ PSA_BRIDGE_AUDIT_DAYS: '-1' })).toThrow(/PSA_BRIDGE_AUDIT_DAYS: must be 0 \(keep forever\) or more days/);
   });
+
+  it('holds a pending write 5 minutes by default; the lease can be shortened to no less than 10 s', () => {
+    expect(loadConfig({}).journalLeaseMs).toBe(300_000);
+    expect(loadConfig({ PSA_BRIDGE_JOURNAL_LEASE_SECONDS: '30' }).journalLeaseMs).toBe(30_000);
+    expect(() => loadConfig({ PSA_BRIDGE_JOURNAL_LEASE_SECONDS: '2' })).toThrow(/PSA_BRIDGE_JOURNAL_LEASE_SECONDS: must be at least 10 seconds/);
+  });
 });

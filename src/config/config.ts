@@ -29,6 +29,11 @@ const environmentSchema = z.object({
   PSA_BRIDGE_METRICS: z.enum(['token', 'public', 'off'], { message: 'must be token, public or off' }).default('token'),
   PSA_BRIDGE_RUN_HISTORY_DAYS: retentionDays(90),
   PSA_BRIDGE_AUDIT_DAYS: retentionDays(400),
+  PSA_BRIDGE_JOURNAL_LEASE_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(10, 'must be at least 10 seconds (longer than one vendor or PSA call)')
+    .default(300),
 });
 
 /** Days a history is kept; 0 keeps it forever. */
@@ -54,6 +59,12 @@ export interface HubConfig {
   metrics: 'token' | 'public' | 'off';
   /** Days the run history and the audit trail are kept (0: forever); the hub's hourly housekeeping prunes older rows. */
   retention: Retention;
+  /**
+   * How long a pending external write holds its journal entry: after a process dies mid-write,
+   * another takes it over (looking the write up first) once this has passed. It must outlast one
+   * call with its retries; shorter means a killed worker's half-done writes are finished sooner.
+   */
+  journalLeaseMs: number;
 }
 
 export interface Retention {
@@ -102,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     apiDocs: e.PSA_BRIDGE_API_DOCS === 'on',
     metrics: e.PSA_BRIDGE_METRICS,
     retention: { runHistoryDays: e.PSA_BRIDGE_RUN_HISTORY_DAYS, auditDays: e.PSA_BRIDGE_AUDIT_DAYS },
+    journalLeaseMs: e.PSA_BRIDGE_JOURNAL_LEASE_SECONDS * 1000,
     databaseUrl,
     dataDir,
     secretKey: e.PSA_BRIDGE_SECRET_KEY,

@@ -24,7 +24,7 @@ describe.each(testDatabases())('the mapping job under the hub runner on $name', 
     ({ store, cleanup } = opened);
     dataDir = mkdtempSync(join(tmpdir(), 'psa-bridge-mapping-job-'));
     hub = await startHub({
-      config: { databaseUrl: opened.url, dataDir, secretKey: undefined, host: '127.0.0.1', port: 0, logLevel: 'warn', admin: undefined, vendorHosts: { entries: ['127.0.0.1'] }, apiDocs: false, metrics: 'token', retention: { runHistoryDays: 90, auditDays: 400 } },
+      config: { databaseUrl: opened.url, dataDir, secretKey: undefined, host: '127.0.0.1', port: 0, logLevel: 'warn', admin: undefined, vendorHosts: { entries: ['127.0.0.1'] }, apiDocs: false, metrics: 'token', retention: { runHistoryDays: 90, auditDays: 400 }, journalLeaseMs: 300_000 },
       store,
       env: { PSA_BRIDGE_ADMIN_USER: TEST_ADMIN.username, PSA_BRIDGE_ADMIN_PASSWORD: TEST_ADMIN.password },
     });
