@@ -35,7 +35,7 @@ import type { AlertDecision } from '../domain/ticket-lifecycle.ts';
 import { systemClock } from '../store/columns.ts';
 import { TicketConfig, ticketProfileFor } from './settings/tickets.ts';
 import { readStream } from './alerts/alert-stream.ts';
-import { ALERTS_LOOP, buildContext, type AlertsPassStats } from './alerts/pass-context.ts';
+import { ALERTS_LOOP, buildContext, emptyAlertsPassStats, type AlertsPassStats } from './alerts/pass-context.ts';
 import { readTicketStart } from './ticket-start.ts';
 import { releaseWaiting } from './alerts/waiting-alerts.ts';
 import { watchAlerts } from './alerts/alert-watch.ts';
@@ -52,23 +52,7 @@ export type { AlertDecision };
  * feed: the held-back alerts are asked again by the scheduled pass.
  */
 export async function runAlertsPass(env: TicketLoopEnv, options: { heldBack?: boolean } = {}): Promise<AlertsPassStats> {
-  const stats: AlertsPassStats = {
-    skipped: null,
-    observed: 0,
-    created: 0,
-    noted: 0,
-    reopened: 0,
-    closed: 0,
-    nothing: 0,
-    waiting: 0,
-    released: 0,
-    failed: 0,
-    parked: 0,
-    deferred: 0,
-    adopted: 0,
-    beforeStart: 0,
-    cursor: null,
-  };
+  const stats = emptyAlertsPassStats();
   const ticketTarget = ticketProfileFor(env.target.system);
   if (ticketTarget === null || env.target.tickets === undefined) {
     stats.skipped = `${env.target.system} has no tickets`;

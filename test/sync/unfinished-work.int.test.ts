@@ -42,14 +42,22 @@ describe.each(testDatabases())('unfinished work after a crash on $name', (db) =>
   let world: SyncWorld;
   useSyncWorld(db, (opened) => ({ store, world } = opened));
 
-  it('a pass killed with create_tenant and create_admin_user pending → incremental passes after the lease finish both, no duplicates', { timeout: 120_000 }, async () => {
-    // Time moves on by hand past the journal's lease (5 minutes), the same for loops and journal.
+  /**
+   * Automatic provisioning after a directory pass, on a clock moved by hand (the same for loops and
+   * journal): `passLease()` moves it past the journal's lease (5 minutes).
+   */
+  const provisioningWorld = async () => {
     let shift = 0;
     const clock = () => new Date(Date.now() + shift);
     const journalRepo = new JournalRepository(store.db, clock);
     const rt = await world.runtime({ clock, journalRepo });
     await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true, mfaForNewCustomers: true, defaultStorageInfraId: world.acronisInfra });
     await runDirectoryLoop(rt);
+    return { rt, clock, journalRepo, passLease: () => (shift = 6 * 60_000) };
+  };
+
+  it('a pass killed with create_tenant and create_admin_user pending → incremental passes after the lease finish both, no duplicates', { timeout: 120_000 }, async () => {
+    const { rt, clock, journalRepo, passLease } = await provisioningWorld();
 
     const dying = dyingJournal(journalRepo, ['create_tenant', 'create_admin_user']);
     const crashing = await world.runtime({ clock, journalRepo: dying.repo });
@@ -74,7 +82,7 @@ describe.each(testDatabases())('unfinished work after a crash on $name', (db) =>
     expect(health.reason).toContain('left unfinished');
 
     // After the lease, incremental passes only.
-    shift = 6 * 60_000;
+    passLease();
     const after = await runProvisioningLoop(rt);
     expect(after.stats).toMatchObject({ full: false, scoped: true });
     expect(after.stats.tenantsCreated).toBe(1);
@@ -109,18 +117,13 @@ describe.each(testDatabases())('unfinished work after a crash on $name', (db) =>
   };
 
   it('an unfinished create the plan no longer asks for (the company was mapped to an existing tenant) is superseded, not planned forever', { timeout: 120_000 }, async () => {
-    let shift = 0;
-    const clock = () => new Date(Date.now() + shift);
-    const journalRepo = new JournalRepository(store.db, clock);
-    const rt = await world.runtime({ clock, journalRepo });
-    await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true, mfaForNewCustomers: true, defaultStorageInfraId: world.acronisInfra });
-    await runDirectoryLoop(rt);
+    const { rt, clock, journalRepo, passLease } = await provisioningWorld();
     const dying = dyingJournal(journalRepo, ['create_tenant']);
     await expect(runProvisioningLoop(await world.runtime({ clock, journalRepo: dying.repo }))).rejects.toThrow(SimulatedCrash);
     const companyId = dying.died.get('create_tenant')!;
 
     // After the lease, a person maps that company to an existing tenant: no new tenant is wanted now.
-    shift = 6 * 60_000;
+    passLease();
     await mapToExisting(rt, 'admin', companyId, await unmappedTenant());
     const pass = await runProvisioningLoop(rt);
     expect(pass.stats.superseded).toBe(1);
@@ -137,12 +140,7 @@ describe.each(testDatabases())('unfinished work after a crash on $name', (db) =>
   });
 
   it('a create that happened before the crash, no longer planned, is recorded done with its tenant and reported as an orphan', { timeout: 120_000 }, async () => {
-    let shift = 0;
-    const clock = () => new Date(Date.now() + shift);
-    const journalRepo = new JournalRepository(store.db, clock);
-    const rt = await world.runtime({ clock, journalRepo });
-    await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true, mfaForNewCustomers: true, defaultStorageInfraId: world.acronisInfra });
-    await runDirectoryLoop(rt);
+    const { rt, clock, journalRepo, passLease } = await provisioningWorld();
     // Dies after the tenant was created, before the journal heard of it.
     let companyId: string | undefined;
     const afterCall = Object.assign(Object.create(journalRepo) as JournalRepository, {
@@ -160,7 +158,7 @@ describe.each(testDatabases())('unfinished work after a crash on $name', (db) =>
     const orphan = [...world.acronis.state.tenants.values()].find((t) => t.internal_tag?.endsWith(`:${companyId}`));
     expect(orphan).toBeDefined();
 
-    shift = 6 * 60_000;
+    passLease();
     await mapToExisting(rt, 'admin', companyId!, await unmappedTenant());
     const pass = await runProvisioningLoop(rt);
     const entry = (await store.repos.journal.list({ integrationId: world.integrationId, loop: 'provisioning', states: ['done'], limit: 10_000 })).find((e) => e.operation === 'create_tenant' && e.idempotencyKey.endsWith(`:${companyId}`));

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addPassStats, watchAlerts, WATCH_MARGIN_MS } from './alert-watch.ts';
-import type { AlertsPassStats } from './pass-context.ts';
+import { emptyAlertsPassStats, type AlertsPassStats } from './pass-context.ts';
 
-const empty = (): AlertsPassStats => ({
-  skipped: null,
-  observed: 0,
-  created: 0,
-  noted: 0,
-  reopened: 0,
-  closed: 0,
-  nothing: 0,
-  waiting: 0,
-  released: 0,
-  failed: 0,
-  parked: 0,
-  deferred: 0,
-  adopted: 0,
-  cursor: null,
-});
+const empty = emptyAlertsPassStats;
 
 describe('the alerts watch', () => {
   it('polls until its last poll would end past the margin before the next scheduled run', async () => {

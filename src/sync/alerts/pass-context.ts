@@ -52,6 +52,27 @@ export interface PassContext {
   ticketStart?: TicketStart | null;
 }
 
+/** The counters of a pass before it has seen anything. */
+export function emptyAlertsPassStats(): AlertsPassStats {
+  return {
+    skipped: null,
+    observed: 0,
+    created: 0,
+    noted: 0,
+    reopened: 0,
+    closed: 0,
+    nothing: 0,
+    waiting: 0,
+    released: 0,
+    failed: 0,
+    parked: 0,
+    deferred: 0,
+    adopted: 0,
+    beforeStart: 0,
+    cursor: null,
+  };
+}
+
 export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: TicketProfile, settings: TicketSettings, alertMapping: AlertMapping, stats: AlertsPassStats): PassContext {
   const log = env.log ?? noopLog;
   const journal = env.journal ?? new Journal(env.repos.journal, { clock, ...(env.journalLeaseMs === undefined ? {} : { leaseMs: env.journalLeaseMs }) });
