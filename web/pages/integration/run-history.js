@@ -2,7 +2,7 @@
 // every pass, the scheduled ones, "Run now", the demo's first passes and `psa-bridge sync`, each with
 // what it means (its verdict: a pass that left companies failed did not succeed) and who started it.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { DataTable } from '../../components/data-table.js';
 import { Empty } from '../../components/page-state.js';
@@ -12,6 +12,7 @@ import { loopLabel, LOOP_LABELS } from '../../targets.js';
 import { useResource } from '../../use-resource.js';
 
 const PAGE_SIZE = 25;
+const RUNNING_REFRESH_MS = 3_000;
 const STATUS_OPTIONS = [
   ['succeeded', 'Succeeded'],
   ['failed', 'Failed'],
@@ -37,6 +38,13 @@ export function RunHistory({ base, generation }) {
   const runs = useResource(() => api.get(`${base}/runs?${query}`), [base, query, generation]);
   const page = runs.data;
   const total = page?.total ?? 0;
+  // A run listed as running is followed until it ends: its outcome is what a person waits for.
+  const anyRunning = page?.items?.some((r) => r.status === 'running') === true;
+  useEffect(() => {
+    if (!anyRunning) return undefined;
+    const timer = setTimeout(() => runs.reload(), RUNNING_REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [anyRunning, page]);
   const choose = (set) => (event) => {
     set(event.currentTarget.value);
     setOffset(0);
