@@ -241,4 +241,57 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
       if (crashing.exitCode === null && crashing.signalCode === null) crashing.kill('SIGKILL');
     }
   });
+  it('a worker cut off from the database stops its run, and another takes the job over within a minute', { timeout: 90_000 }, async () => {
+    // Not a killed process: a live worker whose lock connection the database dropped (a failover, a
+    // network cut, pg_terminate_backend). Its run must stop, since the lock that kept the job to
+    // itself is gone, and the job must go on elsewhere with the production defaults of the orphan check.
+    const loop = 'directory';
+    const retry = { retryLimit: 2, retryDelayMs: 60_000, retryBackoff: false };
+    let aStarted = false;
+    let aStopped: unknown;
+    const a = worker({
+      name: loop,
+      retry,
+      handler: async (ctx) => {
+        if (aStarted) return { took: 'over' };
+        aStarted = true;
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+        aStopped = ctx.signal.reason;
+        throw ctx.signal.reason;
+      },
+    });
+    await a.runner.start();
+    const result = a.runner.runNow('i1', loop);
+    await vi.waitFor(() => expect(aStarted).toBe(true), WAIT);
+    const b = worker({ name: loop, retry, handler: async () => ({ took: 'over' }) });
+    await b.runner.start();
+
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ pid: number }>(
+        `select pid from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid()
+           and ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
+        [`i1/${loop}`],
+      );
+      expect(rows).toHaveLength(1);
+      const cutAt = Date.now();
+      await db.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+      await vi.waitFor(() => expect(aStopped).toBeDefined(), WAIT);
+      expect(String((aStopped as Error).message ?? aStopped)).toMatch(/lock/);
+      // Whichever worker fetches the retry first runs it (the cut-off one has a new connection by then).
+      const okRuns = () => [...a.recorder.runs, ...b.recorder.runs].filter((r) => r.status === 'ok');
+      await vi.waitFor(() => expect(okRuns()).toHaveLength(1), { timeout: 60_000, interval: 200 });
+      const tookMs = Date.now() - cutAt;
+      expect(tookMs).toBeLessThan(60_000);
+      expect(okRuns()[0]).toMatchObject({ trigger: 'retry', attempt: 2 });
+      // The caller that asked to run now hears the outcome of the retry; the history keeps both attempts.
+      expect(await result).toMatchObject({ status: 'ok', attempt: 2, stats: { took: 'over' } });
+      expect(a.recorder.runs[0]).toMatchObject({ status: 'failed', attempt: 1 });
+      expect(a.recorder.runs[0]!.error?.message).toMatch(/lock/);
+      console.log(`[lost lock] taken over ${tookMs} ms after the worker's lock connection was dropped`);
+    } finally {
+      await db.end();
+    }
+  });
 });

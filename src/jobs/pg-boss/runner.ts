@@ -450,6 +450,7 @@ export class PgBossJobRunner implements JobRunner {
     let finish!: () => void;
     const running: Running = { key, controller, done: new Promise<void>((resolve) => (finish = resolve)) };
     this.running.set(job.id, running);
+    let lockLost = false;
     try {
       const { boss, locks } = this.connected();
       const def = this.loops.get(job.data.loop);
@@ -460,6 +461,7 @@ export class PgBossJobRunner implements JobRunner {
       running.lock = await locks.acquire(key, controller.signal, job.expireInSeconds * 1000, () => {
         // The database dropped the connection holding the lock: another worker may take the job over now.
         this.log.warn({ jobId: job.id, key }, 'lost the run lock (database connection failed); stopping the run, it is retried');
+        lockLost = true;
         controller.abort(new TimeoutAbort(0, 'lock (lost with the database connection)'));
       });
       if (!running.lock) {
@@ -469,6 +471,15 @@ export class PgBossJobRunner implements JobRunner {
       // Another run starts: a pending retry of this job is void, as in-process.
       await this.cancelPendingRetries(job, key);
       const result = await this.execute(job, def, controller);
+      if (lockLost && result.status === 'failed') {
+        // A run stopped for its lost lock did not fail on its own: its retry starts now (on whichever
+        // worker fetches it first), not after the loop's retry delay, and a caller waiting on the job
+        // hears the retry's outcome (no stored result yet), while the run history keeps this attempt.
+        await this.connected().boss.fail(job.name, job.id, { message: result.error?.message ?? 'the run lost its lock' });
+        await this.connected().jobs.retryNow(job.name, job.id);
+        this.wakeSlots();
+        return;
+      }
       const output = toStored(result);
       if (result.status === 'failed') await this.connected().boss.fail(job.name, job.id, output);
       else await this.connected().boss.complete(job.name, job.id, output);
