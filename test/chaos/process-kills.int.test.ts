@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcronisEmulator } from '../../emulators/acronis/server.ts';
 import { emulatorControl, rawCall } from '../../emulators/kit/test-client.ts';
+import { SyncSnapshotsRepository } from '../../src/store/repositories/sync-snapshots.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { integrationSettings } from '../../src/sync/settings/settings.ts';
 import { writeTicketSettings } from '../alerts/harness.ts';
@@ -188,7 +189,18 @@ type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 async function diagnosis(w: ChaosWorld): Promise<string> {
   const held = await w.withStore(async (store) => ({
     waitingAlerts: (await store.repos.waitingAlerts.list(w.integrationId, { limit: 1000 })).map((a) => ({ alertId: a.alertId, reason: a.reason, detail: a.detail, error: a.lastError, attempts: a.attempts, next: a.nextAttemptAt })),
-    openJournal: (await store.repos.journal.list({ integrationId: w.integrationId, states: ['pending', 'failed'], limit: 1000 })).map((e) => ({ operation: e.operation, key: e.idempotencyKey, state: e.state, error: e.error })),
+    openJournal: (await store.repos.journal.list({ integrationId: w.integrationId, states: ['pending', 'failed', 'superseded'], limit: 1000 })).map((e) => ({ operation: e.operation, key: e.idempotencyKey, state: e.state, error: e.error })),
+    notMapped: await Promise.all(
+      (await store.repos.mappings.list(w.integrationId, { state: 'not_mapped', limit: 1000 })).map(async (m) => ({
+        company: m.companyName,
+        error: m.error,
+        unlinkedAt: m.unlinkedAt,
+        journal: (await store.db.selectFrom('journal').select(['operation', 'idempotency_key', 'state', 'error', 'external_id', 'attempts', 'created_at', 'updated_at']).where('payload', 'like', `%${m.companyId}%`).execute()),
+        contracts: (await store.db.selectFrom('target_contracts').select(['contract_id']).where('company_id', '=', m.companyId).execute()).length,
+        problems: (await new SyncSnapshotsRepository(store.db).listProblems(w.integrationId, { companyId: m.companyId })).map((p) => p.message),
+      })),
+    ),
+    provisioningRuns: (await store.repos.loopRuns.list(w.integrationId, { limit: 40 })).filter((r) => r.loop === 'provisioning').map((r) => ({ started: r.startedAt, finished: r.finishedAt, status: r.status, s: r.stats })),
     failedRuns: (await store.repos.loopRuns.list(w.integrationId, { status: 'failed', limit: 20 })).map((r) => ({ loop: r.loop, error: r.error })),
   }));
   return `${JSON.stringify(held, null, 1)}\nserve stderr: ${w.serve.stderrTail()}`;
