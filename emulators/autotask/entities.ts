@@ -74,6 +74,52 @@ const R_READ = { query: true, create: false, update: false, delete: false };
 const R_NONE = { query: false, create: false, update: false, delete: false };
 const RW: Method[] = ['GET', 'POST', 'PATCH', 'PUT'];
 
+/**
+ * A `{X}Webhooks` entity and its children (reference psa.md §A.6): the same fields and routes for every
+ * entity that sends callouts. The 2020 swagger has only CompanyWebhooks; the others reuse its fields.
+ */
+function webhookSpecs(one: 'Company' | 'Ticket'): Record<string, Spec> {
+  const hooks = `${one}Webhooks`;
+  // CompanyWebhooks' swagger fields, for the webhook entities the swagger lacks (the build skips repeats).
+  const fieldsOf = (name: string): [string, WireType][] => (swaggerFields[name.replace(one, 'Company')] ?? []).map(([f, t]) => [f, t]);
+  return {
+    [hooks]: {
+      root: { query: true, create: true, update: true, delete: true },
+      required: ['name', 'webhookUrl', 'isActive', 'isSubscribedToCreateEvents', 'isSubscribedToUpdateEvents', 'isSubscribedToDeleteEvents', 'sendThresholdExceededNotification'],
+      readOnly: ['isReady', 'webhookGUID', 'ownerResourceID'],
+      lengths: { name: 50, webhookUrl: 500, deactivationUrl: 500, secretKey: 64, notificationEmailAddress: 150 },
+      children: [
+        { segment: 'Fields', entity: `${one}WebhookFields`, parentField: 'webhookID', collection: RW, item: ['GET', 'DELETE'] },
+        { segment: 'UdfFields', entity: `${one}WebhookUdfFields`, parentField: 'webhookID', collection: RW, item: ['GET', 'DELETE'] },
+        { segment: 'ExcludedResources', entity: `${one}WebhookExcludedResources`, parentField: 'webhookID', collection: ['GET', 'POST'], item: ['GET', 'DELETE'] },
+      ],
+      extra: fieldsOf(hooks),
+    },
+    [`${one}WebhookFields`]: { root: R_NONE, parentOnly: true, required: ['webhookID', 'fieldID'], references: { webhookID: `${one}Webhook` }, extra: fieldsOf(`${one}WebhookFields`) },
+    [`${one}WebhookUdfFields`]: {
+      root: R_NONE,
+      parentOnly: true,
+      required: ['webhookID', 'udfFieldID'],
+      references: { webhookID: `${one}Webhook`, udfFieldID: 'UserDefinedFieldDefinition' },
+      extra: fieldsOf(`${one}WebhookUdfFields`),
+    },
+    [`${one}WebhookExcludedResources`]: {
+      root: R_NONE,
+      parentOnly: true,
+      required: ['webhookID', 'resourceID'],
+      references: { webhookID: `${one}Webhook`, resourceID: 'Resource' },
+      extra: fieldsOf(`${one}WebhookExcludedResources`),
+    },
+  };
+}
+
+/** The webhook entity of each entity that sends callouts, and the EntityType its payloads carry. */
+export const WEBHOOK_SOURCES: Record<string, { hooks: string; entityType: string }> = {
+  Companies: { hooks: 'CompanyWebhooks', entityType: 'Account' },
+  Tickets: { hooks: 'TicketWebhooks', entityType: 'Ticket' },
+};
+export const WEBHOOK_ENTITIES = Object.values(WEBHOOK_SOURCES).map((s) => s.hooks);
+
 const specs: Record<string, Spec> = {
   Companies: {
     root: R_ALL,
@@ -232,20 +278,8 @@ const specs: Record<string, Spec> = {
     extra: [['id', 'long'], ['udfFieldID', 'long'], ['valueForDisplay', 'string'], ['valueForExport', 'string'], ['isActive', 'boolean'], ['isSystem', 'boolean'], ['createDate', 'datetime']],
     createdField: 'createDate',
   },
-  CompanyWebhooks: {
-    root: { query: true, create: true, update: true, delete: true },
-    required: ['name', 'webhookUrl', 'isActive', 'isSubscribedToCreateEvents', 'isSubscribedToUpdateEvents', 'isSubscribedToDeleteEvents', 'sendThresholdExceededNotification'],
-    readOnly: ['isReady', 'webhookGUID', 'ownerResourceID'],
-    lengths: { name: 50, webhookUrl: 500, deactivationUrl: 500, secretKey: 64, notificationEmailAddress: 150 },
-    children: [
-      { segment: 'Fields', entity: 'CompanyWebhookFields', parentField: 'webhookID', collection: RW, item: ['GET', 'DELETE'] },
-      { segment: 'UdfFields', entity: 'CompanyWebhookUdfFields', parentField: 'webhookID', collection: RW, item: ['GET', 'DELETE'] },
-      { segment: 'ExcludedResources', entity: 'CompanyWebhookExcludedResources', parentField: 'webhookID', collection: ['GET', 'POST'], item: ['GET', 'DELETE'] },
-    ],
-  },
-  CompanyWebhookFields: { root: R_NONE, parentOnly: true, required: ['webhookID', 'fieldID'], references: { webhookID: 'CompanyWebhook' } },
-  CompanyWebhookUdfFields: { root: R_NONE, parentOnly: true, required: ['webhookID', 'udfFieldID'], references: { webhookID: 'CompanyWebhook', udfFieldID: 'UserDefinedFieldDefinition' } },
-  CompanyWebhookExcludedResources: { root: R_NONE, parentOnly: true, required: ['webhookID', 'resourceID'], references: { webhookID: 'CompanyWebhook', resourceID: 'Resource' } },
+  ...webhookSpecs('Company'),
+  ...webhookSpecs('Ticket'),
 };
 
 // UserDefinedFieldDefinitions owns its list items the way the API spells it: /UserDefinedFields/{id}/ListItems.
@@ -319,5 +353,6 @@ export const singular: Record<string, string> = {
   BillingCodes: 'BillingCode',
   UserDefinedFieldDefinitions: 'UserDefinedFieldDefinition',
   CompanyWebhooks: 'CompanyWebhook',
+  TicketWebhooks: 'TicketWebhook',
 };
 export const pluralOf = new Map(Object.entries(singular).map(([plural, one]) => [one, plural]));

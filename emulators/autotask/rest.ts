@@ -14,7 +14,7 @@ import { UNIT_ID_FACTOR, lineTable, unitRows } from './units.ts';
 import { udfDefinitions } from './values.ts';
 import { view } from './views.ts';
 import { adjust, create, remove, update, type Parent, type WriteContext } from './writes.ts';
-import { companyChanged } from './webhooks.ts';
+import { entityChanged } from './webhooks.ts';
 
 type Ctx = EmulatorContext<AutotaskState>;
 
@@ -117,7 +117,7 @@ async function handle(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): P
         state: ctx.state,
         nowMs: ctx.clock.nowMs(),
         resourceId,
-        changed: (entity, action, row, fields) => companyChanged(ctx, entity, action, row, fields, resourceId),
+        changed: (entity, action, row, fields) => entityChanged(ctx, entity, action, row, fields, resourceId),
       },
     };
     return dispatch(call, rest, lrest, windowMs);

@@ -104,6 +104,9 @@ const indexes: Record<string, string[]> = {
   CompanyWebhookFields: ['webhookID'],
   CompanyWebhookUdfFields: ['webhookID'],
   CompanyWebhookExcludedResources: ['webhookID'],
+  TicketWebhookFields: ['webhookID'],
+  TicketWebhookUdfFields: ['webhookID'],
+  TicketWebhookExcludedResources: ['webhookID'],
 };
 
 export class AutotaskState {

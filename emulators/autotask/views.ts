@@ -1,7 +1,7 @@
 // Rows as the API returns them: every field of the entity in camelCase (null when unset), plus
 // `userDefinedFields:[{name,value}]` listing every UDF of the entity. IncludeFields narrows the
 // fields (id always included) and then returns an empty UDF list, as the live API does.
-import type { EntityDef, FieldDef } from './entities.ts';
+import { WEBHOOK_ENTITIES, type EntityDef, type FieldDef } from './entities.ts';
 import type { AutotaskState, Row } from './state.ts';
 import { udfDefinitions } from './values.ts';
 
@@ -22,8 +22,8 @@ export function view(state: AutotaskState, entity: EntityDef, row: Row, include:
 }
 
 function computed(state: AutotaskState, entity: EntityDef, row: Row, field: string): unknown {
-  if (entity.name === 'CompanyWebhooks' && field === 'isReady') {
-    return state.table('CompanyWebhookFields').children('webhookID', row.id).some((f) => f.isSubscribedField === true);
+  if (WEBHOOK_ENTITIES.includes(entity.name) && field === 'isReady') {
+    return state.table(`${entity.name.slice(0, -'s'.length)}Fields`).children('webhookID', row.id).some((f) => f.isSubscribedField === true);
   }
   if (entity.name === 'ServiceBundles' && field === 'unitCost') {
     const services = state.table('Services');

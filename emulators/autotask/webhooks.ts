@@ -1,12 +1,12 @@
-// Company webhook callouts (reference §A.6): when a company is created, updated or deleted, every
-// active, ready CompanyWebhook subscribed to that event POSTs
-// {Action, Guid, EntityType:"Account", Id, Fields, EventTime, SequenceNumber, PersonID} to its
+// Webhook callouts (reference §A.6): when a company or a ticket is created, updated or deleted, every
+// active, ready webhook of that entity (CompanyWebhooks, TicketWebhooks) subscribed to the event POSTs
+// {Action, Guid, EntityType:"Account"|"Ticket", Id, Fields, EventTime, SequenceNumber, PersonID} to its
 // webhookUrl, signed `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secretKey, body)>` over the body
 // serialized .NET-style. An update is sent only when a subscribed field changed. Field ids are the
-// emulator's: the 1-based position of the field in Companies/entityInformation/fields [INF].
+// emulator's: the 1-based position of the field in {Entity}/entityInformation/fields [INF].
 import { createHmac } from 'node:crypto';
 import type { EmulatorContext } from '../kit/server.ts';
-import { entity as entityDef, type EntityDef } from './entities.ts';
+import { entity as entityDef, WEBHOOK_SOURCES, type EntityDef } from './entities.ts';
 import type { AutotaskState, Row } from './state.ts';
 import { formatDate } from './values.ts';
 
@@ -22,11 +22,16 @@ export function signature(secretKey: string, body: string): string {
   return `sha1=${createHmac('sha1', secretKey).update(body, 'utf8').digest('base64')}`;
 }
 
-export function companyFieldId(name: string): number {
-  return entityDef('Companies').fields.findIndex((f) => f.name === name) + 1;
+/** The webhook field id of an entity's field: its 1-based position in the entity's fields. */
+export function webhookFieldId(entityName: string, name: string): number {
+  return entityDef(entityName).fields.findIndex((f) => f.name === name) + 1;
 }
 
-export function companyChanged(
+export function companyFieldId(name: string): number {
+  return webhookFieldId('Companies', name);
+}
+
+export function entityChanged(
   ctx: EmulatorContext<AutotaskState>,
   entity: EntityDef,
   action: 'Create' | 'Update' | 'Delete',
@@ -34,18 +39,20 @@ export function companyChanged(
   changed: string[],
   personId: number,
 ): void {
-  if (entity.name !== 'Companies') return;
+  const source = WEBHOOK_SOURCES[entity.name];
+  if (source === undefined) return;
   const state = ctx.state;
-  const fields = entityDef('Companies').fields;
-  for (const hook of state.table('CompanyWebhooks').rows.values()) {
+  const fields = entity.fields;
+  const one = source.hooks.slice(0, -1);
+  for (const hook of state.table(source.hooks).rows.values()) {
     if (hook.isActive !== true || typeof hook.webhookUrl !== 'string') continue;
     if (action === 'Create' && hook.isSubscribedToCreateEvents !== true) continue;
     if (action === 'Update' && hook.isSubscribedToUpdateEvents !== true) continue;
     if (action === 'Delete' && hook.isSubscribedToDeleteEvents !== true) continue;
-    const hookFields = state.table('CompanyWebhookFields').children('webhookID', hook.id);
+    const hookFields = state.table(`${one}Fields`).children('webhookID', hook.id);
     const subscribed = hookFields.filter((f) => f.isSubscribedField === true).map((f) => fields[Number(f.fieldID) - 1]?.name);
     if (subscribed.length === 0) continue;
-    if (state.table('CompanyWebhookExcludedResources').children('webhookID', hook.id).some((r) => r.resourceID === personId)) continue;
+    if (state.table(`${one}ExcludedResources`).children('webhookID', hook.id).some((r) => r.resourceID === personId)) continue;
     if (action === 'Update' && !changed.some((c) => subscribed.includes(c))) continue;
     const shown = new Set([...subscribed, ...hookFields.filter((f) => f.isDisplayAlwaysField === true).map((f) => fields[Number(f.fieldID) - 1]?.name)]);
     const payload: Record<string, unknown> = {};
@@ -53,7 +60,7 @@ export function companyChanged(
     const body = dotNetJson({
       Action: action,
       Guid: hook.webhookGUID,
-      EntityType: 'Account',
+      EntityType: source.entityType,
       Id: row.id,
       Fields: action === 'Delete' ? {} : payload,
       EventTime: formatDate(ctx.clock.nowMs()),

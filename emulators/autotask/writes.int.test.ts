@@ -248,3 +248,44 @@ describe('company webhooks', () => {
     }
   });
 });
+
+describe('ticket webhooks', () => {
+  it('delivers a signed Ticket callout when a subscribed ticket field changes, with the fields shown always', async () => {
+    const received: { headers: Record<string, unknown>; body: string }[] = [];
+    const sink = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+    const port = (sink.address() as { port: number }).port;
+    try {
+      const hook = await h.api('POST', '/TicketWebhooks', {
+        name: 'tickets', isActive: true, webhookUrl: `http://127.0.0.1:${port}/hook`, secretKey: 'k3y', isSubscribedToCreateEvents: false, isSubscribedToUpdateEvents: true,
+        isSubscribedToDeleteEvents: false, sendThresholdExceededNotification: false,
+      });
+      expect(hook.status).toBe(200);
+      expect((await h.api('GET', `/TicketWebhooks/${hook.body.itemId}`)).body.item).toMatchObject({ isReady: false, webhookGUID: expect.any(String) });
+      const fieldList = (await h.api('GET', '/Tickets/entityInformation/fields')).body.fields as { name: string; isPickList: boolean; picklistValues: { value: string; label: string }[] }[];
+      const id = (name: string) => fieldList.findIndex((f) => f.name === name) + 1;
+      expect((await h.api('POST', `/TicketWebhooks/${hook.body.itemId}/Fields`, { fieldID: id('status'), isSubscribedField: true, isDisplayAlwaysField: false })).status).toBe(200);
+      expect((await h.api('POST', `/TicketWebhooks/${hook.body.itemId}/Fields`, { fieldID: id('companyID'), isSubscribedField: false, isDisplayAlwaysField: true })).status).toBe(200);
+      expect((await h.api('GET', `/TicketWebhooks/${hook.body.itemId}`)).body.item.isReady).toBe(true);
+      const complete = Number(fieldList.find((f) => f.name === 'status')!.picklistValues.find((v) => v.label === 'Complete')!.value);
+      const ticket = (await h.api('POST', '/Tickets/query', { filter: [{ op: 'gt', field: 'id', value: 0 }], MaxRecords: 1 })).body.items[0];
+      await h.api('PATCH', '/Tickets', { id: ticket.id, title: 'retitled, not subscribed' });
+      await h.api('PATCH', '/Tickets', { id: ticket.id, status: complete });
+      for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(received).toHaveLength(1);
+      expect(JSON.parse(received[0]!.body)).toMatchObject({ Action: 'Update', EntityType: 'Ticket', Id: ticket.id, Fields: { status: complete, companyID: ticket.companyID } });
+      const { createHmac } = await import('node:crypto');
+      expect(received[0]!.headers['x-hook-signature']).toBe(`sha1=${createHmac('sha1', 'k3y').update(received[0]!.body).digest('base64')}`);
+      expect((await h.api('DELETE', `/TicketWebhooks/${hook.body.itemId}`)).body).toEqual({ itemId: hook.body.itemId });
+    } finally {
+      await new Promise((r) => sink.close(r));
+    }
+  });
+});

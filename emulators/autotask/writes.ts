@@ -3,7 +3,7 @@
 // per-entity rules (contract services only on Recurring Service contracts, services need a
 // recurring-service billing code…), UDF values, and the create-only adjustments that change units.
 import { AtError, badRequest, notFound } from './errors.ts';
-import { entity as entityDef, pluralOf, type EntityDef, type FieldDef } from './entities.ts';
+import { entity as entityDef, pluralOf, WEBHOOK_ENTITIES, type EntityDef, type FieldDef } from './entities.ts';
 import { valueOf } from './picklists.ts';
 import type { Adjustment, AutotaskState, Row } from './state.ts';
 import { adjustmentsOf, catalogField, catalogTable, lineTable, segments, type LineKind } from './units.ts';
@@ -207,6 +207,7 @@ function rules(ctx: WriteContext, entity: EntityDef, row: Row, mode: Mode, befor
       break;
     }
     case 'CompanyWebhooks':
+    case 'TicketWebhooks':
       if (mode === 'create') {
         row.webhookGUID = crypto.randomUUID();
         row.ownerResourceID = ctx.resourceId;
@@ -324,8 +325,9 @@ export function remove(ctx: WriteContext, entity: EntityDef, id: number, parent?
   if (entity.name === 'ServiceBundles' && [...state.table('ContractServiceBundles').rows.values()].some((r) => r.serviceBundleID === id)) {
     throw badRequest('ServiceBundles: the service bundle is used by a contract and cannot be deleted.');
   }
-  if (entity.name === 'CompanyWebhooks') {
-    for (const child of ['CompanyWebhookFields', 'CompanyWebhookUdfFields', 'CompanyWebhookExcludedResources']) {
+  if (WEBHOOK_ENTITIES.includes(entity.name)) {
+    const one = entity.name.slice(0, -'Webhooks'.length);
+    for (const child of [`${one}WebhookFields`, `${one}WebhookUdfFields`, `${one}WebhookExcludedResources`]) {
       const t = state.table(child);
       for (const r of t.children('webhookID', id)) t.delete(r.id);
     }
