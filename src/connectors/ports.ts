@@ -538,15 +538,29 @@ export interface TargetCallbackEvent {
   id: string;
   /** The company the record belongs to, when the delivery says so. */
   companyId: string | null;
+  /** When the change happened, as the delivery says (ISO), if it says: an old one is refused as a replay. */
+  occurredAt?: string;
 }
 
 /**
- * The target pushes changes to a URL of ours (ConnectWise system callbacks). Polling stays the
- * fallback: a lost delivery is repaired by the next pass.
+ * The secret a target signs its deliveries with, when the hub chooses it at registration (Autotask
+ * webhooks' `secretKey`). The hub derives one per integration from its own key, so nothing more is
+ * stored; a target that serves its own signing key (ConnectWise) ignores it.
+ */
+export interface CallbackSecret {
+  secret: string;
+}
+
+/**
+ * The target pushes changes to a URL of ours (ConnectWise system callbacks, Autotask webhooks).
+ * Polling stays the fallback: a lost delivery is repaired by the next pass.
  */
 export interface TargetCallbacks {
-  /** Registers one callback per entity to `url` unless one exists (found by URL and entity); returns them all. */
-  register(url: string, entities: readonly CallbackEntity[]): Promise<CallbackRegistration[]>;
+  /**
+   * Registers one callback per entity to `url` unless one exists (found by URL and entity); returns them
+   * all. An entity the target cannot push (Autotask has no contract webhooks) is left to polling.
+   */
+  register(url: string, entities: readonly CallbackEntity[], secret: CallbackSecret): Promise<CallbackRegistration[]>;
   /** Removes every callback pointing at `url`; returns how many. Removing none is fine. */
   unregister(url: string): Promise<number>;
   /** Callbacks pointing at `url` (every callback of ours when omitted). */
@@ -556,7 +570,7 @@ export interface TargetCallbacks {
    * key URL the target would not serve) and says what changed; throws `bad_payload` for a body
    * that is not a delivery.
    */
-  verify(delivery: CallbackDelivery): Promise<TargetCallbackEvent>;
+  verify(delivery: CallbackDelivery, secret: CallbackSecret): Promise<TargetCallbackEvent>;
 }
 
 // ── API budget ──

@@ -1,13 +1,16 @@
 /**
- * Change notifications pushed by a target (ConnectWise system callbacks) → the loop that applies
- * them, for one integration. Polling stays the fallback: a lost or refused delivery changes nothing
- * a later pass would not find.
+ * Change notifications pushed by a target (ConnectWise system callbacks, Autotask webhooks) → the
+ * loop that applies them, for one integration. Polling stays the fallback: a lost or refused
+ * delivery changes nothing a later pass would not find.
  *
- * - Enabling registers one callback per entity (company, contract, ticket) at
+ * - Enabling registers one callback per entity (company, contract, ticket) the target can push at
  *   `{publicUrl}/api/v1/callbacks/{target}/{integrationId}`; disabling removes them. The setting is
- *   kept under the integration's `callbacks` settings key.
- * - A delivery is verified by the target's connector (signature over the raw body, key from the
- *   target's own site); a refusal is audit-logged and answered 401.
+ *   kept under the integration's `callbacks` settings key. Autotask pushes companies and tickets
+ *   only (it has no contract webhooks): its contract changes reach provisioning by the poll.
+ * - A delivery is verified by the target's connector (signature over the raw body; the key from the
+ *   target's own site, or the secret the hub gave it at registration, derived per integration from
+ *   the hub's key); a refusal is audit-logged (rate-bounded) and answered 401. A delivery seen
+ *   before, or saying it happened longer ago than the replay window, is refused with 409.
  * - A verified change triggers the loop that applies it through the job runner (`runNow` coalesces:
  *   a burst of deliveries costs one follow-up pass): company → directory, contract → provisioning,
  *   ticket → tickets. A contract change first refreshes that company's contracts in the snapshots,
@@ -85,10 +88,10 @@ export async function setCallbacks(rt: IntegrationRuntime, wanted: { enabled: bo
     await rt.store.repos.settings.set(integrationId, CALLBACK_SETTINGS_KEY, settings);
     return { settings, registrations: [] };
   }
-  if (publicUrl === null) throw new CallbackError(400, 'public_url_required', 'Callbacks need the hub\'s public URL (the address ConnectWise can reach, e.g. https://hub.example.com)');
+  if (publicUrl === null) throw new CallbackError(400, 'public_url_required', `Callbacks need the hub's public URL (the address ${rt.target.system} can reach, e.g. https://hub.example.com)`);
   const url = callbackUrl(publicUrl, rt.integration.target, integrationId);
   if (current.registeredUrl !== null && current.registeredUrl !== url) await group.unregister(current.registeredUrl);
-  const registrations = await group.register(url, CALLBACK_ENTITIES);
+  const registrations = await group.register(url, CALLBACK_ENTITIES, { secret: rt.store.repos.integrations.callbackSecret(integrationId) });
   const settings = callbackSettingsSchema.parse({ enabled: true, publicUrl, registeredUrl: url });
   await rt.store.repos.settings.set(integrationId, CALLBACK_SETTINGS_KEY, settings);
   return { settings, registrations };
@@ -161,7 +164,7 @@ export async function receiveCallback(deps: IntakeDeps, target: string, integrat
   const rt = await deps.runtimes.get(integrationId);
   let event: TargetCallbackEvent;
   try {
-    event = await callbacksOf(rt).verify(delivery);
+    event = await callbacksOf(rt).verify(delivery, { secret: deps.store.repos.integrations.callbackSecret(integrationId) });
   } catch (error) {
     if (!isConnectorError(error) || (error.code !== 'auth_failed' && error.code !== 'bad_payload' && error.code !== 'bad_request')) throw error;
     const refused = error.code === 'auth_failed';
@@ -181,6 +184,12 @@ export async function receiveCallback(deps: IntakeDeps, target: string, integrat
     throw new CallbackError(refused ? 401 : 400, refused ? 'signature_refused' : 'invalid_callback', refused ? REFUSED : REJECTED);
   }
 
+  // A genuine delivery older than the window its digest is kept for could be sent again unnoticed.
+  const occurred = event.occurredAt === undefined ? Number.NaN : Date.parse(event.occurredAt);
+  if (Number.isFinite(occurred) && now.getTime() - occurred > REPLAY_WINDOW_MS) {
+    deps.log.info({ integrationId, occurredAt: event.occurredAt, remote: delivery.remote }, 'callback older than the replay window; refused');
+    throw new CallbackError(409, 'callback_replayed', 'This delivery was received before and is not applied again');
+  }
   // A genuine delivery sent again (by anyone who saw it) is refused: it was applied once.
   const digest = createHash('sha256').update(delivery.rawBody, 'utf8').digest('hex');
   if (!(await deps.store.repos.callbackDeliveries.firstSeen(integrationId, digest, now, REPLAY_WINDOW_MS))) {

@@ -7,8 +7,9 @@
  * run at `background` priority (the budget refuses them first), incremental and write work at
  * `normal`, a person's connection test at `interactive`.
  */
-import type { Target, TargetCapabilities } from '../ports.ts';
+import type { Target, TargetCallbacks, TargetCapabilities } from '../ports.ts';
 import type { BudgetSnapshot } from './budget.ts';
+import { createAutotaskCallbacks } from './callbacks.ts';
 import { createAutotaskCatalog } from './catalog.ts';
 import { createAutotaskClient, type AutotaskClient, type AutotaskClientOptions } from './client.ts';
 import { createAutotaskContracts } from './contracts.ts';
@@ -28,6 +29,7 @@ export interface AutotaskTargetOptions extends AutotaskClientOptions {
 export interface AutotaskTarget extends Target {
   readonly system: 'autotask';
   readonly client: AutotaskClient;
+  readonly callbacks: TargetCallbacks;
   /** Requests used in the rolling hour, for the summary screen and benchmarks. */
   budget(): BudgetSnapshot;
 }
@@ -38,7 +40,7 @@ export const AUTOTASK_CAPABILITIES: TargetCapabilities = {
   contracts: { prepaid: true, payAsYouGo: true, allowMixedBilling: false, incremental: true },
   usage: { mode: 'delta' },
   tickets: { fields: ['source', 'queue', 'status', 'priority', 'issueType', 'subIssueType', 'noteType', 'publish'], externalRefMaxLength: 50 },
-  callbacks: false,
+  callbacks: true,
 };
 
 export function createAutotaskTarget(options: AutotaskTargetOptions): AutotaskTarget {
@@ -61,5 +63,6 @@ export function createAutotaskTarget(options: AutotaskTargetOptions): AutotaskTa
     contracts: createAutotaskContracts(parts),
     usage: createAutotaskUsage(parts),
     tickets: createAutotaskTickets(parts),
+    callbacks: createAutotaskCallbacks(parts),
   };
 }

@@ -204,3 +204,29 @@ export const udfFieldInfo = z.looseObject({
   picklistValues: z.array(picklistValue).nullable().optional(),
 });
 export const udfFieldsResponse = z.looseObject({ fields: z.array(udfFieldInfo) });
+
+/** A `CompanyWebhooks` / `TicketWebhooks` row (reference psa.md §A.6); `secretKey` is write-only for the hub's purposes. */
+export const webhook = z.looseObject({
+  id,
+  name: optionalText,
+  webhookUrl: optionalText,
+  isActive: z.boolean().nullable().optional(),
+  isReady: z.boolean().nullable().optional(),
+  webhookGUID: optionalText,
+});
+export type WireWebhook = z.output<typeof webhook>;
+
+export const webhookField = z.looseObject({ id, webhookID: optionalInt, fieldID: optionalInt, isSubscribedField: z.boolean().nullable().optional(), isDisplayAlwaysField: z.boolean().nullable().optional() });
+
+/** A webhook callout's body: `{Action, Guid, EntityType, Id, Fields, EventTime, SequenceNumber, PersonID}`. */
+export const webhookDelivery = z.looseObject({
+  Action: z.string(),
+  Guid: z.string().nullable().optional(),
+  EntityType: z.string(),
+  Id: z.number().int(),
+  Fields: z.record(z.string(), z.unknown()).nullable().optional(),
+  EventTime: z.string().nullable().optional(),
+  SequenceNumber: z.number().nullable().optional(),
+  PersonID: z.number().nullable().optional(),
+});
+export type WireWebhookDelivery = z.output<typeof webhookDelivery>;

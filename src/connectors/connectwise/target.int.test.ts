@@ -216,11 +216,13 @@ describe('tickets per service board', () => {
 });
 
 describe('callbacks', () => {
+  // ConnectWise signs with a key it serves; the secret the hub would choose is not used.
+  const unused = { secret: 'unused' };
   it('registers company, agreement and ticket callbacks once, and removes them', async () => {
     const { target } = h.target();
     const url = 'http://127.0.0.1:9/api/v1/callbacks/connectwise/x';
-    const first = await target.callbacks.register(url, ['company', 'contract', 'ticket']);
-    const second = await target.callbacks.register(url, ['company', 'contract', 'ticket']);
+    const first = await target.callbacks.register(url, ['company', 'contract', 'ticket'], unused);
+    const second = await target.callbacks.register(url, ['company', 'contract', 'ticket'], unused);
     expect(first.map((c) => c.entity).sort()).toEqual(['company', 'contract', 'ticket']);
     expect(second.map((c) => c.id).sort()).toEqual(first.map((c) => c.id).sort());
     const rows = await h.control<Record<string, unknown>[]>('GET', '/entities/callbacks');
@@ -238,11 +240,11 @@ describe('callbacks', () => {
     expect(keyUrl).toMatch(/^http/);
     const body = JSON.stringify({ Action: 'updated', Type: 'agreement', ID: 77, CompanyId: 'emulator_msp', MemberId: 'jsmith', Entity: JSON.stringify({ id: 77, company: { id: 250 } }), Metadata: { key_url: keyUrl } });
     const sign = (k: string, b: string) => createHmac('sha256', createHash('sha256').update(k).digest()).update(b).digest('base64');
-    const event = await target.callbacks.verify({ rawBody: body, headers: { 'x-content-signature': sign(signingKey, body) } });
+    const event = await target.callbacks.verify({ rawBody: body, headers: { 'x-content-signature': sign(signingKey, body) } }, unused);
     expect(event).toEqual({ entity: 'contract', action: 'updated', id: '77', companyId: '250' });
-    expect((await failure(target.callbacks.verify({ rawBody: body, headers: {} }))).message).toMatch(/no x-content-signature/);
-    expect((await failure(target.callbacks.verify({ rawBody: body, headers: { 'x-content-signature': sign('other', body) } }))).code).toBe('auth_failed');
+    expect((await failure(target.callbacks.verify({ rawBody: body, headers: {} }, unused))).message).toMatch(/no x-content-signature/);
+    expect((await failure(target.callbacks.verify({ rawBody: body, headers: { 'x-content-signature': sign('other', body) } }, unused))).code).toBe('auth_failed');
     const foreign = body.replace(keyUrl, 'http://evil.example/key');
-    expect((await failure(target.callbacks.verify({ rawBody: foreign, headers: { 'x-content-signature': sign('x', foreign) } }))).message).toMatch(/not on the integration's ConnectWise site/);
+    expect((await failure(target.callbacks.verify({ rawBody: foreign, headers: { 'x-content-signature': sign('x', foreign) } }, unused))).message).toMatch(/not on the integration's ConnectWise site/);
   });
 });

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { IntegrationsTable, Schema } from '../schema.ts';
 import { fromFlag, fromJsonText, isoAt, newId, systemClock, toFlag, toJsonText, type Clock } from '../columns.ts';
 import { StoreError, isForeignKeyViolation, isUniqueViolation } from '../errors.ts';
+import { derivedSecret } from '../../secrets/derived-secret.ts';
 import { open, seal } from '../../secrets/secret-box.ts';
 import type { TargetSystem } from '../../connectors/registry.ts';
 
@@ -123,6 +124,14 @@ export class IntegrationsRepository {
     const row = await this.db.selectFrom('integrations').select(['credentials_encrypted']).where('id', '=', id).executeTakeFirst();
     if (!row) throw new StoreError('not_found', `no integration with id ${id}`, { id });
     return fromJsonText<TargetCredentials>(open(row.credentials_encrypted, this.secretKey, secretAad(id)), {});
+  }
+
+  /**
+   * The secret a target signs this integration's callbacks with when the hub chooses it (Autotask
+   * webhooks' secret key): derived from the hub's key, never stored, the same in every process.
+   */
+  callbackSecret(id: string): string {
+    return derivedSecret(this.secretKey, 'callback secret', id);
   }
 
   /** Deletes the integration with its settings, mappings, journal, cursors and runs (cascade). */
