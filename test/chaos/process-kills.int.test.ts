@@ -189,7 +189,7 @@ type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 async function diagnosis(w: ChaosWorld): Promise<string> {
   const held = await w.withStore(async (store) => ({
     waitingAlerts: (await store.repos.waitingAlerts.list(w.integrationId, { limit: 1000 })).map((a) => ({ alertId: a.alertId, reason: a.reason, detail: a.detail, error: a.lastError, attempts: a.attempts, next: a.nextAttemptAt })),
-    openJournal: (await store.repos.journal.list({ integrationId: w.integrationId, states: ['pending', 'failed', 'superseded'], limit: 1000 })).map((e) => ({ operation: e.operation, key: e.idempotencyKey, state: e.state, error: e.error })),
+    openJournal: (await store.repos.journal.list({ integrationId: w.integrationId, states: ['pending', 'failed', 'superseded'], limit: 1000 })).map((e) => ({ operation: e.operation, key: e.idempotencyKey, state: e.state, error: e.error, attempts: e.attempts, lease: e.leaseExpiresAt, payload: e.payload })),
     notMapped: await Promise.all(
       (await store.repos.mappings.list(w.integrationId, { state: 'not_mapped', limit: 1000 })).map(async (m) => ({
         company: m.companyName,
@@ -251,7 +251,7 @@ async function scenario(w: ChaosWorld, random: (() => number) | null, kills: num
         if ((await pendingWrites()) === 0) return;
         await sleep((JOURNAL_LEASE_S * 1000) / 3);
       }
-      if (pass >= 12) throw new Error(`${loops.join(', ')} did not settle in 12 passes (${await pendingWrites()} writes still pending)`);
+      if (pass >= 12) throw new Error(`${loops.join(', ')} did not settle in 12 passes; what the hub holds:\n${await diagnosis(w)}`);
     }
   };
 
