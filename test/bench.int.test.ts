@@ -15,8 +15,16 @@ const figure = (results: Measurement[], name: RegExp, key: string): number => {
 
 describe('benchmark workloads at their smallest size', () => {
   it('names every workload the bench runs', () => {
-    expect(Object.keys(workloads).sort()).toEqual(expect.arrayContaining(['acronis-large', 'alert-storm', 'alerts-to-tickets', 'connectwise-large', 'gradient-large', 'interworks', 'sync-large']));
+    expect(Object.keys(workloads).sort()).toEqual(expect.arrayContaining(['acronis-large', 'alert-storm', 'alerts-to-tickets', 'autotask-webhooks', 'connectwise-large', 'gradient-large', 'interworks', 'sync-large']));
   });
+
+  it('autotask-webhooks clears every alert whose ticket a technician completed, each through a pass a webhook triggered', async () => {
+    const results = await workloads['autotask-webhooks']!(smoke);
+    expect(figure(results, /one at a time/, 'samples')).toBe(3);
+    expect(figure(results, /one at a time/, 'ticketsPasses')).toBeGreaterThanOrEqual(3);
+    expect(figure(results, /a burst/, 'samples')).toBe(3);
+    expect(figure(results, /a burst/, 'ticketsPasses')).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 
   it('interworks answers the service definition, orders and usage pulls (the closed window the same again)', async () => {
     const results = await workloads['interworks']!(smoke);

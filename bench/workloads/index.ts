@@ -4,6 +4,7 @@ import type { Workload } from '../scale.ts';
 import { acronisLarge } from './acronis-large.ts';
 import { alertStorm } from './alert-storm.ts';
 import { alertsToTickets } from './alerts-to-tickets.ts';
+import { autotaskWebhooks } from './autotask-webhooks.ts';
 import { connectwiseLarge } from './connectwise-large.ts';
 import { gradientLarge } from './gradient-large.ts';
 import { interworks } from './interworks.ts';
@@ -13,6 +14,7 @@ export const workloads: Record<string, Workload> = {
   'acronis-large': acronisLarge,
   'alert-storm': alertStorm,
   'alerts-to-tickets': alertsToTickets,
+  'autotask-webhooks': autotaskWebhooks,
   'connectwise-large': connectwiseLarge,
   'gradient-large': gradientLarge,
   interworks,

@@ -88,7 +88,7 @@ export function registerDemoCommand(program: Command): void {
       // Logs go to stderr: stdout is for the first JSON line and what a person reads.
       const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
       const hub = await startHub({ config, store, env: {}, logger });
-      // A target with callbacks (ConnectWise) pushes technicians' changes once the hub listens (polling stays the fallback).
+      // A target with callbacks (ConnectWise, Autotask) pushes technicians' changes once the hub listens (polling stays the fallback).
       for (const { manifest, integrationId } of connected) {
         if (!manifest.capabilities.callbacks) continue;
         await setCallbacks(await buildIntegrationRuntime(store, integrationId), { enabled: true, publicUrl: hub.url }).catch((error: unknown) => logger.warn({ err: error }, `demo: ${manifest.label} callbacks not registered`));
