@@ -26,6 +26,8 @@ import { runMarketplaceWizardOnce } from '../sync/marketplace-wizard.ts';
 import { runProvisioningLoop } from '../sync/provisioning-loop.ts';
 import type { LoopOutcome } from '../sync/loop-result.ts';
 import { runRecorded } from '../sync/recorded-run.ts';
+import { createHealthNotifier, type HealthNotifier } from '../sync/health-notifier.ts';
+import { targetHostPolicy } from '../config/vendor-hosts.ts';
 import { integrationSettings } from '../sync/settings/settings.ts';
 import { writeHubPointer } from './hub-locator.ts';
 import { startHub } from './hub-process.ts';
@@ -68,6 +70,10 @@ export function registerDemoCommand(program: Command): void {
       const password = process.env.PSA_BRIDGE_ADMIN_PASSWORD || generatePassword();
       await store.repos.users.create({ username: DEMO_USERNAME, password });
 
+      // Logs go to stderr: stdout is for the first JSON line and what a person reads.
+      const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
+      // The demo's first passes are passes like any other: their health is announced too.
+      const notifier = createHealthNotifier({ store, logger, webhookHosts: targetHostPolicy(config.vendorHosts) });
       const acronis = running.find((e) => e.system === 'acronis');
       const connectionId = acronis ? await connectVendor(store, acronis) : undefined;
       const connected: { manifest: PsaManifest<TargetSystem>; integrationId: string }[] = [];
@@ -75,18 +81,16 @@ export function registerDemoCommand(program: Command): void {
         if (manifest.kind !== 'psa' || manifest.demo === undefined || connectionId === undefined) continue;
         const { emulator: name } = manifest.demo;
         const emulator = running.find((e) => e.system === name);
-        if (emulator !== undefined) connected.push({ manifest, integrationId: await connectTarget(store, connectionId, manifest, manifest.demo, emulator) });
+        if (emulator !== undefined) connected.push({ manifest, integrationId: await connectTarget(store, notifier, connectionId, manifest, manifest.demo, emulator) });
       }
       const billing: string[] = [];
       // Billing platforms (Gradient): the hub pushes accounts, services and counts to their emulator.
       for (const manifest of TARGET_MANIFESTS) {
         if (manifest.kind !== 'billing-platform' || manifest.demo === undefined || connectionId === undefined) continue;
         const emulator = running.find((e) => e.system === manifest.demo!.emulator);
-        if (emulator !== undefined) billing.push(await connectBillingPlatform(store, connectionId, manifest, manifest.demo, emulator));
+        if (emulator !== undefined) billing.push(await connectBillingPlatform(store, notifier, connectionId, manifest, manifest.demo, emulator));
       }
 
-      // Logs go to stderr: stdout is for the first JSON line and what a person reads.
-      const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
       const hub = await startHub({ config, store, env: {}, logger });
       // A target with callbacks (ConnectWise, Autotask) pushes technicians' changes once the hub listens (polling stays the fallback).
       for (const { manifest, integrationId } of connected) {
@@ -158,7 +162,7 @@ async function connectVendor(store: Awaited<ReturnType<typeof openStore>>, acron
  * pass (and a provisioning pass), and the marketplace wizard's first run where the target has one,
  * so the portal opens on companies, mappings and tenants.
  */
-async function connectTarget(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, manifest: PsaManifest<TargetSystem>, demo: DemoSetup, emulator: RunningEmulator): Promise<string> {
+async function connectTarget(store: Awaited<ReturnType<typeof openStore>>, notifier: HealthNotifier, connectionId: string, manifest: PsaManifest<TargetSystem>, demo: DemoSetup, emulator: RunningEmulator): Promise<string> {
   const integration = await store.repos.integrations.create({
     name: `demo-${manifest.id}`,
     connectionId,
@@ -180,7 +184,7 @@ async function connectTarget(store: Awaited<ReturnType<typeof openStore>>, conne
   if (demo.provisions === true) passes.push(['provisioning', runProvisioningLoop]);
   const said: string[] = [];
   for (const [name, loop] of passes) {
-    const outcome = await runRecorded(store, integration.id, name, 'demo', () => loop(rt));
+    const outcome = await runRecorded(store, integration.id, name, 'demo', () => loop(rt), notifier);
     said.push(`${outcome.loop} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
   }
   if (manifest.capabilities.marketplace) said.push(`marketplace wizard: ${JSON.stringify(await runMarketplaceWizardOnce(rt)).slice(0, 200)}`);
@@ -194,7 +198,7 @@ async function connectTarget(store: Awaited<ReturnType<typeof openStore>>, conne
  * and a count push, so the portal opens on accounts, services and counts: some taken, some waiting
  * for a mapping in the platform, as after a first mapping session.
  */
-async function connectBillingPlatform(store: Awaited<ReturnType<typeof openStore>>, connectionId: string, manifest: BillingPlatformManifest<TargetSystem>, demo: DemoSetup, emulator: RunningEmulator): Promise<string> {
+async function connectBillingPlatform(store: Awaited<ReturnType<typeof openStore>>, notifier: HealthNotifier, connectionId: string, manifest: BillingPlatformManifest<TargetSystem>, demo: DemoSetup, emulator: RunningEmulator): Promise<string> {
   const name = `demo-${manifest.id}`;
   const integration = await store.repos.integrations.create({
     name,
@@ -210,7 +214,7 @@ async function connectBillingPlatform(store: Awaited<ReturnType<typeof openStore
     for (const [loopName, loop] of passes) {
       // Between the push and the counts, a person maps some of what was pushed in the platform.
       if (loopName === 'usage' && demo.mapInPlatform !== undefined) said.push(await demo.mapInPlatform({ url: emulator.url, credentials: emulator.credentials }));
-      const outcome = await runRecorded(store, integration.id, loopName, 'demo', () => loop(rt));
+      const outcome = await runRecorded(store, integration.id, loopName, 'demo', () => loop(rt), notifier);
       said.push(`${loopName} pass: ${Object.entries(outcome.stats).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
     }
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import pino from 'pino';
 import type { LoopStats } from '../jobs/job-runner.ts';
 import type { DirectoryChange } from '../domain/directory-plan.ts';
 import { createRuntimeProvider, findIntegration } from '../sync/integration-runtime.ts';
@@ -6,6 +7,10 @@ import type { LoopOutcome } from '../sync/loop-result.ts';
 import { isSyncLoopName, SYNC_LOOPS, type SyncLoopName } from '../sync/loops.ts';
 import type { CompanyPlan } from '../sync/provisioning-loop.ts';
 import type { PlannedUsageWrite } from '../sync/usage-loop.ts';
+import { targetHostPolicy } from '../config/vendor-hosts.ts';
+import { createLogger } from '../http/logger.ts';
+import { createHealthNotifier } from '../sync/health-notifier.ts';
+import { runRecorded } from '../sync/recorded-run.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
 
@@ -23,13 +28,17 @@ export function registerSyncCommand(program: Command): void {
     .action(async (nameOrId: string, options: { loop: string; dryRun?: boolean; full?: boolean; json?: boolean }) => {
       const loops = options.loop === 'all' ? ORDER : [options.loop];
       for (const loop of loops) if (!isSyncLoopName(loop)) throw new Error(`unknown loop "${loop}"; expected directory, provisioning, usage or all`);
-      await withHubContext(async ({ store }) => {
+      await withHubContext(async ({ config, store }) => {
         const integration = await findIntegration(store, nameOrId);
         const rt = await createRuntimeProvider(store).get(integration.id);
+        // A pass run here is a pass like a scheduled one: in the run history, and a change of the
+        // integration's health is announced to the notification channels before the command exits.
+        const logger = createLogger({ level: config.logLevel, destination: pino.destination(2) });
+        const notifier = createHealthNotifier({ store, logger, webhookHosts: targetHostPolicy(config.vendorHosts) });
         const outcomes: LoopOutcome[] = [];
         for (const loop of loops as SyncLoopName[]) {
           const started = Date.now();
-          const outcome = await SYNC_LOOPS[loop](rt, {
+          const pass = () => SYNC_LOOPS[loop](rt, {
             dryRun: options.dryRun === true,
             full: options.full === true,
             // Progress on stderr, so stdout stays the plan or the stats.
@@ -37,6 +46,8 @@ export function registerSyncCommand(program: Command): void {
               if (!options.json) process.stderr.write(`\r${p.loop}: ${p.phase} ${p.done}${p.total === undefined ? '' : `/${p.total}`}   `);
             },
           });
+          // A dry run writes nothing, not even a run that would stand in for the last real one.
+          const outcome = options.dryRun === true ? await pass() : await runRecorded(store, integration.id, loop, 'sync', pass, notifier);
           if (!options.json) process.stderr.write(`\r${loop}: done in ${((Date.now() - started) / 1000).toFixed(1)} s${' '.repeat(20)}\n`);
           outcomes.push(outcome);
           if (!options.json) printOutcome(outcome);

@@ -1,6 +1,7 @@
 /**
  * Announces an integration's health transitions (ok ⇄ degraded ⇄ failed) to the notification
- * channels. After every real pass the runner reports, the health is read the one way every screen
+ * channels. After every real pass — the ones the job runner reports, and the ones run outside it
+ * (`psa-bridge sync`, the demo's first passes, through src/sync/recorded-run.ts) — the health is read the one way every screen
  * reads it (src/sync/integration-health.ts), compared with the status last announced
  * (src/domain/health-notice.ts), and a change is recorded with its deliveries in one transaction
  * (compare and set), then sent. So a status that stays announces nothing, a retried or doubled pass
@@ -18,6 +19,8 @@ import { deliverPending } from './notification-delivery.ts';
 export interface HealthNotifier {
   /** For the runner's onRunFinished: checks the integration in the background. */
   afterRun(result: Pick<RunResult, 'integrationId' | 'dryRun'>): void;
+  /** The same, for a caller that waits for it (a command that exits after its pass); never rejects. */
+  afterPass(result: Pick<RunResult, 'integrationId' | 'dryRun'>): Promise<void>;
   /** Checks one integration now: records and sends a transition if there is one. */
   check(integrationId: string): Promise<void>;
   /** Resolves when the checks started so far are done (tests, shutdown). */
@@ -46,13 +49,19 @@ export function createHealthNotifier(options: { store: Store; webhookHosts: Vend
     await deliverPending(context);
   }
 
+  function afterPass(result: Pick<RunResult, 'integrationId' | 'dryRun'>): Promise<void> {
+    if (result.dryRun) return queue;
+    queue = queue
+      .then(() => check(result.integrationId))
+      .catch((err: unknown) => logger?.error({ err, integration: result.integrationId }, 'the health notification check failed'));
+    return queue;
+  }
+
   return {
     afterRun(result) {
-      if (result.dryRun) return;
-      queue = queue
-        .then(() => check(result.integrationId))
-        .catch((err: unknown) => logger?.error({ err, integration: result.integrationId }, 'the health notification check failed'));
+      void afterPass(result);
     },
+    afterPass,
     check,
     idle: () => queue,
   };
