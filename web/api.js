@@ -70,17 +70,42 @@ export const api = {
   delete: (path, options) => request('DELETE', path, undefined, options),
 };
 
-/** Turns anything thrown into a sentence for a person. */
+/**
+ * The API's field problems of an error ([{ field, message, text? }]): a 400 about what was typed
+ * (invalid_request, invalid_settings…). `field` is the internal path ("body.baseUrl",
+ * "alert-mappings.types.BackupFailed.fields.status"), for placing the message and for the detail view.
+ */
+export function fieldIssuesOf(error) {
+  const details = Array.isArray(error?.details) ? error.details : Array.isArray(error?.details?.issues) ? error.details.issues : [];
+  return details.filter((issue) => typeof issue?.field === 'string' && typeof issue?.message === 'string');
+}
+
+/** An issue's sentence in a person's words, without its path or where it is. */
+export const issueText = (issue) => issue.text ?? issue.message;
+
+/**
+ * Turns anything thrown into a sentence for a person. An error about fields is said without the
+ * fields' internal paths (each form shows the message next to its field); the API's own message,
+ * paths and all, is what `errorDetailOf` gives for a detail view.
+ */
 export function messageOf(error) {
+  const issues = fieldIssuesOf(error);
+  if (issues.length === 1) return `Check the marked field: ${issueText(issues[0])}`;
+  if (issues.length > 1) return `${issues.length} fields need a fix; each says what next to it.`;
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
 }
 
-/** A settings validation error's issues as { 'section.dotted.path': message } (400 invalid_settings). */
+/** The error as the API said it (internal field paths included), when that differs from `messageOf`. */
+export function errorDetailOf(error) {
+  const raw = error instanceof Error ? error.message : undefined;
+  return raw !== undefined && raw !== messageOf(error) ? raw : undefined;
+}
+
+/** A settings validation error's issues as { 'section.dotted.path': sentence } (400 invalid_settings). */
 export function issuesOf(error) {
   const out = {};
-  const details = Array.isArray(error?.details) ? error.details : Array.isArray(error?.details?.issues) ? error.details.issues : [];
-  for (const issue of details) if (issue?.field) out[issue.field] = issue.message;
+  for (const issue of fieldIssuesOf(error)) out[issue.field] = issueText(issue);
   return out;
 }

@@ -167,6 +167,18 @@ function parents(entry: PicklistEntry): string[] {
   return Array.isArray(entry.parent) ? entry.parent : [entry.parent];
 }
 
+/**
+ * A problem's sentence without where it is ("Priority is required; choose …" of "Autotask ticket
+ * fields of alert type "BackupFailed": Priority is required; choose …"): what a screen shows next
+ * to the field, which already says where. Every message here is "<where>: <sentence>".
+ */
+export function problemSentence(message: string): string {
+  const at = message.indexOf(': ');
+  if (at < 0) return message;
+  const sentence = message.slice(at + 2);
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
 function where(target: TicketProfile, alertType: string | null): string {
   return alertType === null ? `${target.target} default ticket fields` : `${target.target} ticket fields of alert type "${alertType}"`;
 }

@@ -1,6 +1,7 @@
 // A labelled input with its hint and validation message, wired for assistive technology:
 // the message is linked by aria-describedby and the input is aria-invalid while it shows.
 import { html } from 'htm/preact';
+import { fieldIssuesOf, issueText } from '../api.js';
 
 let ids = 0;
 const nextId = (prefix) => `${prefix}-${++ids}`;
@@ -64,11 +65,11 @@ export function requireFields(values, names) {
 /** Maps an API validation error ("body.clientId: is required; …") onto the form's fields. */
 export function fieldErrorsFrom(error, prefix = 'body.') {
   const errors = {};
-  const details = Array.isArray(error?.details) ? error.details : [];
-  for (const detail of details) {
-    const field = String(detail.field ?? '').replace(/^body\./, '').split('.').pop();
-    if (field) errors[field] = detail.message;
+  for (const issue of fieldIssuesOf(error)) {
+    const field = issue.field.replace(/^body\./, '').split('.').pop();
+    if (field) errors[field] = issueText(issue);
   }
+  // An error without field details may still name its fields in the message.
   if (Object.keys(errors).length === 0 && typeof error?.message === 'string') {
     for (const part of error.message.split('; ')) {
       const found = /^([\w.]+): (.*)$/.exec(part);

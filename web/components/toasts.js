@@ -3,16 +3,18 @@
 // region added later is not announced). Each notice goes on its own or with its close button.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
+import { errorDetailOf, messageOf } from '../api.js';
+import { ErrorDetail } from './error-detail.js';
 
 let nextId = 1;
 let items = [];
 const listeners = new Set();
 const publish = () => listeners.forEach((listener) => listener(items));
 
-function show(kind, message, timeoutMs) {
+function show(kind, message, timeoutMs, detail) {
   const id = nextId++;
   // A few at a time: older notices make room rather than covering the page.
-  items = [...items, { id, kind, message }].slice(-3);
+  items = [...items, { id, kind, message, detail }].slice(-3);
   publish();
   if (timeoutMs > 0) setTimeout(() => dismiss(id), timeoutMs);
   return id;
@@ -25,7 +27,16 @@ export function dismiss(id) {
 
 export const toast = {
   success: (message) => show('success', message, 4000),
-  error: (message) => show('error', message, 8000),
+  /**
+   * A sentence, or what was thrown: said in a person's words (messageOf), with the API's own
+   * message (field paths and all) behind "Details". One with details stays until dismissed, so it
+   * can be read.
+   */
+  error: (messageOrError) => {
+    if (typeof messageOrError === 'string') return show('error', messageOrError, 8000);
+    const detail = errorDetailOf(messageOrError);
+    return show('error', messageOf(messageOrError), detail === undefined ? 8000 : 0, detail);
+  },
   info: (message) => show('info', message, 4000),
 };
 
@@ -50,7 +61,10 @@ export function ToastHost() {
 function Toast({ item }) {
   return html`
     <div class="toast toast-${item.kind}">
-      <span>${item.message}</span>
+      <div class="toast-body">
+        <span>${item.message}</span>
+        ${item.detail && html`<${ErrorDetail} detail=${item.detail} />`}
+      </div>
       <button type="button" class="icon-button" aria-label="Dismiss notice" onClick=${() => dismiss(item.id)}>×</button>
     </div>
   `;

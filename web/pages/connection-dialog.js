@@ -3,7 +3,8 @@
 // credentials that work. When editing, the stored secret is kept unless replaced.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../api.js';
+import { api, errorDetailOf, messageOf } from '../api.js';
+import { ErrorDetail } from '../components/error-detail.js';
 import { Dialog } from '../components/dialog.js';
 import { fieldErrorsFrom, requireFields, TextField } from '../components/form-field.js';
 import { SecretField } from '../components/secret-field.js';
@@ -48,7 +49,7 @@ export function ConnectionDialog({ connection, onClose, onSaved }) {
       return false;
     } catch (error) {
       setErrors(fieldErrorsFrom(error));
-      setCheck({ ok: false, text: messageOf(error) });
+      setCheck({ ok: false, text: messageOf(error), detail: errorDetailOf(error) });
       return false;
     } finally {
       setBusy(null);
@@ -84,7 +85,7 @@ export function ConnectionDialog({ connection, onClose, onSaved }) {
       onSaved(saved, !editing);
     } catch (error) {
       setErrors(fieldErrorsFrom(error));
-      setCheck({ ok: false, text: messageOf(error) });
+      setCheck({ ok: false, text: messageOf(error), detail: errorDetailOf(error) });
       setBusy(null);
     }
   };
@@ -108,7 +109,7 @@ export function ConnectionDialog({ connection, onClose, onSaved }) {
       <${TextField} label="Client id" name="clientId" value=${values.clientId} onInput=${set('clientId')} error=${errors.clientId} required />
       <${SecretField} label="Client secret" name="clientSecret" stored=${editing} value=${secret} onChange=${(v) => { setSecret(v); setCheck(null); }} error=${errors.clientSecret} />
       <div aria-live="polite" class="check-result">
-        ${check && html`<div class=${`alert ${check.ok ? 'alert-success' : 'alert-error'}`} role=${check.ok ? 'status' : 'alert'}>${check.text}</div>`}
+        ${check && html`<div class=${`alert ${check.ok ? 'alert-success' : 'alert-error'}`} role=${check.ok ? 'status' : 'alert'}>${check.text}${check.detail && html`<${ErrorDetail} detail=${check.detail} />`}</div>`}
       </div>
     <//>
   `;

@@ -2,7 +2,7 @@
 // a test per row, and add / edit / delete. Adding tests the credentials before saving them.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api.js';
+import { api } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { confirm } from '../components/dialog.js';
 import { Empty } from '../components/page-state.js';
@@ -34,7 +34,7 @@ export function ConnectionsPage() {
       if (result.ok) toast.success(`"${connection.name}" reaches ${result.tenant.name}.`);
       else toast.error(`"${connection.name}": ${result.error.message}`);
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setTesting((s) => {
         const next = new Set(s);
@@ -58,7 +58,7 @@ export function ConnectionsPage() {
       toast.success(`Connection "${connection.name}" deleted.`);
       connections.reload();
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     }
   };
 

@@ -47,7 +47,7 @@ export function IntegrationPage({ id, tab = 'settings' }) {
       toast.success(`Integration "${integration.name}" deleted.`);
       navigate('/integrations');
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     }
   };
 

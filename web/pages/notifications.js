@@ -123,7 +123,7 @@ export function NotificationsPage({ user: me }) {
       if (delivery.state === 'sent') toast.success(`Test notification sent to "${channel.name}".`);
       else toast.error(`The test notification to "${channel.name}" failed: ${delivery.lastError}`);
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setTesting(null);
       reload();
@@ -134,7 +134,7 @@ export function NotificationsPage({ user: me }) {
       await api.patch(`/notification-channels/${channel.id}`, { enabled });
       toast.success(`"${channel.name}" ${enabled ? 'switched on' : 'switched off'}.`);
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     }
     reload();
   };
@@ -144,7 +144,7 @@ export function NotificationsPage({ user: me }) {
       await api.delete(`/notification-channels/${channel.id}`);
       toast.success(`"${channel.name}" removed.`);
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     }
     reload();
   };

@@ -97,7 +97,7 @@ export function UsersPage({ user: me }) {
       await work();
       toast.success(done);
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     }
     users.reload();
     tokens.reload();

@@ -59,7 +59,7 @@ export const provisioningSettingsSchema = z.strictObject({
   adminAccount: z
     .strictObject({
       basedOn: z.enum(['primary_contact', 'company_name']).default(d.adminAccount.basedOn),
-      activationEmail: z.email('must be an email address, or null').nullable().default(d.adminAccount.activationEmail),
+      activationEmail: z.email('must be an email address, such as support@msp.example').nullable().default(d.adminAccount.activationEmail),
       password: z.enum(['activation_email', 'manual']).default(d.adminAccount.password),
     })
     .default({ ...d.adminAccount })

@@ -8,6 +8,11 @@ export interface SettingsIssue {
   /** Dotted path, section first: `schedule.provisioning.intervalMinutes`. */
   field: string;
   message: string;
+  /**
+   * The sentence in a person's words without where it is, when `message` starts with that place:
+   * the portal shows it next to the field; the path stays in `field` and the error's message.
+   */
+  text?: string;
   /** For a picklist field, the values it may take. */
   allowed?: { value: string; label: string }[];
 }

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { SettingsError, type SettingsIssue } from './settings-error.ts';
 import {
   defaultTicketSettings,
+  problemSentence,
   recurrenceFromSeedOption,
   validateAlertMapping,
   validateTicketSettings,
@@ -39,7 +40,7 @@ const statusValue = z.string().trim().min(1, 'choose a status');
 
 const recurrenceSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('reopen_always') }),
-  z.strictObject({ mode: z.literal('reopen_within_days'), days: z.number({ error: 'must be a number of days' }).int('must be whole days').min(1, 'must be at least 1 day').max(3650, 'must be at most 3650 days') }),
+  z.strictObject({ mode: z.literal('reopen_within_days'), days: z.number({ error: 'The number of days must be a number from 1 to 3650' }).int('The number of days must be whole days, from 1 to 3650').min(1, 'The number of days must be from 1 to 3650').max(3650, 'The number of days must be from 1 to 3650') }),
   z.strictObject({ mode: z.literal('new_always') }),
 ]);
 
@@ -95,6 +96,7 @@ function mappingIssues(section: string, errors: readonly MappingError[]): Settin
   return errors.map((error) => ({
     field: [section, ...(error.alertType === null ? (section === ALERT_MAPPINGS_SECTION ? ['defaults'] : []) : ['types', error.alertType, 'fields']), error.field].join('.'),
     message: error.message,
+    text: problemSentence(error.message),
     ...(error.allowed.length > 0 ? { allowed: error.allowed } : {}),
   }));
 }

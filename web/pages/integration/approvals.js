@@ -5,7 +5,7 @@
 // approved changes are applied at once (run: true) and the toast says what the pass did.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../../api.js';
+import { api } from '../../api.js';
 import { confirm } from '../../components/dialog.js';
 import { toast } from '../../components/toasts.js';
 import { Time } from '../../format.js';
@@ -49,7 +49,7 @@ export function ApprovalsSection({ base, generation, companyWord = 'company', on
       await approvals.reload();
       onApproved?.();
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
       approvals.reload();
     } finally {
       setBusy(false);

@@ -54,7 +54,7 @@ export default function MappingTab({ integration, target }) {
       list.setData(await loadAll(base, true));
       toast.info('Companies read again; errors whose cause is gone were cleared.');
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setReloading(false);
     }
@@ -72,7 +72,7 @@ export default function MappingTab({ integration, target }) {
       // Tenants for "map to new" are created by a background job: look again shortly.
       if (result.items.some((i) => i.result?.pending)) setTimeout(() => list.reload(), 2500);
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     }
   };
 
@@ -322,7 +322,7 @@ function SuggestedMatches({ base, companyWord, onClose, onDone }) {
       if (failed.length > 0) toast.error(`${failed.length} not done: ${failed.slice(0, 3).map((f) => f.error?.message).join('; ')}`);
       onDone();
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     }
   };
   return html`<${ApplyMappingsDialog}
@@ -364,7 +364,7 @@ function MarketplaceWizard({ base, onClose, onDone }) {
       if (failed.length) toast.error(failed.map((f) => f.error?.message).join('; '));
       onDone();
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setBusy(false);
     }

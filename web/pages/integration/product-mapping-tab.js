@@ -5,7 +5,7 @@
 // to unmapped items (Free provisioning: 0 or unlimited) and the default storage. One Save for all.
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
-import { api, issuesOf, messageOf } from '../../api.js';
+import { api, issuesOf } from '../../api.js';
 import { ErrorState, Loading } from '../../components/page-state.js';
 import { Switch } from '../../components/switch.js';
 import { toast } from '../../components/toasts.js';
@@ -158,7 +158,7 @@ function Editor({ data, base, integration, words, onSaved }) {
         if (entry) byRow[rowKey(entry.itemKey, entry.infraId)] = message;
       }
       setServerErrors(byRow);
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,7 @@
 // deprovisioning does (all off by default; deleting asks first), and how often the sync runs.
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
-import { api, issuesOf, messageOf } from '../../api.js';
+import { api, issuesOf } from '../../api.js';
 import { confirm } from '../../components/dialog.js';
 import { TextField } from '../../components/form-field.js';
 import { ErrorState, Loading } from '../../components/page-state.js';
@@ -85,7 +85,7 @@ function Form({ data, base, integration, onSaved }) {
     } catch (error) {
       const issues = issuesOf(error);
       setErrors(issues);
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setBusy(false);
     }

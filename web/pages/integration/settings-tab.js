@@ -5,7 +5,7 @@
 // creation has its own switch on the Ticket creation tab.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../../api.js';
+import { api } from '../../api.js';
 import { CredentialFields, credentialErrors } from '../../components/credential-fields.js';
 import { fieldErrorsFrom } from '../../components/form-field.js';
 import { Switch } from '../../components/switch.js';
@@ -29,7 +29,7 @@ export default function SettingsTab({ integration, target, onIntegrationChange }
       toast.success(done);
       return true;
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
       return false;
     } finally {
       setSaving(null);
@@ -89,7 +89,7 @@ function CredentialsCard({ integration, target, onSaved }) {
       toast.success(`${target.label} credentials replaced.`);
     } catch (error) {
       setErrors(fieldErrorsFrom(error, 'body.credentials.'));
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setBusy(false);
     }

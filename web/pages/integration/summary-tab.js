@@ -50,7 +50,7 @@ export default function SummaryTab({ integration, target, reloadIntegration }) {
       setGeneration((g) => g + 1);
       reloadIntegration?.();
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setRunning(null);
     }

@@ -6,7 +6,7 @@
 // clear-alert rules; then the tickets that came from alerts and the alerts still waiting.
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
-import { api, issuesOf, messageOf } from '../../api.js';
+import { api, issuesOf } from '../../api.js';
 import { DataTable } from '../../components/data-table.js';
 import { Empty, ErrorState, Loading } from '../../components/page-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
@@ -67,7 +67,7 @@ export default function TicketsTab({ integration, target, onIntegrationChange })
     <${Configuration} key=${JSON.stringify(config.data)} data=${config.data} base=${base} integration=${integration} target=${target} onIntegrationChange=${onIntegrationChange} onSaved=${config.reload} />
     ${target.kind === 'billing-platform'
       ? html`<p class="hint">The alerts sent to ${target.shortLabel}, and what ${target.shortLabel} answered for each, are listed under “Accounts in ${target.shortLabel}”.</p>`
-      : html`<${TicketLists} base=${base} />`}
+      : html`<${TicketLists} base=${base} alertTypes=${config.data.mappings.alertTypes} />`}
   `;
 }
 
@@ -111,7 +111,7 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
       toast.success(`Ticket creation turned ${on ? 'on' : 'off'}.`);
       onSaved();
     } catch (error) {
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setSwitching(false);
     }
@@ -131,7 +131,7 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
       onSaved();
     } catch (error) {
       setErrors(issuesOf(error));
-      toast.error(messageOf(error));
+      toast.error(error);
     } finally {
       setBusy(false);
     }
@@ -178,15 +178,17 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
         <div class="defaults-grid">
           ${headerFields.map((f) => {
             const { options } = optionsFor(f, mappings.picklists, defaults);
-            const err = errors[`alert-mappings.defaults.${f.name}`];
+            // A field set once for every ticket is where an alert's missing value is fixed too.
+            const err = errors[`alert-mappings.defaults.${f.name}`] ?? Object.entries(errors).find(([path]) => path.startsWith('alert-mappings.types.') && path.endsWith(`.fields.${f.name}`))?.[1];
             return html`<div class="field">
               <label for=${`default-${f.name}`}>${f.label}${f.required && html`<span class="required" aria-hidden="true"> *</span>`}</label>
-              <select id=${`default-${f.name}`} value=${defaults[f.name] ?? ''} aria-invalid=${err ? 'true' : undefined}
+              <select id=${`default-${f.name}`} value=${defaults[f.name] ?? ''} aria-invalid=${err ? 'true' : undefined} aria-required=${f.required ? 'true' : undefined}
+                aria-describedby=${err ? `default-${f.name}-error` : undefined}
                 onChange=${(e) => { setDefaults(setField(defaults, mappings.fields, mappings.picklists, {}, f.name, e.currentTarget.value)); }}>
                 <option value="">—</option>
                 ${options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}
               </select>
-              ${err && html`<p class="error-text">${err}</p>`}
+              ${err && html`<p class="error-text" id=${`default-${f.name}-error`}>${err}</p>`}
             </div>`;
           })}
         </div>
@@ -232,12 +234,13 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
                   const inherited = setting.fields[f.name] === undefined && defaults[f.name] !== undefined;
                   return html`<td data-label=${f.label}>
                     <select aria-label=${`${f.label} for ${name}`} value=${setting.fields[f.name] ?? ''} disabled=${!setting.enabled || waiting}
-                      aria-invalid=${err ? 'true' : undefined}
+                      aria-invalid=${err ? 'true' : undefined} aria-required=${f.required && setting.enabled ? 'true' : undefined}
+                      aria-describedby=${err ? `alert-${t.id}-${f.name}-error` : undefined}
                       onChange=${(e) => change({ fields: setField(setting.fields, mappings.fields, mappings.picklists, defaults, f.name, e.currentTarget.value) })}>
                       <option value="">${waiting ? `Choose ${mappings.fields.find((p) => p.name === f.parent)?.label ?? f.parent} first` : inherited ? 'Default' : '—'}</option>
                       ${options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}
                     </select>
-                    ${err && html`<p class="error-text">${err}</p>`}
+                    ${err && html`<p class="error-text" id=${`alert-${t.id}-${f.name}-error`}>${err}</p>`}
                   </td>`;
                 })}
               </tr>`;
@@ -257,11 +260,12 @@ function Configuration({ data, base, integration, target, onIntegrationChange, o
             <input type="radio" name="recurrence" checked=${recurrence.mode === 'reopen_within_days'} onChange=${() => setRules({ ...rules, recurrence: { mode: 'reopen_within_days', days: recurrence.days ?? 7 } })} />
             Create a new ticket if the initial ticket has been closed for
             <input type="number" class="days-input" min="1" max="3650" aria-label="Number of days" value=${recurrence.days ?? 7} disabled=${recurrence.mode !== 'reopen_within_days'}
+              aria-invalid=${errors['tickets.recurrence.days'] ? 'true' : undefined} aria-describedby=${errors['tickets.recurrence.days'] ? 'recurrence-days-error' : undefined}
               onInput=${(e) => setRules({ ...rules, recurrence: { mode: 'reopen_within_days', days: Number(e.currentTarget.value) } })} />
             days
           </label>
           <label class="inline-check"><input type="radio" name="recurrence" checked=${recurrence.mode === 'new_always'} onChange=${() => setRules({ ...rules, recurrence: { mode: 'new_always' } })} /> Always create a new ticket</label>
-          ${errors['tickets.recurrence.days'] && html`<p class="error-text">${errors['tickets.recurrence.days']}</p>`}
+          ${errors['tickets.recurrence.days'] && html`<p class="error-text" id="recurrence-days-error">${errors['tickets.recurrence.days']}</p>`}
         </fieldset>`}
         ${lifecycle.reopen && html`<${StatusSelect} id="reopen-status" label="Status of a reopened ticket" value=${rules.reopenStatus} statuses=${statuses} placeholder="Target default" error=${errors['tickets.reopenStatus']} onChange=${(v) => setRules({ ...rules, reopenStatus: v })} />`}
         ${lifecycle.close && html`<div class="rule-row">
@@ -303,7 +307,9 @@ function StatusSelect({ id, label, value, statuses, placeholder, onChange, disab
   </div>`;
 }
 
-function TicketLists({ base }) {
+function TicketLists({ base, alertTypes }) {
+  // Alert types by their name in the vendor's catalog, not their id ("Backup failed", not "BackupFailed").
+  const typeName = (id) => alertTypes.find((t) => t.id === id)?.title ?? id;
   const tickets = useResource(() => api.get(`${base}/tickets?limit=500`), [base]);
   const waiting = useResource(
     () => Promise.all(['unmapped', 'failed', 'deferred'].map((reason) => api.get(`${base}/alerts/waiting?reason=${reason}&limit=500`))).then((lists) => lists.flatMap((list) => list.items)),
@@ -313,7 +319,7 @@ function TicketLists({ base }) {
     { key: 'ticketNumber', label: 'Ticket', render: (t) => html`<span class="mono">${t.ticketNumber ?? t.ticketId}</span>` },
     { key: 'title', label: 'Title', render: (t) => t.title ?? t.alertType },
     { key: 'customer', label: 'Customer', sortValue: (t) => t.customer.companyName ?? '', render: (t) => t.customer.companyName ?? t.customer.companyId },
-    { key: 'alertType', label: 'Alert' },
+    { key: 'alertType', label: 'Alert', sortValue: (t) => typeName(t.alertType), render: (t) => typeName(t.alertType) },
     { key: 'state', label: 'State', render: (t) => html`<${StatusBadge} status=${STATE_TONES[t.state]} label=${TICKET_STATES[t.state] ?? t.state} />` },
     { key: 'openedAt', label: 'Opened', render: (t) => html`<${Time} iso=${t.openedAt} />` },
     { key: 'closedAt', label: 'Closed', render: (t) => html`<${Time} iso=${t.closedAt} />` },
@@ -321,7 +327,8 @@ function TicketLists({ base }) {
   // Deferred: an alert storm spent the hour's PSA budget on more severe alerts first (docs/performance.md).
   const WAITING_BADGE = { failed: { status: 'failed', label: 'Failing' }, unmapped: { status: 'not_mapped', label: 'Customer not mapped' }, deferred: { status: 'warning', label: 'Waiting for PSA budget' } };
   const waitingColumns = [
-    { key: 'alertType', label: 'Alert', render: (w) => w.title ?? w.alertType },
+    { key: 'alertType', label: 'Alert', sortValue: (w) => w.title ?? typeName(w.alertType), render: (w) => w.title ?? typeName(w.alertType) },
+    { key: 'customer', label: 'Customer', sortValue: (w) => w.tenantName ?? '', render: (w) => w.tenantName ?? html`<span class="muted">Unknown customer</span>` },
     { key: 'reason', label: 'Why', render: (w) => html`<${StatusBadge} status=${WAITING_BADGE[w.reason]?.status ?? 'not_mapped'} label=${WAITING_BADGE[w.reason]?.label ?? 'Customer not mapped'} />` },
     { key: 'detail', label: 'Detail', sortable: false, render: (w) => html`${w.detail}${w.lastError && html`<span class="cell-note">${w.lastError}</span>`}` },
     { key: 'firstSeenAt', label: 'First seen', render: (w) => html`<${Time} iso=${w.firstSeenAt} />` },

@@ -46,7 +46,7 @@ function sectionOf(name: string): HttpSection {
 
 /** The settings error as the API's: 400 with one { field, message } per issue, the field dotted from the section. */
 function settingsProblem(error: unknown): never {
-  if (isSettingsError(error)) throw new ApiError(400, 'invalid_settings', error.message, { details: error.issues.map((i) => ({ field: i.field, message: i.message })) });
+  if (isSettingsError(error)) throw new ApiError(400, 'invalid_settings', error.message, { details: error.issues.map((i) => ({ field: i.field, message: i.message, ...(i.text === undefined ? {} : { text: i.text }) })) });
   throw error;
 }
 

@@ -110,6 +110,7 @@ export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
                 alertId: z.string(),
                 reason: z.enum(WAITING_REASONS),
                 tenantId: z.string().nullable(),
+                tenantName: z.string().nullable().describe("The customer tenant's name, from the last directory pass"),
                 alertType: z.string(),
                 severity: z.string().nullable(),
                 title: z.string().nullable(),
@@ -129,19 +130,25 @@ export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     },
     async (request) => {
       const { id } = request.params;
-      await requireIntegration(id);
+      const integration = await deps.store.repos.integrations.get(id);
+      if (integration === undefined) throw notFound('integration', id);
       const q = request.query;
       // Without a reason: the unmapped queue, as the brief of this screen is "what waits for a mapping".
-      const items = await waiting.list(id, { reason: q.reason ?? 'unmapped', ...(q.tenantId === undefined ? {} : { tenantId: q.tenantId }), limit: q.limit, offset: q.offset });
+      const listed = await waiting.list(id, { reason: q.reason ?? 'unmapped', ...(q.tenantId === undefined ? {} : { tenantId: q.tenantId }), limit: q.limit, offset: q.offset });
+      const tenants = await waitingTenants(deps.store, integration, listed);
+      const items = listed.filter((w) => w.tenantId === null || !tenants.elsewhere.has(w.tenantId));
+      const nameOf = (tenantId: string | null) => (tenantId === null ? null : (tenants.names.get(tenantId) ?? null));
       return {
         items: items.map((w) => ({
           alertId: w.alertId,
           reason: w.reason,
           tenantId: w.tenantId,
+          tenantName: nameOf(w.tenantId),
           alertType: w.alertType,
           severity: w.severity,
           title: w.alert.title,
-          detail: w.detail,
+          // The customer by its name where the pass wrote its id ("Customer tenant 3f2a… is not mapped").
+          detail: w.tenantId !== null && nameOf(w.tenantId) !== null ? w.detail.replaceAll(w.tenantId, `"${nameOf(w.tenantId)}"`) : w.detail,
           attempts: w.attempts,
           lastError: w.lastError,
           nextAttemptAt: w.nextAttemptAt,
@@ -153,3 +160,35 @@ export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     },
   );
 };
+
+/**
+ * The names of the waiting alerts' tenants (this integration's tenant snapshot, else a mapping that
+ * names it), and the tenants another integration of the same connection has mapped: those are that
+ * PSA's customers, so their alerts are not shown as waiting for a mapping here.
+ */
+async function waitingTenants(
+  store: RouteDeps['store'],
+  integration: { id: string; connectionId: string },
+  items: readonly { tenantId: string | null }[],
+): Promise<{ names: Map<string, string>; elsewhere: Set<string> }> {
+  const ids = [...new Set(items.map((w) => w.tenantId).filter((t): t is string => t !== null))];
+  const names = new Map<string, string>();
+  const elsewhere = new Set<string>();
+  if (ids.length === 0) return { names, elsewhere };
+  for (const row of await store.repos.syncSnapshots.listTenants(integration.id)) {
+    const tenantId = row.tenantId.toLowerCase();
+    if (ids.includes(tenantId)) names.set(tenantId, row.name);
+  }
+  const others = (await store.repos.integrations.list({ connectionId: integration.connectionId })).filter((i) => i.id !== integration.id);
+  for (const tenantId of ids) {
+    if ((await store.repos.mappings.getByTenant(integration.id, tenantId))?.state === 'mapped') continue;
+    for (const other of others) {
+      const mapping = await store.repos.mappings.getByTenant(other.id, tenantId);
+      if (mapping?.state !== 'mapped') continue;
+      elsewhere.add(tenantId);
+      if (!names.has(tenantId) && mapping.tenantName !== null) names.set(tenantId, mapping.tenantName);
+      break;
+    }
+  }
+  return { names, elsewhere };
+}
