@@ -153,7 +153,7 @@ describe('field errors (browser, demo)', () => {
     for (const label of ['Name', 'Data-center URL', 'Client id']) {
       const input = dialog.getByRole('textbox', { name: label, exact: true });
       await expect(containerOf(input).locator('label .required').count()).resolves.toBe(1);
-      await expect(input.evaluate((el: HTMLInputElement) => el.required)).resolves.toBe(true);
+      await expect(input.evaluate((el) => (el as unknown as { required: boolean }).required)).resolves.toBe(true);
     }
     await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('eu2');
     await url.fill('https://eu2-cloud.acronis.com/api/2');
@@ -166,7 +166,7 @@ describe('field errors (browser, demo)', () => {
     // The dialog's own notice says it without the path; its Details hold the API's words.
     const notice = dialog.getByRole('alert');
     await expect(notice.textContent()).resolves.toContain('Check the marked field: must be the data-center root');
-    const shown = await notice.evaluate((el) => [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(''));
+    const shown = await notice.evaluate((el) => [...el.childNodes].filter((n) => n.nodeType === 3 /* a text node */).map((n) => n.textContent).join(''));
     expect(shown).not.toMatch(INTERNAL_PATH);
     await notice.getByText('Details', { exact: true }).click();
     await expect(notice.locator('.error-detail p').textContent()).resolves.toContain('body.baseUrl:');
@@ -182,7 +182,7 @@ describe('field errors (browser, demo)', () => {
     const email = panel().getByRole('textbox', { name: 'Activation email' });
     const field = containerOf(email);
     await expect(field.locator('label .required').count()).resolves.toBe(1);
-    await expect(email.evaluate((input: HTMLInputElement) => input.required)).resolves.toBe(true);
+    await expect(email.evaluate((el) => (el as unknown as { required: boolean }).required)).resolves.toBe(true);
     await email.fill('not-an-email');
     const apply = panel().getByRole('button', { name: 'Save provisioning settings' });
     await apply.click();
