@@ -209,19 +209,24 @@ describe('metadata', () => {
   });
 });
 
+/** A local receiver of webhook callouts: what arrived (headers and raw body), its server and port. */
+async function calloutSink() {
+  const received: { headers: Record<string, unknown>; body: string }[] = [];
+  const sink = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  return { received, sink, port: (sink.address() as { port: number }).port };
+}
+
 describe('company webhooks', () => {
   it('CRUDs a webhook with fields and delivers signed callouts when a company changes', async () => {
-    const received: { headers: Record<string, unknown>; body: string }[] = [];
-    const sink = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-    const port = (sink.address() as { port: number }).port;
+    const { received, sink, port } = await calloutSink();
     try {
       const hook = await h.api('POST', '/CompanyWebhooks', {
         name: 'sync', isActive: true, webhookUrl: `http://127.0.0.1:${port}/hook`, secretKey: 's3cret', isSubscribedToCreateEvents: true, isSubscribedToUpdateEvents: true,
@@ -251,17 +256,7 @@ describe('company webhooks', () => {
 
 describe('ticket webhooks', () => {
   it('delivers a signed Ticket callout when a subscribed ticket field changes, with the fields shown always', async () => {
-    const received: { headers: Record<string, unknown>; body: string }[] = [];
-    const sink = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body });
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-    const port = (sink.address() as { port: number }).port;
+    const { received, sink, port } = await calloutSink();
     try {
       const hook = await h.api('POST', '/TicketWebhooks', {
         name: 'tickets', isActive: true, webhookUrl: `http://127.0.0.1:${port}/hook`, secretKey: 'k3y', isSubscribedToCreateEvents: false, isSubscribedToUpdateEvents: true,
