@@ -1,5 +1,5 @@
-// The Acronis Cyber Protect Cloud emulator: Account Management API v2 and Alert Manager v1 as
-// reference/acronis.md describes them, on top of the emulator kit.
+// The Acronis Cyber Protect Cloud emulator: Account Management API v2, Alert Manager v1 and the
+// Event Manager v1 (tenant topic) as reference/acronis.md describes them, on top of the emulator kit.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { startEmulatorServer, type EmulatorContext, type EmulatorDefinition } from '../kit/server.ts';
 import type { EmulatorOptions, RunningEmulator } from '../kit/types.ts';
@@ -13,6 +13,8 @@ import { acronisControlRoutes } from './routes/control.ts';
 import { infraRoutes } from './routes/infra.ts';
 import { distributorInfo } from './distributor-dataset.ts';
 import { distributorControlRoutes } from './routes/distributor-control.ts';
+import { eventControlRoutes } from './routes/event-control.ts';
+import { eventManagerRoutes } from './routes/event-manager.ts';
 import { offeringItemRoutes } from './routes/offering-items.ts';
 import { pricingRoutes } from './routes/pricing.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -97,6 +99,15 @@ async function routes(app: FastifyInstance, ctx: EmulatorContext<AcronisState>):
     },
     { prefix: '/api/alert_manager/v1' },
   );
+
+  await app.register(
+    async (em) => {
+      em.addHook('onRequest', requireBearer(ctx));
+      em.addHook('preValidation', jsonOnly);
+      eventManagerRoutes(em, ctx);
+    },
+    { prefix: '/api/event_manager/v1' },
+  );
 }
 
 /** The seeded API client; the distributor dataset adds the second distributor's client. */
@@ -118,6 +129,7 @@ export const acronisDefinition: EmulatorDefinition<AcronisState> = {
   controlRoutes: (app, ctx) => {
     acronisControlRoutes(app, ctx);
     distributorControlRoutes(app, ctx);
+    eventControlRoutes(app, ctx);
   },
   inspect: (state) => ({
     root_id: state.info.rootId,
@@ -129,6 +141,7 @@ export const acronisDefinition: EmulatorDefinition<AcronisState> = {
     clients: state.clients.size,
     tokens: state.tokens.size,
     activation_emails: state.activationEmails.length,
+    tenant_events: state.events.latest,
   }),
 };
 

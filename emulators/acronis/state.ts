@@ -2,6 +2,7 @@
 // by creation), users by login and tenant, alerts by tenant and in updatedAt order.
 import type { InfraCapability, ItemDefinition, Severity } from './catalog.ts';
 import { itemDefinitions } from './catalog.ts';
+import { TenantEventStream } from './event-stream.ts';
 
 export type TenantKind = 'root' | 'partner' | 'folder' | 'customer' | 'unit';
 
@@ -221,6 +222,8 @@ export class AcronisState {
   readonly activationEmails: ActivationEmail[] = [];
   /** Tenants with geo-redundancy on; their subtree is offered the geo-redundant items (storage-classes.ts). */
   readonly geoRedundant = new Set<string>();
+  /** The Event Manager's tenant topic (event-stream.ts). */
+  readonly events = new TenantEventStream();
   rootId = '';
   nextSeq = 1;
   nextLegacyId = 1;

@@ -11,6 +11,7 @@ export interface Harness {
   token(credentials?: { client_id: string; client_secret: string }): Promise<string>;
   api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<Reply<T>>;
   alerts<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<Reply<T>>;
+  events<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<Reply<T>>;
   control<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>>;
   close(): Promise<void>;
 }
@@ -44,6 +45,10 @@ export async function startHarness(seed: DatasetName = 'demo'): Promise<Harness>
     async alerts(method, path, body, token) {
       cached ??= await h.token();
       return call(`${emu.url}/api/alert_manager/v1${path}`, method, { authorization: `Bearer ${token ?? cached}` }, body);
+    },
+    async events(method, path, body, token) {
+      cached ??= await h.token();
+      return call(`${emu.url}/api/event_manager/v1${path}`, method, { authorization: `Bearer ${token ?? cached}` }, body);
     },
     control: (method, path, body) => {
       // A re-seed starts from fresh state: the cached token is gone with it.

@@ -9,6 +9,7 @@ import { addSpCustomer, distributorInfo } from '../distributor-dataset.ts';
 import type { Builder } from '../datasets.ts';
 import { usageKey, type AcronisState, type TenantRecord, type UsageState } from '../state.ts';
 import { recordMonth } from '../usage-history.ts';
+import { recordTenantChange } from '../tenant-events.ts';
 
 const customersSchema = z.object({ count: z.int().min(1).max(20_000), seed: z.string().optional() });
 const monthSchema = z.object({
@@ -48,7 +49,9 @@ export function distributorControlRoutes(app: FastifyInstance, ctx: EmulatorCont
     const ids: string[] = [];
     for (let i = 0; i < body.count; i++) {
       const n = start + i + 1;
-      ids.push(addSpCustomer(b, sp, `${sp.name} customer ${String(n).padStart(5, '0')}`, `sp-customer-${n}.example`, now - 40 * 86_400_000, n % 3 === 0).id);
+      const customer = addSpCustomer(b, sp, `${sp.name} customer ${String(n).padStart(5, '0')}`, `sp-customer-${n}.example`, now - 40 * 86_400_000, n % 3 === 0);
+      recordTenantChange(ctx, customer, ['created']);
+      ids.push(customer.id);
     }
     return reply.code(201).send({ created: ids.length, ids });
   });

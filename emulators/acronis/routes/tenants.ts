@@ -7,6 +7,7 @@ import type { EmulatorContext } from '../../kit/server.ts';
 import { ApiError, badRequest, Code, versionMismatch } from '../errors.ts';
 import type { AcronisState, Contact, TenantKind, TenantRecord } from '../state.ts';
 import { tenantView, type Lod } from '../views.ts';
+import { changesBetween, lookOf, recordSubtreeDeleted, recordTenantChange } from '../tenant-events.ts';
 import { callerOf } from './auth.ts';
 import { itemsOfTenant } from './offering-items.ts';
 import { pageBySeq, parseBody, qs, qsBool, qsDate, qsInt, qsList, requiredVersion, seqCursor, visibleTenant } from './common.ts';
@@ -165,6 +166,7 @@ export function tenantRoutes(app: FastifyInstance, ctx: EmulatorContext<AcronisS
       deleted_at: null,
     });
     t.apps.add('7459244f-68f3-3bf4-9f53-5f63ecc1d91f');
+    recordTenantChange(ctx, t, ['created']);
     return reply.code(201).send(tenantView(state, t));
   });
 
@@ -252,6 +254,7 @@ export function tenantRoutes(app: FastifyInstance, ctx: EmulatorContext<AcronisS
     if (parentId !== null && (name !== t.name || newParent)) checkSiblingName(state, parentId, name, t.id);
 
     const now = ctx.clock.nowMs();
+    const before = lookOf(t);
     if (newParent) state.moveTenant(t, newParent);
     t.name = name;
     if (body.kind !== undefined) t.kind = body.kind;
@@ -269,6 +272,7 @@ export function tenantRoutes(app: FastifyInstance, ctx: EmulatorContext<AcronisS
     }
     t.version++;
     t.updated_at = now;
+    recordTenantChange(ctx, t, changesBetween(before, t));
     return tenantView(state, t);
   });
 
@@ -282,7 +286,9 @@ export function tenantRoutes(app: FastifyInstance, ctx: EmulatorContext<AcronisS
     if (t.enabled) {
       throw new ApiError(409, Code.deleteEnabledTenant, 'It is prohibited to delete a non-disabled tenant.', { info: 'Disable the tenant first: PUT {"enabled":false,"version":N}.' }, { id: t.id });
     }
-    state.deleteTenant(t, ctx.clock.nowMs());
+    const now = ctx.clock.nowMs();
+    state.deleteTenant(t, now);
+    recordSubtreeDeleted(ctx, t, now);
     return reply.code(204).send();
   });
 
@@ -308,6 +314,7 @@ export function tenantRoutes(app: FastifyInstance, ctx: EmulatorContext<AcronisS
       if (!enabled) u.mfa_status = 'disabled';
     }
     t.updated_at = ctx.clock.nowMs();
+    recordTenantChange(ctx, t, ['updated']);
     return reply.code(204).send();
   });
 
