@@ -4,9 +4,10 @@ import type { LoopStats } from '../jobs/job-runner.ts';
 import type { DirectoryChange } from '../domain/directory-plan.ts';
 import { createRuntimeProvider, findIntegration } from '../sync/integration-runtime.ts';
 import type { LoopOutcome } from '../sync/loop-result.ts';
-import { isSyncLoopName, SYNC_LOOPS, type SyncLoopName } from '../sync/loops.ts';
+import { isSyncLoopName, SYNC_LOOP_NAMES, SYNC_LOOPS, type SyncLoopName } from '../sync/loops.ts';
 import type { CompanyPlan } from '../sync/provisioning-loop.ts';
 import type { PlannedUsageWrite } from '../sync/usage-loop.ts';
+import type { AlertPlanEntry, TicketPlanEntry } from '../domain/ticket-plan.ts';
 import { targetHostPolicy } from '../config/vendor-hosts.ts';
 import { createLogger } from '../http/logger.ts';
 import { createHealthNotifier } from '../sync/health-notifier.ts';
@@ -14,20 +15,21 @@ import { runRecorded } from '../sync/recorded-run.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
 
-const ORDER: SyncLoopName[] = ['directory', 'provisioning', 'usage'];
+/** `--loop all`: every loop, in the order a first sync needs them (customers mapped before their tickets). */
+const ORDER: readonly SyncLoopName[] = SYNC_LOOP_NAMES;
 
 export function registerSyncCommand(program: Command): void {
   program
     .command('sync')
     .description('run loops of an integration now: observe → plan → apply (or, with --dry-run, print the plan and apply nothing)')
     .argument('<integration>', 'name or id')
-    .option('--loop <loop>', 'directory, provisioning, usage or all', 'all')
+    .option('--loop <loop>', `${SYNC_LOOP_NAMES.join(', ')} or all`, 'all')
     .option('--dry-run', 'print the plan; write nothing to either side')
     .option('--full', 'ignore the cursors and read everything')
     .option('--json', 'print JSON')
     .action(async (nameOrId: string, options: { loop: string; dryRun?: boolean; full?: boolean; json?: boolean }) => {
       const loops = options.loop === 'all' ? ORDER : [options.loop];
-      for (const loop of loops) if (!isSyncLoopName(loop)) throw new Error(`unknown loop "${loop}"; expected directory, provisioning, usage or all`);
+      for (const loop of loops) if (!isSyncLoopName(loop)) throw new Error(`unknown loop "${loop}"; expected ${SYNC_LOOP_NAMES.join(', ')} or all`);
       await withHubContext(async ({ config, store }) => {
         const integration = await findIntegration(store, nameOrId);
         const rt = await createRuntimeProvider(store).get(integration.id);
@@ -98,9 +100,54 @@ function printOutcome(outcome: LoopOutcome): void {
       })),
       ['company', 'service', 'line', 'period', 'from', 'to', 'change', 'outcome'],
     );
+  } else if (outcome.loop === 'alerts') {
+    printTable(
+      byCompany(outcome.plan as AlertPlanEntry[]).map((e) => ({
+        company: e.companyName ?? (e.tenantId === null ? '-' : `tenant ${e.tenantId}`),
+        action: ALERT_ACTIONS[e.kind],
+        alert: e.alertTypeName ?? e.alertType,
+        ticket: e.ticketId ?? '-',
+        what: e.what,
+      })),
+      ['company', 'action', 'alert', 'ticket', 'what'],
+    );
+  } else if (outcome.loop === 'tickets') {
+    printTable(
+      byCompany(outcome.plan as TicketPlanEntry[]).map((e) => ({
+        company: e.companyName ?? '-',
+        action: TICKET_ACTIONS[e.kind],
+        ticket: e.ticketNumber ?? e.ticketId,
+        alert: e.alertType ?? '-',
+        what: e.what,
+      })),
+      ['company', 'action', 'ticket', 'alert', 'what'],
+    );
   }
   process.stdout.write(`stats: ${formatStats(outcome.stats)}\n`);
 }
+
+/** Entries grouped by company (a stable sort: within a company, in the order the pass takes them). */
+function byCompany<E extends { companyName: string | null }>(entries: readonly E[]): E[] {
+  return [...entries].sort((a, b) => (a.companyName ?? '\uffff').localeCompare(b.companyName ?? '\uffff'));
+}
+
+/** The plan's kinds in the words of the portal's dry run (web/pages/integration/summary-tab.js). */
+const ALERT_ACTIONS: Record<AlertPlanEntry['kind'], string> = {
+  create_ticket: 'create ticket',
+  add_note: 'add note',
+  reopen_ticket: 'reopen ticket',
+  close_ticket: 'close ticket',
+  wait_unmapped: 'wait (not mapped)',
+  defer: 'wait (PSA budget)',
+  park: 'park (failed)',
+  nothing: 'no ticket',
+};
+const TICKET_ACTIONS: Record<TicketPlanEntry['kind'], string> = {
+  clear_alert: 'clear alert',
+  record_close: 'record close',
+  record_reopen: 'record reopen',
+  nothing: 'nothing',
+};
 
 function state(s: { enabled: boolean; quota: { value: number | null } | null }): string {
   if (!s.enabled) return 'off';

@@ -5,17 +5,25 @@
  * record a technician's close or reopen on the link (so "reopen within N days" counts from the
  * technician's close, and the list of tickets shows what the target shows).
  *
+ * Each changed ticket is planned first (`planTicketChange`: the decision and its plan entry,
+ * src/domain/ticket-plan.ts), then applied (`applyTicketChange`); a dry run returns the plan and
+ * applies nothing.
+ *
  * The target's listing is not ordered by modification time, so the cursor moves to the newest
  * change seen when every ticket was handled, and to the oldest failed one (inclusive) otherwise.
  */
-import { decideTicketEvent } from '../domain/ticket-lifecycle.ts';
-import { targetFeature } from '../connectors/ports.ts';
+import type { TicketSettings } from '../domain/alert-mapping.ts';
+import { decideTicketEvent, type TicketDecision } from '../domain/ticket-lifecycle.ts';
+import { isPlanWorthy, ticketPlanEntry, type TicketPlanEntry } from '../domain/ticket-plan.ts';
+import { targetFeature, type TargetTicket } from '../connectors/ports.ts';
+import type { StoredLink } from '../store/repositories/alert-links.ts';
 import { isoAt, systemClock } from '../store/columns.ts';
 import { compareCursorValues, Cursors } from './cursors.ts';
 import { Journal, JournalInProgressError } from './journal.ts';
 import { TicketConfig, ticketProfileFor } from './settings/tickets.ts';
 import { saveLinkEvents } from './ticket-link-writes.ts';
 import { describeError, LoopAborted, ticketLoopEnvOf, type TicketLoopEnv, type TicketRuntime } from './ticket-loop-env.ts';
+import type { LoopOutcome } from './loop-result.ts';
 
 export const TICKETS_LOOP = 'tickets';
 /** Every external reference the hub writes starts with this (src/domain/alert-identity.ts). */
@@ -35,12 +43,38 @@ export interface TicketsPassStats {
   cursor: string | null;
 }
 
+/** A pass's counts and its plan: one entry per changed ticket worth a line (src/domain/ticket-plan.ts). */
+export interface TicketsPass {
+  stats: TicketsPassStats;
+  plan: TicketPlanEntry[];
+}
+
+/** One changed ticket: what the engine decided, and what applying it writes. */
+interface PlannedTicketChange {
+  ticket: TargetTicket;
+  stored: StoredLink;
+  decision: TicketDecision;
+  /** The link's labels as the target shows the ticket now (number, title). */
+  labels: { ticketNumber: string | null; ticketTitle: string };
+  entry: TicketPlanEntry;
+}
+
 export async function runTicketsPass(env: TicketLoopEnv): Promise<TicketsPassStats> {
+  return (await passTickets(env)).stats;
+}
+
+/**
+ * One pass: every changed ticket is planned (its link + the settings → `decideTicketEvent`), and,
+ * unless this is a dry run, applied. A dry run reads both sides, writes to neither, and leaves the
+ * cursor and the links as they are.
+ */
+export async function passTickets(env: TicketLoopEnv): Promise<TicketsPass> {
   const stats: TicketsPassStats = { skipped: null, observed: 0, unlinked: 0, recorded: 0, alertsCleared: 0, nothing: 0, failed: 0, cursor: null };
+  const plan: TicketPlanEntry[] = [];
   const ticketTarget = ticketProfileFor(env.target.system);
   if (ticketTarget === null || env.target.tickets === undefined) {
     stats.skipped = `${env.target.system} has no tickets`;
-    return stats;
+    return { stats, plan };
   }
   const clock = env.clock ?? systemClock;
   const tickets = targetFeature(env.target, 'tickets');
@@ -65,41 +99,14 @@ export async function runTicketsPass(env: TicketLoopEnv): Promise<TicketsPassSta
         stats.unlinked += 1;
         continue;
       }
-      const decision = decideTicketEvent({
-        ticket: { id: ticket.id, status: ticket.status, closed: ticket.closed, lastModifiedAt: ticket.lastModifiedAt },
-        link: stored.link,
-        settings,
-      });
+      const change = planTicketChange(ticket, stored, settings);
+      if (isPlanWorthy(change.decision)) plan.push(change.entry);
       if (env.dryRun) {
-        if (decision.kind === 'clear_alert') stats.alertsCleared += 1;
+        if (change.decision.kind === 'clear_alert') stats.alertsCleared += 1;
         else stats.nothing += 1;
         continue;
       }
-      const labels = { ticketNumber: ticket.number ?? stored.labels.ticketNumber, ticketTitle: ticket.title };
-      if (decision.kind === 'clear_alert') {
-        const alertIds = decision.alertIds;
-        await journal.run(
-          { integrationId: env.integrationId, loop: TICKETS_LOOP, operation: 'clear_alert', idempotencyKey: decision.idempotencyKey, payload: { ticketId: ticket.id, alertIds, status: ticket.status } },
-          {
-            // Dismissing is idempotent on the vendor (an alert already gone succeeds): no lookup needed.
-            lookup: async () => null,
-            perform: async () => {
-              for (const alertId of alertIds) await env.vendor.dismissAlert(alertId);
-              await env.crashPoint?.('after_target_write', { ticketId: ticket.id, operation: 'clear_alert' });
-              return alertIds.join(',');
-            },
-          },
-        );
-        await env.crashPoint?.('after_journal', { ticketId: ticket.id, operation: 'clear_alert' });
-        stats.alertsCleared += 1;
-      } else {
-        stats.nothing += 1;
-      }
-      const changedLabels = labels.ticketNumber !== stored.labels.ticketNumber || labels.ticketTitle !== stored.labels.ticketTitle;
-      if (decision.linkEvents.length > 0 || changedLabels) {
-        await saveLinkEvents(env.repos, env.integrationId, stored.link.keyString, stored.link.episode, decision.linkEvents, 'tickets', labels, env.log);
-        if (decision.linkEvents.some((e) => e.type === 'closed' || e.type === 'reopened')) stats.recorded += 1;
-      }
+      await applyTicketChange(env, journal, change, stats);
     } catch (error) {
       if (error instanceof LoopAborted) throw error;
       stats.failed += 1;
@@ -117,11 +124,59 @@ export async function runTicketsPass(env: TicketLoopEnv): Promise<TicketsPassSta
     }
   }
   stats.cursor = (await cursors.get(env.integrationId, TICKETS_LOOP)) ?? null;
-  return stats;
+  return { stats, plan };
 }
 
-/** The tickets loop as the loop registry runs it. */
-export async function runTicketsLoop(rt: TicketRuntime, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<{ loop: string; dryRun: boolean; stats: TicketsPassStats; plan: unknown[] }> {
-  const stats = await runTicketsPass(await ticketLoopEnvOf(rt, options));
-  return { loop: TICKETS_LOOP, dryRun: options.dryRun === true, stats, plan: [] };
+/** The engine's decision for one changed, linked ticket, and its plan entry. Reads and writes nothing. */
+function planTicketChange(ticket: TargetTicket, stored: StoredLink, settings: TicketSettings): PlannedTicketChange {
+  const decision = decideTicketEvent({
+    ticket: { id: ticket.id, status: ticket.status, closed: ticket.closed, lastModifiedAt: ticket.lastModifiedAt },
+    link: stored.link,
+    settings,
+  });
+  return {
+    ticket,
+    stored,
+    decision,
+    labels: { ticketNumber: ticket.number ?? stored.labels.ticketNumber, ticketTitle: ticket.title },
+    entry: ticketPlanEntry(decision, { id: ticket.id, number: ticket.number ?? stored.labels.ticketNumber, status: ticket.status }, stored),
+  };
+}
+
+/**
+ * Applies one planned change: the vendor alerts cleared through the journal (a retry finds the
+ * entry done), then the link's events and labels saved by compare-and-set.
+ */
+async function applyTicketChange(env: TicketLoopEnv, journal: Journal, change: PlannedTicketChange, stats: TicketsPassStats): Promise<void> {
+  const { ticket, stored, decision, labels } = change;
+  if (decision.kind === 'clear_alert') {
+    const alertIds = decision.alertIds;
+    await journal.run(
+      { integrationId: env.integrationId, loop: TICKETS_LOOP, operation: 'clear_alert', idempotencyKey: decision.idempotencyKey, payload: { ticketId: ticket.id, alertIds, status: ticket.status } },
+      {
+        // Dismissing is idempotent on the vendor (an alert already gone succeeds): no lookup needed.
+        lookup: async () => null,
+        perform: async () => {
+          for (const alertId of alertIds) await env.vendor.dismissAlert(alertId);
+          await env.crashPoint?.('after_target_write', { ticketId: ticket.id, operation: 'clear_alert' });
+          return alertIds.join(',');
+        },
+      },
+    );
+    await env.crashPoint?.('after_journal', { ticketId: ticket.id, operation: 'clear_alert' });
+    stats.alertsCleared += 1;
+  } else {
+    stats.nothing += 1;
+  }
+  const changedLabels = labels.ticketNumber !== stored.labels.ticketNumber || labels.ticketTitle !== stored.labels.ticketTitle;
+  if (decision.linkEvents.length > 0 || changedLabels) {
+    await saveLinkEvents(env.repos, env.integrationId, stored.link.keyString, stored.link.episode, decision.linkEvents, 'tickets', labels, env.log);
+    if (decision.linkEvents.some((e) => e.type === 'closed' || e.type === 'reopened')) stats.recorded += 1;
+  }
+}
+
+/** The tickets loop as the loop registry runs it: its counts and, in a dry run too, its plan. */
+export async function runTicketsLoop(rt: TicketRuntime, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<LoopOutcome<TicketPlanEntry>> {
+  const { stats, plan } = await passTickets(await ticketLoopEnvOf(rt, options));
+  return { loop: TICKETS_LOOP, dryRun: options.dryRun === true, stats, plan };
 }

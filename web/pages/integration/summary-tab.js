@@ -27,6 +27,18 @@ const OP_LABELS = {
   disable_tenant: 'Disable customer',
   delete_tenant: 'Delete customer',
   zero_quotas: 'Set quotas to zero',
+  // The alerts and tickets loops (src/domain/ticket-plan.ts).
+  create_ticket: 'Create ticket',
+  add_note: 'Add note',
+  reopen_ticket: 'Reopen ticket',
+  close_ticket: 'Close ticket',
+  wait_unmapped: 'Wait: customer not mapped',
+  defer: 'Wait: PSA budget spent',
+  park: 'Parked after failures',
+  nothing: 'No ticket',
+  clear_alert: 'Clear alert',
+  record_close: 'Record technician close',
+  record_reopen: 'Record technician reopen',
 };
 const words = (kind) => OP_LABELS[kind] ?? String(kind ?? 'change').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
@@ -185,6 +197,12 @@ function describe(op) {
   }
   // A contract line by the service it sells, not its id.
   if (op?.kind === 'write_usage') return `${op.service ?? `line ${op.lineId}`}: ${op.previous} → ${op.quantity}`;
+  // A ticket loop's entry: the alert type, the ticket it concerns, and what is written.
+  if (typeof op?.what === 'string') {
+    const alert = op.alertTypeName ?? op.alertType;
+    const ticket = op.ticketNumber ?? op.ticketId;
+    return [alert, ticket ? `ticket ${ticket}` : null, op.what].filter(Boolean).join(' · ');
+  }
   const detail = op?.name ?? op?.login ?? op?.tenantName ?? op?.title ?? op?.alertType;
   return detail ? String(detail) : '';
 }

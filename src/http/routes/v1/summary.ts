@@ -22,6 +22,7 @@ import { readIntegrationHealth, recordApiBudgetSignal } from '../../../sync/inte
 import { HEALTH_STATUSES, integrationHealthSchema } from './integration-health.ts';
 import type { PlanProblem } from '../../../domain/plan-problem.ts';
 import { problemAdvice } from '../../../domain/problem-advice.ts';
+import { isPlanChange } from '../../../domain/ticket-plan.ts';
 import type { ProductMapping } from '../../../domain/product-mapping.ts';
 import { problemServiceNamer } from '../../../sync/plan-problems.ts';
 import { integrationSettings } from '../../../sync/settings/settings.ts';
@@ -49,8 +50,9 @@ function countPlan(plan: readonly unknown[], stats: Record<string, unknown>, ser
   let problems = 0;
   const problemList: z.infer<typeof planProblemSchema>[] = [];
   for (const entry of plan) {
-    const item = (entry ?? {}) as { operations?: unknown; problems?: unknown; companyId?: unknown; companyName?: unknown };
-    changes += Array.isArray(item.operations) ? item.operations.length : 1;
+    const item = (entry ?? {}) as { operations?: unknown; problems?: unknown; companyId?: unknown; companyName?: unknown; kind?: unknown };
+    // A ticket loop's `nothing` entry says why an alert makes no ticket: listed, not a change.
+    changes += Array.isArray(item.operations) ? item.operations.length : isPlanChange({ kind: String(item.kind ?? '') }) ? 1 : 0;
     if (!Array.isArray(item.problems)) continue;
     for (const p of item.problems as PlanProblem[]) {
       problems += 1;
