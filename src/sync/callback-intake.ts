@@ -89,6 +89,8 @@ export async function setCallbacks(rt: IntegrationRuntime, wanted: { enabled: bo
     return { settings, registrations: [] };
   }
   if (publicUrl === null) throw new CallbackError(400, 'public_url_required', `Callbacks need the hub's public URL (the address ${rt.target.system} can reach, e.g. https://hub.example.com)`);
+  // Checked before anything is registered: a bad address must not reach the target.
+  if (!isHttpUrl(publicUrl)) throw new CallbackError(400, 'public_url_invalid', `The hub's public URL must be an http(s) address ${rt.target.system} can reach, e.g. https://hub.example.com (got "${publicUrl}")`);
   const url = callbackUrl(publicUrl, rt.integration.target, integrationId);
   if (current.registeredUrl !== null && current.registeredUrl !== url) await group.unregister(current.registeredUrl);
   const registrations = await group.register(url, CALLBACK_ENTITIES, { secret: rt.store.repos.integrations.callbackSecret(integrationId) });

@@ -44,6 +44,12 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
   });
 
   it('registers at the public URL, applies a signed change within seconds, and unregisters on disable', { timeout: 60_000 }, async () => {
+    // An address that is not http(s) is refused in words before anything is registered in ConnectWise.
+    const bad = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: true, publicUrl: 'ftp://hub.example.com' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('public_url_invalid');
+    expect(bad.body.error.message).toContain('http(s)');
+    expect((await world.control('GET', '/entities/callbacks')).items).toHaveLength(0);
     const on = await hub.api('PUT', `/api/v1/integrations/${world.integrationId}/callbacks`, { enabled: true, publicUrl: hub.url });
     expect(on.status).toBe(200);
     expect(on.body.callbackUrl).toBe(`${hub.url}/api/v1/callbacks/connectwise/${world.integrationId}`);
