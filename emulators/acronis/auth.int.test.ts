@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, tokenFor, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { startHarness, tokenFor } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'demo');
 
 const form = (headers: Record<string, string>, body: string) =>
   fetch(`${h.emu.url}/api/2/idp/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });

@@ -1,17 +1,11 @@
 // Fault injection against the Acronis API: what a resilient client must survive.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 let token: string;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
 beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
   token = await h.token();
 });
 

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 let partner: string;
-beforeAll(async () => {
-  h = await startHarness('demo');
+beforeAll(() => {
   partner = h.emu.partnerId;
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
 });
 
 interface Item {

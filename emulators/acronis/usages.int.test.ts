@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
 const BACKUP = '6e6d758d-8e74-3ae3-ac84-50eb0dff12eb';
-let h: Harness;
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 let partner: string;
 let customers: string[];
-beforeAll(async () => {
-  h = await startHarness('demo');
+beforeAll(() => {
   partner = h.emu.partnerId;
 });
-afterAll(async () => {
-  await h.close();
-});
 beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
   customers = (await h.api('GET', `/tenants?parent_id=${partner}`)).body.items
     .filter((t: { kind: string }) => t.kind === 'customer')
     .map((t: { id: string }) => t.id);

@@ -1,16 +1,8 @@
-import { afterAll, beforeEach, beforeAll, describe, expect, it } from 'vitest';
-import { all, startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { all, startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 
 describe('request threshold', () => {
   it('counts requests in ThresholdInformation, refuses past the threshold, and recovers as the hour rolls', async () => {

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { all, startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'demo');
 
 const ids = (r: { body: { items: { id: number }[] } }) => r.body.items.map((i) => i.id);
 const query = (entity: string, body: unknown) => h.api('POST', `/${entity}/query`, body);

@@ -1,14 +1,9 @@
 import { createServer } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { all, startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'demo');
 
 const picklist = async (entity: string, field: string, label: string): Promise<number> => {
   const r = await h.api('GET', `/${entity}/entityInformation/fields`);

@@ -1,17 +1,9 @@
 // Datasets, inspection and the kit's fault injection as a CloudBlue client meets them.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 
 describe('datasets', () => {
   it('empty: the key, the version and the lookups, no customers or tickets', async () => {

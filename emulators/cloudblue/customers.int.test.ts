@@ -1,16 +1,11 @@
 // Customers: status, primary contact, links to external systems (CMP ids for the Ingram Cloud
 // Marketplace matching wizard), the linked-customers report, lookups, and the large dataset.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CMP_PAIRS, LARGE_CMP_BASE } from './datasets.ts';
-import { startHarness, type Harness } from './test-support.ts';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'demo');
 
 const idOf = async (name: string): Promise<number> => {
   const r = await h.report('customers/getcustomersreport', { gridcolumns: 'Id', filters: [{ field: 'Name', op: 'eq', data: name }] });

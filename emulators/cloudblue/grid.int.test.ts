@@ -1,15 +1,10 @@
 // The grid-report filter: the documented example, every jqGrid operator, groups, sort, paging,
 // TotalRows, gridcolumns, and 400 for filters that do not make sense.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'demo');
 
 const CUSTOMERS = 'customers/getcustomersreport';
 const TICKETS = 'tickets/getticketsreport';

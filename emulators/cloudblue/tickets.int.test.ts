@@ -1,20 +1,12 @@
 // Tickets: lookups (types, categories per type, teams, statuses with their state, priorities),
 // create, update, status changes with resolved/closed dates, notes, the external reference, and a
 // technician's status change seen through the report's ModifiedDate.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_USER, TECHNICIAN } from './datasets.ts';
-import { startHarness, type Harness } from './test-support.ts';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 
 const alertTicket = (over: Record<string, unknown> = {}) => ({
   CustomerId: 1003, Subject: 'Backup failed', Description: 'Backup plan "Daily" failed on SRV1.', Type: 'Incident A', Category: 'TCB', Team: 'Support',

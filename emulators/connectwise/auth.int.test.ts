@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { basic, startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { basic, startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 
 describe('company info', () => {
   it('answers the codebase without auth, and null for an unknown company', async () => {

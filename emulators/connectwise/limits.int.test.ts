@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('empty');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'empty' });
-});
+const h = harnessPerFile(startHarness, 'empty', { reseedEachTest: true });
 
 describe('request rate limit', () => {
   it('answers 429 with Retry-After past the configured rate, and recovers as the window rolls', async () => {

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('large');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'large');
 
 function links(header: string | null): Record<string, string> {
   const out: Record<string, string> = {};

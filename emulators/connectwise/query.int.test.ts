@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cond, startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { cond, startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'demo');
 
 const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
 const list = async (path: string, q: string) => {

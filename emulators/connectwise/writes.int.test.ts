@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 
 describe('companies and contacts', () => {
   it('creates with 201 and defaults, and answers InvalidObject with field errors', async () => {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-support.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
   await h.api('POST', '/organization/accounts', [{ id: 't-coho', name: 'Coho Winery' }, { id: 't-new', name: 'Not In The PSA' }]);
   await h.api('PATCH', '/organization/status/pending');
 });

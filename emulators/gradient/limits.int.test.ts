@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('empty');
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = harnessPerFile(startHarness, 'empty', { reseedEachTest: true });
 beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'empty' });
   await h.control('PUT', '/limits', { resetWindow: true, requestsPerSecond: 100, anomaly: false });
 });
 

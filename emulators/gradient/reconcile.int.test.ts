@@ -1,19 +1,11 @@
 // Gradient's own side, as the MSP sees it: auto-match on first pending, manual mapping, the billing
 // view and no_build, service cards, disconnect.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_RENAMED } from './datasets.ts';
-import { backupService, startHarness, type Harness } from './test-support.ts';
+import { backupService, startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 
 const names = ['Coho Winery', 'Fourth Coffee', 'Contoso Dental Group', 'Litware Legal LLP', 'Brand New Customer'];
 const pushAccounts = () => h.api('POST', '/organization/accounts', names.map((name, i) => ({ id: `t-${i}`, name })));

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gradientToken } from './auth.ts';
 import { serviceSubcategories } from './enums.ts';
-import { backupService, startHarness, type Harness } from './test-support.ts';
+import { backupService, startHarness } from './test-support.ts';
+import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness('demo');
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.control('POST', '/seed', { dataset: 'demo' });
-});
+const h = harnessPerFile(startHarness, 'demo', { reseedEachTest: true });
 
 describe('GRADIENT-TOKEN', () => {
   it('accepts base64(vendor:partner) in any header case, refuses anything else with a NestJS 401', async () => {
