@@ -1,56 +1,15 @@
 // The ticket routes over the hub's HTTP API, against the Acronis and Autotask emulators, on every
 // test database: alert mappings and ticket settings validated against the real picklists, the
 // tickets that came from alerts, and the unmapped queue.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
-import { startAutotaskEmulator, type AutotaskEmulator } from '../../emulators/autotask/server.ts';
+import { describe, expect, it } from 'vitest';
 import { buildIntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { runAlertsLoop } from '../../src/sync/alerts-loop.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { useAutotaskTicketsHub } from '../support/autotask-tickets-hub.ts';
 
 describe.each(testDatabases())('ticket routes on $name', (database) => {
-  let hub: TestHub;
-  let acronis: AcronisEmulator;
-  let autotask: AutotaskEmulator;
-  let integrationId: string;
-  let headers: Record<string, string>;
-  let mappedTenant: string;
-  let unmappedTenant: string;
-  let companyId: string;
-
-  beforeEach(async () => {
-    acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
-    autotask = await startAutotaskEmulator({ port: 0, seed: 'demo' });
-    hub = await startHub(database);
-    headers = await hub.tokenHeaders();
-    const { repos } = hub.store;
-    const connection = await repos.connections.create({ name: 'dc', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId });
-    const integration = await repos.integrations.create({
-      name: 'at',
-      connectionId: connection.id,
-      target: 'autotask',
-      credentials: { username: autotask.credentials.username, secret: autotask.credentials.secret, integrationCode: autotask.credentials.integration_code },
-    });
-    integrationId = integration.id;
-    await repos.settings.set(integrationId, 'connector', { zoneUrl: autotask.zoneUrl });
-    // Customers without the demo dataset's own alerts, so only this test's alerts make tickets.
-    const customers = [...acronis.state.tenants.values()].filter((t) => t.kind === 'customer' && t.enabled && (acronis.state.alertsByTenant.get(t.id)?.size ?? 0) === 0);
-    mappedTenant = customers[0]!.id;
-    unmappedTenant = customers[1]!.id;
-    const companies = ((await (await fetch(`${autotask.url}/_emulator/entities/Companies?limit=5`)).json()) as { items: Array<{ id: number }> }).items;
-    companyId = String(companies.find((c) => c.id > 0)!.id);
-    await repos.mappings.upsertCompanies(integrationId, [{ companyId, companyName: 'Mapped Co' }]);
-    await repos.mappings.map(integrationId, companyId, { tenantId: mappedTenant });
-  });
-  afterEach(async () => {
-    await hub.close();
-    await acronis.close();
-    await autotask.close();
-  });
-
-  const call = (method: 'GET' | 'PUT', url: string, payload?: unknown) =>
-    hub.app.inject({ method, url: `/api/v1/integrations/${integrationId}${url}`, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const world = useAutotaskTicketsHub(database);
+  const call = world.call;
 
   it('lists every vendor alert type with its mapping and the picklists; PUT validates against them', async () => {
     const listed = await call('GET', '/alert-mappings');
@@ -105,11 +64,11 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
     await call('PUT', '/ticket-settings', { enabled: true, autoClose: { enabled: true, status: '5' } });
     await call('PUT', '/alert-mappings', { defaults: { noteType: '1', publish: '1' }, types: { BackupFailed: { enabled: true, fields: { status: '1', priority: '2' } } } });
     const raise = (tenant: string, resourceId: string) =>
-      fetch(`${acronis.url}/_emulator/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant, type: 'BackupFailed', details: { resourceId, resourceName: `${resourceId}-pc` } }) });
-    await raise(mappedTenant, 'A');
-    await raise(mappedTenant, 'B');
-    await raise(unmappedTenant, 'C');
-    const runtime = await buildIntegrationRuntime(hub.store, integrationId);
+      fetch(`${world.acronis.url}/_emulator/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant, type: 'BackupFailed', details: { resourceId, resourceName: `${resourceId}-pc` } }) });
+    await raise(world.mappedTenant, 'A');
+    await raise(world.mappedTenant, 'B');
+    await raise(world.unmappedTenant, 'C');
+    const runtime = await buildIntegrationRuntime(world.hub.store, world.integrationId);
     const { stats } = await runAlertsLoop(runtime);
     // The demo dataset's own alerts are of other tenants (unmapped) or types: they wait or are skipped.
     expect(stats, JSON.stringify(stats)).toMatchObject({ created: 2 });
@@ -117,7 +76,7 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
     const all = await call('GET', '/tickets');
     expect(all.statusCode).toBe(200);
     expect(all.json().items).toHaveLength(2);
-    expect(all.json().items[0]).toMatchObject({ state: 'open', alertType: 'BackupFailed', customer: { companyId, companyName: 'Mapped Co', tenantId: mappedTenant } });
+    expect(all.json().items[0]).toMatchObject({ state: 'open', alertType: 'BackupFailed', customer: { companyId: world.companyId, companyName: 'Mapped Co', tenantId: world.mappedTenant } });
     expect(all.json().items.every((t: { ticketNumber: string | null }) => t.ticketNumber !== null)).toBe(true);
     expect(all.json().counts).toMatchObject({ open: 2, closed: 0 });
     const searched = await call('GET', '/tickets?search=b-pc');
@@ -126,9 +85,9 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
 
     const waiting = await call('GET', '/alerts/waiting');
     expect(waiting.statusCode).toBe(200);
-    const mine = waiting.json().items.filter((w: { tenantId: string }) => w.tenantId === unmappedTenant.toLowerCase());
+    const mine = waiting.json().items.filter((w: { tenantId: string }) => w.tenantId === world.unmappedTenant.toLowerCase());
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ reason: 'unmapped', alertType: 'BackupFailed' });
-    expect((await hub.app.inject({ method: 'GET', url: '/api/v1/integrations/nope/tickets', headers })).statusCode).toBe(404);
+    expect((await world.hub.app.inject({ method: 'GET', url: '/api/v1/integrations/nope/tickets', headers: world.headers })).statusCode).toBe(404);
   });
 });

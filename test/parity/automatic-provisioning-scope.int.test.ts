@@ -3,87 +3,17 @@
 // company whose active contract has a mapped service. Not for a company whose contract sells only
 // unmapped services, whose contracts have ended or were cancelled, that has no contract, or that a
 // person already mapped. The expected set is computed here from the contracts as the PSA lists them.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
-import type { ProductMappingEntry } from '../../src/domain/product-mapping.ts';
 import { operationKey } from '../../src/domain/stable-key.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
-import { customerTenants, startCwWorld } from '../connectwise/harness.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startSyncWorld } from '../sync/harness.ts';
-
-interface PsaWorld {
-  integrationId: string;
-  acronis: Awaited<ReturnType<typeof startSyncWorld>>['acronis'];
-  runtime(): Promise<IntegrationRuntime>;
-  /** The target's product id of the services this test maps (only workstations and servers). */
-  mappedProducts: { itemKey: ProductMappingEntry['itemKey']; productId: string }[];
-  /** Ends a contract in the PSA (its end date 40 days ago). */
-  endContract(contractId: string): void;
-  /** An existing customer tenant a person maps a company to. */
-  freeTenant(): string;
-  close(): Promise<void>;
-}
+import { testDatabases } from '../support/databases.ts';
+import { PSAS, usePsaWorld, type PsaWorld } from './psa-worlds.ts';
 
 const DAY = 86_400_000;
-/** The same field written 40 days ago, in the format the PSA already uses for it. */
-const fortyDaysAgo = (existing: unknown): string | number => {
-  const at = Date.now() - 40 * DAY;
-  if (typeof existing === 'number') return at;
-  const day = new Date(at).toISOString().slice(0, 10);
-  return typeof existing === 'string' ? `${day}${existing.slice(10)}` : `${day}T00:00:00Z`;
-};
-
-const PSAS: { name: string; start(store: Store): Promise<PsaWorld> }[] = [
-  {
-    name: 'Autotask',
-    start: async (store) => {
-      const w = await startSyncWorld(store);
-      const contracts = w.autotask.state.table('Contracts');
-      return {
-        integrationId: w.integrationId,
-        acronis: w.acronis,
-        runtime: () => w.runtime(),
-        mappedProducts: [
-          { itemKey: 'workstations', productId: w.services.get('Workstations')! },
-          { itemKey: 'servers', productId: w.services.get('Servers')! },
-        ],
-        endContract: (id) => {
-          const row = contracts.rows.get(Number(id))!;
-          row.endDate = fortyDaysAgo(row.endDate);
-        },
-        freeTenant: () => [...w.acronis.state.tenants.values()].find((t) => t.kind === 'customer' && t.parent_id === w.acronis.partnerId && t.enabled && t.name !== 'Trey Research')!.id,
-        close: () => w.close(),
-      };
-    },
-  },
-  {
-    name: 'ConnectWise',
-    start: async (store) => {
-      const w = await startCwWorld(store);
-      const agreements = w.cw.state.table('agreements');
-      return {
-        integrationId: w.integrationId,
-        acronis: w.acronis,
-        runtime: () => w.runtime(),
-        mappedProducts: [
-          { itemKey: 'workstations', productId: w.products.get('AcronisPhysicalWorkstations')! },
-          { itemKey: 'servers', productId: w.products.get('AcronisServers')! },
-        ],
-        endContract: (id) => {
-          const row = agreements.rows.get(Number(id))!;
-          row.noEndingDateFlag = false;
-          row.endDate = fortyDaysAgo(row.endDate);
-        },
-        freeTenant: () => customerTenants(w)[0]!.id,
-        close: () => w.close(),
-      };
-    },
-  },
-];
 
 async function contractsByCompany(rt: IntegrationRuntime): Promise<Map<string, TargetContract[]>> {
   const byCompany = new Map<string, TargetContract[]>();
@@ -103,17 +33,8 @@ function hasActiveContractWithMappedService(contracts: readonly TargetContract[]
 describe.each(testDatabases())('automatic provisioning scope on $name', (db) => {
   describe.each(PSAS)('$name', (psa) => {
     let store: Store;
-    let cleanup: () => Promise<void>;
     let world: PsaWorld;
-
-    beforeEach(async () => {
-      ({ store, cleanup } = await openTestStore(db));
-      world = await psa.start(store);
-    });
-    afterEach(async () => {
-      await world.close();
-      await cleanup();
-    });
+    usePsaWorld(db, psa, (opened) => ({ store, world } = opened));
 
     it('creates a tenant exactly for the unmapped companies whose active contract has a mapped service', { timeout: 120_000 }, async () => {
       const rt = await world.runtime();

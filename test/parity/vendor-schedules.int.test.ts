@@ -2,62 +2,23 @@
 // ConnectWise): offering items (quotas) every 15 minutes, usage write-back every 24 hours, each loop
 // also run on demand; and a failure for one customer is shown for that customer and never stops the
 // pass for the others.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInProcessJobRunner } from '../../src/jobs/in-process-runner.ts';
 import { createMemoryRunRecorder } from '../../src/jobs/memory-run-recorder.ts';
 import { ConnectorError } from '../../src/connectors/kit/errors.ts';
 import type { VendorCloud } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
-import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { SYNC_LOOP_NAMES, scheduleIntegration } from '../../src/sync/loops.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
-import { customerTenants, startCwWorld } from '../connectwise/harness.ts';
-import { openTestStore, testDatabases } from '../support/databases.ts';
-import type { WorldRuntimeOptions } from '../support/world.ts';
-import { startSyncWorld } from '../sync/harness.ts';
-
-interface PsaWorld {
-  integrationId: string;
-  runtime(options?: WorldRuntimeOptions): Promise<IntegrationRuntime>;
-  tenants(): string[];
-  close(): Promise<void>;
-}
-
-const existingTenants = (acronis: { state: { tenants: Map<string, { id: string; kind: string; parent_id: string | null; enabled: boolean; name: string }> }; partnerId: string }) =>
-  [...acronis.state.tenants.values()].filter((t) => t.kind === 'customer' && t.parent_id === acronis.partnerId && t.enabled && t.name !== 'Trey Research').map((t) => t.id);
-
-const PSAS: { name: string; start(store: Store): Promise<PsaWorld> }[] = [
-  {
-    name: 'Autotask',
-    start: async (store) => {
-      const w = await startSyncWorld(store);
-      return { integrationId: w.integrationId, runtime: (o) => w.runtime(o), tenants: () => existingTenants(w.acronis), close: () => w.close() };
-    },
-  },
-  {
-    name: 'ConnectWise',
-    start: async (store) => {
-      const w = await startCwWorld(store);
-      return { integrationId: w.integrationId, runtime: (o) => w.runtime(o), tenants: () => customerTenants(w).map((t) => t.id), close: () => w.close() };
-    },
-  },
-];
+import { testDatabases } from '../support/databases.ts';
+import { PSAS, usePsaWorld, type PsaWorld } from './psa-worlds.ts';
 
 describe.each(testDatabases())('vendor schedules and per-customer failures on $name', (db) => {
   describe.each(PSAS)('$name', (psa) => {
     let store: Store;
-    let cleanup: () => Promise<void>;
     let world: PsaWorld;
-
-    beforeEach(async () => {
-      ({ store, cleanup } = await openTestStore(db));
-      world = await psa.start(store);
-    });
-    afterEach(async () => {
-      await world.close();
-      await cleanup();
-    });
+    usePsaWorld(db, psa, (opened) => ({ store, world } = opened));
 
     it('schedules quotas every 15 minutes and usage every 24 hours by default, and runs a loop on demand', async () => {
       const runner = createInProcessJobRunner({ recorder: createMemoryRunRecorder() });
