@@ -98,6 +98,32 @@ describe.each(testDatabases())('provisioning options on $name', (db) => {
     expect(loginCandidates(op.login)[1]).toBe(`${op.login}-2`);
   });
 
+  it('automatic provisioning: a login taken between its check and the create (companies run several at a time) goes to the next candidate', async () => {
+    const setup = await world.runtime();
+    await setup.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true });
+    await runDirectoryLoop(setup);
+    const { companyId } = await prepaidWithoutStorage(world);
+    const dry = await runProvisioningLoop(setup, { dryRun: true });
+    const op = dry.plan.find((p) => p.companyId === companyId)!.operations.find((o) => o.kind === 'create_admin_user');
+    if (op?.kind !== 'create_admin_user') throw new Error('no admin account planned');
+    // The check says free; another company's create takes the login before this one's create.
+    const rt = await world.runtime({
+      wrapVendor: (vendor) => ({
+        ...vendor,
+        isLoginAvailable: async (login) => {
+          const free = await vendor.isLoginAvailable(login);
+          if (free && login === op.login) await vendor.createUser({ tenantId: customerTenant(world, 0), login, email: 'racer@elsewhere.test' });
+          return free;
+        },
+      }),
+    });
+    const run = await runProvisioningLoop(rt);
+    expect(run.stats.companiesFailed).toBe(0);
+    const mapping = (await store.repos.mappings.get(world.integrationId, companyId))!;
+    expect(mapping.state).toBe('mapped');
+    expect((world.acronis.state.usersByTenant.get(mapping.tenantId!) ?? []).map((u) => u.login)).toEqual([`${op.login}-2`]);
+  });
+
   it.each(['zeroQuotas', 'disableTenant', 'deleteTenant'] as const)('deprovisioning %s when the contract ends (and nothing when off)', async (option) => {
     const rt = await world.runtime();
     await runDirectoryLoop(rt);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QuotaVersions } from './quota-versions.ts';
 import { rfc3339ToNs, toAlert, toOfferingItem, toOfferingItemsUpdate, toTenant, toUsage, usageNameOf } from './mapping.ts';
 import { alert, offeringItem, tenant, usage } from './wire.ts';
 
@@ -62,17 +63,18 @@ describe('acronis mapping', () => {
     expect(usageNameOf('local_storage', '')).toBe('local_storage');
   });
 
-  it('fills quota versions from the fresh read, matching on (name, infra_id)', () => {
-    const current = [
+  it('fills quota versions from what was last read, matching on (name, infra_id)', () => {
+    const versions = new QuotaVersions();
+    versions.rememberTenant('t', [
       offeringItem.parse({ application_id: 'a', name: 'pw_base_storage', infra_id: 'i1', status: 1, quota: { value: 1, overage: null, version: 111 } }),
       offeringItem.parse({ application_id: 'a', name: 'pw_base_storage', infra_id: 'i2', status: 1, quota: { value: 1, overage: null, version: 222 } }),
-    ];
+    ]);
     const body = toOfferingItemsUpdate(
       [
         { applicationId: 'a', name: 'pw_base_storage', infraId: 'i2', quota: { value: 10, overage: 2 } },
         { applicationId: 'a', name: 'pw_base_servers', enabled: false },
       ],
-      current,
+      (item) => versions.versionOf('t', item) ?? 0,
     );
     expect(body).toEqual({
       offering_items: [

@@ -87,7 +87,7 @@ function toQuota(wire: { value: number | null; overage?: number | null | undefin
   return { value: wire.value, overage: wire.overage ?? null };
 }
 
-const isOn = (status: number | boolean | undefined): boolean => status === 1 || status === true;
+export const isOn = (status: number | boolean | undefined): boolean => status === 1 || status === true;
 
 /** `usage_name` is the name without its edition prefix; derive it when a payload leaves it out. */
 export function usageNameOf(name: string, usageName: string | null | undefined): string {
@@ -114,20 +114,20 @@ export function toOfferingItem(wire: WireOfferingItem): OfferingItem {
 export const offeringItemKey = (item: { name: string; infraId?: string | null | undefined }): string => `${item.name}\u0000${item.infraId ?? ''}`;
 
 /**
- * Builds the PUT body for the changes, taking each quota `version` from the fresh read (the
- * vendor's optimistic lock). An item missing from the read is sent without a version: the vendor
- * answers 1021 (unavailable) and the caller learns which item.
+ * Builds the PUT body for the changes, each quota with the `version` the vendor's optimistic lock
+ * wants (`versionOf`: what the hub last saw of it, 0 when unset), matched on (name, infra_id).
  */
-export function toOfferingItemsUpdate(changes: readonly OfferingItemChange[], current: readonly WireOfferingItem[]): { offering_items: Record<string, unknown>[] } {
-  const byKey = new Map(current.map((item) => [offeringItemKey({ name: item.name, infraId: item.infra_id }), item]));
+export function toOfferingItemsUpdate(
+  changes: readonly OfferingItemChange[],
+  versionOf: (item: { name: string; infraId?: string | null | undefined }) => number,
+): { offering_items: Record<string, unknown>[] } {
   return {
     offering_items: changes.map((change) => {
-      const existing = byKey.get(offeringItemKey(change));
       const body: Record<string, unknown> = { application_id: change.applicationId, name: change.name };
       if (change.infraId !== undefined && change.infraId !== null) body.infra_id = change.infraId;
       if (change.enabled !== undefined) body.status = change.enabled ? 1 : 0;
       if (change.quota !== undefined) {
-        body.quota = { value: change.quota.value, overage: change.quota.overage, version: existing?.quota?.version ?? 0 };
+        body.quota = { value: change.quota.value, overage: change.quota.overage, version: versionOf(change) };
       }
       return body;
     }),

@@ -284,6 +284,48 @@ describe('Acronis vendor against the emulator', () => {
     expect(unlimited?.quota).toEqual({ value: null, overage: null });
   });
 
+  it('writes quotas with the versions the subtree listing held: no read before the write', async () => {
+    const { vendor: v, counter } = vendor();
+    const [customer] = await collect(v.listCustomerTenants({ parentId: partnerId }));
+    const target = (await v.getOfferingItems(customer!.id)).find((i) => i.enabled && i.type === 'count')!;
+    const { vendor: fresh, counter: calls } = vendor();
+    await collect(fresh.listOfferingItems({ subtreeRootId: partnerId }));
+    calls.reset();
+    const change = { applicationId: target.applicationId, name: target.name, infraId: target.infraId };
+    await fresh.setOfferingItems(customer!.id, [{ ...change, quota: { value: 11, overage: 1 } }]);
+    // The next write takes the version the first one answered.
+    await fresh.setOfferingItems(customer!.id, [{ ...change, quota: { value: 12, overage: 1 } }]);
+    expect(calls.total({ operation: 'read offering items' })).toBe(0);
+    expect(calls.total({ operation: 'update offering items', status: 200 })).toBe(2);
+    expect((await v.getOfferingItems(customer!.id)).find((i) => i.name === target.name && i.infraId === target.infraId)?.quota).toEqual({ value: 12, overage: 1 });
+    expect(counter.total({ operation: 'update offering items', status: 409 })).toBe(0);
+  });
+
+  it('a quota someone else changed after the listing: the stale write is refused, read again and retried, and their other change stays', async () => {
+    const { vendor: setup } = vendor();
+    const [customer] = await collect(setup.listCustomerTenants({ parentId: partnerId }));
+    const counts = (await setup.getOfferingItems(customer!.id)).filter((i) => i.enabled && i.type === 'count');
+    expect(counts.length).toBeGreaterThanOrEqual(2);
+    const [mine, theirs] = counts as [(typeof counts)[0], (typeof counts)[0]];
+    const { vendor: v, counter } = vendor();
+    await collect(v.listOfferingItems({ subtreeRootId: partnerId }));
+    // A person changes both quotas in the management portal after the hub's listing.
+    const rival = vendor().vendor;
+    await rival.setOfferingItems(customer!.id, [
+      { applicationId: mine.applicationId, name: mine.name, infraId: mine.infraId, quota: { value: 99, overage: 9 } },
+      { applicationId: theirs.applicationId, name: theirs.name, infraId: theirs.infraId, quota: { value: 55, overage: 5 } },
+    ]);
+    counter.reset();
+    const written = await v.setOfferingItems(customer!.id, [{ applicationId: mine.applicationId, name: mine.name, infraId: mine.infraId, quota: { value: 7, overage: 0 } }]);
+    expect(written.map((i) => [i.name, i.quota])).toEqual([[mine.name, { value: 7, overage: 0 }]]);
+    expect(counter.total({ operation: 'update offering items', status: 409 })).toBe(1);
+    expect(counter.total({ operation: 'read offering items' })).toBe(1);
+    expect(counter.total({ operation: 'update offering items', status: 200 })).toBe(1);
+    const after = await setup.getOfferingItems(customer!.id);
+    expect(after.find((i) => i.name === mine.name && i.infraId === mine.infraId)?.quota).toEqual({ value: 7, overage: 0 });
+    expect(after.find((i) => i.name === theirs.name && i.infraId === theirs.infraId)?.quota).toEqual({ value: 55, overage: 5 });
+  });
+
   it('lists the offering items of the whole subtree in a few pages, as the per-tenant reads see them', async () => {
     const { vendor: v, counter } = vendor();
     const customers = await collect(v.listCustomerTenants({ parentId: partnerId }));

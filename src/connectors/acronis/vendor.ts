@@ -14,6 +14,7 @@ import type {
 import { ACCOUNT_API, ALERT_API, createAcronisClient, type AcronisClientOptions } from './client.ts';
 import { createDistributorReads, type DistributorReadOptions } from './distributor-reads.ts';
 import { fromContact, toAlert, toOfferingItem, toOfferingItemsUpdate, toStorage, toTenant, toUsage, toUser } from './mapping.ts';
+import { QuotaVersions } from './quota-versions.ts';
 import * as wire from './wire.ts';
 
 export interface AcronisVendorOptions extends AcronisClientOptions, Pick<DistributorReadOptions, 'reportPollMs' | 'reportPolls'> {
@@ -186,13 +187,16 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
     }
   }
 
-  const readOfferingItemsWire = async (tenantId: string) =>
-    (
-      await client.requestJson(
-        { method: 'GET', path: `${ACCOUNT_API}/tenants/${enc(tenantId)}/offering_items`, query: { edition: '*' }, operation: 'read offering items' },
-        wire.offeringItemList,
-      )
-    ).items;
+  // What the hub read and wrote of the quotas' versions, so a quota write needs no read first.
+  const quotaVersions = new QuotaVersions();
+  const readOfferingItemsWire = async (tenantId: string) => {
+    const { items } = await client.requestJson(
+      { method: 'GET', path: `${ACCOUNT_API}/tenants/${enc(tenantId)}/offering_items`, query: { edition: '*' }, operation: 'read offering items' },
+      wire.offeringItemList,
+    );
+    quotaVersions.rememberTenant(tenantId, items);
+    return items;
+  };
 
   const readUser = async (id: string) =>
     toUser(await client.requestJson({ method: 'GET', path: `${ACCOUNT_API}/users/${enc(id)}`, operation: 'read user' }, wire.user));
@@ -324,7 +328,15 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
             },
             { system: 'acronis', what: 'list offering items of a subtree' },
           );
-          for await (const item of pages) yield { tenantId: item.tenant_id, item: toOfferingItem(item) };
+          // A full listing makes each tenant it lists known (once it went to its end); an
+          // incremental one only updates tenants already known.
+          const listing = updatedSince === undefined ? quotaVersions.startListing() : undefined;
+          for await (const item of pages) {
+            if (listing === undefined) quotaVersions.rememberItems(item.tenant_id, [item]);
+            else listing.add(item.tenant_id, item);
+            yield { tenantId: item.tenant_id, item: toOfferingItem(item) };
+          }
+          listing?.finish();
         },
       };
     },
@@ -345,20 +357,26 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
     async setOfferingItems(tenantId, changes: readonly OfferingItemChange[]): Promise<OfferingItem[]> {
       if (changes.length === 0) return [];
       for (let attempt = 1; ; attempt += 1) {
-        const current = await readOfferingItemsWire(tenantId);
+        // Quota changes carry the quota's version: known from the pass's listing or the last write,
+        // else read now. A stale one is refused (version conflict): forget it, read, retry.
+        if (changes.some((c) => c.quota !== undefined) && !quotaVersions.knows(tenantId)) await readOfferingItemsWire(tenantId);
         try {
           const updated = await client.requestJson(
             {
               method: 'PUT',
               path: `${ACCOUNT_API}/tenants/${enc(tenantId)}/offering_items`,
-              json: toOfferingItemsUpdate(changes, current),
+              json: toOfferingItemsUpdate(changes, (item) => quotaVersions.versionOf(tenantId, item) ?? 0),
               operation: 'update offering items',
             },
             wire.offeringItemList,
           );
+          quotaVersions.rememberItems(tenantId, updated.items);
           return updated.items.map(toOfferingItem);
         } catch (error) {
-          if (isConnectorError(error, 'version_conflict') && attempt < MAX_VERSION_RETRIES) continue;
+          if (isConnectorError(error, 'version_conflict') && attempt < MAX_VERSION_RETRIES) {
+            quotaVersions.forget(tenantId);
+            continue;
+          }
           throw error;
         }
       }
