@@ -63,7 +63,8 @@ export const PLANNED_CURSOR = `${PROVISIONING_LOOP}:planned`;
 /** Settings whose change re-plans every company. */
 const PLAN_SETTINGS = ['provisioning', 'product-mapping'] as const;
 const PAGE = 500;
-const CONCURRENCY = 6;
+// Companies applied at once: vendor writes in flight (Acronis publishes no rate limit; the client honours 429 with Retry-After), target reads bounded by their own clients (Autotask: 3 threads per entity).
+const CONCURRENCY = 12;
 
 /** One company's plan, as a dry run shows it. */
 export interface CompanyPlan extends ProvisioningPlan {
@@ -529,29 +530,31 @@ function stepsOf(rt: IntegrationRuntime, plan: CompanyPlan, op: ProvisioningOper
         },
         perform: async () => {
           const tenantId = resolve(op.tenant);
-          let login: string | undefined;
-          for (const candidate of candidates) {
-            if (await vendor.isLoginAvailable(candidate)) {
-              login = candidate;
-              break;
+          for (const login of candidates) {
+            if (!(await vendor.isLoginAvailable(login))) continue;
+            try {
+              const user = await vendor.createUser({
+                tenantId,
+                login,
+                email: op.email,
+                ...(op.firstName === null ? {} : { firstName: op.firstName }),
+                ...(op.lastName === null ? {} : { lastName: op.lastName }),
+              });
+              return user.id;
+            } catch (error) {
+              if (!isConnectorError(error, 'conflict')) throw error;
+              // Taken between the check and the create: by another company of this pass (companies
+              // are applied several at a time) or by someone else, unless it is this tenant's own.
+              const mine = await vendor.findUserByLogin(tenantId, login);
+              if (mine !== null) return mine.id;
             }
           }
-          if (login === undefined) {
-            throw new ConnectorError({
-              code: 'conflict',
-              system: 'acronis',
-              message: loginsExhaustedMessage(plan.companyName, candidates),
-              context: { operation: 'create admin user' },
-            });
-          }
-          const user = await vendor.createUser({
-            tenantId,
-            login,
-            email: op.email,
-            ...(op.firstName === null ? {} : { firstName: op.firstName }),
-            ...(op.lastName === null ? {} : { lastName: op.lastName }),
+          throw new ConnectorError({
+            code: 'conflict',
+            system: 'acronis',
+            message: loginsExhaustedMessage(plan.companyName, candidates),
+            context: { operation: 'create admin user' },
           });
-          return user.id;
         },
         after: async (userId, via) => {
           if (via === 'journal') return;
