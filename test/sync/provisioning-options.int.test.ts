@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
+import type { ProvisioningOperation } from '../../src/domain/provisioning-plan.ts';
 import { catalogItem } from '../../src/domain/offering-item-catalog.ts';
 import { loginCandidates } from '../../src/domain/admin-account.ts';
 import { operationKey } from '../../src/domain/stable-key.ts';
@@ -27,6 +28,18 @@ async function prepaidWithoutStorage(world: SyncWorld): Promise<{ companyId: str
     }
   }
   throw new Error('no such company in the demo dataset');
+}
+
+/** Automatic provisioning on; a company it will make a tenant for, and the admin account its dry run plans. */
+async function plannedAdminAccount(world: SyncWorld): Promise<{ companyId: string; op: Extract<ProvisioningOperation, { kind: 'create_admin_user' }> }> {
+  const rt = await world.runtime();
+  await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true });
+  await runDirectoryLoop(rt);
+  const { companyId } = await prepaidWithoutStorage(world);
+  const dry = await runProvisioningLoop(rt, { dryRun: true });
+  const op = dry.plan.find((p) => p.companyId === companyId)!.operations.find((o) => o.kind === 'create_admin_user');
+  if (op?.kind !== 'create_admin_user') throw new Error('no admin account planned');
+  return { companyId, op };
 }
 
 const customerTenant = (world: SyncWorld, index: number) =>
@@ -82,12 +95,7 @@ describe.each(testDatabases())('provisioning options on $name', (db) => {
 
   it('automatic provisioning: a taken admin login gets the shared suffix rule (login-2), as the mapping job does', async () => {
     const rt = await world.runtime();
-    await rt.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true });
-    await runDirectoryLoop(rt);
-    const { companyId } = await prepaidWithoutStorage(world);
-    const dry = await runProvisioningLoop(rt, { dryRun: true });
-    const op = dry.plan.find((p) => p.companyId === companyId)!.operations.find((o) => o.kind === 'create_admin_user');
-    if (op?.kind !== 'create_admin_user') throw new Error('no admin account planned');
+    const { companyId, op } = await plannedAdminAccount(world);
     // Someone elsewhere in the cloud holds the login first.
     await rt.vendor.createUser({ tenantId: customerTenant(world, 0), login: op.login, email: 'holder@elsewhere.test' });
 
@@ -99,13 +107,7 @@ describe.each(testDatabases())('provisioning options on $name', (db) => {
   });
 
   it('automatic provisioning: a login taken between its check and the create (companies run several at a time) goes to the next candidate', async () => {
-    const setup = await world.runtime();
-    await setup.settings.write(world.integrationId, 'provisioning', { automaticProvisioning: true });
-    await runDirectoryLoop(setup);
-    const { companyId } = await prepaidWithoutStorage(world);
-    const dry = await runProvisioningLoop(setup, { dryRun: true });
-    const op = dry.plan.find((p) => p.companyId === companyId)!.operations.find((o) => o.kind === 'create_admin_user');
-    if (op?.kind !== 'create_admin_user') throw new Error('no admin account planned');
+    const { companyId, op } = await plannedAdminAccount(world);
     // The check says free; another company's create takes the login before this one's create.
     const rt = await world.runtime({
       wrapVendor: (vendor) => ({
