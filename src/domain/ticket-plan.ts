@@ -10,6 +10,9 @@
 import type { AlertDecision, CompanyMapping, TicketDecision } from './ticket-lifecycle.ts';
 import type { TicketLink } from './ticket-link.ts';
 
+/** The ticket id a dry run's planned new ticket stands under until a real pass creates it. */
+export const PLANNED_TICKET_ID = '(new ticket)';
+
 /** What the alerts pass does with one alert: a decision of the engine, or keeping it back. */
 export type AlertPlanKind = AlertDecision['kind'] | 'defer' | 'park';
 

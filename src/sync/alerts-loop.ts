@@ -6,8 +6,10 @@
  * 1. Reads the `tickets` and `alert-mappings` settings; with the feature off it reads nothing.
  * 2. Asks the held-back alerts again: unmapped alerts of tenants that are mapped now, and failed
  *    alerts whose retry time has come (`waiting_alerts`).
- * 3. Reads the alerts changed since the cursor, oldest change first, and for each: its key's link
- *    history + the tenant's mapping + the settings → `decideAlertEvent` → apply:
+ * 3. Reads the alerts changed since the cursor, oldest change first, and for each plans (its key's
+ *    link history + the tenant's mapping + the settings → `decideAlertEvent` → a plan entry,
+ *    src/domain/ticket-plan.ts), then applies (alerts/handle-alert.ts; a dry run applies nothing,
+ *    and its waiting-list and cursor writes are none, alerts/pass-writes.ts):
  *    - create_ticket: journal `tkt:<key>:e<n>:create`; the target's `createTicket` looks the
  *      ticket up by its exact external reference first (port contract), and a resumed journal entry
  *      looks it up again before anything is written, so a crash between "ticket created" and "link
@@ -32,6 +34,8 @@
  * cursor only moves after both.
  */
 import type { AlertDecision } from '../domain/ticket-lifecycle.ts';
+import type { AlertPlanEntry } from '../domain/ticket-plan.ts';
+import type { LoopOutcome } from './loop-result.ts';
 import { systemClock } from '../store/columns.ts';
 import { TicketConfig, ticketProfileFor } from './settings/tickets.ts';
 import { readStream } from './alerts/alert-stream.ts';
@@ -52,25 +56,39 @@ export type { AlertDecision };
  * feed: the held-back alerts are asked again by the scheduled pass.
  */
 export async function runAlertsPass(env: TicketLoopEnv, options: { heldBack?: boolean } = {}): Promise<AlertsPassStats> {
+  return (await passAlerts(env, options)).stats;
+}
+
+/** A pass's counts and its plan: one entry per decision worth a line, deferred or parked alert (src/domain/ticket-plan.ts). */
+export interface AlertsPass {
+  stats: AlertsPassStats;
+  plan: AlertPlanEntry[];
+}
+
+/**
+ * One pass, with its plan. Every alert is planned (decided) and then applied; a dry run (`env.dryRun`)
+ * plans the same way and applies nothing: no ticket, no link, no waiting-list change, no cursor move.
+ */
+export async function passAlerts(env: TicketLoopEnv, options: { heldBack?: boolean } = {}): Promise<AlertsPass> {
   const stats = emptyAlertsPassStats();
   const ticketTarget = ticketProfileFor(env.target.system);
   if (ticketTarget === null || env.target.tickets === undefined) {
     stats.skipped = `${env.target.system} has no tickets`;
-    return stats;
+    return { stats, plan: [] };
   }
   const clock = env.clock ?? systemClock;
   const config = new TicketConfig(env.repos.settings);
   const settings = await config.readSettings(env.integrationId, ticketTarget);
   if (!settings.enabled) {
     stats.skipped = 'feature_off';
-    return stats;
+    return { stats, plan: [] };
   }
   const ctx = buildContext(env, clock, ticketTarget, settings, await config.readMapping(env.integrationId, ticketTarget), stats);
   ctx.ticketStart = await readTicketStart(env.repos.settings, env.integrationId);
 
   if (options.heldBack !== false) await releaseWaiting(ctx);
   await readStream(ctx);
-  return stats;
+  return { stats, plan: ctx.plan };
 }
 
 /** Until when (and how often) a scheduled run keeps watching the feed after its pass; see alerts/alert-watch.ts. */
@@ -89,9 +107,10 @@ export interface AlertsWatchRequest {
 export async function runAlertsLoop(
   rt: TicketRuntime,
   options: { dryRun?: boolean; signal?: AbortSignal; watch?: AlertsWatchRequest } = {},
-): Promise<{ loop: string; dryRun: boolean; stats: AlertsPassStats; plan: unknown[] }> {
+): Promise<LoopOutcome<AlertPlanEntry>> {
   const env = await ticketLoopEnvOf(rt, options);
-  const stats = await runAlertsPass(env);
+  // The plan is the scheduled pass's; the watch's polls after it report in the counts only.
+  const { stats, plan } = await passAlerts(env);
   const everyMs = options.watch?.everyMs ?? (await integrationSettings(rt.store.repos.settings).read(rt.integration.id, 'schedule')).alertsWatchSeconds * 1000;
   if (options.watch !== undefined && options.dryRun !== true && stats.skipped === null && everyMs > 0) {
     const watched = await watchAlerts(
@@ -102,5 +121,5 @@ export async function runAlertsLoop(
     stats.watchPolls = watched.polls;
     stats.watchEnded = watched.ended;
   }
-  return { loop: ALERTS_LOOP, dryRun: options.dryRun === true, stats, plan: [] };
+  return { loop: ALERTS_LOOP, dryRun: options.dryRun === true, stats, plan };
 }

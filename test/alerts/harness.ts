@@ -19,6 +19,8 @@ export interface AlertsHarness {
   acronis: AcronisEmulator;
   autotask: AutotaskEmulator;
   store: Store;
+  /** The test database's URL, for `psa-bridge` commands run against this hub. */
+  databaseUrl: string;
   integrationId: string;
   /** Autotask company id per Acronis tenant id. */
   companies: Map<string, string>;
@@ -68,7 +70,7 @@ async function json(res: Response, what: string): Promise<any> {
 export async function startAlertsHarness(database: TestDatabase, options: HarnessOptions = {}): Promise<AlertsHarness> {
   const acronis = await startAcronisEmulator({ port: 0, seed: 'empty' });
   const autotask = await startAutotaskEmulator({ port: 0, seed: options.autotaskSeed ?? 'demo' });
-  const { store, cleanup } = await openTestStore(database);
+  const { store, url: databaseUrl, cleanup } = await openTestStore(database);
   const targetCalls = createCallCounter();
   const vendorCalls = createCallCounter();
   let advancedMs = 0;
@@ -154,6 +156,7 @@ export async function startAlertsHarness(database: TestDatabase, options: Harnes
     acronis,
     autotask,
     store,
+    databaseUrl,
     integrationId: integration.id,
     companies,
     tenants,

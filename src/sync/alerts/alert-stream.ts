@@ -14,6 +14,7 @@
  */
 import { alertKeyOf, alertKeyString, normalizeAlertId } from '../../domain/alert-identity.ts';
 import { expectedKeyCalls, orderBySeverity, remainingBudget, splitByBudget, type KeyWork, type StormEvent, type TicketWriteCalls } from '../../domain/alert-storm-order.ts';
+import { deferredPlanEntry, parkedPlanEntry } from '../../domain/ticket-plan.ts';
 import type { VendorAlert } from '../../domain/vendor-model.ts';
 import { isoAt } from '../../store/columns.ts';
 import type { StoredLink } from '../../store/repositories/alert-links.ts';
@@ -21,7 +22,7 @@ import { Cursors } from '../cursors.ts';
 import { JournalInProgressError } from '../journal.ts';
 import { describeError, LoopAborted, throwIfAborted } from '../ticket-loop-env.ts';
 import { handleAlert } from './handle-alert.ts';
-import { ALERTS_LOOP, type PassContext } from './pass-context.ts';
+import { ALERTS_LOOP, companyOf, type PassContext } from './pass-context.ts';
 import { parkBackoff } from './waiting-alerts.ts';
 
 /**
@@ -93,10 +94,11 @@ export async function readStream(ctx: PassContext): Promise<void> {
   for (const work of split.deferred) {
     for (const event of work.events) {
       stats.overBudget = Number(stats.overBudget ?? 0) + 1;
+      const tenantId = alertKeyOf(event.alert)?.tenantId ?? null;
+      const detail = deferDetail(split.calls, remaining);
       // A snapshot read now replaces the kept one (it may be the clear of an alert deferred raised).
-      if (!env.dryRun && (event.index !== null || !deferredIds.has(event.alertId))) {
-        await env.repos.waitingAlerts.putDeferred(env.integrationId, event.alertId, event.alert, alertKeyOf(event.alert)?.tenantId ?? null, deferDetail(split.calls, remaining));
-      }
+      if (event.index !== null || !deferredIds.has(event.alertId)) await ctx.writes.defer(event.alertId, event.alert, tenantId, detail);
+      ctx.plan.push(deferredPlanEntry(event.alertId, { type: event.alert.type, tenantId }, await companyOf(ctx, tenantId), detail));
       if (event.index !== null) done[event.index] = true;
     }
   }
@@ -106,7 +108,7 @@ export async function readStream(ctx: PassContext): Promise<void> {
 
   let handledThrough: string | null = null;
   for (let i = 0; i < fresh.length && done[i]; i += 1) handledThrough = (fresh[i] as VendorAlert).updatedAtNs;
-  if (!env.dryRun && handledThrough !== null) stats.cursor = (await cursors.advance(env.integrationId, ALERTS_LOOP, handledThrough)).value;
+  if (handledThrough !== null) stats.cursor = await ctx.writes.advanceCursor(ALERTS_LOOP, handledThrough);
   if (stats.cursor === null) stats.cursor = (await cursors.get(env.integrationId, ALERTS_LOOP)) ?? null;
 }
 
@@ -133,9 +135,9 @@ async function applyWork(ctx: PassContext, work: readonly KeyWork<StreamEvent>[]
         const outcome = await handleAlert(ctx, event.alert);
         consecutive = 0;
         if (outcome === 'waiting') queued.add(event.alertId);
-        else if (queued.has(event.alertId) && !env.dryRun) {
+        else if (queued.has(event.alertId)) {
           // Handled now, or cleared while it waited (a cleared alert never becomes a ticket later).
-          await env.repos.waitingAlerts.remove(env.integrationId, event.alertId);
+          await ctx.writes.unqueue(event.alertId);
           queued.delete(event.alertId);
         }
       } catch (error) {
@@ -145,18 +147,23 @@ async function applyWork(ctx: PassContext, work: readonly KeyWork<StreamEvent>[]
         if (error instanceof JournalInProgressError) {
           // Another worker is applying this very operation: leave it to a later pass, no attempt counted.
           ok = false;
-        } else if (!env.dryRun) {
-          const attempts = await env.repos.waitingAlerts.recordFailure(env.integrationId, event.alertId, event.alert, alertKeyOf(event.alert)?.tenantId ?? null, describeError(error), null);
-          queued.add(event.alertId);
-          if (attempts >= maxAttempts || event.index === null) {
-            // Parked: retried with backoff from `waiting_alerts`. A deferred alert is parked at its
-            // first failure, since no cursor holds it for the next pass.
-            await env.repos.waitingAlerts.setNextAttempt(env.integrationId, event.alertId, isoAt(ctx.clock, parkBackoff(attempts)));
-            stats.parked += 1;
-            ctx.log.warn({ alertId: event.alertId, attempts, err: describeError(error) }, 'alert parked after repeated failures; retried with backoff, shown as failed');
-          } else {
-            ok = false;
-            ctx.log.warn({ alertId: event.alertId, attempts, err: describeError(error) }, 'alert failed; the cursor stays so the next pass retries it');
+        } else {
+          const tenantId = alertKeyOf(event.alert)?.tenantId ?? null;
+          const attempts = await ctx.writes.recordFailure(event.alertId, event.alert, tenantId, describeError(error));
+          // Null in a dry run: nothing is recorded, and the next real pass decides the alert afresh.
+          if (attempts !== null) {
+            queued.add(event.alertId);
+            if (attempts >= maxAttempts || event.index === null) {
+              // Parked: retried with backoff from `waiting_alerts`. A deferred alert is parked at its
+              // first failure, since no cursor holds it for the next pass.
+              await ctx.writes.retryAt(event.alertId, isoAt(ctx.clock, parkBackoff(attempts)));
+              ctx.plan.push(parkedPlanEntry(event.alertId, { type: event.alert.type, tenantId }, await companyOf(ctx, tenantId), attempts, describeError(error)));
+              stats.parked += 1;
+              ctx.log.warn({ alertId: event.alertId, attempts, err: describeError(error) }, 'alert parked after repeated failures; retried with backoff, shown as failed');
+            } else {
+              ok = false;
+              ctx.log.warn({ alertId: event.alertId, attempts, err: describeError(error) }, 'alert failed; the cursor stays so the next pass retries it');
+            }
           }
         }
         if (consecutive >= maxConsecutive) {

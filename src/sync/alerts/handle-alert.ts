@@ -1,7 +1,9 @@
-/** One alert: its key's link history + the tenant's mapping + the settings → `decideAlertEvent` → the write. */
+/** One alert: planned (its key's link history + the tenant's mapping + the settings → `decideAlertEvent`), then applied (the write). */
 import { alertKeyOf, alertKeyString, type AlertKey } from '../../domain/alert-identity.ts';
 import { DomainError } from '../../domain/domain-error.ts';
-import { decideAlertEvent, type AlertDecision } from '../../domain/ticket-lifecycle.ts';
+import { applyDecision, decideAlertEvent, type AlertDecision, type CompanyMapping } from '../../domain/ticket-lifecycle.ts';
+import type { TicketLink } from '../../domain/ticket-link.ts';
+import { alertPlanEntry, isPlanWorthy, PLANNED_TICKET_ID } from '../../domain/ticket-plan.ts';
 import { raisedBeforeStart } from '../../domain/ticket-start.ts';
 import type { VendorAlert } from '../../domain/vendor-model.ts';
 import type { TicketFieldBag } from '../../connectors/ports.ts';
@@ -12,16 +14,47 @@ import { adoptOrphan, applyCreate } from './ticket-creation.ts';
 
 export type Outcome = 'applied' | 'nothing' | 'waiting';
 
-/** Decides and applies one alert. Throws when the write failed (the caller counts the attempt). */
+/** One alert's decision, and what applying it needs. */
+export interface PlannedAlert {
+  alert: VendorAlert;
+  key: AlertKey | null;
+  keyString: string | null;
+  /** The alert tenant's mapping (the company the ticket is for). */
+  mapping: CompanyMapping | null;
+  /** The company's contract named in a new ticket, when billing is mapped. */
+  contract: { id: string; name: string } | null;
+  typeTitle: string | null;
+  /** The key's links the decision was made on. */
+  links: TicketLink[];
+  decision: AlertDecision;
+}
+
+/**
+ * Plans one alert, then applies it (or, in a dry run, only plans it). Its plan entry goes into the
+ * pass's plan. Throws when the write failed (the caller counts the attempt).
+ */
 export async function handleAlert(ctx: PassContext, alert: VendorAlert): Promise<Outcome> {
+  const planned = await planAlert(ctx, alert);
+  if (planned === null) return 'nothing';
+  if (isPlanWorthy(planned.decision)) ctx.plan.push(alertPlanEntry(planned.decision, { type: alert.type, tenantId: planned.key?.tenantId ?? null, typeName: planned.typeTitle }, planned.mapping));
+  return ctx.env.dryRun ? assumeApplied(ctx, planned) : applyAlert(ctx, planned);
+}
+
+/**
+ * The plan step: the key's link history + the tenant's mapping + the settings → `decideAlertEvent`.
+ * Reads only, except in a real pass the adoption of a ticket an interrupted pass created but never
+ * linked (a repair the decision depends on). Null: the alert was open before ticket creation started.
+ */
+export async function planAlert(ctx: PassContext, alert: VendorAlert): Promise<PlannedAlert | null> {
   const { env, stats } = ctx;
   const key = alertKeyOf(alert);
   const keyString = key === null ? null : alertKeyString(key);
   let history = keyString === null ? [] : await historyOf(ctx, keyString);
   // Whatever happens next may write this key's links: later alerts of the key read them afresh.
   if (keyString !== null) ctx.histories.delete(keyString);
-  let links = history.map((stored) => stored.link);
+  let links = (keyString === null ? undefined : ctx.plannedLinks.get(keyString)) ?? history.map((stored) => stored.link);
   const mapping = key === null ? null : await ctx.mappingOf(key.tenantId);
+  const typeTitle = await ctx.typeTitle(alert.type);
   const input = {
     alert,
     links,
@@ -30,7 +63,7 @@ export async function handleAlert(ctx: PassContext, alert: VendorAlert): Promise
     settings: ctx.settings,
     now: isoAt(ctx.clock),
     consoleUrl: env.consoleUrl,
-    alertTypeTitle: await ctx.typeTitle(alert.type),
+    alertTypeTitle: typeTitle,
   };
   let decision = decideAlertEvent(input);
   if (decision.kind === 'nothing' && decision.reason === 'not_linked' && key !== null && keyString !== null && !env.dryRun) {
@@ -51,13 +84,26 @@ export async function handleAlert(ctx: PassContext, alert: VendorAlert): Promise
   // Alerts open before ticket creation was switched on are not raised, unless a person chose so.
   if ((decision.kind === 'create_ticket' || decision.kind === 'wait_unmapped') && links.length === 0 && raisedBeforeStart(alert.createdAt, ctx.ticketStart ?? null)) {
     stats.beforeStart = Number(stats.beforeStart ?? 0) + 1;
-    return 'nothing';
+    return null;
   }
-  if (env.dryRun) {
-    countDecision(stats, decision);
-    return decision.kind === 'wait_unmapped' ? 'waiting' : decision.kind === 'nothing' ? 'nothing' : 'applied';
-  }
+  return { alert, key, keyString, mapping, contract, typeTitle, links, decision };
+}
 
+/**
+ * A dry run's stand-in for the apply step: counts the decision as applied and keeps the links as it
+ * would leave them (a new ticket under a placeholder id), so the key's next event is decided on them.
+ */
+function assumeApplied(ctx: PassContext, planned: PlannedAlert): Outcome {
+  const { decision, keyString } = planned;
+  countDecision(ctx.stats, decision);
+  if (keyString !== null && decision.linkEvents.length > 0) ctx.plannedLinks.set(keyString, applyDecision(planned.links, decision, { ticketId: PLANNED_TICKET_ID }));
+  return decision.kind === 'wait_unmapped' ? 'waiting' : decision.kind === 'nothing' ? 'nothing' : 'applied';
+}
+
+/** The apply step: the decision's write through the journal, then its link events. */
+export async function applyAlert(ctx: PassContext, planned: PlannedAlert): Promise<Outcome> {
+  const { env, stats } = ctx;
+  const { alert, key, keyString, mapping, contract, decision } = planned;
   switch (decision.kind) {
     case 'nothing':
       if (decision.linkEvents.length > 0 && keyString !== null && decision.episode !== null) {

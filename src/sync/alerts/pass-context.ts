@@ -9,7 +9,10 @@ import { targetFeature, type TargetTickets } from '../../connectors/ports.ts';
 import type { TicketStart } from '../../domain/ticket-start.ts';
 import type { Clock } from '../../store/columns.ts';
 import type { StoredLink } from '../../store/repositories/alert-links.ts';
+import type { TicketLink } from '../../domain/ticket-link.ts';
+import type { AlertPlanEntry } from '../../domain/ticket-plan.ts';
 import { Journal } from '../journal.ts';
+import { noPassWrites, storePassWrites, type PassWrites } from './pass-writes.ts';
 import { integrationSettings } from '../settings/settings.ts';
 import { describeError, noopLog, type CrashPoint, type TicketLoopEnv, type TicketLoopLog } from '../ticket-loop-env.ts';
 
@@ -50,6 +53,16 @@ export interface PassContext {
   histories: Map<string, StoredLink[]>;
   /** From when alerts become tickets (src/domain/ticket-start.ts); null: every alert. */
   ticketStart?: TicketStart | null;
+  /** The waiting-list and cursor writes: the store's, or none in a dry run. */
+  writes: PassWrites;
+  /** What the pass decided, in the order it decided it (src/domain/ticket-plan.ts). */
+  plan: AlertPlanEntry[];
+  /**
+   * A dry run's links as its decisions would leave them, per alert key, so a key's later events of
+   * the same pass are decided as the real pass would decide them (a clear closes the ticket the
+   * raise before it plans) while nothing is written.
+   */
+  plannedLinks: Map<string, TicketLink[]>;
 }
 
 /** The counters of a pass before it has seen anything. */
@@ -92,6 +105,9 @@ export function buildContext(env: TicketLoopEnv, clock: Clock, ticketTarget: Tic
     alertMapping,
     stats,
     histories: new Map(),
+    writes: env.dryRun === true ? noPassWrites : storePassWrites(env),
+    plan: [],
+    plannedLinks: new Map(),
     async mappingOf(tenantId) {
       const id = tenantId.toLowerCase();
       if (mappings.has(id)) return mappings.get(id) ?? null;
@@ -150,6 +166,12 @@ export async function historyOf(ctx: PassContext, keyString: string): Promise<St
   const cached = ctx.histories.get(keyString);
   if (cached !== undefined) return cached;
   return ctx.env.repos.alertLinks.history(ctx.env.integrationId, keyString);
+}
+
+/** The tenant's mapping for a plan entry's words; a failed read leaves the company out, never fails the pass. */
+export async function companyOf(ctx: PassContext, tenantId: string | null): Promise<CompanyMapping | null> {
+  if (tenantId === null) return null;
+  return ctx.mappingOf(tenantId).catch(() => null);
 }
 
 export async function crash(ctx: PassContext, point: CrashPoint, context: { alertId?: string; ticketId?: string; operation: string }): Promise<void> {

@@ -3,8 +3,9 @@ import { alertKeyOf } from '../../domain/alert-identity.ts';
 import { isoAt } from '../../store/columns.ts';
 import { JournalInProgressError } from '../journal.ts';
 import { describeError, LoopAborted, throwIfAborted } from '../ticket-loop-env.ts';
+import { parkedPlanEntry } from '../../domain/ticket-plan.ts';
 import { handleAlert } from './handle-alert.ts';
-import type { PassContext } from './pass-context.ts';
+import { companyOf, type PassContext } from './pass-context.ts';
 
 const PARK_BACKOFF_MIN_MS = 60_000;
 const PARK_BACKOFF_MAX_MS = 60 * 60_000;
@@ -24,16 +25,19 @@ export async function releaseWaiting(ctx: PassContext): Promise<void> {
     try {
       const outcome = await handleAlert(ctx, waiting.alert);
       if (outcome !== 'waiting') {
-        if (!env.dryRun) await env.repos.waitingAlerts.remove(env.integrationId, waiting.alertId);
+        await ctx.writes.unqueue(waiting.alertId);
         ctx.stats.released += 1;
       }
     } catch (error) {
       if (error instanceof LoopAborted) throw error;
       if (error instanceof JournalInProgressError) continue;
       ctx.stats.failed += 1;
-      const key = alertKeyOf(waiting.alert);
-      const attempts = await env.repos.waitingAlerts.recordFailure(env.integrationId, waiting.alertId, waiting.alert, key?.tenantId ?? null, describeError(error), null);
-      await env.repos.waitingAlerts.setNextAttempt(env.integrationId, waiting.alertId, isoAt(ctx.clock, parkBackoff(attempts)));
+      const tenantId = alertKeyOf(waiting.alert)?.tenantId ?? null;
+      const attempts = await ctx.writes.recordFailure(waiting.alertId, waiting.alert, tenantId, describeError(error));
+      // Null in a dry run: nothing is recorded.
+      if (attempts === null) continue;
+      await ctx.writes.retryAt(waiting.alertId, isoAt(ctx.clock, parkBackoff(attempts)));
+      ctx.plan.push(parkedPlanEntry(waiting.alertId, { type: waiting.alert.type, tenantId }, await companyOf(ctx, tenantId), attempts, describeError(error)));
       ctx.log.warn({ alertId: waiting.alertId, attempts, err: describeError(error) }, 'a held-back alert failed again');
     }
   }
