@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInProcessJobRunner } from '../../src/jobs/in-process-runner.ts';
 import type { JobRunner } from '../../src/jobs/job-runner.ts';
 import { createMemoryRunRecorder } from '../../src/jobs/memory-run-recorder.ts';
-import { syncLoopDefinitions } from '../../src/sync/loops.ts';
+import { syncLoopDefinitions } from '../../src/jobs/hub-loops.ts';
 import { afterTicketCreates, startAlertsHarness, type AlertsHarness } from '../../test/alerts/harness.ts';
 import type { TestDatabase } from '../../test/support/databases.ts';
 

@@ -11,7 +11,7 @@ import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';
 import { createRuntimeProvider } from '../sync/integration-runtime.ts';
-import { hubLoopDefinitions, scheduleAllIntegrations, syncChangeHandler } from '../sync/loops.ts';
+import { hubLoopDefinitions, scheduleAllIntegrations, syncChangeHandler } from '../jobs/hub-loops.ts';
 import { hubVersion } from './version.ts';
 import { targetHostPolicy } from '../config/vendor-hosts.ts';
 import { createHealthNotifier } from '../sync/health-notifier.ts';
@@ -80,7 +80,7 @@ export async function startHub(options: {
   for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
   await jobRunner.start();
   await scheduleAllIntegrations(jobRunner, store);
-  await resumeMappingIntents(store, runtimes, jobRunner, logger);
+  await resumeMappingIntents(store, jobRunner, logger);
   const onSyncChange = syncChangeHandler(jobRunner, store, runtimes);
   const app = await buildApp({
     store,

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import type { LoopStats } from '../jobs/job-runner.ts';
 import type { DirectoryChange } from '../domain/directory-plan.ts';
 import { createRuntimeProvider, findIntegration } from '../sync/integration-runtime.ts';
-import type { LoopOutcome } from '../sync/loop-result.ts';
+import type { LoopOutcome, LoopStats } from '../sync/loop-result.ts';
 import { isSyncLoopName, SYNC_LOOP_NAMES, SYNC_LOOPS, type SyncLoopName } from '../sync/loops.ts';
 import type { CompanyPlan } from '../sync/provisioning-loop.ts';
 import type { PlannedUsageWrite } from '../sync/usage-loop.ts';

@@ -9,7 +9,7 @@ import { createPgBossJobRunner } from '../jobs/pg-boss/runner.ts';
 import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import { parseDatabaseUrl } from '../store/database.ts';
 import { createRuntimeProvider } from '../sync/integration-runtime.ts';
-import { hubLoopDefinitions } from '../sync/loops.ts';
+import { hubLoopDefinitions } from '../jobs/hub-loops.ts';
 import { openHubContext } from './hub-context.ts';
 import { targetHostPolicy } from '../config/vendor-hosts.ts';
 import { createHealthNotifier } from '../sync/health-notifier.ts';

@@ -15,7 +15,10 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { createAcronisVendor } from '../connectors/acronis/vendor.ts';
+import { onDemandLoopDefinitions } from '../jobs/hub-loops.ts';
+import { createInProcessJobRunner } from '../jobs/in-process-runner.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
+import { createStoreRunRecorder } from '../jobs/store-run-recorder.ts';
 import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import { createAuthenticator } from './auth/authenticate.ts';
 import { installRoleGuard, type GuardedRoute } from './auth/authorize.ts';
@@ -74,6 +77,12 @@ export interface BuildAppOptions {
   vendorFactory?: VendorFactory;
   /** Present when this process runs loops; the status route reports its schedules. */
   jobRunner?: JobRunner;
+  /**
+   * Where the on-demand jobs (the `mappings` job: map-to-new, the wizard's first run) are asked for
+   * when there is no `jobRunner`: a runner with onDemandLoopDefinitions registered, started. Default:
+   * an in-process one made here and stopped with the app.
+   */
+  onDemandRunner?: JobRunner;
   /** The process's runtimes, the same provider the loops use (startHub builds it once). */
   runtimes: RuntimeProvider;
   version: string;
@@ -96,6 +105,18 @@ export interface BuildAppOptions {
   loginThrottle?: LoginThrottleOptions;
   /** Answers the inbound APIs of service managers; default: the store's, with the Acronis vendor. */
   serviceManagerHub?: ServiceManagerHub;
+}
+
+/**
+ * An app embedded without the loops' runner (a test, a tool) still answers map-to-new in the
+ * background: through a runner of the on-demand jobs alone, with the same one-run-per-job rule
+ * and run history as a hub's.
+ */
+async function startOnDemandRunner(options: BuildAppOptions, logger: Logger): Promise<JobRunner> {
+  const runner = createInProcessJobRunner({ recorder: createStoreRunRecorder(options.store.repos.loopRuns), logger });
+  for (const definition of onDemandLoopDefinitions(options.runtimes)) runner.register(definition);
+  await runner.start();
+  return runner;
 }
 
 const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -155,6 +176,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // The document is always built (tests and tools read app.swagger()); it is served only when asked for.
   if (options.apiDocs === true) await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: docsCsp });
 
+  const onDemand = options.jobRunner ?? options.onDemandRunner ?? (await startOnDemandRunner(options, logger));
+  if (options.jobRunner === undefined && options.onDemandRunner === undefined) app.addHook('onClose', async () => void (await onDemand.stop()));
+
   const deps: RouteDeps = {
     store: options.store,
     cookie: { ttlMs: options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, secure: options.secureCookies ?? 'auto' },
@@ -162,6 +186,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     vendorFactory: options.vendorFactory ?? defaultVendorFactory,
     vendorHosts: options.vendorHosts ?? parseVendorHosts(undefined),
     jobRunner: options.jobRunner,
+    loopQueue: onDemand,
     runtimes: options.runtimes,
     version: options.version,
   };

@@ -19,9 +19,13 @@
 //   stop at their next safe point; the journal makes stopping anywhere safe), and waits for them
 //   until a deadline.
 import type { Logger } from 'pino';
+import type { LoopStats } from '../sync/loop-result.ts';
+import type { RunError } from '../sync/run-error.ts';
+import type { LoopQueue, QueuedRunStatus } from '../sync/loop-queue.ts';
 
-/** A JSON-friendly summary a loop returns: counts of what it observed, planned and applied. */
-export type LoopStats = Record<string, number | string | boolean | null>;
+// What a pass produces is sync's (jobs → sync); the runner's contract speaks of it.
+export type { LoopStats, RunError };
+export { toRunError } from '../sync/run-error.ts';
 
 export interface LoopContext {
   integrationId: string;
@@ -92,12 +96,7 @@ export interface ScheduleSpec {
 }
 
 export type RunTrigger = 'schedule' | 'manual' | 'retry';
-export type RunStatus = 'ok' | 'failed' | 'cancelled';
-
-export interface RunError {
-  code: string;
-  message: string;
-}
+export type RunStatus = QueuedRunStatus;
 
 export interface RunResult {
   /** Id of the loop_runs record (undefined if recording failed). */
@@ -154,8 +153,9 @@ export interface RunRecorder {
   closeDead?(isDead: (integrationId: string, loop: string, close: () => Promise<void>) => Promise<void>): Promise<number>;
 }
 
-// Schedules and state are async: the pg-boss runner keeps them in the database.
-export interface JobRunner {
+// Schedules and state are async: the pg-boss runner keeps them in the database. A job runner is
+// the LoopQueue sync asks for passes through (src/sync/loop-queue.ts).
+export interface JobRunner extends LoopQueue {
   /** Registers the handler of a loop name (locally, before start); registering a name twice is an error. */
   register(loop: LoopDefinition): void;
   /** Adds or replaces the schedule of a job. */
@@ -195,16 +195,4 @@ export function jobKey(integrationId: string, loop: string): string {
 export function retryDelay(policy: RetryPolicy, retry: number): number {
   const factor = policy.retryBackoff ? 2 ** Math.max(0, retry - 1) : 1;
   return Math.min(policy.retryDelayMs * factor, policy.retryDelayMaxMs);
-}
-
-/** Turns anything thrown by a handler into a code and a message a person can act on. */
-export function toRunError(err: unknown): RunError {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return {
-      code: typeof code === 'string' && code.length > 0 ? code : err.name === 'AbortError' ? 'aborted' : 'error',
-      message: err.message || err.name,
-    };
-  }
-  return { code: 'error', message: String(err) };
 }

@@ -22,11 +22,11 @@ import { z } from 'zod';
 import { isHttpUrl } from '../domain/http-url.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent } from '../connectors/ports.ts';
-import type { JobRunner } from '../jobs/job-runner.ts';
 import { createHash } from 'node:crypto';
 import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
+import type { LoopQueue } from './loop-queue.ts';
 import { refreshContracts } from './observe.ts';
 
 export const CALLBACK_SETTINGS_KEY = 'callbacks';
@@ -102,7 +102,8 @@ export async function setCallbacks(rt: IntegrationRuntime, wanted: { enabled: bo
 export interface IntakeDeps {
   store: Store;
   runtimes: RuntimeProvider;
-  runner: JobRunner | undefined;
+  /** The job runner, as the port sync asks for passes through; absent when this process runs no loops. */
+  runner: LoopQueue | undefined;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; debug?(obj: object, msg?: string): void };
   /** Gates the audit rows of refusals (one per integration and minute); one per process. */
   refusals?: RefusalAudit;

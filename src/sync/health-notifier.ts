@@ -11,16 +11,21 @@
 import type { Logger } from 'pino';
 import type { VendorHostPolicy } from '../config/vendor-hosts.ts';
 import { decideHealthNotice } from '../domain/health-notice.ts';
-import type { RunResult } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';
 import { readIntegrationHealth } from './integration-health.ts';
 import { deliverPending } from './notification-delivery.ts';
 
+/** A pass that ended (a job runner's RunResult is one). */
+export interface FinishedPass {
+  integrationId: string;
+  dryRun: boolean;
+}
+
 export interface HealthNotifier {
   /** For the runner's onRunFinished: checks the integration in the background. */
-  afterRun(result: Pick<RunResult, 'integrationId' | 'dryRun'>): void;
+  afterRun(result: FinishedPass): void;
   /** The same, for a caller that waits for it (a command that exits after its pass); never rejects. */
-  afterPass(result: Pick<RunResult, 'integrationId' | 'dryRun'>): Promise<void>;
+  afterPass(result: FinishedPass): Promise<void>;
   /** Checks one integration now: records and sends a transition if there is one. */
   check(integrationId: string): Promise<void>;
   /** Resolves when the checks started so far are done (tests, shutdown). */
@@ -49,7 +54,7 @@ export function createHealthNotifier(options: { store: Store; webhookHosts: Vend
     await deliverPending(context);
   }
 
-  function afterPass(result: Pick<RunResult, 'integrationId' | 'dryRun'>): Promise<void> {
+  function afterPass(result: FinishedPass): Promise<void> {
     if (result.dryRun) return queue;
     queue = queue
       .then(() => check(result.integrationId))

@@ -1,5 +1,7 @@
-import type { LoopStats } from '../jobs/job-runner.ts';
 import type { Progress } from './observe.ts';
+
+/** A JSON-friendly summary a loop returns: counts of what it observed, planned and applied. */
+export type LoopStats = Record<string, number | string | boolean | null>;
 
 /** How a loop is run: by the job runner, the CLI or a test. */
 export interface LoopRunOptions {

@@ -5,14 +5,15 @@
  * first does the marketplace wizard's automatic first run (once per integration).
  */
 import type { VendorCloud } from '../connectors/ports.ts';
-import type { JobRunner, LoopDefinition, LoopStats } from '../jobs/job-runner.ts';
 import { ConnectorError, isTransient } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage, planAdminAccount, type AdminAccountOptions } from '../domain/admin-account.ts';
 import type { JournalEntry } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
-import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
+import type { IntegrationRuntime } from './integration-runtime.ts';
+import type { LoopQueue } from './loop-queue.ts';
+import type { LoopStats } from './loop-result.ts';
 import { JournalInProgressError } from './journal.ts';
 import { audit } from './mapping-actions.ts';
 import { MappingActionError } from './mapping-error.ts';
@@ -231,69 +232,39 @@ export async function runMappingJobs(rt: IntegrationRuntime, options: { signal?:
   return stats;
 }
 
-/** Job-runner loop `mappings`: the automatic first wizard run, then every open "new tenant" intent. */
-export function mappingJobDefinition(provider: RuntimeProvider): LoopDefinition {
-  return {
-    name: MAPPINGS_LOOP,
-    timeoutMs: 60 * 60_000,
-    handler: async (ctx): Promise<LoopStats> => {
-      const rt = await provider.get(ctx.integrationId);
-      if (ctx.dryRun) return { dryRun: true };
-      const first = await runMarketplaceWizardOnce(rt);
-      const stats = await runMappingJobs(rt, { signal: ctx.signal });
-      return { ...stats, wizardFirstRun: first.ran };
-    },
-  };
+/**
+ * One run of the `mappings` job (its job-runner definition is in src/jobs/hub-loops.ts): the
+ * marketplace wizard's automatic first run, then every open "new tenant" intent.
+ */
+export async function runMappingJob(rt: IntegrationRuntime, options: { signal?: AbortSignal } = {}): Promise<LoopStats> {
+  const first = await runMarketplaceWizardOnce(rt);
+  const stats = await runMappingJobs(rt, options);
+  return { ...stats, wizardFirstRun: first.ran };
 }
 
-const running = new Map<string, Promise<unknown>>();
-
 /**
- * Starts the mapping job for an integration without waiting for it. With a job runner (every hub
- * process has one, with the `mappings` loop registered) the run is enqueued there: it is recorded,
- * coalesced with a run already going, and under pg-boss performed by whichever process takes it.
- * Without a runner (a bare API, tests) it runs in this process, one run per integration at a time.
+ * Starts the mapping job for an integration without waiting for it: the run is asked of the job
+ * runner (through the LoopQueue port), which records it, serves a request made while a run is
+ * going by one follow-up run, and under pg-boss lets whichever process takes it perform it.
  */
-export function kickMappingJob(provider: RuntimeProvider, integrationId: string, runner?: JobRunner, onError?: (error: unknown) => void): void {
-  const report = onError ?? (() => {});
-  const work =
-    runner === undefined
-      ? async () => {
-          const rt = await provider.get(integrationId);
-          await runMarketplaceWizardOnce(rt);
-          await runMappingJobs(rt);
-        }
-      : async () => {
-          const result = await runner.runNow(integrationId, MAPPINGS_LOOP);
-          if (result.status !== 'ok') throw new Error(`the ${MAPPINGS_LOOP} run ended ${result.status}: ${result.error?.message ?? 'no error recorded'}`);
-        };
-  const previous = running.get(integrationId) ?? Promise.resolve();
-  // The runner coalesces by itself; in-process runs are chained so two never overlap.
-  const next = (runner === undefined ? previous.then(work, work) : work()).catch(report);
-  running.set(integrationId, next);
-  void next.finally(() => {
-    if (running.get(integrationId) === next) running.delete(integrationId);
-  });
+export function kickMappingJob(queue: LoopQueue, integrationId: string, onError: (error: unknown) => void = () => {}): void {
+  void queue
+    .runNow(integrationId, MAPPINGS_LOOP)
+    .then((result) => {
+      if (result.status !== 'ok') throw new Error(`the ${MAPPINGS_LOOP} run ended ${result.status}: ${result.error?.message ?? 'no error recorded'}`);
+    })
+    .catch(onError);
 }
 
 /**
  * At hub start: the "new tenant" requests a stopped process left open are run again (the job runs
  * only when kicked, by a person's request, so nothing else would finish them).
  */
-export async function resumeMappingIntents(store: Store, provider: RuntimeProvider, runner: JobRunner, log: Logger): Promise<void> {
+export async function resumeMappingIntents(store: Store, queue: LoopQueue, log: Logger): Promise<void> {
   const open = await store.repos.journal.list({ loop: MAPPINGS_LOOP, states: ['pending', 'failed'], limit: 100_000 });
   for (const integrationId of new Set(open.map((e) => e.integrationId))) {
     if ((await store.repos.integrations.get(integrationId))?.enabled !== true) continue;
     log.info({ integrationId }, 'resuming the open "new tenant" requests');
-    kickMappingJob(provider, integrationId, runner, (err) => log.warn({ err, integrationId }, 'mapping job failed'));
-  }
-}
-
-/** Resolves when the in-process kicks of an integration are done (tests, graceful stop). */
-export async function settleMappingJobs(integrationId: string): Promise<void> {
-  for (;;) {
-    const current = running.get(integrationId);
-    if (current === undefined) return;
-    await current;
+    kickMappingJob(queue, integrationId, (err) => log.warn({ err, integrationId }, 'mapping job failed'));
   }
 }

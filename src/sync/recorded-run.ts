@@ -5,11 +5,10 @@
  * integration's health is announced to the notification channels before this returns (or throws),
  * so a command that exits right after still sends it.
  */
-import type { LoopStats } from '../jobs/job-runner.ts';
-import { toRunError } from '../jobs/job-runner.ts';
 import type { Store } from '../store/store.ts';
 import type { HealthNotifier } from './health-notifier.ts';
-import type { LoopOutcome } from './loop-result.ts';
+import type { LoopOutcome, LoopStats } from './loop-result.ts';
+import { toRunError } from './run-error.ts';
 
 export async function runRecorded<O extends LoopOutcome>(
   store: Pick<Store, 'repos'>,

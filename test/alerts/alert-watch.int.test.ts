@@ -8,7 +8,7 @@ import type { JobRunner } from '../../src/jobs/job-runner.ts';
 import { createPgBossJobRunner } from '../../src/jobs/pg-boss/runner.ts';
 import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { RuntimeProvider } from '../../src/sync/integration-runtime.ts';
-import { syncLoopDefinitions } from '../../src/sync/loops.ts';
+import { syncLoopDefinitions } from '../../src/jobs/hub-loops.ts';
 import { testDatabases } from '../support/databases.ts';
 import { afterTicketCreates, startAlertsHarness, type AlertsHarness } from './harness.ts';
 

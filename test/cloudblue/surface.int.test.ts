@@ -2,7 +2,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
 import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../emulators/cloudblue/server.ts';
-import { settleMappingJobs } from '../../src/sync/mapping-job.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestStore, TEST_SECRET_KEY, testDatabases } from '../support/databases.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
@@ -23,7 +22,7 @@ describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
     integrationId = integration.id;
   });
   afterEach(async () => {
-    await settleMappingJobs(integrationId);
+    await hub.settle(integrationId);
     await hub.close();
     await acronis.close();
     await cloudblue.close();
@@ -38,7 +37,7 @@ describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
     const wingtip = list.json().items[0];
     expect(wingtip).toMatchObject({ companyName: 'Wingtip Toys', companyStatus: 'Active', stateLabel: 'Not mapped' });
     // Opening the mapping screen the first time ran the marketplace wizard by itself: proposals are ready.
-    await settleMappingJobs(integrationId);
+    await hub.settle(integrationId);
     expect((await call('GET', '/mappings?search=wingtip')).json().items[0]).toMatchObject({ stateLabel: 'Ready for mapping', tenantName: 'Wingtip Toys' });
     expect((await hub.store.repos.auditLog.list({ subjectId: integrationId })).filter((e) => e.action === 'marketplace.first_run')).toHaveLength(1);
     expect((await call('POST', `/mappings/${wingtip.companyId}/map`, { tenantId: tenantId('Wingtip Toys') })).json()).toMatchObject({ state: 'mapped', tenantName: 'Wingtip Toys' });
@@ -56,7 +55,7 @@ describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
     const saved = await call('POST', `/mappings/${wilbur.companyId}/map-new`);
     expect(saved.statusCode).toBe(202);
     expect(saved.json()).toMatchObject({ message: 'The mapping has been saved', pending: true });
-    await settleMappingJobs(integrationId);
+    await hub.settle(integrationId);
     expect((await call('GET', '/mappings?search=wilbur')).json().items[0]).toMatchObject({ stateLabel: 'Mapped', tenantName: 'Wilbur', pending: false });
     expect([...acronis.state.tenants.values()].filter((t) => t.name === 'Wilbur')).toHaveLength(1);
 

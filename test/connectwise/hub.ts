@@ -12,7 +12,7 @@ import type { JobRunner } from '../../src/jobs/job-runner.ts';
 import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createRuntimeProvider } from '../../src/sync/integration-runtime.ts';
-import { hubLoopDefinitions } from '../../src/sync/loops.ts';
+import { hubLoopDefinitions } from '../../src/jobs/hub-loops.ts';
 import { createHealthNotifier, type HealthNotifier } from '../../src/sync/health-notifier.ts';
 
 export interface CwHub {

@@ -22,7 +22,7 @@ import type { JobRunner } from '../../src/jobs/job-runner.ts';
 import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createRuntimeProvider, type RuntimeOptions, type RuntimeProvider } from '../../src/sync/integration-runtime.ts';
-import { hubLoopDefinitions } from '../../src/sync/loops.ts';
+import { hubLoopDefinitions, onDemandLoopDefinitions } from '../../src/jobs/hub-loops.ts';
 import { openTestStore, type TestDatabase } from './databases.ts';
 
 export const TEST_ADMIN = { username: 'admin', password: 'correct horse battery staple' } as const;
@@ -36,6 +36,8 @@ export interface TestHub {
   runtimes: RuntimeProvider;
   /** The in-process runner with the hub's loops (only when started with `loops: true`). */
   jobRunner: JobRunner | undefined;
+  /** Resolves once no run of the integration's `loop` (default: the `mappings` job, which map-to-new starts in the background) is going or queued. */
+  settle(integrationId: string, loop?: string): Promise<void>;
   /** Every log line the app wrote, as raw JSON text. */
   logs: string[];
   /** Logs in as the admin (once) and returns the cookie + CSRF headers of a portal request. */
@@ -81,8 +83,16 @@ export async function startHub(database: TestDatabase, options: StartHubOptions 
     for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
     await jobRunner.start();
   }
+  // Without the loops, the on-demand jobs (map-to-new) still run in the background, as in a hub.
+  let onDemandRunner: JobRunner | undefined;
+  if (jobRunner === undefined) {
+    onDemandRunner = createInProcessJobRunner({ recorder: createStoreRunRecorder(store.repos.loopRuns), logger });
+    for (const definition of onDemandLoopDefinitions(runtimes)) onDemandRunner.register(definition);
+    await onDemandRunner.start();
+  }
+  const backgroundRunner = (jobRunner ?? onDemandRunner) as JobRunner;
   // The emulators listen on 127.0.0.1: the tests widen the vendor hosts to it, as an operator would.
-  const app = await buildApp({ version: '0.0.0-test', vendorHosts: parseVendorHosts('127.0.0.1'), ...appOptions, ...(jobRunner === undefined ? {} : { jobRunner }), store, logger, runtimes });
+  const app = await buildApp({ version: '0.0.0-test', vendorHosts: parseVendorHosts('127.0.0.1'), ...appOptions, ...(jobRunner === undefined ? {} : { jobRunner }), ...(onDemandRunner === undefined ? {} : { onDemandRunner }), store, logger, runtimes });
   let url: string | undefined;
   if (listen) {
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -99,6 +109,10 @@ export async function startHub(database: TestDatabase, options: StartHubOptions 
     store,
     runtimes,
     jobRunner,
+    async settle(integrationId, loop = 'mappings') {
+      // The runner holds a job as running from the moment runNow is called until its last follow-up ends.
+      while (await backgroundRunner.isRunning(integrationId, loop)) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
     url,
     logs,
     async sessionHeaders() {
@@ -121,6 +135,7 @@ export async function startHub(database: TestDatabase, options: StartHubOptions 
     },
     async close() {
       if (loops) await jobRunner?.stop();
+      await onDemandRunner?.stop();
       await app.close();
       await cleanup();
     },

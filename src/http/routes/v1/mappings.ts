@@ -102,7 +102,7 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         const rt = await runtime(request.params.id);
         // The marketplace wizard runs by itself once after setup: the first time the mapping screen opens.
         if ((await rt.cursors.get(rt.integration.id, FIRST_RUN_CURSOR)) === undefined) {
-          kickMappingJob(runtimes, request.params.id, deps.jobRunner, (err) => request.log.warn({ err }, 'mapping job failed'));
+          kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
         }
         const types = list(q.type);
         return listMappings(rt, {
@@ -144,7 +144,7 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
     async (request, reply) =>
       wrap(async () => {
         const result = await mapToNew(await runtime(request.params.id), actor(request), request.params.companyId);
-        kickMappingJob(runtimes, request.params.id, deps.jobRunner, (err) => request.log.warn({ err }, 'mapping job failed'));
+        kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
         return reply.code(202).send(result);
       }),
   );
@@ -194,7 +194,7 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
     async (request) =>
       wrap(async () => {
         const items = await bulk(await runtime(request.params.id), actor(request), request.body.items);
-        if (items.some((i) => i.ok && i.result?.pending === true)) kickMappingJob(runtimes, request.params.id, deps.jobRunner, (err) => request.log.warn({ err }, 'mapping job failed'));
+        if (items.some((i) => i.ok && i.result?.pending === true)) kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
         return { items };
       }),
   );
