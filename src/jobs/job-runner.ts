@@ -178,6 +178,8 @@ export class JobError extends Error {
     | 'stopped'
     | 'unsupported_cadence'
     | 'invalid_schedule'
+    /** The database lacks the runner's tables: the store's migrations have not run on it. */
+    | 'not_migrated'
     /** runNow gave up waiting for a run that another process was to perform (distributed runner). */
     | 'wait_timeout';
   constructor(code: JobError['code'], message: string) {

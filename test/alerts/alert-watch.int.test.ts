@@ -9,7 +9,7 @@ import { createPgBossJobRunner } from '../../src/jobs/pg-boss/runner.ts';
 import { createStoreRunRecorder } from '../../src/jobs/store-run-recorder.ts';
 import type { RuntimeProvider } from '../../src/sync/integration-runtime.ts';
 import { syncLoopDefinitions } from '../../src/jobs/hub-loops.ts';
-import { testDatabases } from '../support/databases.ts';
+import { openMigratedDatabase, testDatabases } from '../support/databases.ts';
 import { afterTicketCreates, startAlertsHarness, type AlertsHarness } from './harness.ts';
 
 const EVERY_MINUTE = { intervalMs: 60_000 };
@@ -34,7 +34,7 @@ describe.each(testDatabases())('alerts watch on $name', (database) => {
     const recorder = createStoreRunRecorder(h.store.repos.loopRuns);
     let runner: JobRunner;
     if (database.name === 'postgres') {
-      const { url, cleanup } = await database.open();
+      const { url, cleanup } = await openMigratedDatabase(database);
       cleanups.push(cleanup);
       runner = createPgBossJobRunner({ connectionString: url, recorder, pollIntervalMs: 100, scheduleCheckMs: 200, waitPollMs: 50, firstRunSpreadMs: 0, orphanCheckMs: 300, orphanGraceSeconds: 1 });
     } else {

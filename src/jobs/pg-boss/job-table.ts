@@ -50,7 +50,7 @@ export const PG_BOSS_COLUMNS_USED = {
 export const PG_BOSS_STATES_USED = ['created', 'retry', 'active'] as const;
 
 export class PgBossJobTable {
-  /** `schema` is quoted already (see quoteIdent in runner.ts). */
+  /** `schema` is quoted already (QUOTED_SCHEMA in runner.ts). */
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testDatabases } from '../../../test/support/databases.ts';
+import { openMigratedDatabase, testDatabases } from '../../../test/support/databases.ts';
 import { describeJobRunnerContract } from '../job-runner.contract.ts';
 import type { JobRunner, LoopDefinition } from '../job-runner.ts';
 import { createMemoryRunRecorder, type MemoryRunRecorder } from '../memory-run-recorder.ts';
@@ -28,7 +28,7 @@ function fastRunner(connectionString: string, recorder: MemoryRunRecorder, optio
 
 if (postgres) {
   describeJobRunnerContract('pg-boss', async (recorder) => {
-    const { url, cleanup } = await postgres.open();
+    const { url, cleanup } = await openMigratedDatabase(postgres);
     return { runner: fastRunner(url, recorder), cleanup };
   });
 }
@@ -39,7 +39,7 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
   const runners: JobRunner[] = [];
 
   beforeEach(async () => {
-    ({ url, cleanup } = await postgres!.open());
+    ({ url, cleanup } = await openMigratedDatabase(postgres!));
   });
 
   afterEach(async () => {

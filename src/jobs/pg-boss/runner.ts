@@ -2,7 +2,7 @@
 // through pg-boss. The semantics are the ones documented in job-runner.ts; where pg-boss makes them
 // differ, it is said below.
 //
-// Layout in the database (all in pg-boss's schema, `pgboss` by default):
+// Layout in the database (all in pg-boss's schema, `pgboss`: src/store/job-schema.ts says why it is fixed):
 // - One pg-boss queue per loop name (`psa-bridge.<loop>`), policy `stately`, every job keyed
 //   (`singletonKey`) by `<integrationId>/<loop>`. `stately` is a partial unique index allowing per key
 //   at most one job `created` (the queued follow-up), one in `retry` and one `active`: the database
@@ -10,7 +10,9 @@
 // - Jobs are fetched by this runner's own statement rather than pg-boss's `work()` (job-table.ts says
 //   why); every statement on pg-boss's own tables is in job-table.ts.
 // - Each run also holds a session advisory lock on the job's key for its whole duration (run-lock.ts).
-// - Schedules are rows of our own table (schedule-table.ts), claimed by every worker in turn.
+// - Schedules are rows of our own table (schedule-table.ts; made by the store's migration 0018, so a
+//   runner needs a migrated database, as every hub process and worker opens one), claimed by every
+//   worker in turn.
 //
 // Differences from the in-process runner:
 // - A runNow that finds a queued (not yet started) run of the same mode joins it, even when nothing is
@@ -50,14 +52,13 @@ import { invokeLoopHandler, StopAbort, TimeoutAbort } from '../run-handler.ts';
 import { PgBossJobTable, type FetchedJob, type JobData, type QueueOptions } from './job-table.ts';
 import { RunLocks, type HeldRunLock } from './run-lock.ts';
 import { ScheduleTable } from './schedule-table.ts';
+import { JOB_SCHEMA } from '../../store/job-schema.ts';
 import { fromStored, isStoredResult, toStored } from './stored-result.ts';
 
 export interface PgBossRunnerOptions {
   connectionString: string;
   recorder: RunRecorder;
   logger?: Logger;
-  /** Schema of pg-boss's tables and of the schedule table. */
-  schema?: string;
   /** Whether this process performs runs (a worker) or only enqueues and waits for them (an HTTP-only frontend). */
   work?: boolean;
   /** Runs performed at once by this process. */
@@ -110,12 +111,8 @@ interface Connection {
 
 const QUEUE_PREFIX = 'psa-bridge.';
 
-function quoteIdent(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,49}$/.test(name)) {
-    throw new JobError('invalid_schedule', `"${name}" is not a usable schema name (letters, digits and _ only)`);
-  }
-  return `"${name}"`;
-}
+/** pg-boss's schema, quoted for the statements of job-table.ts and schedule-table.ts. */
+const QUOTED_SCHEMA = `"${JOB_SCHEMA}"`;
 
 export class PgBossJobRunner implements JobRunner {
   private readonly loops = new Map<string, RegisteredLoop>();
@@ -123,7 +120,6 @@ export class PgBossJobRunner implements JobRunner {
     Omit<PgBossRunnerOptions, 'logger' | 'onRunFinished' | 'recorder' | 'connectionString'>
   >;
   private readonly log: Logger;
-  private readonly schema: string;
   private conn: Connection | undefined;
   private connecting: Promise<void> | undefined;
   private readonly queues = new Map<string, Promise<void>>();
@@ -140,7 +136,6 @@ export class PgBossJobRunner implements JobRunner {
   constructor(private readonly settings: PgBossRunnerOptions) {
     this.log = settings.logger ?? pino({ level: 'silent' });
     this.options = {
-      schema: settings.schema ?? 'pgboss',
       work: settings.work ?? true,
       concurrency: settings.concurrency ?? 4,
       pollIntervalMs: settings.pollIntervalMs ?? 1_000,
@@ -155,7 +150,6 @@ export class PgBossJobRunner implements JobRunner {
       orphanGraceSeconds: settings.orphanGraceSeconds ?? 10,
       waitPollMs: settings.waitPollMs ?? 250,
     };
-    this.schema = quoteIdent(this.options.schema);
   }
 
   register(loop: LoopDefinition): void {
@@ -286,7 +280,7 @@ export class PgBossJobRunner implements JobRunner {
     this.connecting ??= (async () => {
       const boss = new PgBoss({
         connectionString: this.settings.connectionString,
-        schema: this.options.schema,
+        schema: JOB_SCHEMA,
         application_name: 'psa-bridge',
         // Expiry of crashed runs and archiving; pg-boss lets one node at a time do it.
         supervise: this.options.work,
@@ -303,15 +297,15 @@ export class PgBossJobRunner implements JobRunner {
         application_name: 'psa-bridge-jobs',
       });
       pool.on('error', (err) => this.log.error({ err }, 'job runner database connection failed'));
-      const schedules = new ScheduleTable(pool, this.schema);
+      const schedules = new ScheduleTable(pool, QUOTED_SCHEMA);
       this.conn = {
         boss,
         pool,
-        jobs: new PgBossJobTable(pool, this.schema),
+        jobs: new PgBossJobTable(pool, QUOTED_SCHEMA),
         schedules,
         locks: new RunLocks(pool, this.log, this.options.pollIntervalMs),
       };
-      await schedules.ensure();
+      await schedules.check();
     })();
     return this.connecting;
   }

@@ -1,42 +1,34 @@
 // The schedules of the distributed runner: one row per (integration, loop) with its cadence and the
 // next time it is due (pg-boss 10's own cron allows one schedule per queue). Every worker claims due
 // rows with FOR UPDATE SKIP LOCKED, so each tick is enqueued once; cron is evaluated against the
-// database's clock.
+// database's clock. The table is the store's migration 0018 (src/store/migrations/0018_job_schedules.ts).
 import type pg from 'pg';
 import { nextCronTime, parseCron } from '../cron.ts';
-import type { Cadence } from '../job-runner.ts';
-import { UNIQUE_VIOLATION } from './job-table.ts';
+import { JobError, type Cadence } from '../job-runner.ts';
+import { JOB_SCHEDULE_TABLE } from '../../store/job-schema.ts';
 
 export interface DueSchedule {
   integrationId: string;
   loop: string;
 }
 
-const CONCURRENT_CREATE_CODES = new Set([UNIQUE_VIOLATION, '42710', '42P07']);
-
 export class ScheduleTable {
-  /** `schema` is quoted already (see quoteIdent in runner.ts). */
+  /** `schema` is quoted already (QUOTED_SCHEMA in runner.ts). */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly schema: string,
-  ) {}
+    schema: string,
+  ) {
+    this.table = `${schema}.${JOB_SCHEDULE_TABLE}`;
+  }
 
-  async ensure(): Promise<void> {
-    await this.pool
-      .query(
-        `create table if not exists ${this.schema}.psa_bridge_schedule (
-           integration_id text not null,
-           loop text not null,
-           every jsonb not null,
-           next_run_at timestamptz not null,
-           primary key (integration_id, loop)
-         )`,
-      )
-      .catch((err: unknown) => {
-        // Two processes creating it at once: the loser sees a duplicate key (23505), type (42710) or
-        // table (42P07); in every case the table exists.
-        if (!CONCURRENT_CREATE_CODES.has((err as { code?: string }).code ?? '')) throw err;
-      });
+  private readonly table: string;
+
+  /** Refuses to start on a database the store's migrations have not brought to 0018, saying what to do. */
+  async check(): Promise<void> {
+    const { rows } = await this.pool.query<{ found: string | null }>(`select to_regclass($1) as found`, [this.table]);
+    if (rows[0]?.found == null) {
+      throw new JobError('not_migrated', `The job schedule table ${this.table} is missing: this database has not been migrated (run psa-bridge migrate, or start psa-bridge serve once)`);
+    }
   }
 
   /** The database's clock, which cron and first-run spreading are computed against. */
@@ -51,7 +43,7 @@ export class ScheduleTable {
    */
   async nextRunAt(integrationId: string, loop: string): Promise<Date | null> {
     const { rows } = await this.pool.query<{ next_run_at: Date; now: Date }>(
-      `select next_run_at, now() as now from ${this.schema}.psa_bridge_schedule where integration_id = $1 and loop = $2`,
+      `select next_run_at, now() as now from ${this.table} where integration_id = $1 and loop = $2`,
       [integrationId, loop],
     );
     const row = rows[0];
@@ -60,7 +52,7 @@ export class ScheduleTable {
 
   async upsert(integrationId: string, loop: string, every: Cadence, nextRunAt: Date): Promise<void> {
     await this.pool.query(
-      `insert into ${this.schema}.psa_bridge_schedule (integration_id, loop, every, next_run_at)
+      `insert into ${this.table} (integration_id, loop, every, next_run_at)
        values ($1, $2, $3, $4)
        on conflict (integration_id, loop) do update set every = excluded.every, next_run_at = excluded.next_run_at`,
       [integrationId, loop, JSON.stringify(every), nextRunAt],
@@ -69,14 +61,14 @@ export class ScheduleTable {
 
   async delete(integrationId: string, loop: string | undefined): Promise<void> {
     await this.pool.query(
-      `delete from ${this.schema}.psa_bridge_schedule where integration_id = $1 and ($2::text is null or loop = $2)`,
+      `delete from ${this.table} where integration_id = $1 and ($2::text is null or loop = $2)`,
       [integrationId, loop ?? null],
     );
   }
 
   async list(): Promise<Array<{ integrationId: string; loop: string; every: Cadence }>> {
     const { rows } = await this.pool.query<{ integration_id: string; loop: string; every: Cadence }>(
-      `select integration_id, loop, every from ${this.schema}.psa_bridge_schedule order by integration_id, loop`,
+      `select integration_id, loop, every from ${this.table} order by integration_id, loop`,
     );
     return rows.map((r) => ({ integrationId: r.integration_id, loop: r.loop, every: r.every }));
   }
@@ -88,7 +80,7 @@ export class ScheduleTable {
     try {
       await client.query('begin');
       const { rows } = await client.query<{ integration_id: string; loop: string; every: Cadence; next_run_at: Date; now: Date }>(
-        `select integration_id, loop, every, next_run_at, now() as now from ${this.schema}.psa_bridge_schedule
+        `select integration_id, loop, every, next_run_at, now() as now from ${this.table}
           where next_run_at <= now() and loop = any($1::text[])
           order by next_run_at limit 100
           for update skip locked`,
@@ -96,7 +88,7 @@ export class ScheduleTable {
       );
       for (const row of rows) {
         await client.query(
-          `update ${this.schema}.psa_bridge_schedule set next_run_at = $3 where integration_id = $1 and loop = $2`,
+          `update ${this.table} set next_run_at = $3 where integration_id = $1 and loop = $2`,
           [row.integration_id, row.loop, nextRun(row.every, row.next_run_at, row.now)],
         );
         due.push({ integrationId: row.integration_id, loop: row.loop });
