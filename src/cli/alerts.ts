@@ -10,6 +10,7 @@ import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor } from 
 import type { Store } from '../store/store.ts';
 import { withHubContext } from './hub-context.ts';
 import { printJson, printTable } from './output.ts';
+import { listWaitingAlerts } from '../sync/alerts/waiting-alerts-view.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -148,11 +149,11 @@ export function registerAlertsCommands(program: Command): void {
         if (options.waiting !== undefined) {
           const reason = typeof options.waiting === 'string' ? options.waiting : 'unmapped';
           if (reason !== 'unmapped' && reason !== 'failed' && reason !== 'deferred') throw new Error('--waiting takes unmapped, failed or deferred');
-          const items = await store.repos.waitingAlerts.list(integration.id, { reason, limit });
+          const { items } = await listWaitingAlerts(store, integration.id, { reason, limit });
           if (options.json) return printJson(items);
           return printTable(
-            items.map((w) => ({ alert: w.alertId, tenant: w.tenantId, type: w.alertType, since: w.firstSeenAt, attempts: w.attempts, why: w.lastError ?? w.detail })),
-            ['alert', 'tenant', 'type', 'since', 'attempts', 'why'],
+            items.map((w) => ({ alert: w.alertId, customer: w.tenantName ?? w.tenantId, type: w.alertType, since: w.firstSeenAt, attempts: w.attempts, why: w.lastError ?? w.detail })),
+            ['alert', 'customer', 'type', 'since', 'attempts', 'why'],
           );
         }
         const states = ['open', 'closed', 'reopened', 'alert_cleared'] as const;

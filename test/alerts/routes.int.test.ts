@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { runAlertsLoop } from '../../src/sync/alerts-loop.ts';
+import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { testDatabases } from '../support/databases.ts';
 import { useAutotaskTicketsHub } from '../support/autotask-tickets-hub.ts';
 
@@ -89,5 +90,41 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ reason: 'unmapped', alertType: 'BackupFailed' });
     expect((await world.hub.app.inject({ method: 'GET', url: '/api/v1/integrations/nope/tickets', headers: world.headers })).statusCode).toBe(404);
+  });
+
+  it("leaves out of the waiting alerts the customers another integration of the connection maps, in pages and counts alike, and names each customer", async () => {
+    await call('PUT', '/ticket-settings', { enabled: true });
+    await call('PUT', '/alert-mappings', { defaults: { noteType: '1', publish: '1' }, types: { BackupFailed: { enabled: true, fields: { status: '1', priority: '2' } } } });
+    const customers = [...acronis.state.tenants.values()].filter((t) => t.kind === 'customer' && t.enabled && (acronis.state.alertsByTenant.get(t.id)?.size ?? 0) === 0 && t.id !== mappedTenant);
+    const [first, elsewhere, third] = customers as [typeof customers[0], typeof customers[0], typeof customers[0]];
+    for (const tenant of [first, elsewhere, third])
+      await fetch(`${acronis.url}/_emulator/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant.id, type: 'BackupFailed', details: { resourceId: 'X', resourceName: 'x-pc' } }) });
+    const runtime = await buildIntegrationRuntime(hub.store, integrationId);
+    await runDirectoryLoop(runtime);
+    await runAlertsLoop(runtime);
+    const ids = async (query: string) => ((await call('GET', `/alerts/waiting${query}`)).json().items as { tenantId: string }[]).map((w) => w.tenantId);
+    expect(await ids('?limit=1000')).toContain(elsewhere.id.toLowerCase());
+
+    // Another PSA integration on the same Acronis connection maps that customer: its alert is not waiting here.
+    const { repos } = hub.store;
+    const here = await repos.integrations.get(integrationId);
+    const other = await repos.integrations.create({ name: 'other-psa', connectionId: here!.connectionId, target: 'autotask', credentials: { username: 'u', secret: 's', integrationCode: 'c' } });
+    await repos.mappings.upsertCompanies(other.id, [{ companyId: '9001', companyName: 'Elsewhere Co' }]);
+    await repos.mappings.map(other.id, '9001', { tenantId: elsewhere.id.toLowerCase() });
+
+    const whole = await call('GET', '/alerts/waiting?limit=1000');
+    const all = whole.json().items as { tenantId: string; tenantName: string | null }[];
+    expect(all.map((w) => w.tenantId)).not.toContain(elsewhere.id.toLowerCase());
+    expect(all.map((w) => w.tenantId)).toEqual(expect.arrayContaining([first.id.toLowerCase(), third.id.toLowerCase()]));
+    expect(whole.json().counts.unmapped).toBe(all.length);
+    // Page by page: full pages of what is shown, the same alerts as the whole list.
+    const paged: string[] = [];
+    for (let offset = 0; offset < all.length; offset += 2) {
+      const page = await ids(`?limit=2&offset=${offset}`);
+      expect(page).toHaveLength(Math.min(2, all.length - offset));
+      paged.push(...page);
+    }
+    expect(paged).toEqual(all.map((w) => w.tenantId));
+    expect(all.find((w) => w.tenantId === first.id.toLowerCase())?.tenantName).toBe(first.name);
   });
 });

@@ -1,8 +1,38 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Schema, WaitingAlertsTable } from '../schema.ts';
 import { fromJsonText, isoAt, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
 import type { VendorAlert } from '../../domain/vendor-model.ts';
 
+
+/**
+ * A waiting alert whose customer this integration does not map but another integration of the same
+ * Acronis connection does is that integration's alert: `notMappedElsewhere` keeps the others.
+ */
+const notMappedElsewhere = (eb: ExpressionBuilder<Schema, 'waiting_alerts'>) =>
+  eb.or([
+    eb('waiting_alerts.tenant_id', 'is', null),
+    eb.exists(
+      eb
+        .selectFrom('mappings as here')
+        .select(sql.lit(1).as('one'))
+        .whereRef('here.integration_id', '=', 'waiting_alerts.integration_id')
+        .whereRef('here.tenant_id', '=', 'waiting_alerts.tenant_id')
+        .where('here.state', '=', 'mapped'),
+    ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('mappings as other')
+          .innerJoin('integrations as other_integration', 'other_integration.id', 'other.integration_id')
+          .innerJoin('integrations as this_integration', 'this_integration.connection_id', 'other_integration.connection_id')
+          .select(sql.lit(1).as('one'))
+          .whereRef('this_integration.id', '=', 'waiting_alerts.integration_id')
+          .whereRef('other.integration_id', '<>', 'waiting_alerts.integration_id')
+          .whereRef('other.tenant_id', '=', 'waiting_alerts.tenant_id')
+          .where('other.state', '=', 'mapped'),
+      ),
+    ),
+  ]);
 
 export const WAITING_REASONS = ['unmapped', 'failed', 'deferred'] as const;
 /**
@@ -245,22 +275,28 @@ export class WaitingAlertsRepository {
     return rows.map(toWaiting);
   }
 
-  async list(integrationId: string, filter: { reason?: WaitingReason; tenantId?: string; limit?: number; offset?: number } = {}): Promise<WaitingAlert[]> {
+  /**
+   * `shownHere`: leave out the alerts of customers another integration of the same Acronis
+   * connection maps (the alert is that integration's to raise, not waiting here), in SQL so that
+   * paging and counts agree with what is shown.
+   */
+  async list(integrationId: string, filter: { reason?: WaitingReason; tenantId?: string; limit?: number; offset?: number; shownHere?: boolean } = {}): Promise<WaitingAlert[]> {
     let query = this.db.selectFrom('waiting_alerts').selectAll().where('integration_id', '=', integrationId);
     if (filter.reason !== undefined) query = query.where('reason', '=', filter.reason);
     if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId.toLowerCase());
+    if (filter.shownHere === true) query = query.where(notMappedElsewhere);
     query = query.orderBy('first_seen_at').orderBy('alert_id').limit(filter.limit ?? 100);
     if (filter.offset !== undefined) query = query.offset(filter.offset);
     return (await query.execute()).map(toWaiting);
   }
 
-  async countByReason(integrationId: string): Promise<Record<WaitingReason, number>> {
-    const rows = await this.db
+  async countByReason(integrationId: string, filter: { shownHere?: boolean } = {}): Promise<Record<WaitingReason, number>> {
+    let query = this.db
       .selectFrom('waiting_alerts')
       .select((eb) => ['reason', eb.fn.countAll<string | number>().as('n')])
-      .where('integration_id', '=', integrationId)
-      .groupBy('reason')
-      .execute();
+      .where('integration_id', '=', integrationId);
+    if (filter.shownHere === true) query = query.where(notMappedElsewhere);
+    const rows = await query.groupBy('reason').execute();
     const counts: Record<WaitingReason, number> = { unmapped: 0, failed: 0, deferred: 0 };
     for (const row of rows) counts[row.reason as WaitingReason] = toCount(row.n);
     return counts;

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StoredLink } from '../../../store/repositories/alert-links.ts';
 import { WAITING_REASONS } from '../../../store/repositories/waiting-alerts.ts';
+import { listWaitingAlerts } from '../../../sync/alerts/waiting-alerts-view.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 
@@ -60,7 +61,6 @@ function present(stored: StoredLink): z.infer<typeof ticketSchema> {
 
 export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const links = deps.store.repos.alertLinks;
-  const waiting = deps.store.repos.waitingAlerts;
   const requireIntegration = async (id: string): Promise<void> => {
     if ((await deps.store.repos.integrations.get(id)) === undefined) throw notFound('integration', id);
   };
@@ -134,61 +134,26 @@ export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
       if (integration === undefined) throw notFound('integration', id);
       const q = request.query;
       // Without a reason: the unmapped queue, as the brief of this screen is "what waits for a mapping".
-      const listed = await waiting.list(id, { reason: q.reason ?? 'unmapped', ...(q.tenantId === undefined ? {} : { tenantId: q.tenantId }), limit: q.limit, offset: q.offset });
-      const tenants = await waitingTenants(deps.store, integration, listed);
-      const items = listed.filter((w) => w.tenantId === null || !tenants.elsewhere.has(w.tenantId));
-      const nameOf = (tenantId: string | null) => (tenantId === null ? null : (tenants.names.get(tenantId) ?? null));
+      const { items, counts } = await listWaitingAlerts(deps.store, id, { reason: q.reason ?? 'unmapped', ...(q.tenantId === undefined ? {} : { tenantId: q.tenantId }), limit: q.limit, offset: q.offset });
       return {
         items: items.map((w) => ({
           alertId: w.alertId,
           reason: w.reason,
           tenantId: w.tenantId,
-          tenantName: nameOf(w.tenantId),
+          tenantName: w.tenantName,
           alertType: w.alertType,
           severity: w.severity,
           title: w.alert.title,
-          // The customer by its name where the pass wrote its id ("Customer tenant 3f2a… is not mapped").
-          detail: w.tenantId !== null && nameOf(w.tenantId) !== null ? w.detail.replaceAll(w.tenantId, `"${nameOf(w.tenantId)}"`) : w.detail,
+          detail: w.detail,
           attempts: w.attempts,
           lastError: w.lastError,
           nextAttemptAt: w.nextAttemptAt,
           firstSeenAt: w.firstSeenAt,
           updatedAt: w.updatedAt,
         })),
-        counts: await waiting.countByReason(id),
+        counts,
       };
     },
   );
 };
 
-/**
- * The names of the waiting alerts' tenants (this integration's tenant snapshot, else a mapping that
- * names it), and the tenants another integration of the same connection has mapped: those are that
- * PSA's customers, so their alerts are not shown as waiting for a mapping here.
- */
-async function waitingTenants(
-  store: RouteDeps['store'],
-  integration: { id: string; connectionId: string },
-  items: readonly { tenantId: string | null }[],
-): Promise<{ names: Map<string, string>; elsewhere: Set<string> }> {
-  const ids = [...new Set(items.map((w) => w.tenantId).filter((t): t is string => t !== null))];
-  const names = new Map<string, string>();
-  const elsewhere = new Set<string>();
-  if (ids.length === 0) return { names, elsewhere };
-  for (const row of await store.repos.syncSnapshots.listTenants(integration.id)) {
-    const tenantId = row.tenantId.toLowerCase();
-    if (ids.includes(tenantId)) names.set(tenantId, row.name);
-  }
-  const others = (await store.repos.integrations.list({ connectionId: integration.connectionId })).filter((i) => i.id !== integration.id);
-  for (const tenantId of ids) {
-    if ((await store.repos.mappings.getByTenant(integration.id, tenantId))?.state === 'mapped') continue;
-    for (const other of others) {
-      const mapping = await store.repos.mappings.getByTenant(other.id, tenantId);
-      if (mapping?.state !== 'mapped') continue;
-      elsewhere.add(tenantId);
-      if (!names.has(tenantId) && mapping.tenantName !== null) names.set(tenantId, mapping.tenantName);
-      break;
-    }
-  }
-  return { names, elsewhere };
-}
