@@ -95,19 +95,19 @@ describe.each(testDatabases())('ticket routes on $name', (database) => {
   it("leaves out of the waiting alerts the customers another integration of the connection maps, in pages and counts alike, and names each customer", async () => {
     await call('PUT', '/ticket-settings', { enabled: true });
     await call('PUT', '/alert-mappings', { defaults: { noteType: '1', publish: '1' }, types: { BackupFailed: { enabled: true, fields: { status: '1', priority: '2' } } } });
-    const customers = [...acronis.state.tenants.values()].filter((t) => t.kind === 'customer' && t.enabled && (acronis.state.alertsByTenant.get(t.id)?.size ?? 0) === 0 && t.id !== mappedTenant);
+    const customers = [...world.acronis.state.tenants.values()].filter((t) => t.kind === 'customer' && t.enabled && (world.acronis.state.alertsByTenant.get(t.id)?.size ?? 0) === 0 && t.id !== world.mappedTenant);
     const [first, elsewhere, third] = customers as [typeof customers[0], typeof customers[0], typeof customers[0]];
     for (const tenant of [first, elsewhere, third])
-      await fetch(`${acronis.url}/_emulator/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant.id, type: 'BackupFailed', details: { resourceId: 'X', resourceName: 'x-pc' } }) });
-    const runtime = await buildIntegrationRuntime(hub.store, integrationId);
+      await fetch(`${world.acronis.url}/_emulator/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant.id, type: 'BackupFailed', details: { resourceId: 'X', resourceName: 'x-pc' } }) });
+    const runtime = await buildIntegrationRuntime(world.hub.store, world.integrationId);
     await runDirectoryLoop(runtime);
     await runAlertsLoop(runtime);
     const ids = async (query: string) => ((await call('GET', `/alerts/waiting${query}`)).json().items as { tenantId: string }[]).map((w) => w.tenantId);
     expect(await ids('?limit=1000')).toContain(elsewhere.id.toLowerCase());
 
     // Another PSA integration on the same Acronis connection maps that customer: its alert is not waiting here.
-    const { repos } = hub.store;
-    const here = await repos.integrations.get(integrationId);
+    const { repos } = world.hub.store;
+    const here = await repos.integrations.get(world.integrationId);
     const other = await repos.integrations.create({ name: 'other-psa', connectionId: here!.connectionId, target: 'autotask', credentials: { username: 'u', secret: 's', integrationCode: 'c' } });
     await repos.mappings.upsertCompanies(other.id, [{ companyId: '9001', companyName: 'Elsewhere Co' }]);
     await repos.mappings.map(other.id, '9001', { tenantId: elsewhere.id.toLowerCase() });
