@@ -293,7 +293,7 @@ describe('integration tabs (browser, demo)', () => {
     browser.assertNoErrors(EXPECTED);
   });
 
-  it('shows the summary with accounts, tickets, the dry-run plan grouped by company, and the charts', async () => {
+  it('shows the summary with accounts, tickets, the dry-run plan grouped by company, and the charts', { timeout: 90_000 }, async () => {
     await tab('Summary').click();
     await panel().getByRole('region', { name: 'Accounts', exact: true }).waitFor();
     await expect(panel().getByRole('region', { name: 'Accounts', exact: true }).textContent()).resolves.toMatch(/Linked: \d+/);
@@ -301,11 +301,30 @@ describe('integration tabs (browser, demo)', () => {
     // The usage loop records the chart history: run it now.
     await panel().getByRole('button', { name: 'Run Usage now' }).click();
     await page.getByRole('status').filter({ hasText: 'Usage ran' }).waitFor({ timeout: 30_000 });
+    // An alert the next alerts pass would raise: the scheduled pass and its watch are paused first
+    // (a person's run waits for the watch to end), so only the dry run sees it.
+    const schedule = (await api<{ value: Record<string, unknown> & { alerts: Record<string, unknown> } }>('GET', `/integrations/${autotaskId}/settings/schedule`)).value;
+    await api('PUT', `/integrations/${autotaskId}/settings/schedule`, { ...schedule, alerts: { ...schedule.alerts, enabled: false }, alertsWatchSeconds: 0 });
+    await api('POST', `/integrations/${autotaskId}/loops/alerts/run`);
+    const mapped = (await api<{ items: { companyName: string; tenantId: string }[] }>('GET', `/integrations/${autotaskId}/mappings?state=mapped&limit=1`)).items[0]!;
+    const ticketsBefore = await emulator<{ total: number }>('autotask', '/entities/Tickets?limit=1');
+    await emulator('acronis', '/alerts', { method: 'POST', body: { tenant_id: mapped.tenantId, type: 'BackupFailed', severity: 'error', details: { resourceId: 'DRYRUN-NAS', resourceName: 'DRYRUN-NAS' } } });
+    const planned = await api<{ plan: { loop: string; sample: { kind: string; companyName: string | null }[]; error?: string }[] }>('GET', `/integrations/${autotaskId}/summary?plan=true`);
+    expect(planned.plan.find((l) => l.loop === 'alerts')).toMatchObject({ sample: [expect.objectContaining({ kind: 'create_ticket', companyName: mapped.companyName })] });
     await panel().getByRole('button', { name: 'Show what the next sync would do' }).click();
     // Free provisioning was turned on: unmapped items of every mapped customer become unlimited.
     await panel().locator('.plan-total', { hasText: /changes? planned/ }).waitFor({ timeout: 30_000 });
     await expect(panel().locator('.plan-company').count()).resolves.toBeGreaterThan(0);
     await expect(panel().locator('.plan-loop[open]').first().textContent()).resolves.toContain('Set offering items');
+    // The alerts loop's plan: the ticket it would create, under the customer's company, in words.
+    const alertsPlan = panel().locator('.plan-loop', { has: page.locator('summary strong', { hasText: /^Alerts → tickets$/ }) });
+    const company = alertsPlan.locator('.plan-groups > li', { hasText: mapped.companyName });
+    await expect(company.locator('.plan-op', { hasText: 'Create ticket' }).count()).resolves.toBe(1);
+    await expect(company.textContent()).resolves.toMatch(/Create ticket\s*Backup failed · .*DRYRUN-NAS/);
+    await browser.screenshot(page, 'tabs-summary-alerts-plan');
+    // A dry run: no ticket in the Autotask emulator.
+    await expect(emulator<{ total: number }>('autotask', '/entities/Tickets?limit=1')).resolves.toEqual(expect.objectContaining({ total: ticketsBefore.total }));
+    await api('PUT', `/integrations/${autotaskId}/settings/schedule`, schedule);
     await page.getByRole('heading', { name: 'Contracted vs used, per customer' }).waitFor();
     await panel().locator('.chart-box canvas').first().waitFor();
     await browser.screenshot(page, 'tabs-summary');
