@@ -77,7 +77,7 @@ export async function startHub(options: {
   // One runtime per integration for the whole process: the loops and the HTTP routes share the
   // connectors (token caches, Autotask's hourly budget and thread limiter).
   const runtimes = createRuntimeProvider(store, { journalLeaseMs: config.journalLeaseMs, billing: { journalLeaseMs: config.journalLeaseMs } });
-  for (const definition of hubLoopDefinitions(runtimes)) jobRunner.register(definition);
+  for (const definition of hubLoopDefinitions(runtimes, jobRunner)) jobRunner.register(definition);
   await jobRunner.start();
   await scheduleAllIntegrations(jobRunner, store);
   await resumeMappingIntents(store, jobRunner, logger);

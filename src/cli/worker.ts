@@ -56,7 +56,8 @@ export function registerWorkerCommand(program: Command): void {
         });
         // The same loops as serve, on this process's own runtimes (one client per integration, so
         // each worker keeps its own Autotask budget reading and thread limiter).
-        for (const definition of hubLoopDefinitions(createRuntimeProvider(store, { journalLeaseMs: config.journalLeaseMs, billing: { journalLeaseMs: config.journalLeaseMs } }))) runner.register(definition);
+        const runtimes = createRuntimeProvider(store, { journalLeaseMs: config.journalLeaseMs, billing: { journalLeaseMs: config.journalLeaseMs } });
+        for (const definition of hubLoopDefinitions(runtimes, runner)) runner.register(definition);
         await runner.start();
 
         let metricsUrl: string | undefined;

@@ -25,10 +25,11 @@ import type { PicklistEntry, TargetPicklists } from '../domain/alert-mapping.ts'
 import type { BillingMode, ContractLine } from '../domain/contract-line.ts';
 import type { PeriodType } from '../domain/product-mapping.ts';
 import type { WritebackMode } from '../domain/usage-writeback.ts';
+import type { TenantEventKind } from '../domain/tenant-event-loops.ts';
 import { ConnectorError } from './kit/errors.ts';
 import type { TargetSystem } from './registry.ts';
 
-export type { BillingMode, ContractLine, PeriodType, PicklistEntry, TargetPicklists, WritebackMode };
+export type { BillingMode, ContractLine, PeriodType, PicklistEntry, TargetPicklists, TenantEventKind, WritebackMode };
 export type * from '../domain/vendor-model.ts';
 
 export interface TenantOfferingItem {
@@ -196,6 +197,42 @@ export interface VendorCloud {
   getPeriodUsage(tenantId: string, period: UsagePeriod): Promise<PeriodUsage[]>;
   /** Locations of the storages available to the tenant; several storages may share one. */
   listLocations(tenantId: string): Promise<VendorLocation[]>;
+  /**
+   * The vendor's tenant change feed (Acronis Event Manager, tenant topic), where the data center has
+   * it. Optional: the loops poll without it.
+   */
+  readonly tenantEvents?: VendorTenantEvents;
+}
+
+export interface VendorTenantEvent {
+  /** The vendor's event id and its position in the topic. */
+  id: string;
+  sequence: number;
+  kind: TenantEventKind;
+  /** The vendor's type id (`cti.a.p.em.event.v1.0~a.p.tenant.updated.v1.0`). */
+  type: string;
+  tenantId: string;
+  time: string;
+}
+
+export interface TenantEventBatch {
+  events: VendorTenantEvent[];
+  /** The position to read from next (opaque to the hub; stored as the cursor). */
+  offset: string;
+  /** Nothing new arrived within the wait: poll again after this long (the vendor's Retry-After). */
+  retryAfterMs?: number;
+}
+
+export interface VendorTenantEvents {
+  /**
+   * Creates the subscription to tenant changes at any depth below `tenantId`; an existing one with
+   * this id is kept (calling twice is harmless).
+   */
+  subscribe(subscription: { subscriptionId: string; tenantId: string }): Promise<void>;
+  /** The topic's current end: reading from it yields only what happens next. */
+  latestOffset(): Promise<string>;
+  /** One long-poll: waits up to `waitSeconds` for events after `offset`. */
+  poll(query: { subscriptionId: string; consumerId: string; offset: string; waitSeconds: number; signal?: AbortSignal }): Promise<TenantEventBatch>;
 }
 
 // ─── Target ─────────────────────────────────────────────────────────────────────────────────────

@@ -23,7 +23,9 @@ import { MAPPINGS_LOOP } from '../sync/mapping-intents.ts';
 import { runMappingJob } from '../sync/mapping-job.ts';
 import type { SettingsSectionName } from '../sync/settings/sections.ts';
 import { integrationSettings } from '../sync/settings/settings.ts';
-import type { JobRunner, LoopDefinition, LoopStats } from './job-runner.ts';
+import type { LoopQueue } from '../sync/loop-queue.ts';
+import { TENANT_EVENTS_LOOP, TENANT_EVENTS_RUN_MINUTES, watchTenantEvents } from '../sync/tenant-events-watch.ts';
+import { JobError, type JobRunner, type LoopDefinition, type LoopStats } from './job-runner.ts';
 
 /** Which feature an integration needs on for the loop to be scheduled (the directory always runs). */
 const LOOP_FEATURE: Record<SyncLoopName, string | null> = { directory: null, provisioning: 'provisioning', usage: 'provisioning', alerts: null, tickets: null };
@@ -69,9 +71,48 @@ export function onDemandLoopDefinitions(provider: RuntimeProvider): LoopDefiniti
   ];
 }
 
-/** Every loop a hub process or worker registers with its job runner: the scheduled ones and the on-demand ones. */
-export function hubLoopDefinitions(provider: RuntimeProvider): LoopDefinition[] {
-  return [...syncLoopDefinitions(provider), ...onDemandLoopDefinitions(provider)];
+/**
+ * The `tenant-events` watch (src/sync/tenant-events-watch.ts): scheduled every few minutes, each run
+ * long-polls the vendor's tenant topic until just before the next, asking `queue` (the runner
+ * itself) for the directory and provisioning passes the events call for.
+ */
+export function tenantEventsDefinition(provider: RuntimeProvider, queue: LoopQueue): LoopDefinition {
+  return {
+    name: TENANT_EVENTS_LOOP,
+    timeoutMs: 2 * TENANT_EVENTS_RUN_MINUTES * 60_000,
+    // Never retried: a failed watch is followed by the next scheduled one within minutes.
+    retry: { retryLimit: 0 },
+    handler: async (ctx): Promise<LoopStats> => {
+      if ((await provider.billing(ctx.integrationId)) !== null) return { skipped: 'a billing platform pushes on its own schedule' };
+      return watchTenantEvents(await provider.get(ctx.integrationId), queue, {
+        until: async () => (await ctx.nextRunAt())?.getTime() ?? null,
+        runRequested: ctx.runRequested,
+        signal: ctx.signal,
+        log: ctx.log,
+      });
+    },
+  };
+}
+
+/**
+ * Every loop a hub process or worker registers with its job runner: the scheduled ones, the
+ * on-demand ones and, given the queue to ask for passes through (the runner), the tenant events watch.
+ */
+export function hubLoopDefinitions(provider: RuntimeProvider, queue?: LoopQueue): LoopDefinition[] {
+  return [...syncLoopDefinitions(provider), ...onDemandLoopDefinitions(provider), ...(queue === undefined ? [] : [tenantEventsDefinition(provider, queue)])];
+}
+
+/**
+ * Schedules the tenant events watch where it applies (a PSA integration with `schedule.tenantEvents`
+ * on); a runner this process gave no such job (tests, tools) is left alone.
+ */
+async function scheduleTenantEvents(runner: JobRunner, integrationId: string, on: boolean): Promise<void> {
+  try {
+    if (on) await runner.schedule({ integrationId, loop: TENANT_EVENTS_LOOP, every: { intervalMs: TENANT_EVENTS_RUN_MINUTES * 60_000 } });
+    else await runner.unschedule(integrationId, TENANT_EVENTS_LOOP);
+  } catch (error) {
+    if (!(error instanceof JobError && error.code === 'unknown_loop')) throw error;
+  }
 }
 
 export async function scheduleIntegration(runner: JobRunner, store: Store, integrationId: string): Promise<void> {
@@ -79,6 +120,7 @@ export async function scheduleIntegration(runner: JobRunner, store: Store, integ
   // The loops are the PSA loops: a service manager's instances are driven by its calls instead.
   if (integration === undefined || !integration.enabled || !hasTarget(integration.target)) {
     for (const loop of SYNC_LOOP_NAMES) await runner.unschedule(integrationId, loop);
+    await scheduleTenantEvents(runner, integrationId, false);
     return;
   }
   const schedule = await integrationSettings(store.repos.settings).read(integrationId, 'schedule');
@@ -90,6 +132,7 @@ export async function scheduleIntegration(runner: JobRunner, store: Store, integ
     if (on) await runner.schedule({ integrationId, loop, every: { intervalMs: schedule[loop].intervalMinutes * 60_000 } });
     else await runner.unschedule(integrationId, loop);
   }
+  await scheduleTenantEvents(runner, integrationId, schedule.tenantEvents && !billing);
 }
 
 export async function scheduleAllIntegrations(runner: JobRunner, store: Store): Promise<number> {

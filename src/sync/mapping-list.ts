@@ -144,7 +144,8 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
         stateLabel: STATE_LABELS[m.state],
         error: m.error ?? unfinishedError.get(m.companyId) ?? null,
         tenantId: m.tenantId,
-        tenantName: m.tenantName,
+        // The tenant's name as the vendor holds it now (a rename in Acronis shows at the next directory pass).
+        tenantName: snap?.data.name ?? m.tenantName,
         tenantManageable: m.tenantId === null ? null : reason === null,
         tenantUnmanageableReason: reason,
         tenantEnabled: snap?.data.enabled ?? null,

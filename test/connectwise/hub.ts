@@ -29,7 +29,7 @@ export interface CwHub {
 
 const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
 
-export async function startCwHub(store: Store, options: { logLevel?: string } = {}): Promise<CwHub> {
+export async function startCwHub(store: Store, options: { logLevel?: string; tenantEvents?: boolean } = {}): Promise<CwHub> {
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -47,7 +47,8 @@ export async function startCwHub(store: Store, options: { logLevel?: string } = 
     onRunFinished: (result) => notifier.afterRun(result),
   });
   const runtimes = createRuntimeProvider(store);
-  for (const definition of hubLoopDefinitions(runtimes)) runner.register(definition);
+  // The tenant events watch only where a test asks for it: it long-polls the Acronis emulator in the background.
+  for (const definition of hubLoopDefinitions(runtimes, options.tenantEvents === true ? runner : undefined)) runner.register(definition);
   await runner.start();
   await ensureAdminFromEnv({ store, env: { PSA_BRIDGE_ADMIN_USER: ADMIN.username, PSA_BRIDGE_ADMIN_PASSWORD: ADMIN.password } });
   const app = await buildApp({ version: '0.0.0-test', store, logger, jobRunner: runner, runtimes, vendorHosts });

@@ -13,6 +13,7 @@ import type {
 } from '../ports.ts';
 import { ACCOUNT_API, ALERT_API, createAcronisClient, type AcronisClientOptions } from './client.ts';
 import { createDistributorReads, type DistributorReadOptions } from './distributor-reads.ts';
+import { createAcronisTenantEvents } from './tenant-events.ts';
 import { fromContact, toAlert, toOfferingItem, toOfferingItemsUpdate, toStorage, toTenant, toUsage, toUser } from './mapping.ts';
 import { QuotaVersions } from './quota-versions.ts';
 import * as wire from './wire.ts';
@@ -549,6 +550,8 @@ export function createAcronisVendor(options: AcronisVendorOptions): VendorCloud 
       }
       return locations;
     },
+
+    tenantEvents: createAcronisTenantEvents(client),
   };
   return vendor;
 }

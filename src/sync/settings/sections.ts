@@ -144,6 +144,13 @@ export const scheduleSettingsSchema = z.strictObject({
    * next pass; 0 turns the watch off.
    */
   alertsWatchSeconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(0, 'must be 0 (off) or more').max(300, 'must be at most 300 seconds').default(3),
+  /**
+   * Read the vendor's tenant change feed (the Acronis Event Manager's tenant topic, by long-poll), so
+   * a tenant created, renamed, disabled or deleted in Acronis reaches the mapping list and the
+   * provisioning in seconds; off, or where the data center has no Event Manager, tenant changes wait
+   * for the scheduled passes.
+   */
+  tenantEvents: z.boolean({ error: 'must be true or false' }).default(true),
   /** Every N hours a pass ignores the cursors and reads everything (repairs drift an incremental pass cannot see). */
   fullPassEveryHours: z.number({ error: 'must be a number of hours' }).int('must be whole hours').min(1, 'must be at least 1 hour').max(24 * 31, 'must be at most 744 hours (31 days)').default(24),
 });
