@@ -15,7 +15,7 @@ const figure = (results: Measurement[], name: RegExp, key: string): number => {
 
 describe('benchmark workloads at their smallest size', () => {
   it('names every workload the bench runs', () => {
-    expect(Object.keys(workloads).sort()).toEqual(expect.arrayContaining(['acronis-large', 'alert-storm', 'alerts-to-tickets', 'autotask-webhooks', 'connectwise-large', 'gradient-large', 'interworks', 'sync-large']));
+    expect(Object.keys(workloads).sort()).toEqual(expect.arrayContaining(['acronis-large', 'alert-storm', 'alerts-to-tickets', 'autotask-webhooks', 'connectwise-large', 'gradient-large', 'interworks', 'sync-large', 'tenant-events']));
   });
 
   it('autotask-webhooks clears every alert whose ticket a technician completed, each through a pass a webhook triggered', async () => {
@@ -24,6 +24,15 @@ describe('benchmark workloads at their smallest size', () => {
     expect(figure(results, /one at a time/, 'ticketsPasses')).toBeGreaterThanOrEqual(3);
     expect(figure(results, /a burst/, 'samples')).toBe(3);
     expect(figure(results, /a burst/, 'ticketsPasses')).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it('tenant-events applies every tenant change made in Acronis through passes the Event Manager events triggered, and long-polls while idle', async () => {
+    const results = await workloads['tenant-events']!(smoke);
+    expect(figure(results, /one at a time/, 'samples')).toBe(3);
+    expect(figure(results, /one at a time/, 'directoryPasses')).toBeGreaterThanOrEqual(3);
+    expect(figure(results, /a burst/, 'samples')).toBe(3);
+    expect(figure(results, /a burst/, 'directoryPasses')).toBeGreaterThanOrEqual(1);
+    expect(figure(results, /idle/, 'idleRequests')).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
   it('interworks answers the service definition, orders and usage pulls (the closed window the same again)', async () => {

@@ -7,6 +7,7 @@ import { startCwHub } from '../../test/connectwise/hub.ts';
 import type { TestDatabase } from '../../test/support/databases.ts';
 import type { Measurement } from '../measure.ts';
 import type { BenchScale } from '../scale.ts';
+import { latencyFigure } from './latency-figure.ts';
 
 /** Autotask's "Complete", which the harness's ticket settings clear the alert on. */
 const COMPLETE = 5;
@@ -17,8 +18,6 @@ const SIZES: Record<BenchScale['name'], { sequential: number; burst: number; bur
 };
 /** Before: the alert waited for the next scheduled tickets pass (every 5 minutes by default). */
 const TICKETS_SCHEDULE_MS = 5 * 60_000;
-
-const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 
 /**
  * Ticket resolved in Autotask → Acronis alert cleared, through Autotask webhooks: the hub as `serve`
@@ -72,28 +71,7 @@ export async function autotaskWebhooks(scale: BenchScale): Promise<Measurement[]
       const complete = (ticketId: number) => h.autotaskApi('PATCH', '/Tickets', { id: ticketId, status: COMPLETE });
 
       const results: Measurement[] = [];
-      const figure = (name: string, latencies: number[], extra: Record<string, number | string>): Measurement => {
-        const sorted = [...latencies].sort((a, b) => a - b);
-        const median = quantile(sorted, 0.5);
-        return {
-          name,
-          ms: median,
-          calls: 0,
-          peakRssMiB: process.memoryUsage().rss / 1024 / 1024,
-          peakHeapMiB: process.memoryUsage().heapUsed / 1024 / 1024,
-          heapGrowthMiB: 0,
-          figures: {
-            samples: sorted.length,
-            medianMs: Math.round(median),
-            p95Ms: Math.round(quantile(sorted, 0.95)),
-            maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
-            ...extra,
-            // Waiting for a pass every 5 minutes, a change lands uniformly within the interval.
-            beforeMedianMs: TICKETS_SCHEDULE_MS / 2,
-            beforeP95Ms: Math.round(TICKETS_SCHEDULE_MS * 0.95),
-          },
-        };
-      };
+      const figure = (name: string, latencies: number[], extra: Record<string, number | string>): Measurement => latencyFigure(name, latencies, extra, TICKETS_SCHEDULE_MS);
 
       // Requests the hub sent Autotask per clear (the technicians' PATCHes count in the window too: taken off).
       const requestCount = async (): Promise<number> => Number((await h.control('autotask', 'GET', '/limits')).currentTimeframeRequestCount);

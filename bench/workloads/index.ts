@@ -13,4 +13,5 @@ export const workloads: Record<string, Workload> = {
   'gradient-large': async (scale) => (await import('./gradient-large.ts')).gradientLarge(scale),
   interworks: async (scale) => (await import('./interworks.ts')).interworks(scale),
   'sync-large': async (scale) => (await import('./sync-large.ts')).syncLarge(scale),
+  'tenant-events': async (scale) => (await import('./tenant-events.ts')).tenantEvents(scale),
 };
