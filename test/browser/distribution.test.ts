@@ -4,14 +4,12 @@
 // from the navigation and sees the instance's settings (the secret only as "set"), a product's
 // price, the service provider with its subscription state, the pull's totals and the refused
 // call's track id with its message; phone width too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startCli, type LongRunningCli } from '../support/cli.ts';
-import { signInToPortal } from '../support/demo-banner.ts';
+import { useBrowserDemo } from '../support/browser-demo.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import type { LongRunningCli } from '../support/cli.ts';
 import { lastMonth } from '../interworks/harness.ts';
 
 // The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error.
@@ -47,8 +45,6 @@ async function readDemo(cli: LongRunningCli): Promise<Demo> {
 }
 
 describe('distribution page (browser, demo)', () => {
-  let dataDir: string;
-  let cli: LongRunningCli;
   let demo: Demo;
   let browser: TestBrowser;
   let page: Page;
@@ -63,33 +59,28 @@ describe('distribution page (browser, demo)', () => {
   const instanceSection = () => page.getByRole('region', { name: 'Acronis Cyber Cloud EU' });
   const noSidewaysScroll = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-distribution-'));
-    cli = await startCli(['demo', '--data-dir', path.join(dataDir, 'demo')], {}, 60_000);
-    demo = await readDemo(cli);
-
-    // What the BSS does: a reseller's order, customers with usage, a billing cycle, a suspension, a refused order.
-    const order = await control(demo.bss.url, 'POST', '/orders', { instance_id: demo.instanceId, account: { id: '7201', name: 'Adventure Works Resellers', email: 'ops@adventure-works.example' }, subscription_id: '9201', tier: '500', quotas: { pw_base_workstations: '', pw_base_storage: '' } });
-    expect(order.ok).toBe(true);
-    await control(demo.gateway.url, 'POST', `/partners/${order.tenant_id}/customers`, { count: 2 });
-    const run = await control(demo.bss.url, 'POST', '/billing-runs', { instance_id: demo.instanceId, ...lastMonth(), currency: 'EUR' });
-    billed = run.subscriptions.find((s: { subscription_id: string }) => s.subscription_id === '9201');
-    expect(billed.ok).toBe(true);
-    expect(billed.sell).toBeGreaterThan(0);
-    expect((await control(demo.bss.url, 'POST', '/subscriptions/9201/suspend')).ok).toBe(true);
-    refused = await control(demo.bss.url, 'POST', '/orders', { instance_id: demo.instanceId, account: { id: '7202', name: 'Wingtip Partners', email: 'it@wingtip.example' }, subscription_id: '9202', quotas: { pw_base_workstations: 'lots' } });
-    expect(refused.ok).toBe(false);
-
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await signInToPortal(page, demo);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cli?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  useBrowserDemo(
+    {
+      name: 'distribution',
+      read: readDemo,
+      timeoutMs: 120_000,
+      // What the BSS does: a reseller's order, customers with usage, a billing cycle, a suspension, a refused order.
+      prepare: async (ready) => {
+        demo = ready;
+        const order = await control(demo.bss.url, 'POST', '/orders', { instance_id: demo.instanceId, account: { id: '7201', name: 'Adventure Works Resellers', email: 'ops@adventure-works.example' }, subscription_id: '9201', tier: '500', quotas: { pw_base_workstations: '', pw_base_storage: '' } });
+        expect(order.ok).toBe(true);
+        await control(demo.gateway.url, 'POST', `/partners/${order.tenant_id}/customers`, { count: 2 });
+        const run = await control(demo.bss.url, 'POST', '/billing-runs', { instance_id: demo.instanceId, ...lastMonth(), currency: 'EUR' });
+        billed = run.subscriptions.find((s: { subscription_id: string }) => s.subscription_id === '9201');
+        expect(billed.ok).toBe(true);
+        expect(billed.sell).toBeGreaterThan(0);
+        expect((await control(demo.bss.url, 'POST', '/subscriptions/9201/suspend')).ok).toBe(true);
+        refused = await control(demo.bss.url, 'POST', '/orders', { instance_id: demo.instanceId, account: { id: '7202', name: 'Wingtip Partners', email: 'it@wingtip.example' }, subscription_id: '9202', quotas: { pw_base_workstations: 'lots' } });
+        expect(refused.ok).toBe(false);
+      },
+    },
+    (opened) => ({ demo, browser, page } = opened),
+  );
 
   it('opens from the navigation and shows the registration and the instance settings, the secrets only as "set"', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Distribution' }).click();

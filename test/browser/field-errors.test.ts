@@ -8,14 +8,12 @@
 // not cover the Apply button. The "Alerts waiting" list names customers and alert types and leaves
 // out the customers of another integration's PSA. One demo for the file; each step opens its own
 // page and sets up what it needs, so one failing step does not fail the next.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startCli, type LongRunningCli } from '../support/cli.ts';
-import { portalApi, readDemoBanner, signInToPortal, type DemoBanner } from '../support/demo-banner.ts';
+import { useBrowserDemo } from '../support/browser-demo.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import { portalApi, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 // The sign-in page asks who is signed in before anyone is; the refused saves answer 400 on purpose.
 const EXPECTED = [
@@ -26,28 +24,19 @@ const EXPECTED = [
 const INTERNAL_PATH = /\b(body|alert-mappings|tickets|provisioning)\.[\w.-]+/;
 
 describe('field errors (browser, demo)', () => {
-  let dataDir: string;
-  let cli: LongRunningCli;
   let demo: DemoBanner;
   let browser: TestBrowser;
   let page: Page;
   const ids: Record<string, string> = {};
   const api = portalApi(() => page, () => demo.portal);
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-field-errors-'));
-    cli = await startCli(['demo', '--data-dir', path.join(dataDir, 'demo')], {}, 60_000);
-    demo = await readDemoBanner(cli, ['acronis', 'autotask']);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await signInToPortal(page, demo);
-    for (const i of (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items) ids[i.name] = i.id;
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await cli?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  useBrowserDemo(
+    { name: 'field-errors', read: (cli) => readDemoBanner(cli, ['acronis', 'autotask']) },
+    async (opened) => {
+      ({ demo, browser, page } = opened);
+      for (const i of (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items) ids[i.name] = i.id;
+    },
+  );
   // A fresh page per step (the session cookie is the browser's): unsaved edits a failed step left
   // behind do not hold the next step at a "Discard unsaved changes?" question.
   beforeEach(async () => {

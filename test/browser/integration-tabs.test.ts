@@ -4,14 +4,13 @@
 // alert become an Autotask ticket; the summary with its dry-run plan and charts; the ConnectWise
 // and CloudBlue screens (dependent board fields, marketplace wizard); phone width. One demo and one
 // browser for the file; steps build on each other like a person's session.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startCli, type LongRunningCli } from '../support/cli.ts';
-import { portalApi, signInToPortal, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
+import { useBrowserDemo } from '../support/browser-demo.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import type { LongRunningCli } from '../support/cli.ts';
+import { portalApi, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 // Code run in the page is written as strings: this project's TypeScript has no DOM library.
 
@@ -38,8 +37,6 @@ const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeo
 };
 
 describe('integration tabs (browser, demo)', () => {
-  let dataDir: string;
-  let cli: LongRunningCli;
   let demo: Demo;
   let browser: TestBrowser;
   let page: Page;
@@ -64,22 +61,14 @@ describe('integration tabs (browser, demo)', () => {
   };
   const noSidewaysScroll = async () => expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-tabs-'));
-    cli = await startCli(['demo', '--data-dir', path.join(dataDir, 'demo')], {}, 60_000);
-    demo = await readDemo(cli);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await signInToPortal(page, demo);
-    const list = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
-    autotaskId = list.items.find((i) => i.name === 'demo-autotask')!.id;
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cli?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  useBrowserDemo(
+    { name: 'tabs', read: readDemo },
+    async (opened) => {
+      ({ demo, browser, page } = opened);
+      const list = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
+      autotaskId = list.items.find((i) => i.name === 'demo-autotask')!.id;
+    },
+  );
 
   it('maps an Autotask company to a new customer tenant, which appears in the Acronis emulator', async () => {
     await openIntegration('demo-autotask', 'Customer mapping');

@@ -6,9 +6,9 @@
 // the password again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
-import { testDatabases } from '../support/databases.ts';
+import { useBrowserHub } from '../support/browser-hub.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import { TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { SMTP_TEST_PASSWORD, SMTP_TEST_USER, startSmtpServer, startWebhookReceiver, WEBHOOK_TEST_KEY } from '../support/notification-receivers.ts';
 
 // The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error; the
@@ -22,18 +22,14 @@ describe('notification settings (browser)', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
+  useBrowserHub({}, (opened) => ({ hub, browser, page } = opened));
   beforeAll(async () => {
-    hub = await startHub(testDatabases()[0]!, { listen: true, logLevel: 'warn' });
     smtp = await startSmtpServer();
     receiver = await startWebhookReceiver();
-    browser = await launchBrowser();
-    page = await browser.newPage();
   });
   afterAll(async () => {
-    await browser?.close();
     await smtp?.close();
     await receiver?.close();
-    await hub?.close();
   });
 
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });

@@ -1,14 +1,13 @@
 // The vendor's provisioning options in a real browser against `psa-bridge demo`: a person sets the
 // tenant mode and timed deprovisioning in the Provisioning tab; a company whose contract ended then
 // shows its countdown ("Disabled in 10 days") and its tenant's mode in Customer mapping.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startCli, type LongRunningCli } from '../support/cli.ts';
-import { portalApi, signInToPortal, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
+import { useBrowserDemo } from '../support/browser-demo.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import type { LongRunningCli } from '../support/cli.ts';
+import { portalApi, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
 
@@ -17,8 +16,6 @@ type Demo = DemoBanner;
 const readDemo = (cli: LongRunningCli): Promise<Demo> => readDemoBanner(cli, ['acronis', 'autotask']);
 
 describe('provisioning options (browser, demo)', () => {
-  let dataDir: string;
-  let cli: LongRunningCli;
   let demo: Demo;
   let browser: TestBrowser;
   let page: Page;
@@ -26,22 +23,14 @@ describe('provisioning options (browser, demo)', () => {
 
   const api = portalApi(() => page, () => demo.portal);
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-provisioning-'));
-    cli = await startCli(['demo', '--data-dir', path.join(dataDir, 'demo')], {}, 60_000);
-    demo = await readDemo(cli);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await signInToPortal(page, demo);
-    const list = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
-    integrationId = list.items.find((i) => i.name === 'demo-autotask')!.id;
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cli?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  useBrowserDemo(
+    { name: 'provisioning', read: readDemo },
+    async (opened) => {
+      ({ demo, browser, page } = opened);
+      const list = await api<{ items: { id: string; name: string }[] }>('GET', '/integrations');
+      integrationId = list.items.find((i) => i.name === 'demo-autotask')!.id;
+    },
+  );
 
   it('sets Trial mode and "disable after 10 days" in the Provisioning tab; a lapsed contract shows its countdown and the tenant mode in Customer mapping', async () => {
     await page.goto(`${demo.portal}/integrations`);

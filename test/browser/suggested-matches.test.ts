@@ -3,13 +3,13 @@
 // which pairs before anything runs, with each pair's confidence; the sure one (same name but for case
 // and a legal suffix) is ticked, the merely similar one is flagged and unticked; confirming maps the
 // ticked pair only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
-import { testDatabases } from '../support/databases.ts';
+import { useBrowserHub } from '../support/browser-hub.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import { TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { acronisApi } from '../support/world.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import type { SyncWorld } from '../sync/harness.ts';
 
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
 
@@ -19,16 +19,9 @@ describe('suggested matches (browser)', () => {
   let browser: TestBrowser;
   let page: Page;
 
-  beforeAll(async () => {
-    hub = await startHub(testDatabases()[0]!, { listen: true, logLevel: 'warn' });
-    world = await startSyncWorld(hub.store);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-    await hub?.close();
+  useBrowserHub({ syncWorld: true }, (opened) => {
+    ({ hub, browser, page } = opened);
+    world = opened.world!;
   });
 
   it('lists the suggested pairs with their confidence, ticks only the sure one and maps what is confirmed', async () => {

@@ -6,14 +6,13 @@
 // if chosen; the per-customer page; the run history pages back to the demo's first passes; a pass
 // that left companies failed reads failed (count and first reason) in the list, the status card and
 // the toast. One demo and one browser for the file; steps build on each other like a session.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startCli, type LongRunningCli } from '../support/cli.ts';
-import { portalApi, signInToPortal, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
+import { useBrowserDemo } from '../support/browser-demo.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import type { LongRunningCli } from '../support/cli.ts';
+import { portalApi, readDemoBanner, type DemoBanner } from '../support/demo-banner.ts';
 
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
 
@@ -40,8 +39,6 @@ interface MappingRow {
 }
 
 describe('trust (browser, demo)', () => {
-  let dataDir: string;
-  let cli: LongRunningCli;
   let demo: Demo;
   let browser: TestBrowser;
   let page: Page;
@@ -66,21 +63,13 @@ describe('trust (browser, demo)', () => {
   const mappings = async (integration: string, state: string) =>
     (await api<{ items: MappingRow[] }>('GET', `/integrations/${ids[integration]}/mappings?state=${state}&limit=1000`)).items;
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'psa-bridge-trust-'));
-    cli = await startCli(['demo', '--data-dir', path.join(dataDir, 'demo')], {}, 60_000);
-    demo = await readDemo(cli);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await signInToPortal(page, demo);
-    for (const i of (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items) ids[i.name] = i.id;
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await cli?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  useBrowserDemo(
+    { name: 'trust', read: readDemo },
+    async (opened) => {
+      ({ demo, browser, page } = opened);
+      for (const i of (await api<{ items: { id: string; name: string }[] }>('GET', '/integrations')).items) ids[i.name] = i.id;
+    },
+  );
 
   it('the dry run counts problems apart from changes, as the plan API does', async () => {
     await open('demo-autotask', 'Summary');

@@ -5,12 +5,12 @@
 // controls, changes their own password, and reads on the Audit page who did what, filtered. The
 // mapping tab and the summary's prepaid usage download their tables as CSV. Leaving a settings
 // form with unsaved edits (another tab, a link, Back, a reload) asks before discarding them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
-import { testDatabases } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { useBrowserHub } from '../support/browser-hub.ts';
+import type { TestBrowser } from '../support/browser.ts';
+import { TEST_ADMIN, type TestHub } from '../support/hub.ts';
+import type { SyncWorld } from '../sync/harness.ts';
 import { parseCsv } from '../../src/connectors/acronis/csv.ts';
 import { readFileSync } from 'node:fs';
 
@@ -24,16 +24,9 @@ describe('users, tokens and audit (browser)', () => {
   let viewerPassword = '';
   let world: SyncWorld;
 
-  beforeAll(async () => {
-    hub = await startHub(testDatabases()[0]!, { listen: true, logLevel: 'warn' });
-    world = await startSyncWorld(hub.store);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-    await hub?.close();
+  useBrowserHub({ syncWorld: true }, (opened) => {
+    ({ hub, browser, page } = opened);
+    world = opened.world!;
   });
 
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
