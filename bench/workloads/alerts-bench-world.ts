@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInProcessJobRunner } from '../../src/jobs/in-process-runner.ts';
 import type { JobRunner } from '../../src/jobs/job-runner.ts';
-import { createMemoryRunRecorder } from '../../src/jobs/memory-run-recorder.ts';
+import { createMemoryRunRecorder } from '../../src/jobs/memory-run-recorder.test-support.ts';
 import { syncLoopDefinitions } from '../../src/jobs/hub-loops.ts';
 import { afterTicketCreates, startAlertsHarness, type AlertsHarness } from '../../test/alerts/harness.ts';
 import type { TestDatabase } from '../../test/support/databases.ts';

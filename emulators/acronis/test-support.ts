@@ -1,6 +1,6 @@
 // A deliberately thin HTTP client for the emulator's own tests: raw fetch, so the tests see exactly
 // what a foreign client would (status, headers, body).
-import { rawCall as call, type Reply } from '../kit/test-client.ts';
+import { rawCall as call, type Reply } from '../kit/raw-client.test-support.ts';
 import type { DatasetName } from '../kit/types.ts';
 
 export type { Reply };

@@ -1,6 +1,6 @@
 // A thin raw-fetch client for the emulator's own tests, so they see exactly what a foreign client
 // would: it discovers the zone, then calls `${zone.url}V1.0/…` with the three headers.
-import { rawCall as call, type Reply } from '../kit/test-client.ts';
+import { rawCall as call, type Reply } from '../kit/raw-client.test-support.ts';
 import type { DatasetName } from '../kit/types.ts';
 
 export type { Reply };

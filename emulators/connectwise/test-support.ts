@@ -1,6 +1,6 @@
 // A thin raw-fetch client for the emulator's own tests, so they see exactly what a foreign client
 // would: Basic auth with companyId+publicKey:privateKey and the clientId header on every call.
-import { rawCall as call, type Reply } from '../kit/test-client.ts';
+import { rawCall as call, type Reply } from '../kit/raw-client.test-support.ts';
 import type { DatasetName } from '../kit/types.ts';
 
 export type { Reply };

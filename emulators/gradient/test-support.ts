@@ -1,6 +1,6 @@
 // A thin raw-fetch client for the emulator's own tests, so they see exactly what a foreign client
 // would: `GRADIENT-TOKEN` built as the SDK builds it, the vendor API under /api/vendor-api.
-import { rawCall as call, type Reply } from '../kit/test-client.ts';
+import { rawCall as call, type Reply } from '../kit/raw-client.test-support.ts';
 import type { DatasetName } from '../kit/types.ts';
 
 export type { Reply };

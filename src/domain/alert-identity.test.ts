@@ -11,7 +11,7 @@ import {
   ticketExternalRef,
   type AlertKey,
 } from './alert-identity.ts';
-import { MACHINE_A, MACHINE_B, PLAN, TENANT, at, makeAlert } from './ticket-test-fixtures.ts';
+import { MACHINE_A, MACHINE_B, PLAN, TENANT, at, makeAlert } from './ticket-fixtures.test-support.ts';
 
 function keyOf(...args: Parameters<typeof makeAlert>): AlertKey {
   const key = alertKeyOf(makeAlert(...args));

@@ -10,7 +10,7 @@ import {
   type AlertMapping,
   type TargetPicklists,
 } from './alert-mapping.ts';
-import { AUTOTASK, CLOUDBLUE, CONNECTWISE, autotaskMapping, enabledSettings } from './ticket-test-fixtures.ts';
+import { AUTOTASK, CLOUDBLUE, CONNECTWISE, autotaskMapping, enabledSettings } from './ticket-fixtures.test-support.ts';
 
 const autotaskPicklists: TargetPicklists = {
   source: [{ value: '2', label: 'Monitoring Alert' }, { value: '4', label: 'Phone' }],

@@ -10,7 +10,7 @@ import {
   ticketText,
   type TicketContentInput,
 } from './ticket-content.ts';
-import { AUTOTASK, CLOUDBLUE, CONNECTWISE, CONSOLE, MACHINE_A, PLAN, TENANT, at, cleared, makeAlert } from './ticket-test-fixtures.ts';
+import { AUTOTASK, CLOUDBLUE, CONNECTWISE, CONSOLE, MACHINE_A, PLAN, TENANT, at, cleared, makeAlert } from './ticket-fixtures.test-support.ts';
 import type { VendorAlert } from './vendor-model.ts';
 
 function input(alert: VendorAlert = makeAlert({ createdAt: '2025-10-24T17:19:15+02:00' }), extra: Partial<TicketContentInput> = {}): TicketContentInput {

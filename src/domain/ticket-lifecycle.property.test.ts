@@ -11,7 +11,7 @@ import { alertKeyOf, alertKeyString } from './alert-identity.ts';
 import type { RecurrencePolicy, TicketSettings } from './alert-mapping.ts';
 import { applyDecision, decideAlertEvent, decideTicketEvent, type Decision } from './ticket-lifecycle.ts';
 import type { TicketLink } from './ticket-link.ts';
-import { CONSOLE, MAPPED, T0_MS, autotaskMapping, enabledSettings, makeAlert, nsAt } from './ticket-test-fixtures.ts';
+import { CONSOLE, MAPPED, T0_MS, autotaskMapping, enabledSettings, makeAlert, nsAt } from './ticket-fixtures.test-support.ts';
 import type { VendorAlert } from './vendor-model.ts';
 
 function mulberry32(seed: number): () => number {

@@ -13,7 +13,7 @@ import {
   type ObservedTicket,
 } from './ticket-lifecycle.ts';
 import { linkDisplayState, type TicketLink } from './ticket-link.ts';
-import { AUTOTASK, CONSOLE, MACHINE_A, MACHINE_B, MAPPED, TENANT, at, atDays, autotaskMapping, cleared, enabledSettings, makeAlert } from './ticket-test-fixtures.ts';
+import { AUTOTASK, CONSOLE, MACHINE_A, MACHINE_B, MAPPED, TENANT, at, atDays, autotaskMapping, cleared, enabledSettings, makeAlert } from './ticket-fixtures.test-support.ts';
 import type { VendorAlert } from './vendor-model.ts';
 
 const KEY_A = alertKeyOf(makeAlert({ resourceId: MACHINE_A })) as AlertKey;

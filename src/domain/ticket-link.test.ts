@@ -11,7 +11,7 @@ import {
   orderedHistory,
   type TicketLink,
 } from './ticket-link.ts';
-import { at } from './ticket-test-fixtures.ts';
+import { at } from './ticket-fixtures.test-support.ts';
 
 function opened(): TicketLink {
   return createLink({ type: 'created', keyString: 'k', episode: 1, externalRef: 'pb:x:1', companyId: '174', alertId: 'a1', at: at(0) }, 'T1');

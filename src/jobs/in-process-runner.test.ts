@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createInProcessJobRunner, type InProcessRunnerOptions } from './in-process-runner.ts';
-import { createMemoryRunRecorder } from './memory-run-recorder.ts';
+import { createMemoryRunRecorder } from './memory-run-recorder.test-support.ts';
 import type { LoopContext, LoopDefinition } from './job-runner.ts';
 
 function gate() {

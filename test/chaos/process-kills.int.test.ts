@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcronisEmulator } from '../../emulators/acronis/server.ts';
-import { emulatorControl, rawCall } from '../../emulators/kit/test-client.ts';
+import { emulatorControl, rawCall } from '../../emulators/kit/raw-client.test-support.ts';
 import { SyncSnapshotsRepository } from '../../src/store/repositories/sync-snapshots.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { integrationSettings } from '../../src/sync/settings/settings.ts';

@@ -4,7 +4,7 @@
 // pass for the others.
 import { describe, expect, it } from 'vitest';
 import { createInProcessJobRunner } from '../../src/jobs/in-process-runner.ts';
-import { createMemoryRunRecorder } from '../../src/jobs/memory-run-recorder.ts';
+import { createMemoryRunRecorder } from '../../src/jobs/memory-run-recorder.test-support.ts';
 import { ConnectorError } from '../../src/connectors/kit/errors.ts';
 import type { VendorCloud } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';

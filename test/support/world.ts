@@ -3,7 +3,7 @@
 // runtime options a test passes through to buildIntegrationRuntime. Each target's harness
 // (test/<target>/harness.ts) adds its emulator, its integration and its product mapping on top.
 import type { AcronisEmulator } from '../../emulators/acronis/server.ts';
-import { rawCall } from '../../emulators/kit/test-client.ts';
+import { rawCall } from '../../emulators/kit/raw-client.test-support.ts';
 import type { CallObserver } from '../../src/connectors/kit/call-metrics.ts';
 import type { Target, VendorCloud } from '../../src/connectors/ports.ts';
 import type { Clock } from '../../src/store/columns.ts';
@@ -12,7 +12,7 @@ import type { JournalRepository } from '../../src/store/repositories/journal.ts'
 import type { Store } from '../../src/store/store.ts';
 import type { RuntimeOptions } from '../../src/sync/integration-runtime.ts';
 
-export { emulatorControl } from '../../emulators/kit/test-client.ts';
+export { emulatorControl } from '../../emulators/kit/raw-client.test-support.ts';
 
 /**
  * The connection a person adds for the emulator's partner. `checked`: also recorded as tested

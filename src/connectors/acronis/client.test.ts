@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../kit/errors.ts';
-import { reply, startScriptedServer, type ScriptedServer } from '../kit/test-server.ts';
+import { reply, startScriptedServer, type ScriptedServer } from '../kit/scripted-server.test-support.ts';
 import { createAcronisClient, readAcronisError } from './client.ts';
 import { tenant } from './wire.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedServer, type ScriptedServer } from '../kit/test-server.ts';
+import { startScriptedServer, type ScriptedServer } from '../kit/scripted-server.test-support.ts';
 import { createAcronisVendor } from './vendor.ts';
 
 describe('Acronis vendor: values that cannot go into a URL', () => {

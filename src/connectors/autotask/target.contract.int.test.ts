@@ -1,4 +1,4 @@
-import { describeTargetContract } from '../contract/target-contract.ts';
+import { describeTargetContract } from '../contract/target-contract.test-support.ts';
 import { startAutotaskHarness } from './test-support.ts';
 
 describeTargetContract('autotask', async () => {

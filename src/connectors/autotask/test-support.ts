@@ -1,7 +1,7 @@
 // Test-only: the Autotask emulator and a target wired to it over real HTTP, with a call counter,
 // recorded sleeps (retries and pacing return at once) and the emulator's control API.
 import { startAutotaskEmulator, type AutotaskEmulator } from '../../../emulators/autotask/server.ts';
-import { emulatorControl } from '../../../emulators/kit/test-client.ts';
+import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
 import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
 import { createAutotaskTarget, type AutotaskTarget, type AutotaskTargetOptions } from './target.ts';

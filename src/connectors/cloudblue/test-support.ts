@@ -1,7 +1,7 @@
 // Test-only: the CloudBlue PSA emulator and a target wired to it over real HTTP, with a call
 // counter, instant retries and the emulator's control API.
 import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../../emulators/cloudblue/server.ts';
-import { emulatorControl } from '../../../emulators/kit/test-client.ts';
+import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
 import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
 import { createCloudBlueTarget, type CloudBlueTarget, type CloudBlueTargetOptions } from './target.ts';

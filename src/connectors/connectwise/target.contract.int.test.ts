@@ -1,4 +1,4 @@
-import { describeTargetContract } from '../contract/target-contract.ts';
+import { describeTargetContract } from '../contract/target-contract.test-support.ts';
 import { startConnectWiseHarness } from './test-support.ts';
 
 describeTargetContract('connectwise', async () => {

@@ -1,7 +1,7 @@
 // Test-only: the ConnectWise emulator and a target wired to it over real HTTP, with a call counter,
 // recorded sleeps (retries return at once) and the emulator's control API.
 import { startConnectWiseEmulator, type ConnectWiseEmulator } from '../../../emulators/connectwise/server.ts';
-import { emulatorControl } from '../../../emulators/kit/test-client.ts';
+import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
 import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
 import { createConnectWiseTarget, type ConnectWiseTarget, type ConnectWiseTargetOptions } from './target.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGradientEmulator, type GradientEmulator } from '../../../emulators/gradient/server.ts';
 import { createCallCounter } from '../kit/call-metrics.ts';
 import { ConnectorError } from '../kit/errors.ts';
-import { startScriptedServer } from '../kit/test-server.ts';
+import { startScriptedServer } from '../kit/scripted-server.test-support.ts';
 import { createGradientClient, gradientApiUrl, type GradientClientOptions } from './client.ts';
 
 let emu: GradientEmulator;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createCallCounter } from './call-metrics.ts';
 import { ConnectorError } from './errors.ts';
 import { createHttpClient, type HttpClientOptions } from './http-client.ts';
-import { drop, hang, reply, replyText, startScriptedServer, type ScriptedServer } from './test-server.ts';
+import { drop, hang, reply, replyText, startScriptedServer, type ScriptedServer } from './scripted-server.test-support.ts';
 
 let server: ScriptedServer;
 beforeAll(async () => {

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openMigratedDatabase, testDatabases } from '../../../test/support/databases.ts';
-import { describeJobRunnerContract } from '../job-runner.contract.ts';
+import { describeJobRunnerContract } from '../job-runner-contract.test-support.ts';
 import type { JobRunner, LoopDefinition } from '../job-runner.ts';
-import { createMemoryRunRecorder, type MemoryRunRecorder } from '../memory-run-recorder.ts';
+import { createMemoryRunRecorder, type MemoryRunRecorder } from '../memory-run-recorder.test-support.ts';
 import { createPgBossJobRunner, type PgBossRunnerOptions } from './runner.ts';
 
 const postgres = testDatabases().find((t) => t.name === 'postgres');
@@ -145,7 +145,7 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
 
   it('takes over the run of a crashed worker after it expires, exactly once', { timeout: 60_000 }, async () => {
     // Worker A is a separate process, killed with SIGKILL in the middle of a run.
-    const script = fileURLToPath(new URL('../testing/crash-worker.ts', import.meta.url));
+    const script = fileURLToPath(new URL('./crash-worker.test-support.ts', import.meta.url));
     const crashing = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -208,7 +208,7 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
   it('takes over a killed worker\'s run within seconds, though its job expires only in 10 minutes', { timeout: 60_000 }, async () => {
     // The expiry is the loop's whole timeout in production (hours); the takeover must not wait for it:
     // the killed worker's run lock went with its connection, which a live worker notices.
-    const script = fileURLToPath(new URL('../testing/crash-worker.ts', import.meta.url));
+    const script = fileURLToPath(new URL('./crash-worker.test-support.ts', import.meta.url));
     const crashing = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
