@@ -1,9 +1,8 @@
 // The Autotask PSA emulator: the REST API v1.0 as reference/psa.md §A describes it (zone discovery,
 // API-user headers, the query language, parent-child writes, derived contract units, picklists,
 // the hourly request threshold and the per-endpoint thread limit), on top of the emulator kit.
-import type { FastifyInstance } from 'fastify';
-import { startEmulatorServer, type EmulatorContext, type EmulatorDefinition } from '../kit/server.ts';
-import type { EmulatorOptions, RunningEmulator } from '../kit/types.ts';
+import { startedEmulator, startEmulatorServer, type EmulatorDefinition, type StartedEmulator } from '../kit/server.ts';
+import type { EmulatorOptions } from '../kit/types.ts';
 import { autotaskControlRoutes } from './control.ts';
 import { buildDataset } from './datasets.ts';
 import { errorBody } from './errors.ts';
@@ -19,12 +18,7 @@ export interface AutotaskCredentials {
   [key: string]: string;
 }
 
-export interface AutotaskEmulator extends RunningEmulator {
-  credentials: AutotaskCredentials;
-  /** Live state, for tests that look or poke directly (re-read after a re-seed). */
-  readonly state: AutotaskState;
-  readonly context: EmulatorContext<AutotaskState>;
-  readonly app: FastifyInstance;
+export interface AutotaskEmulator extends StartedEmulator<AutotaskState, AutotaskCredentials> {
   /** What zone discovery returns as `url`: `${url}/ATServicesRest/`. */
   readonly zoneUrl: string;
 }
@@ -52,20 +46,5 @@ export const autotaskDefinition: EmulatorDefinition<AutotaskState> = {
 
 export async function startAutotaskEmulator(options: EmulatorOptions = {}): Promise<AutotaskEmulator> {
   const server = await startEmulatorServer(autotaskDefinition, options);
-  return {
-    system: server.system,
-    url: server.url,
-    get credentials() {
-      return credentials(server.context.state);
-    },
-    get state() {
-      return server.context.state;
-    },
-    get zoneUrl() {
-      return `${server.url}/ATServicesRest/`;
-    },
-    context: server.context,
-    app: server.app,
-    close: () => server.close(),
-  };
+  return startedEmulator(server, credentials, { zoneUrl: `${server.url}/ATServicesRest/` });
 }

@@ -2,9 +2,8 @@
 // and the grid `filter` JSON) and the shape reference/psa.md §C.2 proposes around it (customers with
 // CMP links, tickets, notes, lookups, a version endpoint), on top of the emulator kit. README.md says
 // which parts are documented and which are proposed.
-import type { FastifyInstance } from 'fastify';
-import { startEmulatorServer, type EmulatorContext, type EmulatorDefinition } from '../kit/server.ts';
-import type { EmulatorOptions, RunningEmulator } from '../kit/types.ts';
+import { startedEmulator, startEmulatorServer, type EmulatorDefinition, type StartedEmulator } from '../kit/server.ts';
+import type { EmulatorOptions } from '../kit/types.ts';
 import { cloudBlueControlRoutes } from './control.ts';
 import { buildDataset } from './datasets.ts';
 import { errorBody } from './errors.ts';
@@ -18,12 +17,7 @@ export interface CloudBlueCredentials {
   [key: string]: string;
 }
 
-export interface CloudBlueEmulator extends RunningEmulator {
-  credentials: CloudBlueCredentials;
-  /** Live state, for tests that look or poke directly (re-read after a re-seed). */
-  readonly state: CloudBlueState;
-  readonly context: EmulatorContext<CloudBlueState>;
-  readonly app: FastifyInstance;
+export interface CloudBlueEmulator extends StartedEmulator<CloudBlueState, CloudBlueCredentials> {
   /** `${url}/webapi/v1.3`: the base every API route hangs from. */
   readonly apiUrl: string;
 }
@@ -48,20 +42,5 @@ export const cloudBlueDefinition: EmulatorDefinition<CloudBlueState> = {
 
 export async function startCloudBlueEmulator(options: EmulatorOptions = {}): Promise<CloudBlueEmulator> {
   const server = await startEmulatorServer(cloudBlueDefinition, options);
-  return {
-    system: server.system,
-    url: server.url,
-    get credentials() {
-      return credentials(server.context.state);
-    },
-    get state() {
-      return server.context.state;
-    },
-    get apiUrl() {
-      return `${server.url}/webapi/v1.3`;
-    },
-    context: server.context,
-    app: server.app,
-    close: () => server.close(),
-  };
+  return startedEmulator(server, credentials, { apiUrl: `${server.url}/webapi/v1.3` });
 }

@@ -2,9 +2,8 @@
 // §B describes it (Basic auth + clientId, the conditions grammar, navigable and forward-only paging,
 // JSON-patch, 201/204, `{code,message,errors}` errors, 429 + Retry-After, `_info`, signed callbacks),
 // on top of the emulator kit.
-import type { FastifyInstance } from 'fastify';
-import { startEmulatorServer, type EmulatorContext, type EmulatorDefinition } from '../kit/server.ts';
-import type { EmulatorOptions, RunningEmulator } from '../kit/types.ts';
+import { startedEmulator, startEmulatorServer, type EmulatorDefinition, type StartedEmulator } from '../kit/server.ts';
+import type { EmulatorOptions } from '../kit/types.ts';
 import { Deliveries } from './callbacks.ts';
 import { connectWiseControlRoutes } from './control.ts';
 import { buildDataset } from './datasets.ts';
@@ -23,13 +22,9 @@ export interface ConnectWiseCredentials {
   [key: string]: string;
 }
 
-export interface ConnectWiseEmulator extends RunningEmulator {
-  credentials: ConnectWiseCredentials;
+export interface ConnectWiseEmulator extends StartedEmulator<CwState, ConnectWiseCredentials> {
   /** `${url}/v4_6_release/apis/3.0` */
   readonly apiUrl: string;
-  readonly state: CwState;
-  readonly context: EmulatorContext<CwState>;
-  readonly app: FastifyInstance;
   /** Callback deliveries (log, pending, flush). */
   readonly deliveries: Deliveries;
 }
@@ -75,23 +70,5 @@ export function connectWiseDefinition(deliveries = new Deliveries()): EmulatorDe
 export async function startConnectWiseEmulator(options: EmulatorOptions = {}): Promise<ConnectWiseEmulator> {
   const deliveries = new Deliveries();
   const server = await startEmulatorServer(connectWiseDefinition(deliveries), options);
-  return {
-    system: server.system,
-    url: server.url,
-    get credentials() {
-      return credentials(server.context.state);
-    },
-    get apiUrl() {
-      return `${server.url}${API_PREFIX}`;
-    },
-    get state() {
-      return server.context.state;
-    },
-    context: server.context,
-    app: server.app,
-    deliveries,
-    close: async () => {
-      await server.close();
-    },
-  };
+  return startedEmulator(server, credentials, { apiUrl: `${server.url}${API_PREFIX}`, deliveries });
 }

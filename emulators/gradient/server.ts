@@ -1,9 +1,8 @@
 // The Gradient Synthesize emulator: the vendor API (/api/vendor-api) as reference/billing-and-peers.md §1
 // and reference/interworks-gradient-wire.md §2 describe it, plus Gradient's own side (the MSP's PSA,
 // mappings, billing view, service cards, tickets) behind the control API, on top of the emulator kit.
-import type { FastifyInstance } from 'fastify';
-import { startEmulatorServer, type EmulatorContext, type EmulatorDefinition } from '../kit/server.ts';
-import type { EmulatorOptions, RunningEmulator } from '../kit/types.ts';
+import { startedEmulator, startEmulatorServer, type EmulatorDefinition, type StartedEmulator } from '../kit/server.ts';
+import type { EmulatorOptions } from '../kit/types.ts';
 import { gradientControlRoutes } from './control.ts';
 import { buildDataset } from './datasets.ts';
 import { anomaly, errorBody, tooManyRequests } from './errors.ts';
@@ -18,12 +17,7 @@ export interface GradientCredentials {
   [key: string]: string;
 }
 
-export interface GradientEmulator extends RunningEmulator {
-  credentials: GradientCredentials;
-  /** Live state, for tests that look or poke directly (re-read after a re-seed). */
-  readonly state: GradientState;
-  readonly context: EmulatorContext<GradientState>;
-  readonly app: FastifyInstance;
+export interface GradientEmulator extends StartedEmulator<GradientState, GradientCredentials> {
   /** `${url}/api/vendor-api`: what a vendor integration calls. */
   readonly apiUrl: string;
 }
@@ -64,20 +58,5 @@ export const gradientDefinition: EmulatorDefinition<GradientState> = {
 
 export async function startGradientEmulator(options: EmulatorOptions = {}): Promise<GradientEmulator> {
   const server = await startEmulatorServer(gradientDefinition, options);
-  return {
-    system: server.system,
-    url: server.url,
-    get credentials() {
-      return credentials(server.context.state);
-    },
-    get state() {
-      return server.context.state;
-    },
-    get apiUrl() {
-      return `${server.url}${API_PREFIX}`;
-    },
-    context: server.context,
-    app: server.app,
-    close: () => server.close(),
-  };
+  return startedEmulator(server, credentials, { apiUrl: `${server.url}${API_PREFIX}` });
 }

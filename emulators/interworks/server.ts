@@ -2,9 +2,8 @@
 // (reference/interworks-gradient-wire.md §1). It has no API of its own to serve (the public BSS API
 // is not what the hub uses); its control API (/_emulator/...) drives what a BSS operator and a
 // reseller would do, and the BSS calls the service manager it is pointed at.
-import type { FastifyInstance } from 'fastify';
-import { startEmulatorServer, type EmulatorContext, type EmulatorDefinition } from '../kit/server.ts';
-import type { EmulatorOptions, RunningEmulator } from '../kit/types.ts';
+import { startedEmulator, startEmulatorServer, type EmulatorDefinition, type StartedEmulator } from '../kit/server.ts';
+import type { EmulatorOptions } from '../kit/types.ts';
 import { interworksControlRoutes } from './control.ts';
 import { BssState } from './state.ts';
 
@@ -17,12 +16,7 @@ export interface InterworksCredentials {
   [key: string]: string;
 }
 
-export interface InterworksEmulator extends RunningEmulator {
-  credentials: InterworksCredentials;
-  readonly state: BssState;
-  readonly context: EmulatorContext<BssState>;
-  readonly app: FastifyInstance;
-}
+export type InterworksEmulator = StartedEmulator<BssState, InterworksCredentials>;
 
 const credentials = (state: BssState): InterworksCredentials => ({ application_id: state.registration.applicationId, application_key: state.registration.applicationKey });
 
@@ -49,17 +43,5 @@ export const interworksDefinition: EmulatorDefinition<BssState> = {
 
 export async function startInterworksEmulator(options: EmulatorOptions = {}): Promise<InterworksEmulator> {
   const server = await startEmulatorServer(interworksDefinition, options);
-  return {
-    system: server.system,
-    url: server.url,
-    get credentials() {
-      return credentials(server.context.state);
-    },
-    get state() {
-      return server.context.state;
-    },
-    context: server.context,
-    app: server.app,
-    close: () => server.close(),
-  };
+  return startedEmulator(server, credentials);
 }

@@ -68,6 +68,38 @@ export interface EmulatorServer<S> extends RunningEmulator {
   readonly context: EmulatorContext<S>;
 }
 
+/** What an emulator's start function hands its caller: the server, its credentials and its live state. */
+export interface StartedEmulator<S, C extends Record<string, string>> extends EmulatorServer<S> {
+  credentials: C;
+  /** Live state, for tests that look or poke directly (re-read after a re-seed). */
+  readonly state: S;
+}
+
+/**
+ * The handle every emulator returns from `start…Emulator`: credentials and state read afresh on each
+ * access (a re-seed replaces both), plus the emulator's own `extra` members (getters stay getters).
+ */
+export function startedEmulator<S, C extends Record<string, string>, X extends object = object>(
+  server: EmulatorServer<S>,
+  credentials: (state: S) => C,
+  extra?: X,
+): StartedEmulator<S, C> & X {
+  const handle: StartedEmulator<S, C> = {
+    system: server.system,
+    url: server.url,
+    get credentials() {
+      return credentials(server.context.state);
+    },
+    get state() {
+      return server.context.state;
+    },
+    context: server.context,
+    app: server.app,
+    close: () => server.close(),
+  };
+  return Object.defineProperties(handle, Object.getOwnPropertyDescriptors(extra ?? {})) as StartedEmulator<S, C> & X;
+}
+
 /** An error answered by a control route: `{error:{code,message,issues?}}`. */
 export class ControlError extends Error {
   constructor(
