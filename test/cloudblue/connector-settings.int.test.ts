@@ -1,52 +1,32 @@
 // The CloudBlue API layout is a setting a person changes, not code: PUT/PATCH
 // /integrations/:id/settings/connector validates the keys by the CloudBlue connector's own schema,
 // and the connector built afterwards calls the API that way (emulator over real HTTP).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
-import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../emulators/cloudblue/server.ts';
+import { describe, expect, it } from 'vitest';
 import { createTarget } from '../../src/connectors/registry.ts';
 import { createRuntimeProvider } from '../../src/sync/integration-runtime.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { useCloudBlueHub } from './hub.ts';
 
 describe.each(testDatabases())('CloudBlue connector settings on $name', (database) => {
-  let hub: TestHub;
-  let acronis: AcronisEmulator;
-  let cloudblue: CloudBlueEmulator;
-  let integrationId: string;
-  let headers: Record<string, string>;
-  beforeEach(async () => {
-    acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
-    cloudblue = await startCloudBlueEmulator({ port: 0, seed: 'demo' });
-    hub = await startHub(database);
-    headers = await hub.tokenHeaders();
-    const connection = await hub.store.repos.connections.create({ name: 'dc', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId });
-    const integration = await hub.store.repos.integrations.create({ name: 'cb', connectionId: connection.id, target: 'cloudblue', credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key } });
-    integrationId = integration.id;
-  });
-  afterEach(async () => {
-    await hub.close();
-    await acronis.close();
-    await cloudblue.close();
-  });
+  const world = useCloudBlueHub(database);
 
   const call = (method: 'GET' | 'PUT' | 'PATCH', payload?: object) =>
-    hub.app.inject({ method, url: `/api/v1/integrations/${integrationId}/settings/connector`, headers, ...(payload === undefined ? {} : { payload }) });
+    world.hub.app.inject({ method, url: `/api/v1/integrations/${world.integrationId}/settings/connector`, headers: world.headers, ...(payload === undefined ? {} : { payload }) });
 
   /** The runtime the hub would build now, its CloudBlue calls recorded (URL and whether the key rode in a header). */
   async function connectorCalls(): Promise<Array<{ url: string; headerKey: boolean }>> {
     const calls: Array<{ url: string; headerKey: boolean }> = [];
-    const rt = await createRuntimeProvider(hub.store, {
+    const rt = await createRuntimeProvider(world.hub.store, {
       targetFactory: (system, input) =>
         createTarget(system, {
           ...input,
           fetch: async (url, init) => {
             const h = new Headers(init?.headers);
-            calls.push({ url: String(url), headerKey: [...h.values()].includes(cloudblue.credentials.api_key) });
+            calls.push({ url: String(url), headerKey: [...h.values()].includes(world.cloudblue.credentials.api_key) });
             return fetch(url, init);
           },
         }),
-    }).get(integrationId);
+    }).get(world.integrationId);
     expect((await rt.target.testConnection()).displayName).toMatch(/CloudBlue PSA/);
     return calls;
   }
@@ -72,7 +52,7 @@ describe.each(testDatabases())('CloudBlue connector settings on $name', (databas
 
     // PATCH merges: back to the query, the path change kept.
     expect((await call('PATCH', { cloudblueKeyPlacement: 'query' })).json().value).toMatchObject({ cloudblueKeyPlacement: 'query', cloudbluePaths: '{"version":"/system/version"}' });
-    const audit = await hub.store.repos.auditLog.list({ subjectId: integrationId });
+    const audit = await world.hub.store.repos.auditLog.list({ subjectId: world.integrationId });
     expect(audit.filter((e) => e.action === 'integration.settings.connector.update')).toHaveLength(2);
   });
 

@@ -1,35 +1,21 @@
 // The mapping actions through the HTTP API and the CLI, against the Acronis and CloudBlue emulators.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acronis/server.ts';
-import { startCloudBlueEmulator, type CloudBlueEmulator } from '../../emulators/cloudblue/server.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAcronisEmulator } from '../../emulators/acronis/server.ts';
+import { startCloudBlueEmulator } from '../../emulators/cloudblue/server.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestStore, TEST_SECRET_KEY, testDatabases } from '../support/databases.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
+import { useCloudBlueHub } from './hub.ts';
 
 describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
-  let hub: TestHub;
-  let acronis: AcronisEmulator;
-  let cloudblue: CloudBlueEmulator;
-  let integrationId: string;
-  let headers: Record<string, string>;
-  beforeEach(async () => {
-    acronis = await startAcronisEmulator({ port: 0, seed: 'demo' });
-    cloudblue = await startCloudBlueEmulator({ port: 0, seed: 'demo' });
-    hub = await startHub(database);
-    headers = await hub.tokenHeaders();
-    const connection = await hub.store.repos.connections.create({ name: 'dc', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId });
-    const integration = await hub.store.repos.integrations.create({ name: 'cb', connectionId: connection.id, target: 'cloudblue', credentials: { siteUrl: cloudblue.url, apiKey: cloudblue.credentials.api_key } });
-    integrationId = integration.id;
-  });
+  const world = useCloudBlueHub(database);
+  // Registered after the world's hooks, so it runs before they close the hub.
   afterEach(async () => {
-    await hub.settle(integrationId);
-    await hub.close();
-    await acronis.close();
-    await cloudblue.close();
+    await world.hub.settle(world.integrationId);
   });
+
   const call = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    hub.app.inject({ method, url: `/api/v1/integrations/${integrationId}${url}`, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
-  const tenantId = (name: string) => [...acronis.state.tenants.values()].find((t) => t.name === name)!.id;
+    world.hub.app.inject({ method, url: `/api/v1/integrations/${world.integrationId}${url}`, headers: world.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const tenantId = (name: string) => [...world.acronis.state.tenants.values()].find((t) => t.name === name)!.id;
 
   it('lists, maps (409 on a taken tenant), maps to new in the background, and proposes marketplace pairs', async () => {
     const list = await call('GET', '/mappings?search=wingtip');
@@ -37,9 +23,9 @@ describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
     const wingtip = list.json().items[0];
     expect(wingtip).toMatchObject({ companyName: 'Wingtip Toys', companyStatus: 'Active', stateLabel: 'Not mapped' });
     // Opening the mapping screen the first time ran the marketplace wizard by itself: proposals are ready.
-    await hub.settle(integrationId);
+    await world.hub.settle(world.integrationId);
     expect((await call('GET', '/mappings?search=wingtip')).json().items[0]).toMatchObject({ stateLabel: 'Ready for mapping', tenantName: 'Wingtip Toys' });
-    expect((await hub.store.repos.auditLog.list({ subjectId: integrationId })).filter((e) => e.action === 'marketplace.first_run')).toHaveLength(1);
+    expect((await world.hub.store.repos.auditLog.list({ subjectId: world.integrationId })).filter((e) => e.action === 'marketplace.first_run')).toHaveLength(1);
     expect((await call('POST', `/mappings/${wingtip.companyId}/map`, { tenantId: tenantId('Wingtip Toys') })).json()).toMatchObject({ state: 'mapped', tenantName: 'Wingtip Toys' });
     const fourth = (await call('GET', '/mappings?search=Fourth%20Coffee')).json().items[0];
     const taken = await call('POST', `/mappings/${fourth.companyId}/map`, { tenantId: tenantId('Wingtip Toys') });
@@ -55,9 +41,9 @@ describe.each(testDatabases())('mapping API and CLI on $name', (database) => {
     const saved = await call('POST', `/mappings/${wilbur.companyId}/map-new`);
     expect(saved.statusCode).toBe(202);
     expect(saved.json()).toMatchObject({ message: 'The mapping has been saved', pending: true });
-    await hub.settle(integrationId);
+    await world.hub.settle(world.integrationId);
     expect((await call('GET', '/mappings?search=wilbur')).json().items[0]).toMatchObject({ stateLabel: 'Mapped', tenantName: 'Wilbur', pending: false });
-    expect([...acronis.state.tenants.values()].filter((t) => t.name === 'Wilbur')).toHaveLength(1);
+    expect([...world.acronis.state.tenants.values()].filter((t) => t.name === 'Wilbur')).toHaveLength(1);
 
     const bulkOut = await call('POST', '/mappings/bulk', { items: [{ action: 'unlink', companyId: wingtip.companyId }, { action: 'apply', companyId: wingtip.companyId }] });
     expect(bulkOut.json().items.map((i: { ok: boolean }) => i.ok)).toEqual([true, false]);
