@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openMigratedDatabase, testDatabases } from '../../../test/support/databases.ts';
 import { openStore } from '../../store/store.ts';
 import { JOB_SCHEDULE_TABLE, JOB_SCHEMA } from '../../store/job-schema.ts';
-import { createMemoryRunRecorder } from '../memory-run-recorder.ts';
+import { createMemoryRunRecorder } from '../memory-run-recorder.test-support.ts';
 import { createPgBossJobRunner } from './runner.ts';
 
 const postgres = testDatabases().find((t) => t.name === 'postgres');
