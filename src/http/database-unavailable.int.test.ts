@@ -15,7 +15,7 @@ import { createRuntimeProvider } from '../sync/integration-runtime.ts';
 type App = Awaited<ReturnType<typeof buildApp>>;
 
 async function appOn(db: Kysely<Schema>, dialect: Store['dialect']): Promise<App> {
-  const store: Store = { db, dialect, location: 'broken', repos: createRepositories(db, randomBytes(32)), close: () => db.destroy() };
+  const store: Store = { db, dialect, location: 'broken', repos: createRepositories(db, randomBytes(32)), reposAt: (clock) => createRepositories(db, randomBytes(32), clock), close: () => db.destroy() };
   return buildApp({ store, runtimes: createRuntimeProvider(store), version: 'x', logger: pino({ level: 'silent' }) });
 }
 

@@ -17,6 +17,11 @@ export function fromJsonText<T = unknown>(text: string | null | undefined, fallb
   return JSON.parse(text) as T;
 }
 
+/** A not-null JSON column (the repository wrote it with JSON.stringify): its value, no fallback needed. */
+export function fromRequiredJsonText<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
 export const toFlag = (value: boolean): number => (value ? 1 : 0);
 export const fromFlag = (value: number | boolean | string): boolean => value === 1 || value === true || value === '1';
 

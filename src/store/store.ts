@@ -61,6 +61,11 @@ export interface Store {
   /** Where the data lives, without any password; safe to log. */
   location: string;
   repos: Repositories;
+  /**
+   * The same repositories on another clock: an integration runtime's, which tests move in time.
+   * Every repository is made by createRepositories, here and nowhere else.
+   */
+  reposAt(clock: Clock): Repositories;
   close(): Promise<void>;
 }
 
@@ -115,6 +120,7 @@ export async function openStore(options: { url?: string; secretKey: Buffer; cloc
     dialect: opened.dialect,
     location: opened.location,
     repos: createRepositories(opened.db, options.secretKey, options.clock ?? systemClock),
+    reposAt: (clock) => createRepositories(opened.db, options.secretKey, clock),
     close: opened.close,
   };
 }

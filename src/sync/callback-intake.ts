@@ -23,7 +23,6 @@ import { isHttpUrl } from '../domain/http-url.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import type { CallbackDelivery, CallbackEntity, CallbackRegistration, TargetCallbackEvent } from '../connectors/ports.ts';
 import { createHash } from 'node:crypto';
-import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
 import type { Store } from '../store/store.ts';
 import type { IntegrationRuntime, RuntimeProvider } from './integration-runtime.ts';
 import type { LoopQueue } from './loop-queue.ts';
@@ -210,7 +209,7 @@ export async function receiveCallback(deps: IntakeDeps, target: string, integrat
     if (event.entity === 'contract' && event.companyId !== null) {
       await refreshContracts(rt, { full: false, dryRun: false, loop: 'callbacks', companyIds: [event.companyId] });
       // The provisioning pass plans this company (and what else changed), not every company.
-      await new DirtyCompaniesRepository(rt.store.db, rt.clock).mark(integrationId, loop, [event.companyId]);
+      await rt.repos.dirtyCompanies.mark(integrationId, loop, [event.companyId]);
     }
     const result = await runner.runNow(integrationId, loop);
     if (result.status !== 'ok') deps.log.warn({ integrationId, loop, error: result.error }, 'the pass a callback triggered failed; polling retries it');

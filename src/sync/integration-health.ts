@@ -4,7 +4,6 @@
  * (src/domain/integration-health.ts). Every screen and command that shows health calls this.
  */
 import { integrationHealth, type IntegrationHealth, type RunFacts } from '../domain/integration-health.ts';
-import { HealthFactsRepository } from '../store/repositories/health-facts.ts';
 import type { Store } from '../store/store.ts';
 
 /** Where the API budget's signal is recorded. */
@@ -15,8 +14,8 @@ export interface HealthSubject {
   enabled: boolean;
 }
 
-export async function readIntegrationHealth(store: { db: Store['db']; repos: Pick<Store['repos'], 'loopRuns'> }, integration: HealthSubject): Promise<IntegrationHealth> {
-  const facts = new HealthFactsRepository(store.db);
+export async function readIntegrationHealth(store: { repos: Pick<Store['repos'], 'loopRuns' | 'healthFacts'> }, integration: HealthSubject): Promise<IntegrationHealth> {
+  const facts = store.repos.healthFacts;
   const [latest, problems, failedMappings, signals] = await Promise.all([
     store.repos.loopRuns.latestPerLoop(integration.id),
     facts.problemTallies(integration.id),
@@ -28,8 +27,8 @@ export async function readIntegrationHealth(store: { db: Store['db']; repos: Pic
 }
 
 /** Records (or clears, with `null`) why the integration's API budget could not be read. */
-export async function recordApiBudgetSignal(store: Pick<Store, 'db'>, integrationId: string, error: string | null): Promise<void> {
-  await new HealthFactsRepository(store.db).setSignal(
+export async function recordApiBudgetSignal(store: Pick<Store, 'repos'>, integrationId: string, error: string | null): Promise<void> {
+  await store.repos.healthFacts.setSignal(
     integrationId,
     API_BUDGET_SIGNAL,
     error === null ? null : { level: 'degraded', message: `The target's API budget could not be read: ${error}` },

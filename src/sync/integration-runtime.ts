@@ -16,8 +16,8 @@ import type { Clock } from '../store/columns.ts';
 import { StoreError } from '../store/errors.ts';
 import type { Integration } from '../store/repositories/integrations.ts';
 import type { JournalRepository } from '../store/repositories/journal.ts';
-import { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
-import type { Store } from '../store/store.ts';
+import type { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
+import type { Repositories, Store } from '../store/store.ts';
 import { buildBillingRuntime, isBillingPlatformIntegration, type BillingRuntime, type BillingRuntimeOptions } from './billing/billing-runtime.ts';
 import { Cursors } from './cursors.ts';
 import { Journal } from './journal.ts';
@@ -34,6 +34,8 @@ export interface IntegrationRuntime {
   journal: Journal;
   cursors: Cursors;
   snapshots: SyncSnapshotsRepository;
+  /** The store's repositories on this runtime's clock (what the loops write carries the runtime's time). */
+  repos: Repositories;
   clock: Clock;
   /** Runs `target.prepare()` once per runtime (integration start); later calls return the first result. */
   prepareTarget(): Promise<void>;
@@ -93,6 +95,7 @@ export async function buildIntegrationRuntime(store: Store, integrationId: strin
   }
 
   const clock = options.clock ?? (() => new Date());
+  const clocked = store.reposAt(clock);
   let prepared: Promise<void> | undefined;
   return {
     integration,
@@ -103,7 +106,8 @@ export async function buildIntegrationRuntime(store: Store, integrationId: strin
     settings,
     journal: new Journal(options.journalRepo ?? repos.journal, { clock, ...(options.journalLeaseMs === undefined ? {} : { leaseMs: options.journalLeaseMs }) }),
     cursors: new Cursors(repos.cursors),
-    snapshots: new SyncSnapshotsRepository(store.db, clock),
+    snapshots: clocked.syncSnapshots,
+    repos: clocked,
     clock,
     prepareTarget() {
       prepared ??= target.prepare().then(

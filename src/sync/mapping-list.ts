@@ -8,7 +8,6 @@ import type { TargetCompany, VendorTenant } from '../connectors/ports.ts';
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import { deprovisioningCountdown } from '../domain/deprovisioning-schedule.ts';
 import { normaliseName } from '../domain/directory-plan.ts';
-import { DeprovisioningCountdownsRepository } from '../store/repositories/deprovisioning-countdowns.ts';
 import type { MappingState } from '../domain/mapping-state.ts';
 import { unmanageableReason } from '../domain/tenant-access.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
@@ -117,7 +116,7 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
   const tenantIds = page.flatMap((m) => (m.tenantId === null ? [] : [m.tenantId]));
   const snapshots = await rt.snapshots.getTenants<VendorTenant, never>(integrationId, tenantIds);
   const timed = (await rt.settings.read(integrationId, 'provisioning')).timedDeprovisioning;
-  const countdowns = new Map((await new DeprovisioningCountdownsRepository(rt.store.db, rt.clock).list(integrationId)).map((c) => [c.companyId, c]));
+  const countdowns = new Map((await rt.repos.deprovisioningCountdowns.list(integrationId)).map((c) => [c.companyId, c]));
   const now = rt.clock();
   const countdownOf = (companyId: string, tenantId: string | null): MappingRow['deprovisioning'] => {
     const stored = countdowns.get(companyId);

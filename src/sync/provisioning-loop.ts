@@ -44,9 +44,7 @@ import {
   type TenantSnapshot,
 } from '../domain/provisioning-plan.ts';
 import type { TargetContract } from '../connectors/ports.ts';
-import { DeprovisioningCountdownsRepository, type StoredCountdown } from '../store/repositories/deprovisioning-countdowns.ts';
-import { ChangeApprovalsRepository } from '../store/repositories/change-approvals.ts';
-import { DirtyCompaniesRepository } from '../store/repositories/dirty-companies.ts';
+import type { DeprovisioningCountdownsRepository, StoredCountdown } from '../store/repositories/deprovisioning-countdowns.ts';
 import { doneJournalKeys, type JournalEntry } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
 import { createTenantKey } from '../domain/directory-plan.ts';
@@ -107,7 +105,7 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   // settings changed; otherwise the ones whose contracts, tenant or mapping changed since the last
   // plan, the failed ones, and the ones a callback marked dirty (level-triggered, not all 10,000).
   const plannedFrom = rt.clock().toISOString();
-  const dirty = new DirtyCompaniesRepository(rt.store.db, rt.clock);
+  const dirty = rt.repos.dirtyCompanies;
   const since = await rt.cursors.get(integrationId, PLANNED_CURSOR);
   const scope =
     full || since === undefined || (await dirty.settingsChangedSince(integrationId, PLAN_SETTINGS, since)) ? null : await dirty.changedSince(integrationId, PROVISIONING_LOOP, since);
@@ -135,12 +133,12 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     /** Open journal entries the companies' plans no longer ask for, marked superseded (tidySuperseded). */
     superseded: 0,
   };
-  const approvals = new ChangeApprovalsRepository(rt.store.db, rt.clock);
+  const approvals = rt.repos.changeApprovals;
   const plans: CompanyPlan[] = [];
   const withContracts = new Set(await rt.snapshots.companiesWithContracts(integrationId));
   // Timed deprovisioning: a running countdown falls due with time alone, so its companies are planned
   // on every pass, changed or not.
-  const countdowns = new DeprovisioningCountdownsRepository(rt.store.db, rt.clock);
+  const countdowns = rt.repos.deprovisioningCountdowns;
   const storedCountdowns = new Map((await countdowns.list(integrationId)).map((c) => [c.companyId, c]));
   if (scope !== null) for (const companyId of storedCountdowns.keys()) scope.add(companyId);
   // Unfinished work (journal entries left pending by a pass that died, or failed) is planned on

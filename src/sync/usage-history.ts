@@ -12,7 +12,7 @@ import { readContractLines } from '../domain/contract-line.ts';
 import { catalogItem, usageToBillingUnits } from '../domain/offering-item-catalog.ts';
 import { indexProductMapping, type ProductMapping } from '../domain/product-mapping.ts';
 import type { VendorUsage } from '../domain/vendor-model.ts';
-import { UsageHistoryRepository, utcDayOf, type UsagePoint } from '../store/repositories/usage-history.ts';
+import { utcDayOf, type UsagePoint } from '../store/repositories/usage-history.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 
 export interface UsageHistoryInput {
@@ -69,7 +69,7 @@ export async function recordUsageHistory(rt: IntegrationRuntime, input: UsageHis
     const usages = new Map<string, VendorUsage[]>();
     for await (const entry of rt.vendor.getUsages(companies.map((c) => c.tenantId))) usages.set(entry.tenantId, entry.usages);
     const points = companies.flatMap((c) => usagePointsOf(c, input.contracts.get(c.companyId) ?? [], usages.get(c.tenantId) ?? [], input));
-    return await new UsageHistoryRepository(rt.store.db, rt.clock).record(rt.integration.id, utcDayOf(input.now), points);
+    return await rt.repos.usageHistory.record(rt.integration.id, utcDayOf(input.now), points);
   } catch {
     return 0;
   }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AlertTicketLinksTable, Schema } from '../schema.ts';
-import { fromJsonText, isoAt, newId, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
+import { fromRequiredJsonText, isoAt, newId, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
 import { StoreError, isUniqueViolation } from '../errors.ts';
 import { containsIgnoringCase } from './like-pattern.ts';
 import type { LinkDisplayState, LinkEvent, TicketLink } from '../../domain/ticket-link.ts';
@@ -46,7 +46,7 @@ const toStored = (row: Selectable<AlertTicketLinksTable>): StoredLink => ({
   id: row.id,
   integrationId: row.integration_id,
   version: Number(row.version),
-  link: fromJsonText<TicketLink>(row.state, null as unknown as TicketLink),
+  link: fromRequiredJsonText<TicketLink>(row.state),
   labels: {
     tenantId: row.tenant_id,
     alertType: row.alert_type,
@@ -172,7 +172,7 @@ export class AlertLinksRepository {
 
   async events(linkId: string): Promise<StoredLinkEvent[]> {
     const rows = await this.db.selectFrom('alert_link_events').selectAll().where('link_id', '=', linkId).orderBy('seq').execute();
-    return rows.map((row) => ({ seq: Number(row.seq), at: row.at, source: row.source as LinkEventSource, event: fromJsonText<LinkEvent>(row.event, null as unknown as LinkEvent), recordedAt: row.recorded_at }));
+    return rows.map((row) => ({ seq: Number(row.seq), at: row.at, source: row.source as LinkEventSource, event: fromRequiredJsonText<LinkEvent>(row.event), recordedAt: row.recorded_at }));
   }
 
   async list(integrationId: string, filter: ListLinksFilter = {}): Promise<StoredLink[]> {

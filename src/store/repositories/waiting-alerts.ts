@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Schema, WaitingAlertsTable } from '../schema.ts';
-import { fromJsonText, isoAt, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
+import { fromRequiredJsonText, isoAt, systemClock, toCount, toJsonText, type Clock } from '../columns.ts';
 import type { VendorAlert } from '../../domain/vendor-model.ts';
 
 
@@ -68,7 +68,7 @@ const toWaiting = (row: Selectable<WaitingAlertsTable>): WaitingAlert => ({
   tenantId: row.tenant_id,
   alertType: row.alert_type,
   severity: row.severity,
-  alert: fromJsonText<VendorAlert>(row.alert, null as unknown as VendorAlert),
+  alert: fromRequiredJsonText<VendorAlert>(row.alert),
   detail: row.detail,
   attempts: Number(row.attempts),
   lastError: row.last_error,

@@ -8,7 +8,6 @@ import { billingOverview, type BillingOverview } from '../../domain/billing-over
 import { M365_STORAGE_NOTE } from '../../domain/billing-services.ts';
 import type { BillingIntegrationState } from '../../connectors/billing-ports.ts';
 import { billingPlatformManifestOf } from '../../connectors/registry.ts';
-import { BillingPushRepository } from '../../store/repositories/billing-push.ts';
 import type { Integration } from '../../store/repositories/integrations.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -21,10 +20,10 @@ export interface BillingOverviewView extends BillingOverview {
   storageNote: string;
 }
 
-export async function readBillingOverview(store: Pick<Store, 'db'>, integration: Pick<Integration, 'id' | 'target'>, readState: () => Promise<BillingIntegrationState>): Promise<BillingOverviewView> {
+export async function readBillingOverview(store: Pick<Store, 'repos'>, integration: Pick<Integration, 'id' | 'target'>, readState: () => Promise<BillingIntegrationState>): Promise<BillingOverviewView> {
   const manifest = billingPlatformManifestOf(integration.target);
   if (manifest === null) throw new Error(`a ${integration.target} integration is not a billing-platform integration`);
-  const pushed = new BillingPushRepository(store.db);
+  const pushed = store.repos.billingPush;
   const [accounts, services, counts, alerts, status] = await Promise.all([
     pushed.accounts(integration.id),
     pushed.services(integration.id),

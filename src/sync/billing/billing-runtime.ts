@@ -18,7 +18,7 @@ import type { VendorCloud } from '../../connectors/ports.ts';
 import { billingPlatformManifestOf, createBillingPlatform, type TargetFactoryInput } from '../../connectors/registry.ts';
 import type { Clock } from '../../store/columns.ts';
 import { StoreError } from '../../store/errors.ts';
-import { BillingPushRepository } from '../../store/repositories/billing-push.ts';
+import type { BillingPushRepository } from '../../store/repositories/billing-push.ts';
 import type { Integration } from '../../store/repositories/integrations.ts';
 import type { Store } from '../../store/store.ts';
 import { Journal } from '../journal.ts';
@@ -98,7 +98,7 @@ export async function buildBillingRuntime(store: Store, integrationId: string, o
     capabilities: manifest.capabilities,
     platformLabel: manifest.shortLabel,
     store,
-    pushed: new BillingPushRepository(store.db, clock),
+    pushed: store.reposAt(clock).billingPush,
     journal: new Journal(repos.journal, { clock, ...(options.journalLeaseMs === undefined ? {} : { leaseMs: options.journalLeaseMs }) }),
     clock,
   };
