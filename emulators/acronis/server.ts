@@ -1,6 +1,7 @@
 // The Acronis Cyber Protect Cloud emulator: Account Management API v2, Alert Manager v1 and the
 // Event Manager v1 (tenant topic) as reference/acronis.md describes them, on top of the emulator kit.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { partnerControlRoutes } from './routes/partner-control.ts';
 import { startEmulatorServer, type EmulatorContext, type EmulatorDefinition } from '../kit/server.ts';
 import type { EmulatorOptions, RunningEmulator } from '../kit/types.ts';
 import { buildDataset } from './datasets.ts';
@@ -130,6 +131,7 @@ export const acronisDefinition: EmulatorDefinition<AcronisState> = {
     acronisControlRoutes(app, ctx);
     distributorControlRoutes(app, ctx);
     eventControlRoutes(app, ctx);
+    partnerControlRoutes(app, ctx);
   },
   inspect: (state) => ({
     root_id: state.info.rootId,

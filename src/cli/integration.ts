@@ -5,6 +5,7 @@ import { findIntegration } from '../sync/integration-runtime.ts';
 import { SYNC_LOOP_NAMES } from '../sync/loops.ts';
 import { integrationSettings } from '../sync/settings/settings.ts';
 import { withHubContext } from './hub-context.ts';
+import { registerPartnerCommands } from './integration-partners.ts';
 import { printJson, printTable } from './output.ts';
 
 /** Credentials come from flags or PSA_BRIDGE_TARGET_<FIELD> (keeps secrets out of shell history). */
@@ -143,4 +144,6 @@ export function registerIntegrationCommands(program: Command): void {
         process.stdout.write(`\nsettings\n${JSON.stringify(settings, null, 2)}\n`);
       });
     });
+
+  registerPartnerCommands(integration);
 }

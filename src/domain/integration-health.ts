@@ -120,6 +120,14 @@ export function runVerdict(run: Pick<RunFacts, 'status' | 'error' | 'stats'>): R
     if (counter.level === 'failed') level = 'failed';
     else level ??= 'degraded';
   }
+  // A pass over several partner tenants that could not read one of them (src/sync/loops.ts withPartnerReads).
+  const unread = countOf(run.stats, 'partnersUnread');
+  if (unread > 0) {
+    const detail = run.stats.partnersUnreadDetail;
+    parts.push(`${unread === 1 ? 'partner' : `${unread} partners`} could not be read${typeof detail === 'string' ? `: ${detail}` : ''}`);
+    if (count === 0) count = unread;
+    level = 'failed';
+  }
   if (level === null) return { status: 'succeeded', count: 0, reason: null };
   return { status: level, count, reason: parts.join(', ') };
 }

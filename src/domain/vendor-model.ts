@@ -47,6 +47,11 @@ export interface VendorTenant {
   updatedAt: string | null;
   /** Set for deleted tenants (seen only when deleted tenants are listed). */
   deletedAt: string | null;
+  /**
+   * The partner connection the tenant was read through, when the integration serves several partner
+   * tenants (multi-partner-vendor.ts); absent with one partner.
+   */
+  partnerConnectionId?: string;
 }
 
 /** Soft quota `value` and hard `overage`; null means unlimited / no overage. */

@@ -48,6 +48,7 @@ import { prepaidUsageRoutes } from './routes/v1/prepaid-usage.ts';
 import { chartRoutes } from './routes/v1/charts.ts';
 import { connectionRoutes } from './routes/v1/connections.ts';
 import { integrationRoutes } from './routes/v1/integrations.ts';
+import { integrationPartnerRoutes } from './routes/v1/integration-partners.ts';
 import { integrationHealthRoutes } from './routes/v1/integration-health.ts';
 import { serviceGuardRoutes } from './routes/v1/service-guards.ts';
 import { ticketStartRoutes } from './routes/v1/ticket-start.ts';
@@ -212,6 +213,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await zodApi.register(notificationRoutes, deps);
       await zodApi.register(connectionRoutes, deps);
       await zodApi.register(integrationRoutes, deps);
+      await zodApi.register(integrationPartnerRoutes, deps);
       await zodApi.register(targetRoutes, deps);
       await zodApi.register(mappingRoutes, deps);
       await zodApi.register(marketplaceRoutes, deps);

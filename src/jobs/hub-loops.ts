@@ -18,7 +18,7 @@ import { runAlertsLoop } from '../sync/alerts-loop.ts';
 import { isBillingPlatformIntegration } from '../sync/billing/billing-runtime.ts';
 import type { RuntimeProvider } from '../sync/integration-runtime.ts';
 import type { LoopOutcome } from '../sync/loop-result.ts';
-import { BILLING_LOOPS, SYNC_LOOP_NAMES, SYNC_LOOPS, type SyncLoopName } from '../sync/loops.ts';
+import { BILLING_LOOPS, SYNC_LOOP_NAMES, SYNC_LOOPS, withPartnerReads, type SyncLoopName } from '../sync/loops.ts';
 import { MAPPINGS_LOOP } from '../sync/mapping-intents.ts';
 import { runMappingJob } from '../sync/mapping-job.ts';
 import type { SettingsSectionName } from '../sync/settings/sections.ts';
@@ -44,11 +44,15 @@ export function syncLoopDefinitions(provider: RuntimeProvider): LoopDefinition[]
         outcome = await loop(billing, { dryRun: ctx.dryRun, signal: ctx.signal });
       } else if (name === 'alerts' && ctx.trigger === 'schedule' && (await ctx.nextRunAt()) !== null) {
         // A scheduled alerts run watches the feed until the next one is due (src/sync/alerts/alert-watch.ts).
-        outcome = await runAlertsLoop(await provider.get(ctx.integrationId), {
-          dryRun: ctx.dryRun,
-          signal: ctx.signal,
-          watch: { until: async () => (await ctx.nextRunAt())?.getTime() ?? null, runRequested: ctx.runRequested },
-        });
+        const rt = await provider.get(ctx.integrationId);
+        // With several partner tenants the watch, like every pass, names a partner it could not read.
+        outcome = await withPartnerReads(rt, () =>
+          runAlertsLoop(rt, {
+            dryRun: ctx.dryRun,
+            signal: ctx.signal,
+            watch: { until: async () => (await ctx.nextRunAt())?.getTime() ?? null, runRequested: ctx.runRequested },
+          }),
+        );
       } else outcome = await SYNC_LOOPS[name](await provider.get(ctx.integrationId), { dryRun: ctx.dryRun, signal: ctx.signal });
       ctx.log.info({ integrationId: ctx.integrationId, loop: name, stats: outcome.stats }, `${name} loop finished`);
       return outcome.stats;

@@ -15,6 +15,7 @@ export interface Schema {
   api_tokens: ApiTokensTable;
   connections: ConnectionsTable;
   integrations: IntegrationsTable;
+  integration_connections: IntegrationConnectionsTable;
   integration_settings: IntegrationSettingsTable;
   mappings: MappingsTable;
   journal: JournalTable;
@@ -106,6 +107,15 @@ export interface IntegrationsTable {
   features: string;
   created_at: string;
   updated_at: string;
+}
+
+/** Further partner connections of an integration (migration 0019); `integrations.connection_id` is the primary. */
+export interface IntegrationConnectionsTable {
+  integration_id: string;
+  connection_id: string;
+  /** 1 on the partner new customer tenants are created under (none = the primary). */
+  new_tenants: Generated<number>;
+  created_at: string;
 }
 
 export interface IntegrationSettingsTable {

@@ -14,6 +14,7 @@ import type { Target, TargetSystem, VendorCloud } from '../connectors/ports.ts';
 import { createTarget, type TargetFactoryInput } from '../connectors/registry.ts';
 import type { Clock } from '../store/columns.ts';
 import { StoreError } from '../store/errors.ts';
+import { IntegrationPartnersRepository, type IntegrationPartner } from '../store/repositories/integration-partners.ts';
 import type { Integration } from '../store/repositories/integrations.ts';
 import type { JournalRepository } from '../store/repositories/journal.ts';
 import type { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
@@ -21,12 +22,24 @@ import type { Repositories, Store } from '../store/store.ts';
 import { buildBillingRuntime, isBillingPlatformIntegration, type BillingRuntime, type BillingRuntimeOptions } from './billing/billing-runtime.ts';
 import { Cursors } from './cursors.ts';
 import { Journal } from './journal.ts';
+import { createMultiPartnerVendor, type MultiPartnerVendor, type PartnerFailure, type PartnerMember } from './multi-partner-vendor.ts';
 import { integrationSettings, type IntegrationSettings } from './settings/settings.ts';
 
 export interface IntegrationRuntime {
   integration: Integration;
-  /** The connection's partner tenant: parent of the tenants the hub creates, root of its listings. */
+  /**
+   * The primary connection's partner tenant: root of the listings (which, with several partners,
+   * are the union of every partner's, multi-partner-vendor.ts).
+   */
   partnerTenantId: string;
+  /** The partner tenant new customer tenants are created under (the primary unless a person chose another). */
+  newTenantParentId: string;
+  /** The partner tenants the integration serves, the primary first (one unless partners were added). */
+  partners: RuntimePartner[];
+  /** The partner a tenant belongs to (the primary with one partner). */
+  partnerOf(tenantId: string): Promise<RuntimePartner>;
+  /** Partners a read failed for since `at`, so a pass can say which one it could not read. */
+  partnerFailuresSince(at: Date): PartnerFailure[];
   vendor: VendorCloud;
   target: Target;
   store: Store;
@@ -40,6 +53,9 @@ export interface IntegrationRuntime {
   /** Runs `target.prepare()` once per runtime (integration start); later calls return the first result. */
   prepareTarget(): Promise<void>;
 }
+
+/** A partner tenant of the integration with its tenant id known (tested, or found by `whoAmI`). */
+export type RuntimePartner = IntegrationPartner & { tenantId: string };
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -66,13 +82,49 @@ export async function buildIntegrationRuntime(store: Store, integrationId: strin
 
   const settings = integrationSettings(repos.settings);
   const connector = await settings.read(integration.id, 'connector');
-  const vendorCredentials = await repos.connections.getCredentials(connection.id);
-  let vendor: VendorCloud = createAcronisVendor({
-    ...vendorCredentials,
-    connectionName: connection.name,
-    ...(options.onVendorCall === undefined ? {} : { onCall: options.onVendorCall }),
-    ...options.vendorOptions,
-  });
+  const clock = options.clock ?? (() => new Date());
+  const clocked = store.reposAt(clock);
+  const snapshots = clocked.syncSnapshots;
+  const cursors = new Cursors(repos.cursors);
+  const listed = await new IntegrationPartnersRepository(store.db, clock).list(integration.id);
+  // One vendor connector per partner connection; the primary alone is the integration's vendor as before.
+  const members: Array<PartnerMember & { partner: IntegrationPartner }> = [];
+  for (const partner of listed) {
+    const partnerVendor = createAcronisVendor({
+      ...(await repos.connections.getCredentials(partner.connectionId)),
+      connectionName: partner.connectionName,
+      ...(options.onVendorCall === undefined ? {} : { onCall: options.onVendorCall }),
+      ...options.vendorOptions,
+    });
+    let tenantId = partner.tenantId;
+    if (tenantId === null) {
+      const identity = await partnerVendor.whoAmI();
+      tenantId = identity.tenantId;
+      await repos.connections.recordCheck(partner.connectionId, { ok: true, tenantId: identity.tenantId, tenantName: identity.tenantName });
+    }
+    members.push({ connectionId: partner.connectionId, name: partner.connectionName, partnerTenantId: tenantId, vendor: partnerVendor, partner: { ...partner, tenantId } });
+  }
+  const partners: RuntimePartner[] = members.map((m) => ({ ...m.partner, tenantId: m.partnerTenantId }));
+  const primaryPartner = partners[0];
+  if (primaryPartner === undefined) throw new StoreError('not_found', `integration "${integration.name}" names a connection that no longer exists`, { integrationId });
+  const composite: MultiPartnerVendor | null =
+    members.length > 1
+      ? createMultiPartnerVendor({
+          members,
+          clock,
+          locate: async (tenantIds) => {
+            const rows = await snapshots.getTenants<{ partnerConnectionId?: string }, never>(integration.id, tenantIds);
+            // A tenant listed before the integration had several partners carries none: the primary's.
+            return new Map([...rows].map(([id, row]) => [id, row.data?.partnerConnectionId ?? primaryPartner.connectionId] as const));
+          },
+          alertsBehind: {
+            get: (connectionId) => cursors.get(integration.id, `alerts:behind:${connectionId}`),
+            set: (connectionId, ns) => cursors.set(integration.id, `alerts:behind:${connectionId}`, ns),
+            clear: async (connectionId) => void (await repos.cursors.delete(integration.id, `alerts:behind:${connectionId}`)),
+          },
+        })
+      : null;
+  let vendor: VendorCloud = composite ?? (members[0] as PartnerMember).vendor;
   // The target's own fields only: the manual admin password (kept with them) is the vendor side's, read where it is used.
   const credentials = Object.fromEntries(
     Object.entries(await repos.integrations.getCredentials(integration.id)).flatMap(([k, v]) => (typeof v === 'string' && k !== 'adminPassword' ? [[k, v]] : [])),
@@ -87,26 +139,22 @@ export async function buildIntegrationRuntime(store: Store, integrationId: strin
   if (options.wrapVendor) vendor = options.wrapVendor(vendor);
   if (options.wrapTarget) target = options.wrapTarget(target);
 
-  let partnerTenantId = connection.tenantId;
-  if (partnerTenantId === null) {
-    const identity = await vendor.whoAmI();
-    partnerTenantId = identity.tenantId;
-    await repos.connections.recordCheck(connection.id, { ok: true, tenantId: identity.tenantId, tenantName: identity.tenantName });
-  }
-
-  const clock = options.clock ?? (() => new Date());
-  const clocked = store.reposAt(clock);
+  const byConnection = new Map(partners.map((p) => [p.connectionId, p]));
   let prepared: Promise<void> | undefined;
   return {
     integration,
-    partnerTenantId,
+    partnerTenantId: primaryPartner.tenantId,
+    newTenantParentId: (partners.find((p) => p.newTenants) ?? primaryPartner).tenantId,
+    partners,
+    partnerOf: async (tenantId) => (composite === null ? primaryPartner : (byConnection.get((await composite.memberOf(tenantId)).connectionId) ?? primaryPartner)),
+    partnerFailuresSince: (at) => composite?.failuresSince(at) ?? [],
     vendor,
     target,
     store,
     settings,
     journal: new Journal(options.journalRepo ?? repos.journal, { clock, ...(options.journalLeaseMs === undefined ? {} : { leaseMs: options.journalLeaseMs }) }),
-    cursors: new Cursors(repos.cursors),
-    snapshots: clocked.syncSnapshots,
+    cursors,
+    snapshots,
     repos: clocked,
     clock,
     prepareTarget() {

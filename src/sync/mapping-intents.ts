@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TRANSIENT_CODES } from '../connectors/kit/errors.ts';
+import type { VendorTenant } from '../connectors/ports.ts';
 import { createTenantKey } from '../domain/directory-plan.ts';
 import type { JournalEntry } from '../store/repositories/journal.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
@@ -39,6 +40,18 @@ export function retryable(error: string | null): boolean {
   return (TRANSIENT_CODES as readonly string[]).includes(code);
 }
 
+/**
+ * The tenant the hub created with this key, under any partner of the integration: the partner for
+ * new tenants may have been changed between an attempt and its retry.
+ */
+export async function findCreatedTenant(rt: IntegrationRuntime, idempotencyKey: string): Promise<VendorTenant | null> {
+  for (const partner of rt.partners) {
+    const found = await rt.vendor.findTenantByIdempotencyKey(partner.tenantId, idempotencyKey);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Closes the open "new tenant" intents of a company (unlinked or mapped otherwise meanwhile). */
 export async function cancelIntents(rt: IntegrationRuntime, companyId: string): Promise<number> {
   const journal = rt.store.repos.journal;
@@ -48,7 +61,7 @@ export async function cancelIntents(rt: IntegrationRuntime, companyId: string): 
     const owner = randomUUID();
     // A live lease means the job is creating it right now; it checks the mapping before mapping it.
     if (!(await journal.claim(entry.id, owner, 60_000))) continue;
-    const existing = await rt.vendor.findTenantByIdempotencyKey(rt.partnerTenantId, entry.idempotencyKey);
+    const existing = await findCreatedTenant(rt, entry.idempotencyKey);
     await journal.markDone(entry.id, existing?.id ?? CANCELLED);
     n += 1;
   }

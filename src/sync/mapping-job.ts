@@ -17,7 +17,7 @@ import type { LoopStats } from './loop-result.ts';
 import { JournalInProgressError } from './journal.ts';
 import { audit } from './mapping-actions.ts';
 import { MappingActionError } from './mapping-error.ts';
-import { cancelIntents, CANCELLED, companyOf, createKeyOf, failIntent, MAPPINGS_LOOP, openIntents, retryable } from './mapping-intents.ts';
+import { cancelIntents, CANCELLED, companyOf, createKeyOf, failIntent, findCreatedTenant, MAPPINGS_LOOP, openIntents, retryable } from './mapping-intents.ts';
 import { forgetCompanies } from './mapping-list.ts';
 import { runMarketplaceWizardOnce } from './marketplace-wizard.ts';
 
@@ -126,9 +126,9 @@ async function runIntent(rt: IntegrationRuntime, entry: JournalEntry, stats: Map
       'create_tenant',
       entry.idempotencyKey,
       { companyName: company.name, generation },
-      async () => (await vendor.findTenantByIdempotencyKey(rt.partnerTenantId, entry.idempotencyKey))?.id ?? null,
+      async () => (await findCreatedTenant(rt, entry.idempotencyKey))?.id ?? null,
       async () =>
-        (await vendor.createCustomerTenant({ parentId: rt.partnerTenantId, name: company.name, customerId: company.id, pricingMode: tenantMode }, { idempotencyKey: entry.idempotencyKey })).tenant
+        (await vendor.createCustomerTenant({ parentId: rt.newTenantParentId, name: company.name, customerId: company.id, pricingMode: tenantMode }, { idempotencyKey: entry.idempotencyKey })).tenant
           .id,
     );
     const tenantId = created.externalId;

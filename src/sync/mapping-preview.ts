@@ -49,15 +49,16 @@ export async function previewMapping(rt: IntegrationRuntime, companyId: string, 
     allowMixedBilling: settings.allowMixedBilling || (rt.target.capabilities.contracts !== false && rt.target.capabilities.contracts.allowMixedBilling),
   };
   const contracts = (await rt.snapshots.contractsOf<TargetContract>(integrationId, [companyId])).get(companyId) ?? [];
+  const partner = await rt.partnerOf(tenantId);
   const [tenant, items, availableForChild, usage] = await Promise.all([
     rt.vendor.getTenant(tenantId),
     rt.vendor.getOfferingItems(tenantId),
-    rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer'),
+    rt.vendor.getAvailableForChild(partner.tenantId, 'customer'),
     tenantUsage(rt, tenantId),
   ]);
   const plan = planProvisioning({
     integrationId,
-    parentTenantId: rt.partnerTenantId,
+    parentTenantId: partner.tenantId,
     company: { id: companyId, name: companyName, primaryContact: null },
     lines: contracts.flatMap((c) => c.lines),
     mapping: productMapping,

@@ -72,7 +72,14 @@ export async function refreshTenants(rt: IntegrationRuntime, options: ObserveOpt
     }
   }
   await flush();
-  if (full) deleted += await rt.snapshots.markTenantsDeletedExcept(rt.integration.id, seen);
+  if (full) {
+    // A partner that could not be read listed nothing: its tenants are not gone, keep them.
+    const unread = new Set(rt.partnerFailuresSince(new Date(Date.parse(start) + CURSOR_OVERLAP_MS)).map((f) => f.connectionId));
+    if (unread.size > 0) {
+      for (const row of await rt.snapshots.listTenants<VendorTenant>(rt.integration.id)) if (unread.has(row.data?.partnerConnectionId ?? '')) seen.add(row.tenantId);
+    }
+    deleted += await rt.snapshots.markTenantsDeletedExcept(rt.integration.id, seen);
+  }
   await advance(rt, key, start, options.dryRun);
   return { seen: seen.size, deleted };
 }

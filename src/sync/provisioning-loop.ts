@@ -29,6 +29,7 @@ import { ConnectorError, isConnectorError } from '../connectors/kit/errors.ts';
 import { loginCandidates, loginsExhaustedMessage } from '../domain/admin-account.ts';
 import { mixedBillingAllowed, readContractLines } from '../domain/contract-line.ts';
 import { problem, type PlanProblem } from '../domain/plan-problem.ts';
+import { unreadPartnerOf } from './multi-partner-vendor.ts';
 import { indexProductMapping, type ProductMapping } from '../domain/product-mapping.ts';
 import { unmanageableReason } from '../domain/tenant-access.ts';
 import {
@@ -92,7 +93,17 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
   const tenants = await refreshTenants(rt, observe);
   const items = await refreshOfferingItems(rt, observe);
   const contracts = await refreshContracts(rt, observe);
-  const availableForChild = await rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer');
+  // What each partner may give its customers: a tenant's own partner's, a new tenant's the partner it is made under.
+  const availableByPartner = new Map<string, Promise<OfferingItem[]>>();
+  const availableUnder = (partnerTenantId: string): Promise<OfferingItem[]> => {
+    let found = availableByPartner.get(partnerTenantId);
+    if (found === undefined) {
+      found = rt.vendor.getAvailableForChild(partnerTenantId, 'customer');
+      availableByPartner.set(partnerTenantId, found);
+    }
+    return found;
+  };
+  await availableUnder(rt.newTenantParentId);
   // Storage names are only for the words of plan problems: a failed read leaves the ids.
   const storageNames = new Map(
     (await rt.vendor.listStorages(rt.partnerTenantId).catch((): VendorStorage[] => [])).map((s) => [s.id, s.name] as const),
@@ -166,10 +177,24 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
       relevant.map((m) => m.companyId),
     );
 
+    // With several partners, one that cannot be read fails its own companies for this pass, not the pass.
+    const partnerGuard = async (m: Mapping, work: () => Promise<void>): Promise<void> => {
+      try {
+        await work();
+      } catch (error) {
+        const partner = unreadPartnerOf(error);
+        if (partner === null) throw error;
+        stats.companiesFailed += 1;
+        problemsByCompany.set(m.companyId, [
+          problem('partner_unread', 'error', `partner "${partner}" could not be read, so "${m.companyName}" was not planned this pass: ${(error as Error).message}`, { companyId: m.companyId, partner }),
+        ]);
+      }
+    };
     await forEachLimited(
       relevant,
       CONCURRENCY,
-      async (m) => {
+      async (m) =>
+        partnerGuard(m, async () => {
         const lines = (contractsOf.get(m.companyId) ?? []).flatMap((c) => c.lines);
         const usesTenant = m.tenantId !== null && (m.state === 'mapped' || m.state === 'failed');
         if (m.state === 'ready') {
@@ -215,7 +240,8 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
         const companySettings = unlinked ? { ...settingsForTarget, automaticProvisioning: false } : settingsForTarget;
         const stored = storedCountdowns.get(m.companyId);
         const lapsedAt = stored !== undefined && tenant.state === 'mapped' && stored.tenantId === tenant.tenant.id ? stored.lapsedAt : null;
-        const input: ProvisioningInput = { integrationId, parentTenantId: rt.partnerTenantId, company, lines, mapping, settings: companySettings, tenant, availableForChild, storageNames, lapsedAt, manualPasswordSet, now };
+        const availableForChild = await availableUnder(tenant.state === 'mapped' ? (await rt.partnerOf(tenant.tenant.id)).tenantId : rt.newTenantParentId);
+        const input: ProvisioningInput = { integrationId, parentTenantId: rt.newTenantParentId, company, lines, mapping, settings: companySettings, tenant, availableForChild, storageNames, lapsedAt, manualPasswordSet, now };
         const plan = planProvisioning(input);
         if (!dryRun) await keepCountdown(countdowns, integrationId, m.companyId, tenant, plan, stored);
         if (unlinked) plan.problems = plan.problems.map((p) => (p.code === 'not_mapped' ? unlinkedProblem(m) : p));
@@ -248,7 +274,7 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
           await tidySuperseded(rt, m, companyPlan, unfinished.get(m.companyId) ?? [], stats);
           if (companyPlan.problems.length > 0 && !plans.includes(companyPlan)) plans.push(companyPlan);
         }
-      },
+        }),
       options.signal,
     );
 

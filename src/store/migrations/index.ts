@@ -15,6 +15,7 @@ import * as m0014 from './0014_gradient_alert_mappings.ts';
 import * as m0016 from './0016_token_roles.ts';
 import * as m0017 from './0017_notification_deliveries.ts';
 import * as m0018 from './0018_job_schedules.ts';
+import * as m0019 from './0019_integration_partners.ts';
 
 /**
  * Every migration, listed in code rather than found on disk, so they run the same under tsx, from
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0016_token_roles': m0016,
   '0017_notification_deliveries': m0017,
   '0018_job_schedules': m0018,
+  '0019_integration_partners': m0019,
 };
