@@ -8,6 +8,7 @@
 import { isConnectorError } from '../connectors/kit/errors.ts';
 import type { TargetContract } from '../connectors/ports.ts';
 import { productLabel, type ProductMapping } from '../domain/product-mapping.ts';
+import { tenantPartners, type TenantPartner } from './tenant-partners.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { listReadableProblems, type ReadableProblem } from './plan-problems.ts';
 import { itemLabel, tenantUsage } from './reduction-guard.ts';
@@ -19,7 +20,8 @@ const TICKET_LIMIT = 100;
 
 export interface CustomerView {
   company: { id: string; name: string; state: string; stateLabel: string; error: string | null };
-  tenant: { id: string; name: string; enabled: boolean | null } | null;
+  /** `partner`: only when the integration serves several partner tenants. */
+  tenant: { id: string; name: string; enabled: boolean | null; partner?: TenantPartner | null } | null;
   contracts: {
     id: string;
     name: string;
@@ -54,10 +56,12 @@ export async function readCustomer(rt: IntegrationRuntime, companyId: string): P
   let quotasError: string | null = null;
   const tenantId = mapping.state === 'mapped' || mapping.state === 'failed' ? mapping.tenantId : null;
   if (tenantId !== null) {
-    tenant = { id: tenantId, name: mapping.tenantName ?? tenantId, enabled: null };
+    const partner = (await tenantPartners(rt, [tenantId]))?.get(tenantId);
+    const partnerField = partner === undefined ? (rt.partners.length > 1 ? { partner: null } : {}) : { partner };
+    tenant = { id: tenantId, name: mapping.tenantName ?? tenantId, enabled: null, ...partnerField };
     try {
       const [live, items, usage] = await Promise.all([rt.vendor.getTenant(tenantId), rt.vendor.getOfferingItems(tenantId), tenantUsage(rt, tenantId)]);
-      tenant = { id: tenantId, name: live.name, enabled: live.enabled };
+      tenant = { id: tenantId, name: live.name, enabled: live.enabled, ...partnerField };
       quotas = items
         .filter((i) => i.enabled)
         .map((i) => {

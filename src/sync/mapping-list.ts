@@ -13,6 +13,7 @@ import { unmanageableReason } from '../domain/tenant-access.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { companyOf, openIntents } from './mapping-intents.ts';
 import { companiesWithUnfinishedWork } from './provisioning-unfinished.ts';
+import { tenantPartners, type TenantPartner } from './tenant-partners.ts';
 
 export const STATE_LABELS: Record<MappingState, string> = { not_mapped: 'Not mapped', ready: 'Ready for mapping', mapped: 'Mapped', failed: 'Mapping failed' };
 
@@ -38,6 +39,8 @@ export interface MappingRow {
   tenantPricingMode: string | null;
   /** Timed deprovisioning running for the company: the next step and when it falls due. */
   deprovisioning: { action: 'disable' | 'delete'; dueAt: string; daysLeft: number; lapsedAt: string } | null;
+  /** The partner the tenant belongs to; only when the integration serves several partner tenants. */
+  partner?: TenantPartner | null;
   updatedAt: string;
 }
 
@@ -124,6 +127,7 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
     const next = deprovisioningCountdown({ contractInEffect: false, contractEnded: true, lapsedAt: stored.lapsedAt, settings: timed, now }).next;
     return next === null ? null : { action: next.action, dueAt: next.dueAt, daysLeft: next.daysLeft, lapsedAt: stored.lapsedAt };
   };
+  const partners = await tenantPartners(rt, tenantIds);
   const counts: Record<MappingState, number> = { not_mapped: 0, ready: 0, mapped: 0, failed: 0 };
   for (const m of rows) counts[m.state] += 1;
   return {
@@ -151,6 +155,7 @@ export async function listMappings(rt: IntegrationRuntime, query: ListMappingsQu
         pending: pending.has(m.companyId),
         tenantPricingMode: snap?.data.pricingMode ?? null,
         deprovisioning: countdownOf(m.companyId, m.tenantId),
+        ...(partners === null ? {} : { partner: m.tenantId === null ? null : (partners.get(m.tenantId) ?? null) }),
         updatedAt: m.updatedAt,
       };
     }),

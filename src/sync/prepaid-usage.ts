@@ -9,12 +9,15 @@ import { comparePrepaidUsage, type PrepaidUsageRow } from '../domain/prepaid-ove
 import type { ProductMapping } from '../domain/product-mapping.ts';
 import type { VendorUsage } from '../domain/vendor-model.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
+import { tenantPartners, type TenantPartner } from './tenant-partners.ts';
 
 export interface PrepaidCustomer {
   companyId: string;
   companyName: string;
   tenantId: string;
   tenantName: string | null;
+  /** The partner the tenant belongs to; only when the integration serves several partner tenants. */
+  partner?: TenantPartner | null;
   over: boolean;
   totalOverage: number;
   /** The vendor reported no usage for the tenant: nothing can be compared. */
@@ -45,6 +48,7 @@ export async function listPrepaidUsage(rt: IntegrationRuntime, options: { onlyOv
   const usages = new Map<string, VendorUsage[]>();
   if (prepaid.length > 0) for await (const entry of rt.vendor.getUsages(prepaid.map((m) => m.tenantId as string))) usages.set(entry.tenantId, entry.usages);
 
+  const partners = await tenantPartners(rt, prepaid.map((m) => m.tenantId as string));
   const customers: PrepaidCustomer[] = [];
   for (const m of prepaid) {
     const tenantId = m.tenantId as string;
@@ -57,6 +61,7 @@ export async function listPrepaidUsage(rt: IntegrationRuntime, options: { onlyOv
       companyName: m.companyName,
       tenantId,
       tenantName: m.tenantName,
+      ...(partners === null ? {} : { partner: partners.get(tenantId) ?? null }),
       over: report.over,
       totalOverage: report.totalOverage,
       usageUnavailable: tenantUsages === undefined,

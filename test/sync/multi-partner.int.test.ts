@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import type { TargetContract } from '../../src/connectors/ports.ts';
 import { catalogItem, type CatalogItem, type CatalogItemKey } from '../../src/domain/offering-item-catalog.ts';
 import { runVerdict } from '../../src/domain/integration-health.ts';
-import type { Connection } from '../../src/store/repositories/connections.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { addPartner, listPartners, removePartner, setNewTenantsPartner } from '../../src/sync/integration-partners.ts';
@@ -19,6 +18,7 @@ import { testDatabases } from '../support/databases.ts';
 import { emulatorControl } from '../support/world.ts';
 import { writeTicketSettings } from '../alerts/harness.ts';
 import { itemsOf, useSyncWorld, type SyncWorld } from './harness.ts';
+import { addSecondPartner, type SecondPartner } from './second-partner.ts';
 
 const COUNTED: [CatalogItemKey, string][] = [
   ['workstations', 'Workstations'],
@@ -52,32 +52,6 @@ async function companiesWith(world: SyncWorld, billing: 'prepaid' | 'payg'): Pro
     }
   }
   return out;
-}
-
-interface SecondPartner {
-  connection: Connection;
-  partnerId: string;
-  clientId: string;
-  clientSecret: string;
-  customers: string[];
-}
-
-/** A second partner account of the MSP in the emulator, with two customers, as a tested connection. */
-async function addSecondPartner(store: Store, world: SyncWorld): Promise<SecondPartner> {
-  const control = emulatorControl(world.acronis.url);
-  const made = await control<{ partner_id: string; client_id: string; client_secret: string; customer_ids: string[] }>('POST', '/partners', {
-    name: 'Northwind MSP Nordics',
-    customers: ['Fjord Shipping', 'Oslo Dental Care'],
-  });
-  const connection = await store.repos.connections.create({
-    name: 'nordics',
-    baseUrl: world.acronis.url,
-    clientId: made.client_id,
-    clientSecret: made.client_secret,
-    tenantId: made.partner_id,
-    tenantName: 'Northwind MSP Nordics',
-  });
-  return { connection, partnerId: made.partner_id, clientId: made.client_id, clientSecret: made.client_secret, customers: made.customer_ids };
 }
 
 function primaryTenants(world: SyncWorld): string[] {

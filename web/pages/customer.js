@@ -2,6 +2,7 @@
 // with each line named by the service it sells, quotas against what it uses, the tickets raised for
 // it, the problems open for it (with what to do) and who changed its mapping when (the audit log).
 // The company/account word is the target's (GET /api/v1/targets `words`).
+import { partnerText } from '../components/partner-column.js';
 import { html } from 'htm/preact';
 import { useEffect } from 'preact/hooks';
 import { api } from '../api.js';
@@ -94,7 +95,7 @@ export function CustomerPage({ id, companyId }) {
         <h1>${c.company.name}</h1>
         <p class="page-lead">
           ${capital(companyWord)} in ${psa} · <${StatusBadge} status=${c.company.state} label=${c.company.stateLabel} />
-          ${c.tenant ? html` · customer tenant <strong>${c.tenant.name}</strong>${c.tenant.enabled === false ? html` <span class="badge badge-neutral">disabled</span>` : ''}` : ' · no customer tenant'}
+          ${c.tenant ? html` · customer tenant <strong>${c.tenant.name}</strong>${c.tenant.enabled === false ? html` <span class="badge badge-neutral">disabled</span>` : ''}${c.tenant.partner ? html` · partner <strong>${partnerText(c.tenant.partner)}</strong>` : ''}` : ' · no customer tenant'}
         </p>
         ${c.company.error && html`<div class="alert alert-error" role="alert">${c.company.error}</div>`}
       </div>

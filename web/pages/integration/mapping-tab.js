@@ -3,6 +3,7 @@
 // filters and multi-select; map to a new tenant, map to an existing one (partner → customer picker),
 // remove with confirmation, apply proposed pairs ("Ready for mapping"), suggested matches by name with
 // a confidence (Autotask, ConnectWise), and for CloudBlue the Ingram Cloud Marketplace matching wizard.
+import { partnerColumns } from '../../components/partner-column.js';
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api, messageOf } from '../../api.js';
@@ -116,6 +117,7 @@ export default function MappingTab({ integration, target }) {
             ? html`<span class="muted">Being created…</span>`
             : html`<span class="muted">—</span>`,
     },
+    ...partnerColumns(rows),
     // The vendor's tenant mode, as read back (a new tenant is made in the provisioning settings' mode).
     { key: 'tenantPricingMode', label: 'Mode', render: (r) => (r.tenantPricingMode ? MODE_LABELS[r.tenantPricingMode] ?? r.tenantPricingMode : html`<span class="muted">—</span>`) },
     // Timed deprovisioning: the next step and the days left, per company (cancelled when a contract returns).

@@ -2,6 +2,7 @@
 // status, accounts total and linked, new tickets, the API budget, the last run and last error of each
 // loop (with "Run now"), the dry-run plan of the next sync grouped by company, and the charts:
 // contracted vs used units per customer over time, tickets opened and closed per day.
+import { partnerColumns } from '../../components/partner-column.js';
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, messageOf } from '../../api.js';
@@ -331,10 +332,11 @@ function ProblemsSection({ base, generation }) {
  */
 function PrepaidUsageSection({ base, generation }) {
   const report = useResource(() => api.get(`${base}/prepaid-usage`), [base, generation]);
-  const rows = (report.data?.customers ?? []).flatMap((c) => c.rows.map((r) => ({ ...r, companyId: c.companyId, companyName: c.companyName, tenantName: c.tenantName })));
+  const rows = (report.data?.customers ?? []).flatMap((c) => c.rows.map((r) => ({ ...r, companyId: c.companyId, companyName: c.companyName, tenantName: c.tenantName, partner: c.partner })));
   const unit = (r, n) => (n === null ? html`<span class="muted">—</span>` : `${n}${r.billingUnit === 'GB' ? ' GB' : ''}`);
   const columns = [
     { key: 'companyName', label: 'Customer', render: (r) => html`<strong>${r.companyName}</strong>` },
+    ...partnerColumns(rows),
     { key: 'label', label: 'Service', render: (r) => r.label },
     { key: 'contracted', label: 'Contracted', render: (r) => unit(r, r.contracted) },
     { key: 'usage', label: 'Used', sortValue: (r) => r.usage ?? -1, render: (r) => unit(r, r.usage) },

@@ -3,6 +3,7 @@
 // usage, tickets, open problems and the mapping history from the audit log.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { tenantPartnerSchema } from './integration-partners.ts';
 import { CustomerNotFoundError, readCustomer } from '../../../sync/customer-view.ts';
 import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
@@ -10,7 +11,7 @@ import { readableProblemSchema } from './integration-health.ts';
 
 const customerSchema = z.object({
   company: z.object({ id: z.string(), name: z.string(), state: z.string(), stateLabel: z.string(), error: z.string().nullable() }),
-  tenant: z.object({ id: z.string(), name: z.string(), enabled: z.boolean().nullable() }).nullable(),
+  tenant: z.object({ id: z.string(), name: z.string(), enabled: z.boolean().nullable(), partner: tenantPartnerSchema.nullable().optional() }).nullable(),
   contracts: z.array(
     z.object({
       id: z.string(),

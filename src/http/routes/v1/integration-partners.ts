@@ -29,6 +29,11 @@ export const presentPartner = (p: IntegrationPartner): z.infer<typeof partnerSch
   newTenants: p.newTenants,
 });
 
+/** A tenant's partner on a row of a list of tenants (src/sync/tenant-partners.ts). */
+export const tenantPartnerSchema = z
+  .object({ connectionId: z.string(), connectionName: z.string(), tenantName: z.string().nullable(), dataCenter: z.string() })
+  .describe('The partner tenant the tenant belongs to; present only when the integration serves several partner tenants');
+
 const listSchema = z.object({ items: z.array(partnerSchema) });
 const params = z.object({ id: z.string().min(1) });
 

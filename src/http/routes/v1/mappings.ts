@@ -4,6 +4,7 @@
 // created by the mapping job), unlink, apply a ready pair, and bulk versions for multi-select.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { tenantPartnerSchema } from './integration-partners.ts';
 import { MAPPING_STATES } from '../../../domain/mapping-state.ts';
 import { applyMapping, bulk, mapToExisting, mapToNew, unlink } from '../../../sync/mapping-actions.ts';
 import { MappingActionError } from '../../../sync/mapping-error.ts';
@@ -39,6 +40,7 @@ const rowSchema = z.object({
   pending: z.boolean(),
   tenantPricingMode: z.string().nullable(),
   deprovisioning: z.object({ action: z.enum(['disable', 'delete']), dueAt: z.string(), daysLeft: z.number(), lapsedAt: z.string() }).nullable(),
+  partner: tenantPartnerSchema.nullable().optional(),
   updatedAt: z.string(),
 });
 

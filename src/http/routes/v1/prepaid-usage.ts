@@ -2,6 +2,7 @@
 // written): what each customer uses of what it bought prepaid, and who is over — a list to bill from.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { tenantPartnerSchema } from './integration-partners.ts';
 import { listPrepaidUsage } from '../../../sync/prepaid-usage.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
@@ -40,6 +41,7 @@ export const prepaidUsageRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
                 companyName: z.string(),
                 tenantId: z.string(),
                 tenantName: z.string().nullable(),
+                partner: tenantPartnerSchema.nullable().optional(),
                 over: z.boolean(),
                 totalOverage: z.number(),
                 usageUnavailable: z.boolean(),
