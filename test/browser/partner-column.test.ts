@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { addPartner } from '../../src/sync/integration-partners.ts';
-import { launchBrowser, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
 import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
@@ -46,6 +46,6 @@ describe('Partner column (browser)', () => {
     await panel.getByRole('columnheader', { name: /Partner/ }).waitFor();
     const row = panel.getByRole('row').filter({ hasText: 'Fjord Shipping' });
     await expect(row.textContent()).resolves.toContain('nordics');
-    await page.screenshot({ path: 'test-artifacts/partner-column.png', fullPage: true });
+    await page.screenshot({ path: `${SCREENSHOT_DIR}partner-column.png`, fullPage: true });
   });
 });
