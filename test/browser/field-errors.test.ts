@@ -141,6 +141,8 @@ describe('field errors (browser, demo)', () => {
     // Required fields are marked: the label's star and the input's required state.
     for (const label of ['Name', 'Data-center URL', 'Client id']) {
       const input = dialog.getByRole('textbox', { name: label, exact: true });
+      // count() does not wait: the dialog's fields must be rendered first.
+      await input.waitFor();
       await expect(containerOf(input).locator('label .required').count()).resolves.toBe(1);
       await expect(input.evaluate((el) => (el as unknown as { required: boolean }).required)).resolves.toBe(true);
     }
