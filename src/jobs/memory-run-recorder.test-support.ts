@@ -1,14 +1,10 @@
 // Test-only: keeps runs in memory, for the job runners' tests, the parity tests and the bench.
-import type { LoopStats, RunError, RunRecorder, RunStatus, RunTrigger } from './job-runner.ts';
+import type { LoopStats, RunError, RunRecorder, RunStatus } from './job-runner.ts';
 
-export interface RecordedRun {
+/** A run as the runner announced it (`RunRecorder.started`), with what became of it. */
+type StartedRun = Parameters<RunRecorder['started']>[0];
+export interface RecordedRun extends StartedRun {
   id: string;
-  integrationId: string;
-  loop: string;
-  trigger: RunTrigger;
-  attempt: number;
-  dryRun: boolean;
-  startedAt: Date;
   finishedAt?: Date;
   status: RunStatus | 'running';
   stats?: LoopStats;

@@ -10,6 +10,7 @@ import { useBrowserHub } from '../support/browser-hub.ts';
 import type { TestBrowser } from '../support/browser.ts';
 import { TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { SMTP_TEST_PASSWORD, SMTP_TEST_USER, startSmtpServer, startWebhookReceiver, WEBHOOK_TEST_KEY } from '../support/notification-receivers.ts';
+import { signInToPortal } from '../support/demo-banner.ts';
 
 // The sign-in page asks who is signed in before anyone is: Chromium logs that 401 as an error; the
 // refused webhook is a 400 the page shows beside the field.
@@ -37,11 +38,7 @@ describe('notification settings (browser)', () => {
   const channelRow = (name: string) => page.getByRole('table', { name: 'Notification channels' }).locator('tbody tr', { hasText: name });
 
   it('adds an email channel, keeps its password hidden and sends a test message that arrives', async () => {
-    await page.goto(`${hub.url}/sign-in`);
-    await page.getByLabel('User name').fill(TEST_ADMIN.username);
-    await page.getByLabel('Password').fill(TEST_ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading('Integrations').waitFor();
+    await signInToPortal(page, { portal: hub.url!, ...TEST_ADMIN });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
     await heading('Notifications').waitFor();
     await page.getByText('No channels yet: nobody is told when an integration fails.').waitFor();

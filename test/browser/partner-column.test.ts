@@ -9,6 +9,7 @@ import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
 import { addSecondPartner } from '../sync/second-partner.ts';
+import { signInToPortal } from '../support/demo-banner.ts';
 
 describe('Partner column (browser)', () => {
   let hub: TestHub;
@@ -35,11 +36,7 @@ describe('Partner column (browser)', () => {
     const [company] = await hub.store.repos.mappings.list(world.integrationId, { state: 'not_mapped', limit: 1 });
     await hub.store.repos.mappings.map(world.integrationId, company!.companyId, { tenantId: second.customers[0]!, tenantName: 'Fjord Shipping' });
 
-    await page.goto(`${hub.url}/sign-in`);
-    await page.getByLabel('User name').fill(TEST_ADMIN.username);
-    await page.getByLabel('Password').fill(TEST_ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    await signInToPortal(page, { portal: hub.url!, ...TEST_ADMIN });
     await page.goto(`${hub.url}/integrations/${world.integrationId}/mapping`);
     await page.getByRole('tab', { name: 'Customer mapping' }).waitFor();
     const panel = page.getByRole('tabpanel');

@@ -10,6 +10,7 @@ import type { TestBrowser } from '../support/browser.ts';
 import { TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { acronisApi } from '../support/world.ts';
 import type { SyncWorld } from '../sync/harness.ts';
+import { signInToPortal } from '../support/demo-banner.ts';
 
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];
 
@@ -37,11 +38,7 @@ describe('suggested matches (browser)', () => {
     const n = suggested.suggestions.length;
     expect(n).toBeGreaterThanOrEqual(2);
 
-    await page.goto(`${hub.url}/sign-in`);
-    await page.getByLabel('User name').fill(TEST_ADMIN.username);
-    await page.getByLabel('Password').fill(TEST_ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Integrations' }).waitFor();
+    await signInToPortal(page, { portal: hub.url!, ...TEST_ADMIN });
     await page.goto(`${hub.url}/integrations/${world.integrationId}/mapping`);
     await page.getByRole('tab', { name: 'Customer mapping' }).waitFor();
     await page.getByRole('tabpanel').getByRole('button', { name: 'Suggested matches' }).click();
