@@ -7,8 +7,8 @@ import { addPartner } from '../../src/sync/integration-partners.ts';
 import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
 import { startHub, TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
-import { addSecondPartner } from '../sync/second-partner.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
+import { addSecondPartner } from '../partners/second-partner.ts';
 import { signInToPortal } from '../support/demo-banner.ts';
 
 describe('Partner column (browser)', () => {

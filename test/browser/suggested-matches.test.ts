@@ -9,7 +9,7 @@ import { useBrowserHub } from '../support/browser-hub.ts';
 import type { TestBrowser } from '../support/browser.ts';
 import { TEST_ADMIN, type TestHub } from '../support/hub.ts';
 import { acronisApi } from '../support/world.ts';
-import type { SyncWorld } from '../sync/harness.ts';
+import type { SyncWorld } from '../support/autotask-sync-world.ts';
 import { signInToPortal } from '../support/demo-banner.ts';
 
 const EXPECTED = [/Failed to load resource: the server responded with a status of 401 .*\[.*\/api\/v1\/auth\/me\]/];

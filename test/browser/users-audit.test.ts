@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { useBrowserHub } from '../support/browser-hub.ts';
 import type { TestBrowser } from '../support/browser.ts';
 import { TEST_ADMIN, type TestHub } from '../support/hub.ts';
-import type { SyncWorld } from '../sync/harness.ts';
+import type { SyncWorld } from '../support/autotask-sync-world.ts';
 import { parseCsv } from '../../src/connectors/acronis/csv.ts';
 import { readFileSync } from 'node:fs';
 

@@ -1,5 +1,5 @@
 // The ConnectWise provisioning + usage scenario on the demo datasets (the scenario of
-// test/support/reliability-scenario.ts, as for Autotask in test/sync/reliability.int.test.ts), run
+// test/support/reliability-scenario.ts, as for Autotask in test/loops/reliability.int.test.ts), run
 // three ways: undisturbed; with 20 % of requests to both emulators failing (429, 503, timeouts,
 // dropped connections); and with the process "crashing" at random points between journal steps. The
 // final state must be the undisturbed one: the same tenants, quotas, users and addition quantities,

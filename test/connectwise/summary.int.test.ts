@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { mapToExisting } from '../../src/sync/mapping-actions.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startSyncWorld } from '../sync/harness.ts';
+import { startSyncWorld } from '../support/autotask-sync-world.ts';
 import { startCwHub, type CwHub } from './hub.ts';
 import { customerTenants, startCwWorld, type CwWorld } from './harness.ts';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../support/databases.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
 import { emulatorControl } from '../support/world.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 interface CatalogItem {
   key: string;

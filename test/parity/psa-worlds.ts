@@ -9,7 +9,7 @@ import type { IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { customerTenants, startCwWorld } from '../connectwise/harness.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
 import type { WorldRuntimeOptions } from '../support/world.ts';
-import { startSyncWorld } from '../sync/harness.ts';
+import { startSyncWorld } from '../support/autotask-sync-world.ts';
 
 export interface PsaWorld {
   integrationId: string;

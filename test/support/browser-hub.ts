@@ -1,9 +1,9 @@
 // Test-only: what the browser tests against a hub on a test database share — the hub listening on
 // the first test database, with `syncWorld` an Autotask integration on the emulators
-// (test/sync/harness.ts), and a browser with a page — started once for the file, stopped after.
+// (test/support/autotask-sync-world.ts), and a browser with a page — started once for the file, stopped after.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { startSyncWorld, type SyncWorld } from './autotask-sync-world.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 import { testDatabases } from './databases.ts';
 import { startHub, type TestHub } from './hub.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { testDatabases } from '../support/databases.ts';
 import type { CwHub } from '../connectwise/hub.ts';
-import type { SyncWorld } from '../sync/harness.ts';
+import type { SyncWorld } from '../support/autotask-sync-world.ts';
 import { useAutotaskHub } from './autotask-hub.ts';
 
 interface Entry { id: string; at: string; actor: string; kind: string; action: string; integrationName: string | null; subject: string | null }

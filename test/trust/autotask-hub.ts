@@ -1,11 +1,11 @@
 // Test-only: the world of the trust tests — the hub as `serve` runs it (test/connectwise/hub.ts:
 // HTTP API, in-process runner, an admin) on a test database, with an Autotask integration against
-// the emulators (test/sync/harness.ts) — opened before each test and closed after it.
+// the emulators (test/support/autotask-sync-world.ts) — opened before each test and closed after it.
 import { afterEach, beforeEach } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { startCwHub, type CwHub } from '../connectwise/hub.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 export interface AutotaskHubWorld {
   store: Store;

@@ -9,7 +9,7 @@ import { integrationSettings } from '../../src/sync/settings/settings.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 import { startCwHub, type CwHub } from '../connectwise/hub.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 /** The partner stops offering virtual machines to its customers (status 0 on its items). */
 function partnerStopsOffering(world: SyncWorld, itemNames: readonly string[]): void {

@@ -8,7 +8,7 @@ import { startCwHub, type CwHub } from '../connectwise/hub.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestStore, testDatabases, TEST_SECRET_KEY } from '../support/databases.ts';
 import { SMTP_TEST_PASSWORD, SMTP_TEST_USER, startSmtpServer, startWebhookReceiver } from '../support/notification-receivers.ts';
-import { startSyncWorld, type SyncWorld } from '../sync/harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 import type { Store } from '../../src/store/store.ts';
 
 async function control(base: string, method: string, path: string, body?: unknown): Promise<void> {

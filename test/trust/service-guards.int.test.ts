@@ -7,7 +7,7 @@ import type { TargetContract } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
 import { testDatabases } from '../support/databases.ts';
 import type { CwHub } from '../connectwise/hub.ts';
-import type { SyncWorld } from '../sync/harness.ts';
+import type { SyncWorld } from '../support/autotask-sync-world.ts';
 import { useAutotaskHub } from './autotask-hub.ts';
 
 describe.each(testDatabases())('service-reduction guards on $name', (db) => {

@@ -14,7 +14,7 @@ import { startCwWorld } from '../connectwise/harness.ts';
 import { openTestStore, TEST_SECRET_KEY, testDatabases } from '../support/databases.ts';
 import { runCli } from '../support/cli.ts';
 import { acronisApi } from '../support/world.ts';
-import { startSyncWorld } from '../sync/harness.ts';
+import { startSyncWorld } from '../support/autotask-sync-world.ts';
 
 interface Row {
   companyId: string;

@@ -13,7 +13,7 @@ import { listMappings } from '../../src/sync/mapping-list.ts';
 import { mapToExisting } from '../../src/sync/mapping-actions.ts';
 import { readIntegrationHealth } from '../../src/sync/integration-health.ts';
 import { testDatabases } from '../support/databases.ts';
-import { useSyncWorld, type SyncWorld } from './harness.ts';
+import { useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 class SimulatedCrash extends Error {
   override readonly name = 'SimulatedCrash';

@@ -3,7 +3,7 @@
 import type { Connection } from '../../src/store/repositories/connections.ts';
 import type { Store } from '../../src/store/store.ts';
 import { emulatorControl } from '../support/world.ts';
-import type { SyncWorld } from './harness.ts';
+import type { SyncWorld } from '../support/autotask-sync-world.ts';
 
 export interface SecondPartner {
   connection: Connection;

@@ -4,7 +4,7 @@ import { createTenantKey } from '../../src/domain/directory-plan.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { mapToExisting, unlink } from '../../src/sync/mapping-actions.ts';
 import { testDatabases } from '../support/databases.ts';
-import { useSyncWorld, type SyncWorld } from './harness.ts';
+import { useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 // A person's unlink is a decision: the directory loop's automatic rules (the hub's own tag on the
 // tenant, Custom ID, name) must not map the company again until a person does.

@@ -7,7 +7,7 @@ import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { unlink } from '../../src/sync/mapping-actions.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { testDatabases } from '../support/databases.ts';
-import { useSyncWorld, type SyncWorld } from './harness.ts';
+import { useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 const PASSWORD = 'Guard-Manual-Passw0rd!';
 const ADMIN_BY_NAME = { basedOn: 'company_name', activationEmail: 'ops@msp.example' } as const;

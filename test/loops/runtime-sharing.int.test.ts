@@ -8,7 +8,7 @@ import type { Target } from '../../src/connectors/ports.ts';
 import { createTarget } from '../../src/connectors/registry.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 describe.each(testDatabases())('one runtime per integration on $name', (db) => {
   let hub: TestHub;

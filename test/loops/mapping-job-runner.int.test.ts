@@ -10,7 +10,7 @@ import { startHub, type RunningHub } from '../../src/cli/hub-process.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
 import { TEST_ADMIN } from '../support/hub.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 describe.each(testDatabases())('the mapping job under the hub runner on $name', (db) => {
   let store: Store;

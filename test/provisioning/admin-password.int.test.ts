@@ -6,7 +6,7 @@ import { runMappingJobs } from '../../src/sync/mapping-job.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { testDatabases } from '../support/databases.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 const FIRST = 'First-Manual-Passw0rd!';
 const SECOND = 'Second-Manual-Passw0rd!';

@@ -9,7 +9,7 @@ import { listPrepaidUsage } from '../../src/sync/prepaid-usage.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import { testDatabases } from '../support/databases.ts';
-import { useSyncWorld, type SyncWorld } from './harness.ts';
+import { useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 describe.each(testDatabases())('prepaid usage on $name', (db) => {
   let store: Store;

@@ -11,8 +11,8 @@ import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { afterEach, beforeEach } from 'vitest';
 import { integrationSettings } from '../../src/sync/settings/settings.ts';
-import { openTestStore, type TestDatabase } from '../support/databases.ts';
-import { connectAcronis, runtimeOptions, testRetry, type WorldRuntimeOptions } from '../support/world.ts';
+import { openTestStore, type TestDatabase } from './databases.ts';
+import { connectAcronis, runtimeOptions, testRetry, type WorldRuntimeOptions } from './world.ts';
 
 export interface SyncWorld {
   acronis: AcronisEmulator;

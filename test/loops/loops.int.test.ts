@@ -8,7 +8,7 @@ import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import { SyncSnapshotsRepository } from '../../src/store/repositories/sync-snapshots.ts';
 import { testDatabases } from '../support/databases.ts';
-import { itemsOf, useSyncWorld, type SyncWorld } from './harness.ts';
+import { itemsOf, useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 async function contractsOf(world: SyncWorld, companyId: string): Promise<TargetContract[]> {
   const rt = await world.runtime();

@@ -6,7 +6,7 @@
 import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { createdTenantTags, describeReliability, enabledItems } from '../support/reliability-scenario.ts';
-import { startSyncWorld, type SyncWorld } from './harness.ts';
+import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 async function prepare(world: SyncWorld, store: Store): Promise<void> {
   const rt = await world.runtime();

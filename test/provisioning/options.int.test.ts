@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { testDatabases } from '../support/databases.ts';
-import { itemsOf, useSyncWorld, type SyncWorld } from './harness.ts';
+import { itemsOf, useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 async function contracts(world: SyncWorld): Promise<Map<string, TargetContract[]>> {
   const rt = await world.runtime();

@@ -8,7 +8,7 @@ import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import type { CwHub } from '../connectwise/hub.ts';
 import { testDatabases } from '../support/databases.ts';
 import { useAutotaskHub } from '../trust/autotask-hub.ts';
-import type { SyncWorld } from './harness.ts';
+import type { SyncWorld } from '../support/autotask-sync-world.ts';
 import { addSecondPartner } from './second-partner.ts';
 
 interface Row {

@@ -17,7 +17,7 @@ import { integrationSettings } from '../../src/sync/settings/settings.ts';
 import { testDatabases } from '../support/databases.ts';
 import { emulatorControl } from '../support/world.ts';
 import { writeTicketSettings } from '../alerts/harness.ts';
-import { itemsOf, useSyncWorld, type SyncWorld } from './harness.ts';
+import { itemsOf, useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 import { addSecondPartner, type SecondPartner } from './second-partner.ts';
 
 const COUNTED: [CatalogItemKey, string][] = [
