@@ -14,7 +14,7 @@ export function partnerColumns(rows, partnerOf = (r) => r.partner) {
       render: (r) => {
         const p = partnerOf(r);
         if (!p) return html`<span class="muted">—</span>`;
-        return html`${p.connectionName}<span class="cell-note">${[p.tenantName, p.dataCenter].filter(Boolean).join(' · ')}</span>`;
+        return html`${p.connectionName}<span class="cell-note info">${[p.tenantName, p.dataCenter].filter(Boolean).join(' · ')}</span>`;
       },
     },
   ];

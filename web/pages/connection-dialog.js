@@ -9,7 +9,8 @@ import { Dialog } from '../components/dialog.js';
 import { fieldErrorsFrom, requireFields, TextField } from '../components/form-field.js';
 import { SecretField } from '../components/secret-field.js';
 
-export function ConnectionDialog({ connection, onClose, onSaved }) {
+/** `title`: the dialog's title for a new connection (a partner tenant of an integration is one). */
+export function ConnectionDialog({ connection, onClose, onSaved, title = 'Add connection' }) {
   const editing = connection !== null;
   const [values, setValues] = useState({
     name: connection?.name ?? '',
@@ -93,7 +94,7 @@ export function ConnectionDialog({ connection, onClose, onSaved }) {
   return html`
     <${Dialog}
       open=${true}
-      title=${editing ? `Edit connection "${connection.name}"` : 'Add connection'}
+      title=${editing ? `Edit connection "${connection.name}"` : title}
       onClose=${onClose}
       onSubmit=${save}
       busy=${busy !== null}

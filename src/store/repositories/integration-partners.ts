@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../schema.ts';
 import { fromFlag, isoAt, systemClock, type Clock } from '../columns.ts';
+import type { ConnectionStatus } from './connections.ts';
 import { StoreError, isForeignKeyViolation, isUniqueViolation } from '../errors.ts';
 
 /**
@@ -20,6 +21,10 @@ export interface IntegrationPartner {
   primary: boolean;
   /** New customer tenants are created under this partner. */
   newTenants: boolean;
+  /** The connection's last check (the Connections page's), so a partner whose credentials stopped working shows it. */
+  status: ConnectionStatus;
+  lastCheckedAt: string | null;
+  lastError: string | null;
 }
 
 export class IntegrationPartnersRepository {
@@ -41,7 +46,7 @@ export class IntegrationPartnersRepository {
       .execute();
     const ids = [integration.connection_id, ...extra.map((r) => r.connection_id)];
     const connections = new Map(
-      (await this.db.selectFrom('connections').select(['id', 'name', 'base_url', 'tenant_id', 'tenant_name']).where('id', 'in', ids).execute()).map((c) => [c.id, c]),
+      (await this.db.selectFrom('connections').select(['id', 'name', 'base_url', 'tenant_id', 'tenant_name', 'status', 'last_checked_at', 'last_error']).where('id', 'in', ids).execute()).map((c) => [c.id, c]),
     );
     const newTenantsOther = extra.some((r) => fromFlag(r.new_tenants));
     return ids.flatMap((id, i) => {
@@ -57,6 +62,9 @@ export class IntegrationPartnersRepository {
           tenantName: c.tenant_name,
           primary: i === 0,
           newTenants: row === undefined ? !newTenantsOther : fromFlag(row.new_tenants),
+          status: c.status as ConnectionStatus,
+          lastCheckedAt: c.last_checked_at,
+          lastError: c.last_error,
         },
       ];
     });

@@ -2,7 +2,8 @@
 // target credentials: stored, masked, replaceable field by field, never shown back. A billing
 // platform (Gradient) has no feature switches: its loops all run while the integration is on (the
 // PSA features, provisioning and tickets with their lifecycle, do not apply to it), and its ticket
-// creation has its own switch on the Ticket creation tab. A target that can push its changes
+// creation has its own switch on the Ticket creation tab. The Partner tenants card lists the vendor
+// partner accounts the integration serves. A target that can push its changes
 // (webhooks, callbacks) gets the Pushed changes card.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
@@ -14,6 +15,7 @@ import { toast } from '../../components/toasts.js';
 import { FEATURE_LABELS } from '../../targets.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { CallbacksCard } from './callbacks-card.js';
+import { PartnersCard } from './partners-card.js';
 
 const FEATURE_HELP = {
   provisioning: 'Quotas from contracts, tenants for new companies, usage written back.',
@@ -65,6 +67,7 @@ export default function SettingsTab({ integration, target, onIntegrationChange }
       </section>
       <${CredentialsCard} integration=${integration} target=${target} onSaved=${onIntegrationChange} />
       ${target.capabilities.callbacks === true && html`<${CallbacksCard} integration=${integration} target=${target} />`}
+      <${PartnersCard} integration=${integration} />
     </div>
   `;
 }

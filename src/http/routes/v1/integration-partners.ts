@@ -17,6 +17,9 @@ export const partnerSchema = z.object({
   tenantName: z.string().nullable(),
   primary: z.boolean().describe("The integration's own connection"),
   newTenants: z.boolean().describe('New customer tenants are created under this partner'),
+  status: z.enum(['ok', 'error', 'unchecked']).describe("The connection's last check"),
+  lastCheckedAt: z.string().nullable(),
+  lastError: z.string().nullable().describe('Why the last check failed (never a secret)'),
 });
 
 export const presentPartner = (p: IntegrationPartner): z.infer<typeof partnerSchema> => ({
@@ -27,6 +30,9 @@ export const presentPartner = (p: IntegrationPartner): z.infer<typeof partnerSch
   tenantName: p.tenantName,
   primary: p.primary,
   newTenants: p.newTenants,
+  status: p.status,
+  lastCheckedAt: p.lastCheckedAt,
+  lastError: p.lastError,
 });
 
 /** A tenant's partner on a row of a list of tenants (src/sync/tenant-partners.ts). */
