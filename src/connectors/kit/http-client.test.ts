@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createCallCounter } from './call-metrics.ts';
@@ -262,5 +263,32 @@ describe('cancellation', () => {
     setTimeout(() => controller.abort(), 20);
     const error = await failure(pending);
     expect(error.code).toBe('cancelled');
+  });
+});
+
+// A run's signal lives for the whole pass (thousands of requests): a listener left on it per request
+// piles up (MaxListenersExceededWarning) and keeps every request's objects alive until the run ends.
+describe('http client and the run signal', () => {
+  it("leaves no abort listener on the caller's signal once its requests end, answered or failed", async () => {
+    const run = new AbortController();
+    const { http } = client();
+    server.script(reply(200, { ok: true }));
+    for (let i = 0; i < 40; i++) await http.request({ method: 'GET', path: '/x', operation: 'read x', signal: run.signal });
+    server.script(reply(400, { error: 'no' }));
+    for (let i = 0; i < 5; i++) await failure(http.request({ method: 'GET', path: '/x', operation: 'read x', signal: run.signal }));
+    server.script(reply(503), reply(503), reply(200, { ok: true }));
+    await http.request({ method: 'GET', path: '/x', operation: 'read x', signal: run.signal });
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('still cancels a request in flight when the caller aborts, and then holds no listener', async () => {
+    const run = new AbortController();
+    server.script(hang);
+    const { http } = client();
+    const pending = failure(http.request({ method: 'GET', path: '/x', operation: 'read x', signal: run.signal, timeoutMs: 5000 }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    run.abort(new Error('stop'));
+    expect((await pending).code).toBe('cancelled');
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 });
