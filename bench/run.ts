@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- [--quick] [<filter>]]`: runs the named workloads and prints their figures
+ * `npm run bench [-- [--quick] [--first-provisioning] [<filter>]]`: runs the named workloads and prints their figures
  * (time, API calls, memory). Benchmarks measure; they assert nothing. `--quick` runs every workload
  * on a smaller dataset (a few minutes in all) so a change can be checked before it lands. Results are
  * also written to bench/results/latest.json so a change can be compared with the last run.
@@ -10,7 +10,7 @@ import { BENCH_SCALES } from './scale.ts';
 import { workloads } from './workloads/index.ts';
 
 const args = process.argv.slice(2);
-const scale = args.includes('--quick') ? BENCH_SCALES.quick : BENCH_SCALES.full;
+const scale = { ...(args.includes('--quick') ? BENCH_SCALES.quick : BENCH_SCALES.full), firstProvisioningOnly: args.includes('--first-provisioning') };
 const filter = args.find((a) => !a.startsWith('--'));
 const selected = Object.entries(workloads).filter(([name]) => !filter || name.includes(filter));
 if (selected.length === 0) {

@@ -103,6 +103,7 @@ export async function connectwiseLarge(scale: BenchScale): Promise<Measurement[]
       return { mapped };
     });
     await step('first sync: provisioning', () => runProvisioningLoop(rt));
+    if (scale.firstProvisioningOnly === true) return results;
     await step('first sync: usage write-back', () => runUsageLoop(rt));
     await step('unchanged cycle: directory', () => runDirectoryLoop(rt));
     await step('unchanged cycle: provisioning', () => runProvisioningLoop(rt));

@@ -102,6 +102,7 @@ export async function syncLarge(scale: BenchScale): Promise<Measurement[]> {
       return { mapped };
     });
     await step('first sync: provisioning', () => runProvisioningLoop(rt));
+    if (scale.firstProvisioningOnly === true) return results;
     await step('first sync: usage write-back', () => runUsageLoop(rt));
     // An hour later (both emulators' clocks and the hub's): the first cycle re-reads what the first
     // sync itself changed (and the dataset, seeded minutes before); the second sees no change at all.

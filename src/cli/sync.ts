@@ -122,6 +122,7 @@ function printOutcome(outcome: LoopOutcome): void {
       ['company', 'action', 'ticket', 'alert', 'what'],
     );
   }
+  if (outcome.planOmitted !== undefined) process.stdout.write(`(the first entries of what was applied; ${outcome.planOmitted} more are counted in the stats)\n`);
   process.stdout.write(`stats: ${formatStats(outcome.stats)}\n`);
 }
 

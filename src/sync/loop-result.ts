@@ -20,6 +20,11 @@ export interface LoopOutcome<P = unknown> {
   /** The planned changes (always filled; in a dry run nothing of it was applied). */
   plan: P[];
   /**
+   * Plan entries an applied pass left out of `plan` (it keeps a sample, src/sync/plan-sample.ts);
+   * absent when `plan` is whole, as in every dry run.
+   */
+  planOmitted?: number;
+  /**
    * The problems the plan found, per company, for loops whose plan entries are changes only (usage):
    * a dry run lists them beside the changes, with the company and the service.
    */

@@ -49,6 +49,7 @@ import type { DeprovisioningCountdownsRepository, StoredCountdown } from '../sto
 import { doneJournalKeys, type JournalEntry } from '../store/repositories/journal.ts';
 import type { Mapping } from '../store/repositories/mappings.ts';
 import { createTenantKey } from '../domain/directory-plan.ts';
+import { APPLIED_PLAN_SAMPLE, createPlanSample } from './plan-sample.ts';
 import type { IntegrationRuntime } from './integration-runtime.ts';
 import { JournalInProgressError } from './journal.ts';
 import { guardCompanyPlan } from './reduction-guard.ts';
@@ -145,7 +146,7 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     superseded: 0,
   };
   const approvals = rt.repos.changeApprovals;
-  const plans: CompanyPlan[] = [];
+  const plans = createPlanSample<CompanyPlan>(dryRun ? Number.POSITIVE_INFINITY : APPLIED_PLAN_SAMPLE);
   const withContracts = new Set(await rt.snapshots.companiesWithContracts(integrationId));
   // Timed deprovisioning: a running countdown falls due with time alone, so its companies are planned
   // on every pass, changed or not.
@@ -268,11 +269,11 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
         stats.operationsPlanned += plan.operations.length;
         problemsByCompany.set(m.companyId, plan.problems);
         const companyPlan: CompanyPlan = { ...plan, companyName: m.companyName, tenantId: m.tenantId };
-        if (plan.operations.length > 0 || plan.problems.length > 0) plans.push(companyPlan);
+        if (plan.operations.length > 0 || plan.problems.length > 0) plans.add(companyPlan);
         if (dryRun) return;
         if (await applyCompany(rt, m, companyPlan, stats)) {
           await tidySuperseded(rt, m, companyPlan, unfinished.get(m.companyId) ?? [], stats);
-          if (companyPlan.problems.length > 0 && !plans.includes(companyPlan)) plans.push(companyPlan);
+          if (companyPlan.problems.length > 0) plans.add(companyPlan);
         }
         }),
       options.signal,
@@ -293,8 +294,8 @@ export async function runProvisioningLoop(rt: IntegrationRuntime, options: LoopR
     await rt.cursors.set(integrationId, PLANNED_CURSOR, plannedFrom);
     await dirty.clear(integrationId, PROVISIONING_LOOP, plannedFrom);
   }
-  plans.sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : 0));
-  return { loop: PROVISIONING_LOOP, dryRun, plan: plans, stats };
+  const plan = plans.entries.sort((a, b) => (a.companyName < b.companyName ? -1 : a.companyName > b.companyName ? 1 : 0));
+  return { loop: PROVISIONING_LOOP, dryRun, plan, ...(plans.omitted > 0 ? { planOmitted: plans.omitted } : {}), stats };
 }
 
 /** The journal's and the PSA's part of planUnfinishedNewCustomerSteps: which steps are done, and the company's primary contact. */

@@ -104,4 +104,33 @@ describe('provisioning options (browser, demo)', () => {
     await browser.screenshot(page, 'prepaid-usage');
     browser.assertNoErrors(EXPECTED);
   }, 120_000);
+  it('turns the tenant events watch off and on again with the switch under Synchronization in the Provisioning tab', async () => {
+    const schedule = () => api<{ value: { tenantEvents: boolean; directory: { intervalMinutes: number } } }>('GET', `/integrations/${integrationId}/settings/schedule`);
+    expect((await schedule()).value.tenantEvents).toBe(true);
+    await page.goto(`${demo.portal}/integrations/${integrationId}`);
+    await page.getByRole('tab', { name: 'Provisioning' }).click();
+    const panel = page.getByRole('tabpanel');
+    const watch = panel.getByRole('switch', { name: 'Follow tenant changes in Acronis as they happen' });
+    await watch.waitFor();
+    await expect(watch.getAttribute('aria-checked')).resolves.toBe('true');
+    await expect(panel.getByText('Reads the Acronis tenant change feed').isVisible()).resolves.toBe(true);
+    await watch.click();
+    await expect(watch.getAttribute('aria-checked')).resolves.toBe('false');
+    await browser.screenshot(page, 'provisioning-tenant-events-off');
+    await page.getByRole('button', { name: 'Save provisioning settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Provisioning settings saved' }).waitFor();
+    const off = (await schedule()).value;
+    expect(off.tenantEvents).toBe(false);
+    // Only the switch changed: the intervals beside it are kept.
+    expect(off.directory.intervalMinutes).toBe(15);
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'Provisioning' }).click();
+    await expect(page.getByRole('tabpanel').getByRole('switch', { name: 'Follow tenant changes in Acronis as they happen' }).getAttribute('aria-checked')).resolves.toBe('false');
+    await page.getByRole('tabpanel').getByRole('switch', { name: 'Follow tenant changes in Acronis as they happen' }).click();
+    await page.getByRole('button', { name: 'Save provisioning settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Provisioning settings saved' }).last().waitFor();
+    await expect.poll(async () => (await schedule()).value.tenantEvents).toBe(true);
+    browser.assertNoErrors(EXPECTED);
+  }, 120_000);
 });

@@ -33,7 +33,7 @@ export default function ProvisioningTab({ integration }) {
 }
 
 function Form({ data, base, integration, onSaved }) {
-  const initial = useMemo(() => ({ ...data.provisioning, intervalMinutes: data.schedule.provisioning.intervalMinutes, directoryMinutes: data.schedule.directory.intervalMinutes }), [data]);
+  const initial = useMemo(() => ({ ...data.provisioning, intervalMinutes: data.schedule.provisioning.intervalMinutes, directoryMinutes: data.schedule.directory.intervalMinutes, tenantEvents: data.schedule.tenantEvents }), [data]);
   const [v, setV] = useState(initial);
   const [password, setPassword] = useState(data.passwordStored ? null : '');
   const [errors, setErrors] = useState({});
@@ -73,11 +73,11 @@ function Form({ data, base, integration, onSaved }) {
     }
     setBusy(true);
     try {
-      const { intervalMinutes, directoryMinutes, ...provisioning } = v;
+      const { intervalMinutes, directoryMinutes, tenantEvents, ...provisioning } = v;
       const activationEmail = (provisioning.adminAccount.activationEmail ?? '').trim();
       await api.put(`${base}/settings/provisioning`, { ...provisioning, adminAccount: { ...provisioning.adminAccount, activationEmail: activationEmail || null } });
-      if (intervalMinutes !== initial.intervalMinutes || directoryMinutes !== initial.directoryMinutes) {
-        await api.patch(`${base}/settings/schedule`, { provisioning: { intervalMinutes }, directory: { intervalMinutes: directoryMinutes } });
+      if (intervalMinutes !== initial.intervalMinutes || directoryMinutes !== initial.directoryMinutes || tenantEvents !== initial.tenantEvents) {
+        await api.patch(`${base}/settings/schedule`, { provisioning: { intervalMinutes }, directory: { intervalMinutes: directoryMinutes }, tenantEvents });
       }
       if (password) await api.put(`${base}/settings/provisioning/admin-password`, { password });
       toast.success('Provisioning settings saved.');
@@ -221,6 +221,13 @@ function Form({ data, base, integration, onSaved }) {
               ${[...new Set([...INTERVALS, v.directoryMinutes])].sort((a, b) => a - b).map((m) => html`<option value=${String(m)}>${minutesLabel(m)}</option>`)}
             </select>
           </div>
+          <${Switch}
+            id="field-tenant-events"
+            label="Follow tenant changes in Acronis as they happen"
+            description="Reads the Acronis tenant change feed, so a tenant created, renamed, disabled or deleted reaches the mapping and provisioning in seconds; off, changes wait for the next scheduled read."
+            checked=${v.tenantEvents}
+            onChange=${(on) => set({ tenantEvents: on })}
+          />
         </section>
       </div>
       <div class="sticky-actions">
