@@ -29,7 +29,7 @@ function print(partners: readonly IntegrationPartner[], json: boolean | undefine
 export function registerPartnerCommands(integration: Command): void {
   const partners = integration
     .command('partners')
-    .description('the partner tenants an integration serves (one connection each: data center + API client); changes apply to a running hub once it restarts or the portal changes them');
+    .description('the partner tenants an integration serves (one connection each: data center + API client); a running hub picks a change up at its next pass or request');
 
   partners
     .command('list')

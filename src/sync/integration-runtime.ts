@@ -6,7 +6,8 @@
  *
  * A `RuntimeProvider` keeps one runtime per integration for the life of a process, so connectors
  * keep their token caches and Autotask's hourly budget is counted in one place, and runs the
- * target's `prepare()` (the PAYG field) once per integration start.
+ * target's `prepare()` (the PAYG field) once per integration start; it builds a new one when the
+ * integration's partner tenants changed, also when another process (the CLI) changed them.
  */
 import { createAcronisVendor, type AcronisVendorOptions } from '../connectors/acronis/vendor.ts';
 import type { CallObserver } from '../connectors/kit/call-metrics.ts';
@@ -179,30 +180,35 @@ export interface RuntimeProvider {
 }
 
 export function createRuntimeProvider(store: Store, options: RuntimeOptions & { billing?: BillingRuntimeOptions } = {}): RuntimeProvider {
-  const runtimes = new Map<string, Promise<IntegrationRuntime>>();
-  const billingRuntimes = new Map<string, Promise<BillingRuntime | null>>();
+  // Each runtime with the partner set it was built for (IntegrationPartnersRepository.version): a
+  // partner added or removed by another process (the CLI writes the database directly, it cannot
+  // tell this one) is noticed at the next `get`, which builds a runtime for the new set.
+  const runtimes = new Map<string, { version: string; runtime: Promise<IntegrationRuntime> }>();
+  const billingRuntimes = new Map<string, { version: string; runtime: Promise<BillingRuntime | null> }>();
+  const partners = new IntegrationPartnersRepository(store.db);
+  async function cached<T>(cache: Map<string, { version: string; runtime: Promise<T> }>, integrationId: string, build: () => Promise<T>): Promise<T> {
+    const version = await partners.version(integrationId);
+    let entry = cache.get(integrationId);
+    if (entry === undefined || entry.version !== version) {
+      const made = { version, runtime: build() };
+      made.runtime.catch(() => cache.get(integrationId) === made && cache.delete(integrationId));
+      cache.set(integrationId, made);
+      entry = made;
+    }
+    return entry.runtime;
+  }
   return {
     billing(integrationId) {
-      let runtime = billingRuntimes.get(integrationId);
-      if (runtime === undefined) {
-        runtime = store.repos.integrations.get(integrationId).then((integration) =>
+      return cached(billingRuntimes, integrationId, () =>
+        store.repos.integrations.get(integrationId).then((integration) =>
           integration !== undefined && isBillingPlatformIntegration(integration)
             ? buildBillingRuntime(store, integrationId, { ...(options.clock === undefined ? {} : { clock: options.clock }), ...options.billing })
             : null,
-        );
-        runtime.catch(() => billingRuntimes.delete(integrationId));
-        billingRuntimes.set(integrationId, runtime);
-      }
-      return runtime;
+        ),
+      );
     },
     get(integrationId) {
-      let runtime = runtimes.get(integrationId);
-      if (runtime === undefined) {
-        runtime = buildIntegrationRuntime(store, integrationId, options);
-        runtime.catch(() => runtimes.delete(integrationId));
-        runtimes.set(integrationId, runtime);
-      }
-      return runtime;
+      return cached(runtimes, integrationId, () => buildIntegrationRuntime(store, integrationId, options));
     },
     invalidate(integrationId) {
       runtimes.delete(integrationId);

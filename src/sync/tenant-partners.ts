@@ -31,3 +31,15 @@ export async function tenantPartners(rt: IntegrationRuntime, tenantIds: readonly
   }
   return out;
 }
+
+/**
+ * The partner of each company's mapped tenant, for rows that name a company (plan entries, problems):
+ * null for a company without a tenant; the whole answer null with one partner.
+ */
+export async function companyPartners(rt: IntegrationRuntime, companyIds: readonly string[]): Promise<Map<string, TenantPartner | null> | null> {
+  if (rt.partners.length < 2) return null;
+  const tenantOf = new Map<string, string | null>();
+  for (const companyId of new Set(companyIds)) tenantOf.set(companyId, (await rt.repos.mappings.get(rt.integration.id, companyId))?.tenantId ?? null);
+  const tenants = await tenantPartners(rt, [...tenantOf.values()].filter((t): t is string => t !== null));
+  return new Map([...tenantOf].map(([companyId, tenantId]) => [companyId, tenantId === null ? null : (tenants?.get(tenantId) ?? null)]));
+}

@@ -70,6 +70,24 @@ export class IntegrationPartnersRepository {
     });
   }
 
+  /**
+   * What the set of partners is now, as a string that changes whenever a partner is added, removed
+   * or chosen for new tenants, or the integration's own connection changes, by whichever process
+   * (the API, or the CLI writing the database directly): a running hub compares it to the one its
+   * runtime was built with. Two small reads, no credentials. '' for an integration that is gone.
+   */
+  async version(integrationId: string): Promise<string> {
+    const integration = await this.db.selectFrom('integrations').select('connection_id').where('id', '=', integrationId).executeTakeFirst();
+    if (integration === undefined) return '';
+    const rows = await this.db
+      .selectFrom('integration_connections')
+      .select(['connection_id', 'new_tenants'])
+      .where('integration_id', '=', integrationId)
+      .orderBy('connection_id')
+      .execute();
+    return [integration.connection_id, ...rows.map((r) => `${r.connection_id}${fromFlag(r.new_tenants) ? '*' : ''}`)].join(',');
+  }
+
   /** Integrations that use the connection, as their primary or as a further partner. */
   async integrationsUsing(connectionId: string): Promise<Array<{ id: string; name: string; target: string }>> {
     const viaJoin = this.db.selectFrom('integration_connections').select('integration_id').where('connection_id', '=', connectionId);

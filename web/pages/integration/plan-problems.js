@@ -1,6 +1,7 @@
 // The problems a dry run would leave open, apart from its changes: per problem the company (linked to
-// its customer page), the service it is about, what is wrong and what to do.
+// its customer page), its partner tenant when the integration serves several, the service it is about, what is wrong and what to do.
 import { html } from 'htm/preact';
+import { partnerText } from '../../components/partner-column.js';
 import { StatusBadge } from '../../components/status-badge.js';
 
 const SEVERITY = { error: ['failed', 'Error'], warning: ['degraded', 'Warning'], info: ['cancelled', 'Note'] };
@@ -15,6 +16,7 @@ export function PlanProblems({ problems, total, base }) {
         return html`<li>
           <${StatusBadge} status=${tone} label=${word} />
           <strong class="plan-company">${base && p.companyId ? html`<a href=${`${base}/customers/${encodeURIComponent(p.companyId)}`}>${company}</a>` : company}</strong>
+          ${p.partner && html`<span class="problem-partner"> · partner ${partnerText(p.partner)}</span>`}
           ${p.service && html`<span class="problem-service"> · ${p.service}</span>`}
           <span>: ${p.message}</span>
           ${p.advice && html`<span class="hint problem-advice"> What to do: ${p.advice}</span>`}

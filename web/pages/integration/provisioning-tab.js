@@ -1,12 +1,14 @@
 // Provisioning (seed 000 §5.3, seed 001 "Configuration Options for Provisioning New Acronis Customer
 // Tenants", seed 002 §5 step 8): how customer tenants and their admin accounts are created, what
-// deprovisioning does (all off by default; deleting asks first), and how often the sync runs.
+// deprovisioning does (all off by default; deleting asks first), and how often the sync runs. With
+// several partner tenants it says which one new customer tenants are created under.
 import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api, issuesOf } from '../../api.js';
 import { confirm } from '../../components/dialog.js';
 import { TextField } from '../../components/form-field.js';
 import { ErrorState, Loading } from '../../components/page-state.js';
+import { partnerText } from '../../components/partner-column.js';
 import { SecretField } from '../../components/secret-field.js';
 import { Switch } from '../../components/switch.js';
 import { toast } from '../../components/toasts.js';
@@ -20,10 +22,16 @@ export default function ProvisioningTab({ integration }) {
   const base = `/integrations/${integration.id}`;
   const resource = useResource(
     () =>
-      Promise.all([api.get(`${base}/settings/provisioning`), api.get(`${base}/settings/schedule`), api.get(`${base}/settings/provisioning/admin-password`)]).then(([p, s, pw]) => ({
+      Promise.all([
+        api.get(`${base}/settings/provisioning`),
+        api.get(`${base}/settings/schedule`),
+        api.get(`${base}/settings/provisioning/admin-password`),
+        api.get(`${base}/partners`),
+      ]).then(([p, s, pw, partners]) => ({
         provisioning: p.value,
         schedule: s.value,
         passwordStored: pw.stored,
+        partners: partners.items,
       })),
     [integration.id],
   );
@@ -101,6 +109,7 @@ function Form({ data, base, integration, onSaved }) {
         <section class="card" aria-labelledby="customer-provisioning-title">
           <h2 id="customer-provisioning-title">Customer provisioning</h2>
           <p class="hint card-lead">Used when a customer tenant and its administrator account are created (map to new, automatic creation).</p>
+          ${data.partners.length > 1 && html`<${NewTenantsPartner} partners=${data.partners} />`}
           <fieldset class="field">
             <legend>Create accounts based on</legend>
             <div class="choice-grid">
@@ -237,4 +246,13 @@ function Form({ data, base, integration, onSaved }) {
       </div>
     </form>
   `;
+}
+
+/** With several partner tenants: the one new customer tenants are created under (chosen on Integration settings). */
+function NewTenantsPartner({ partners }) {
+  const chosen = partners.find((p) => p.newTenants) ?? partners[0];
+  return html`<p class="alert alert-info new-tenants-partner" role="note">
+    New customer tenants are created under partner <strong>${partnerText(chosen)}</strong>
+    (${partners.length} partner tenants serve this integration; choose another under Integration settings › Partner tenants).
+  </p>`;
 }

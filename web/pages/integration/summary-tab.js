@@ -2,7 +2,7 @@
 // status, accounts total and linked, new tickets, the API budget, the last run and last error of each
 // loop (with "Run now"), the dry-run plan of the next sync grouped by company, and the charts:
 // contracted vs used units per customer over time, tickets opened and closed per day.
-import { partnerColumns } from '../../components/partner-column.js';
+import { partnerColumns, partnerText } from '../../components/partner-column.js';
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, messageOf } from '../../api.js';
@@ -175,6 +175,7 @@ function PlanSection({ base }) {
   `;
 }
 
+/** [name, operations, partner] per company; `partner` as the API sent it (only with several partner tenants). */
 function groupsOf(loop, names) {
   const groups = new Map();
   for (const item of loop.sample) {
@@ -183,9 +184,11 @@ function groupsOf(loop, names) {
     const ops = Array.isArray(item?.operations) ? item.operations : [item];
     // A company plan that only holds problems is listed with the problems, not as a change.
     if (ops.length === 0) continue;
-    groups.set(name, [...(groups.get(name) ?? []), ...ops]);
+    const group = groups.get(name) ?? { ops: [], partner: item?.partner };
+    group.ops.push(...ops);
+    groups.set(name, group);
   }
-  return [...groups.entries()];
+  return [...groups.entries()].map(([name, g]) => [name, g.ops, g.partner]);
 }
 
 /** A vendor item name as people say it: pw_base_m365_seats → "m365 seats", pw_pack_adv_security → "adv security". */
@@ -225,8 +228,8 @@ function PlanLoop({ loop, names, base }) {
       ${groups.length > 0 &&
       html`<ul class="plan-groups">
         ${groups.map(
-          ([name, ops]) => html`<li>
-            <span class="plan-company">${name}</span>
+          ([name, ops, partner]) => html`<li>
+            <span class="plan-company">${name}</span>${partner && html`<span class="hint plan-partner"> · partner ${partnerText(partner)}</span>`}
             <ul>${ops.map((op) => html`<li><span class="plan-op">${words(op?.kind)}</span> <span class="hint">${describe(op)}</span></li>`)}</ul>
           </li>`,
         )}
@@ -304,6 +307,7 @@ function ProblemsSection({ base, generation }) {
   const columns = [
     { key: 'severity', label: 'Severity', sortValue: (p) => ['error', 'warning', 'info'].indexOf(p.severity), render: (p) => html`<${StatusBadge} status=${SEVERITY_TONE[p.severity] ?? 'cancelled'} label=${SEVERITY_LABELS[p.severity] ?? p.severity} />` },
     { key: 'company', label: 'Company', sortValue: (p) => p.company.name ?? p.company.id, render: (p) => html`<a href=${`${base}/customers/${encodeURIComponent(p.company.id)}`}>${p.company.name ?? p.company.id}</a>` },
+    ...partnerColumns(problems.data),
     { key: 'service', label: 'Service', sortValue: (p) => p.service ?? '', render: (p) => p.service ?? html`<span class="muted">—</span>` },
     { key: 'message', label: 'Problem', sortable: false, render: (p) => p.message },
     { key: 'advice', label: 'What to do', sortable: false, render: (p) => p.advice },

@@ -7,6 +7,9 @@ import { readIntegrationHealth } from '../../../sync/integration-health.ts';
 import { listReadableProblems } from '../../../sync/plan-problems.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { listPartners } from '../../../sync/integration-partners.ts';
+import { companyPartners } from '../../../sync/tenant-partners.ts';
+import { tenantPartnerSchema } from './integration-partners.ts';
 
 export const HEALTH_STATUSES = ['ok', 'degraded', 'failed', 'running', 'never_run', 'disabled'] as const;
 
@@ -45,6 +48,7 @@ export const readableProblemSchema = z.object({
   advice: z.string().describe('What to do about it'),
   context: z.record(z.string(), z.unknown()),
   seenAt: z.string(),
+  partner: tenantPartnerSchema.nullable().optional(),
 });
 
 export const integrationHealthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
@@ -87,13 +91,19 @@ export const integrationHealthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
     async (request) => {
       const integration = await requireIntegration(request.params.id);
       const { loop, severity, companyId } = request.query;
-      return {
-        items: await listReadableProblems(store, integration.id, {
-          ...(loop === undefined ? {} : { loop }),
-          ...(severity === undefined ? {} : { severity }),
-          ...(companyId === undefined ? {} : { companyId }),
-        }),
-      };
+      const items = await listReadableProblems(store, integration.id, {
+        ...(loop === undefined ? {} : { loop }),
+        ...(severity === undefined ? {} : { severity }),
+        ...(companyId === undefined ? {} : { companyId }),
+      });
+      // With several partner tenants each problem names the partner of its company's tenant; the
+      // list never fails for it (a runtime that cannot be built leaves the field out).
+      if (items.length === 0 || (await listPartners(store, integration.id)).length < 2) return { items };
+      const partners = await deps.runtimes
+        .get(integration.id)
+        .then((rt) => companyPartners(rt, items.map((p) => p.company.id)))
+        .catch(() => null);
+      return { items: partners === null ? items : items.map((p) => ({ ...p, partner: partners.get(p.company.id) ?? null })) };
     },
   );
 };

@@ -26,6 +26,8 @@ import { isPlanChange } from '../../../domain/ticket-plan.ts';
 import type { ProductMapping } from '../../../domain/product-mapping.ts';
 import { problemServiceNamer } from '../../../sync/plan-problems.ts';
 import { integrationSettings } from '../../../sync/settings/settings.ts';
+import { companyPartners, tenantPartners, type TenantPartner } from '../../../sync/tenant-partners.ts';
+import { tenantPartnerSchema } from './integration-partners.ts';
 
 const PLAN_SAMPLE = 20;
 const PROBLEM_SAMPLE = 50;
@@ -38,7 +40,35 @@ const planProblemSchema = z.object({
   service: z.string().nullable(),
   message: z.string(),
   advice: z.string(),
+  partner: tenantPartnerSchema.nullable().optional(),
 });
+
+type PlanLoopEntry = { sample: unknown[]; problemList: z.infer<typeof planProblemSchema>[] };
+
+/**
+ * With several partner tenants, each plan entry and problem that names a company (or a tenant)
+ * says which partner it belongs to (`partner`, null for a company without a tenant), as every
+ * table of tenants does; with one partner the entries stay as they were.
+ */
+async function withPartners<T extends PlanLoopEntry>(rt: IntegrationRuntime, entry: T): Promise<T> {
+  const fieldsOf = (item: unknown) => (typeof item === 'object' && item !== null ? (item as { companyId?: unknown; tenantId?: unknown }) : {});
+  const companyIds = [
+    ...entry.sample.flatMap((item) => (typeof fieldsOf(item).companyId === 'string' ? [fieldsOf(item).companyId as string] : [])),
+    ...entry.problemList.flatMap((p) => (p.companyId === null ? [] : [p.companyId])),
+  ];
+  const companies = await companyPartners(rt, companyIds);
+  if (companies === null) return entry;
+  const tenantOnly = entry.sample.flatMap((item) => (typeof fieldsOf(item).companyId !== 'string' && typeof fieldsOf(item).tenantId === 'string' ? [fieldsOf(item).tenantId as string] : []));
+  const tenants = (await tenantPartners(rt, tenantOnly)) ?? new Map<string, TenantPartner>();
+  const sample = entry.sample.map((item) => {
+    const { companyId, tenantId } = fieldsOf(item);
+    if (typeof companyId === 'string') return { ...(item as object), partner: companies.get(companyId) ?? null };
+    if (typeof tenantId === 'string') return { ...(item as object), partner: tenants.get(tenantId) ?? null };
+    return item;
+  });
+  const problemList = entry.problemList.map((p) => (p.companyId === null ? p : { ...p, partner: companies.get(p.companyId) ?? null }));
+  return { ...entry, sample, problemList };
+}
 
 /**
  * A dry run's counts as a person reads them: the changes it would make apart from the problems it
@@ -188,7 +218,8 @@ export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
           try {
             const outcome = await SYNC_LOOPS[loop](runtime, { dryRun: true });
             const stats = outcome.stats as Record<string, unknown>;
-            plan.push({ loop, stats, planned: outcome.plan.length, ...countPlan(outcome.plan, stats, serviceOf, outcome.problems), sample: outcome.plan.slice(0, PLAN_SAMPLE) as unknown[] });
+            const counted = { loop, stats, planned: outcome.plan.length, ...countPlan(outcome.plan, stats, serviceOf, outcome.problems), sample: outcome.plan.slice(0, PLAN_SAMPLE) as unknown[] };
+            plan.push(await withPartners(runtime, counted));
           } catch (error) {
             plan.push({ loop, stats: {}, planned: 0, changes: 0, problems: 0, problemList: [], sample: [], error: error instanceof Error ? error.message : String(error) });
           }
