@@ -89,12 +89,17 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  * Waits for the triggered passes, but not past a run waiting for this one's worker slot (pg-boss with
  * every slot busy): the passes are queued in the database by then, so the offset may move on.
  */
-async function settle(work: Promise<unknown>, window: TenantEventsWindow): Promise<'done' | 'requested' | 'stopped'> {
+export async function settle(work: Promise<unknown>, window: Pick<TenantEventsWindow, 'signal' | 'runRequested'>): Promise<'done' | 'requested' | 'stopped'> {
   let finished = false;
+  // Ends this settle's own pause the moment the passes are done. Pausing on the run's signal itself
+  // left each settled batch's listener on it until its second was up: a burst of changes piled up
+  // more than ten (MaxListenersExceededWarning in the tenant-events bench).
+  const ended = new AbortController();
+  const pauseSignal = AbortSignal.any([window.signal, ended.signal]);
   const result = work.then(() => 'done' as const);
   const watch = (async (): Promise<'requested' | 'stopped'> => {
     for (;;) {
-      await pause(1_000, window.signal);
+      await pause(1_000, pauseSignal);
       if (finished) return 'stopped';
       if (window.signal.aborted) return 'stopped';
       if (await window.runRequested()) return 'requested';
@@ -104,6 +109,7 @@ async function settle(work: Promise<unknown>, window: TenantEventsWindow): Promi
     return await Promise.race([result, watch]);
   } finally {
     finished = true;
+    ended.abort();
   }
 }
 
