@@ -6,6 +6,8 @@
 export interface Measurement {
   name: string;
   ms: number;
+  /** CPU seconds the bench's process spent (user + system): steadier than wall time on a shared machine. */
+  cpuS?: number;
   calls: number;
   peakRssMiB: number;
   peakHeapMiB: number;
@@ -30,10 +32,12 @@ export async function measure(
     peakHeap = Math.max(peakHeap, now.heapUsed);
   }, 10);
   const callsBefore = calls();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   try {
     const figures = await work();
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     const after = process.memoryUsage();
     peakRss = Math.max(peakRss, after.rss);
     peakHeap = Math.max(peakHeap, after.heapUsed);
@@ -41,6 +45,7 @@ export async function measure(
     return {
       name,
       ms,
+      cpuS: (cpu.user + cpu.system) / 1e6,
       calls: calls() - callsBefore,
       peakRssMiB: peakRss / MiB,
       peakHeapMiB: peakHeap / MiB,
@@ -56,5 +61,5 @@ export function formatMeasurement(m: Measurement): string {
   const extra = Object.entries(m.figures)
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v * 100) / 100 : v}`)
     .join(' ');
-  return `${m.name.padEnd(48)} ${(m.ms / 1000).toFixed(2).padStart(7)} s  ${String(m.calls).padStart(6)} calls  peak RSS ${m.peakRssMiB.toFixed(0).padStart(4)} MiB  peak heap ${m.peakHeapMiB.toFixed(0).padStart(4)} MiB  retained ${m.heapGrowthMiB.toFixed(1).padStart(6)} MiB  ${extra}`;
+  return `${m.name.padEnd(48)} ${(m.ms / 1000).toFixed(2).padStart(7)} s${m.cpuS === undefined ? '' : ` (cpu ${m.cpuS.toFixed(1)} s)`}  ${String(m.calls).padStart(6)} calls  peak RSS ${m.peakRssMiB.toFixed(0).padStart(4)} MiB  peak heap ${m.peakHeapMiB.toFixed(0).padStart(4)} MiB  retained ${m.heapGrowthMiB.toFixed(1).padStart(6)} MiB  ${extra}`;
 }
