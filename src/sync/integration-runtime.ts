@@ -9,13 +9,13 @@
  * target's `prepare()` (the PAYG field) once per integration start; it builds a new one when the
  * integration's partner tenants changed, also when another process (the CLI) changed them.
  */
-import { createAcronisVendor, type AcronisVendorOptions } from '../connectors/acronis/vendor.ts';
+import type { AcronisVendorOptions } from '../connectors/acronis/vendor.ts';
 import type { CallObserver } from '../connectors/kit/call-metrics.ts';
 import type { Target, TargetSystem, VendorCloud } from '../connectors/ports.ts';
 import { createTarget, type TargetFactoryInput } from '../connectors/registry.ts';
 import type { Clock } from '../store/columns.ts';
 import { StoreError } from '../store/errors.ts';
-import { IntegrationPartnersRepository, type IntegrationPartner } from '../store/repositories/integration-partners.ts';
+import { IntegrationPartnersRepository } from '../store/repositories/integration-partners.ts';
 import type { Integration } from '../store/repositories/integrations.ts';
 import type { JournalRepository } from '../store/repositories/journal.ts';
 import type { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
@@ -23,7 +23,8 @@ import type { Repositories, Store } from '../store/store.ts';
 import { buildBillingRuntime, isBillingPlatformIntegration, type BillingRuntime, type BillingRuntimeOptions } from './billing/billing-runtime.ts';
 import { Cursors } from './cursors.ts';
 import { Journal } from './journal.ts';
-import { createMultiPartnerVendor, type MultiPartnerVendor, type PartnerFailure, type PartnerMember } from './multi-partner-vendor.ts';
+import type { PartnerFailure } from './multi-partner-vendor.ts';
+import { buildPartnerVendors, type RuntimePartner } from './partner-vendors.ts';
 import { integrationSettings, type IntegrationSettings } from './settings/settings.ts';
 
 export interface IntegrationRuntime {
@@ -55,8 +56,7 @@ export interface IntegrationRuntime {
   prepareTarget(): Promise<void>;
 }
 
-/** A partner tenant of the integration with its tenant id known (tested, or found by `whoAmI`). */
-export type RuntimePartner = IntegrationPartner & { tenantId: string };
+export type { RuntimePartner };
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -87,45 +87,15 @@ export async function buildIntegrationRuntime(store: Store, integrationId: strin
   const clocked = store.reposAt(clock);
   const snapshots = clocked.syncSnapshots;
   const cursors = new Cursors(repos.cursors);
-  const listed = await new IntegrationPartnersRepository(store.db, clock).list(integration.id);
-  // One vendor connector per partner connection; the primary alone is the integration's vendor as before.
-  const members: Array<PartnerMember & { partner: IntegrationPartner }> = [];
-  for (const partner of listed) {
-    const partnerVendor = createAcronisVendor({
-      ...(await repos.connections.getCredentials(partner.connectionId)),
-      connectionName: partner.connectionName,
-      ...(options.onVendorCall === undefined ? {} : { onCall: options.onVendorCall }),
-      ...options.vendorOptions,
-    });
-    let tenantId = partner.tenantId;
-    if (tenantId === null) {
-      const identity = await partnerVendor.whoAmI();
-      tenantId = identity.tenantId;
-      await repos.connections.recordCheck(partner.connectionId, { ok: true, tenantId: identity.tenantId, tenantName: identity.tenantName });
-    }
-    members.push({ connectionId: partner.connectionId, name: partner.connectionName, partnerTenantId: tenantId, vendor: partnerVendor, partner: { ...partner, tenantId } });
-  }
-  const partners: RuntimePartner[] = members.map((m) => ({ ...m.partner, tenantId: m.partnerTenantId }));
-  const primaryPartner = partners[0];
-  if (primaryPartner === undefined) throw new StoreError('not_found', `integration "${integration.name}" names a connection that no longer exists`, { integrationId });
-  const composite: MultiPartnerVendor | null =
-    members.length > 1
-      ? createMultiPartnerVendor({
-          members,
-          clock,
-          locate: async (tenantIds) => {
-            const rows = await snapshots.getTenants<{ partnerConnectionId?: string }, never>(integration.id, tenantIds);
-            // A tenant listed before the integration had several partners carries none: the primary's.
-            return new Map([...rows].map(([id, row]) => [id, row.data?.partnerConnectionId ?? primaryPartner.connectionId] as const));
-          },
-          alertsBehind: {
-            get: (connectionId) => cursors.get(integration.id, `alerts:behind:${connectionId}`),
-            set: (connectionId, ns) => cursors.set(integration.id, `alerts:behind:${connectionId}`, ns),
-            clear: async (connectionId) => void (await repos.cursors.delete(integration.id, `alerts:behind:${connectionId}`)),
-          },
-        })
-      : null;
-  let vendor: VendorCloud = composite ?? (members[0] as PartnerMember).vendor;
+  const { partners, composite, vendor: partnerVendor } = await buildPartnerVendors(store, integration, {
+    clock,
+    snapshots,
+    cursors,
+    ...(options.onVendorCall === undefined ? {} : { onVendorCall: options.onVendorCall }),
+    ...(options.vendorOptions === undefined ? {} : { vendorOptions: options.vendorOptions }),
+  });
+  const primaryPartner = partners[0] as RuntimePartner;
+  let vendor: VendorCloud = partnerVendor;
   // The target's own fields only: the manual admin password (kept with them) is the vendor side's, read where it is used.
   const credentials = Object.fromEntries(
     Object.entries(await repos.integrations.getCredentials(integration.id)).flatMap(([k, v]) => (typeof v === 'string' && k !== 'adminPassword' ? [[k, v]] : [])),

@@ -1,7 +1,7 @@
 // The Partner column in a real browser (issue 14 item 7): an Autotask integration serving two partner
 // tenants shows, on the Customer mapping tab, which partner each mapped tenant belongs to; on the
 // Summary tab the problems list and the dry run's problems name it too, and the Provisioning tab says
-// which partner new customer tenants are created under.
+// which partner new customer tenants are created under, and Product mapping which partners offer an item.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
@@ -76,5 +76,10 @@ describe('Partner column (browser)', () => {
     await page.getByRole('tab', { name: 'Provisioning' }).click();
     const note = page.getByRole('tabpanel').locator('.new-tenants-partner');
     await expect(note.textContent()).resolves.toContain('New customer tenants are created under partner emu-cloud (partner)');
+
+    // The product mapping catalog is the union of what both partners offer, each row saying who offers it.
+    await page.getByRole('tab', { name: 'Product mapping' }).click();
+    const workstations = page.getByRole('tabpanel').getByRole('row').filter({ has: page.getByText('Workstations', { exact: true }) }).first();
+    await expect(workstations.locator('.pm-offered-by').textContent()).resolves.toBe('Offered by emu-cloud, nordics');
   });
 });

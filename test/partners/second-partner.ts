@@ -14,7 +14,7 @@ export interface SecondPartner {
 }
 
 /** A second partner account of the MSP in the emulator, with two customers, as a tested connection. */
-export async function addSecondPartner(store: Store, world: SyncWorld): Promise<SecondPartner> {
+export async function addSecondPartner(store: Store, world: Pick<SyncWorld, 'acronis'>): Promise<SecondPartner> {
   const control = emulatorControl(world.acronis.url);
   const made = await control<{ partner_id: string; client_id: string; client_secret: string; customer_ids: string[] }>('POST', '/partners', {
     name: 'Northwind MSP Nordics',

@@ -30,7 +30,7 @@ export interface PushObservation {
   specs: ServiceSpec[];
 }
 
-/** The customer tenants (deleted ones too) and the services for what the partner sells. */
+/** The customer tenants (deleted ones too) of every partner tenant, and the services for what the partners sell. */
 export async function observeVendor(rt: BillingRuntime, signal?: AbortSignal): Promise<PushObservation> {
   const tenants: PushTenant[] = [];
   for await (const t of rt.vendor.listCustomerTenants({ parentId: rt.partnerTenantId, includeDeleted: true })) {
@@ -38,11 +38,17 @@ export async function observeVendor(rt: BillingRuntime, signal?: AbortSignal): P
     if (t.kind !== 'customer') continue;
     tenants.push({ id: t.id, name: t.name, deleted: t.deletedAt !== null });
   }
-  const [items, storages] = await Promise.all([rt.vendor.getOfferingItems(rt.partnerTenantId), rt.vendor.listStorages(rt.partnerTenantId)]);
-  const specs = servicesForSoldItems(
-    items.map((i) => ({ name: i.name, infraId: i.infraId, enabled: i.enabled })),
-    new Map(storages.map((s) => [s.id, s.name])),
-  );
+  // What every partner tenant of the integration sells (the union: an item is sold when one partner
+  // sells it), so the customers under each partner have their services.
+  const perPartner = await Promise.all(rt.partners.map((p) => Promise.all([rt.vendor.getOfferingItems(p.tenantId), rt.vendor.listStorages(p.tenantId)])));
+  const sold = new Map<string, { name: string; infraId: string | null; enabled: boolean }>();
+  for (const [items] of perPartner) {
+    for (const i of items) {
+      const key = `${i.name}|${i.infraId ?? ''}`;
+      sold.set(key, { name: i.name, infraId: i.infraId, enabled: i.enabled || (sold.get(key)?.enabled ?? false) });
+    }
+  }
+  const specs = servicesForSoldItems([...sold.values()], new Map(perPartner.flatMap(([, storages]) => storages.map((s) => [s.id, s.name] as const))));
   return { tenants, specs };
 }
 

@@ -5,12 +5,13 @@
  * manifest's `createPlatform` (the `BillingPlatform` port) instead of `createTarget`.
  *
  * Credentials are decrypted here and go only into the connector factories, so no loop, log or
- * error ever holds them. The partner tenant is resolved once and stored on the connection
- * (`recordCheck`) because every pass lists that tenant's customers and the vendor's whoAmI is a
+ * error ever holds them. The vendor side is every partner tenant the integration serves
+ * (src/sync/partner-vendors.ts, as for a PSA): each partner tenant is resolved once and stored on its
+ * connection (`recordCheck`) because every pass lists its customers and the vendor's whoAmI is a
  * call a pass should not repeat. The pushed-state repository shares the runtime's clock so a test
  * clock moves recorded times and delivery backoff together.
  */
-import { createAcronisVendor, type AcronisVendorOptions } from '../../connectors/acronis/vendor.ts';
+import type { AcronisVendorOptions } from '../../connectors/acronis/vendor.ts';
 import type { BillingPlatform } from '../../connectors/billing-ports.ts';
 import type { CallObserver } from '../../connectors/kit/call-metrics.ts';
 import type { BillingPlatformCapabilities } from '../../connectors/manifest-schema.ts';
@@ -21,11 +22,17 @@ import { StoreError } from '../../store/errors.ts';
 import type { BillingPushRepository } from '../../store/repositories/billing-push.ts';
 import type { Integration } from '../../store/repositories/integrations.ts';
 import type { Store } from '../../store/store.ts';
+import { Cursors } from '../cursors.ts';
 import { Journal } from '../journal.ts';
+import { buildPartnerVendors, type RuntimePartner } from '../partner-vendors.ts';
 
 export interface BillingRuntime {
   integration: Integration;
+  /** The primary partner tenant: root of the listings, which with several partners are the union of every partner's. */
   partnerTenantId: string;
+  /** The partner tenants the integration serves, the primary first. */
+  partners: RuntimePartner[];
+  /** With several partners the composite (src/sync/multi-partner-vendor.ts): per-tenant calls go to the tenant's partner. */
   vendor: VendorCloud;
   platform: BillingPlatform;
   capabilities: BillingPlatformCapabilities;
@@ -64,13 +71,16 @@ export async function buildBillingRuntime(store: Store, integrationId: string, o
   const connection = await repos.connections.get(integration.connectionId);
   if (connection === undefined) throw new StoreError('not_found', `integration "${integration.name}" names a connection that no longer exists`, { integrationId });
 
-  const vendorCredentials = await repos.connections.getCredentials(connection.id);
-  let vendor: VendorCloud = createAcronisVendor({
-    ...vendorCredentials,
-    connectionName: connection.name,
-    ...(options.onVendorCall === undefined ? {} : { onCall: options.onVendorCall }),
-    ...options.vendorOptions,
+  const clock = options.clock ?? (() => new Date());
+  // Every partner tenant of the integration: accounts and usage of the customers under each are billed.
+  const { partners, vendor: partnerVendor } = await buildPartnerVendors(store, integration, {
+    clock,
+    snapshots: store.reposAt(clock).syncSnapshots,
+    cursors: new Cursors(repos.cursors),
+    ...(options.onVendorCall === undefined ? {} : { onVendorCall: options.onVendorCall }),
+    ...(options.vendorOptions === undefined ? {} : { vendorOptions: options.vendorOptions }),
   });
+  let vendor: VendorCloud = partnerVendor;
   const credentials = Object.fromEntries(
     Object.entries(await repos.integrations.getCredentials(integration.id)).flatMap(([k, v]) => (typeof v === 'string' && k !== 'adminPassword' ? [[k, v]] : [])),
   );
@@ -83,16 +93,10 @@ export async function buildBillingRuntime(store: Store, integrationId: string, o
   if (options.wrapVendor) vendor = options.wrapVendor(vendor);
   if (options.wrapPlatform) platform = options.wrapPlatform(platform);
 
-  let partnerTenantId = connection.tenantId;
-  if (partnerTenantId === null) {
-    const identity = await vendor.whoAmI();
-    partnerTenantId = identity.tenantId;
-    await repos.connections.recordCheck(connection.id, { ok: true, tenantId: identity.tenantId, tenantName: identity.tenantName });
-  }
-  const clock = options.clock ?? (() => new Date());
   return {
     integration,
-    partnerTenantId,
+    partnerTenantId: (partners[0] as RuntimePartner).tenantId,
+    partners,
     vendor,
     platform,
     capabilities: manifest.capabilities,

@@ -21,6 +21,7 @@ const rowKey = (itemKey, infraId) => `${itemKey}|${infraId ?? ''}`;
  * storage under a location is mapped separately, with its class 1 and class 2 items (and the
  * geo-redundant copies where the partner has geo-redundancy). `available`: the partner may give it
  * to customers; the screen hides the rest unless asked (or mapped already, so nothing is lost unseen).
+ * With several partner tenants the catalog is their union and each row says which partners offer it.
  */
 function rowsOf(catalog) {
   const rows = [];
@@ -283,6 +284,7 @@ function Row({ row, entry, error, catalog, productLabel, canCreate, hasBundles, 
       <td data-label="Offering item">
         <label for=${`pm-${id}-on`} class="pm-item">${row.label}</label>
         ${!row.available && html`<span class="badge badge-bad">Not offered to the partner</span>`}
+        ${row.available && row.item.offeredBy && html`<span class="hint pm-offered-by">Offered by ${(row.storage?.partners ? row.item.offeredBy.filter((p) => row.storage.partners.includes(p)) : row.item.offeredBy).join(', ')}</span>`}
         ${row.item.pack === 'advanced' && html`<span class="hint">Needs ${row.item.requiresAnyOf.map((k) => catalog.items.find((i) => i.key === k)?.displayName ?? k).join(' or ')}</span>`}
         ${error && html`<p class="error-text" id=${errorId} role="alert">${error}</p>`}
       </td>

@@ -1,7 +1,8 @@
 // What the Product mapping tab chooses from (seed 000 §3.1 and §5.1, seed 002 §5): the vendor's
 // offering items (the hub's catalog: Standard and Advanced packs, storage per infra), the target's
 // services/products and bundles, its period types and service codes, and the partner's storages for
-// the default-storage choice. Read live through the integration's runtime (its own credentials).
+// the default-storage choice. Read live through the integration's runtime (its own credentials),
+// from every partner tenant it serves: the union, each item naming the partners that offer it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TargetProduct, VendorTenant } from '../../../connectors/ports.ts';
@@ -61,6 +62,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
                 availableStorages: z.array(z.string()),
                 storageClass: z.enum(['class1', 'class2']).nullable(),
                 geoRedundant: z.boolean(),
+                offeredBy: z.array(z.string()).optional().describe('With several partner tenants: the partners (connection names) that may give it to customers'),
               }),
             ),
             products: z.array(productSchema),
@@ -68,7 +70,15 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
             periodTypes: z.array(z.string()),
             serviceCodes: z.array(z.object({ value: z.string(), label: z.string(), active: z.boolean().optional() })),
             storages: z.array(
-              z.object({ id: z.string(), name: z.string(), platformOwned: z.boolean().nullable(), capabilities: z.array(z.string()), locationId: z.string().nullable(), locationName: z.string().nullable() }),
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                platformOwned: z.boolean().nullable(),
+                capabilities: z.array(z.string()),
+                locationId: z.string().nullable(),
+                locationName: z.string().nullable(),
+                partners: z.array(z.string()).optional().describe('With several partner tenants: the partners that have this storage'),
+              }),
             ),
           }),
           ...errorResponses(401, 404, 502, 504),
@@ -83,44 +93,69 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
       const catalog = rt.target.catalog;
       const products: TargetProduct[] = [];
       if (catalog !== undefined) for await (const product of catalog.listProducts({ activeOnly: true })) products.push(product);
-      const [serviceCodes, storages, locations, offered] = await Promise.all([
+      // Every partner tenant of the integration (the vendor's multi-mapping) is read: the items are
+      // the union of what each may give its customers, each saying which partners offer it.
+      const [serviceCodes, perPartner] = await Promise.all([
         catalog === undefined ? [] : catalog.listServiceCodes(),
-        rt.vendor.listStorages(rt.partnerTenantId),
-        rt.vendor.listLocations(rt.partnerTenantId),
-        rt.vendor.getAvailableForChild(rt.partnerTenantId, 'customer'),
+        Promise.all(
+          rt.partners.map(async (partner) => {
+            const [storages, locations, offered] = await Promise.all([
+              rt.vendor.listStorages(partner.tenantId),
+              rt.vendor.listLocations(partner.tenantId),
+              rt.vendor.getAvailableForChild(partner.tenantId, 'customer'),
+            ]);
+            // What the partner may give its customers: an item by name, a storage item by name and storage
+            // (the vendor's rule: only items available to the partner are offered for mapping).
+            return { partner, storages, locations, offeredKeys: new Set(offered.map((o) => `${o.name}|${o.infraId ?? ''}`)) };
+          }),
+        ),
       ]);
-      // What the partner may give its customers: an item by name, a storage item by name and storage
-      // (the vendor's rule: only items available to the partner are offered for mapping).
-      const offeredKeys = new Set(offered.map((o) => `${o.name}|${o.infraId ?? ''}`));
-      const locationName = new Map(locations.map((l) => [l.id, l.name]));
-      const backupStorages = storages.filter((s) => s.capabilities.length === 0 || s.capabilities.includes('backup'));
+      const several = rt.partners.length > 1;
+      const locationName = new Map(perPartner.flatMap((p) => p.locations.map((l) => [l.id, l.name] as const)));
+      // A storage shared by partners (a platform-owned one) is listed once, with every partner that has it.
+      const storagesById = new Map<string, { storage: (typeof perPartner)[number]['storages'][number]; partners: string[] }>();
+      for (const { partner, storages } of perPartner) {
+        for (const st of storages.filter((x) => x.capabilities.length === 0 || x.capabilities.includes('backup'))) {
+          const known = storagesById.get(st.id) ?? { storage: st, partners: [] };
+          known.partners.push(partner.connectionName);
+          storagesById.set(st.id, known);
+        }
+      }
+      const backupStorages = [...storagesById.values()];
+      const offeredBy = (key: (p: (typeof perPartner)[number]) => boolean) => perPartner.filter(key).map((p) => p.partner.connectionName);
       return {
         target: integration.target,
         capabilities: capabilities === false ? (false as const) : { bundles: capabilities.bundles, periodTypes: [...capabilities.periodTypes], createServices: capabilities.createServices },
-        items: offeringItemCatalog.map((item) => ({
-          key: item.key,
-          displayName: item.displayName,
-          pack: item.pack,
-          perStorage: item.perStorage,
-          billingUnit: item.billingUnit,
-          requiresAnyOf: [...item.requiresAnyOf],
-          autoName: autoServiceName(item),
-          available: !item.perStorage && item.names.some((name) => offeredKeys.has(`${name}|`)),
-          availableStorages: item.perStorage ? backupStorages.filter((st) => item.names.some((name) => offeredKeys.has(`${name}|${st.id}`))).map((st) => st.id) : [],
-          storageClass: item.storageClass ?? null,
-          geoRedundant: item.geoRedundant === true,
-        })),
+        items: offeringItemCatalog.map((item) => {
+          const storagesOf = (p: (typeof perPartner)[number]) => backupStorages.filter(({ storage }) => item.names.some((name) => p.offeredKeys.has(`${name}|${storage.id}`))).map(({ storage }) => storage.id);
+          const partners = item.perStorage ? offeredBy((p) => storagesOf(p).length > 0) : offeredBy((p) => item.names.some((name) => p.offeredKeys.has(`${name}|`)));
+          return {
+            key: item.key,
+            displayName: item.displayName,
+            pack: item.pack,
+            perStorage: item.perStorage,
+            billingUnit: item.billingUnit,
+            requiresAnyOf: [...item.requiresAnyOf],
+            autoName: autoServiceName(item),
+            available: !item.perStorage && partners.length > 0,
+            availableStorages: item.perStorage ? [...new Set(perPartner.flatMap(storagesOf))] : [],
+            storageClass: item.storageClass ?? null,
+            geoRedundant: item.geoRedundant === true,
+            ...(several ? { offeredBy: partners } : {}),
+          };
+        }),
         products: products.filter((p) => p.kind === 'service').map(present),
         bundles: products.filter((p) => p.kind === 'bundle').map(present),
         periodTypes: capabilities === false ? [...periodTypes] : [...capabilities.periodTypes],
         serviceCodes: serviceCodes.map(({ value, label, active }) => ({ value, label, ...(active === undefined ? {} : { active }) })),
-        storages: backupStorages.map((st) => ({
+        storages: backupStorages.map(({ storage: st, partners }) => ({
           id: st.id,
           name: st.name,
           platformOwned: st.platformOwned,
           capabilities: [...st.capabilities],
           locationId: st.locationId,
           locationName: st.locationId === null ? null : (locationName.get(st.locationId) ?? null),
+          ...(several ? { partners } : {}),
         })),
       };
     },
