@@ -1,28 +1,14 @@
-// Every partner tenant is read where only the primary was (issue 14 rule 7), on both databases
-// against the emulators: a billing platform (Gradient) gets an account for each customer of the
-// second partner and the usage of those customers is counted; the product mapping catalog offers the
-// union of what the partners may sell, each item and storage naming the partners that offer it.
+// A billing platform reads every partner tenant of its integration (issue 14 rule 7), on both
+// databases against the emulators: Gradient gets an account for each customer of the second partner
+// and the usage of those customers is counted, read through the second partner's own API client.
+// (The product mapping catalog over two partners: test/parity/product-mapping-catalog.int.test.ts.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAccountPush } from '../../src/sync/billing/account-push.ts';
 import { runCountPush } from '../../src/sync/billing/count-push.ts';
 import { addPartner } from '../../src/sync/integration-partners.ts';
 import { testDatabases } from '../support/databases.ts';
-import { startHub, type TestHub } from '../support/hub.ts';
-import { emulatorControl } from '../support/world.ts';
-import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 import { startGradientHubHarness, type GradientHubHarness } from '../gradient/harness.ts';
 import { addSecondPartner } from './second-partner.ts';
-
-interface CatalogItem {
-  key: string;
-  available: boolean;
-  availableStorages: string[];
-  offeredBy?: string[];
-}
-interface Catalog {
-  items: CatalogItem[];
-  storages: { id: string; name: string; partners?: string[] }[];
-}
 
 describe.each(testDatabases())('a billing platform over two partner tenants on $name', { timeout: 120_000 }, (db) => {
   let h: GradientHubHarness;
@@ -63,47 +49,5 @@ describe.each(testDatabases())('a billing platform over two partner tenants on $
       expect(count!.unitCount, name).toBe(workstations);
     }
     expect(counts.some((c) => secondAccounts.some((a) => a.name === c.accountName) && c.unitCount > 0)).toBe(true);
-  });
-});
-
-describe.each(testDatabases())('the product mapping catalog over two partner tenants on $name', (db) => {
-  let hub: TestHub;
-  let world: SyncWorld;
-  beforeEach(async () => {
-    hub = await startHub(db);
-    world = await startSyncWorld(hub.store);
-  });
-  afterEach(async () => {
-    await hub.close();
-    await world.close();
-  });
-
-  const catalog = async (): Promise<Catalog> => {
-    const res = await hub.app.inject({ method: 'GET', url: `/api/v1/integrations/${world.integrationId}/catalog`, headers: await hub.tokenHeaders() });
-    expect(res.statusCode).toBe(200);
-    return res.json<Catalog>();
-  };
-  const item = (c: Catalog, key: string) => c.items.find((i) => i.key === key)!;
-
-  it('offers what either partner may sell, each item and storage naming the partners that offer it', async () => {
-    const single = await catalog();
-    expect(single.items.some((i) => 'offeredBy' in i)).toBe(false);
-    expect(item(single, 'geo_m365_seats').available).toBe(false);
-
-    const second = await addSecondPartner(hub.store, world);
-    await addPartner(hub.store, world.integrationId, second.connection.id);
-    // Only the second partner has geo-redundancy, and a storage of its own.
-    const control = emulatorControl(world.acronis.url);
-    await control('PUT', `/tenants/${second.partnerId}/geo-redundancy`, { enabled: true });
-    const location = world.acronis.state.infras.get(single.storages[0]!.id)!.location_id;
-    const own = await control<{ id: string }>('POST', '/infra', { name: 'Nordics storage', location_id: location, owner_tenant_id: second.partnerId });
-
-    const c = await catalog();
-    expect(item(c, 'workstations')).toMatchObject({ available: true, offeredBy: ['emu-cloud', 'nordics'] });
-    expect(item(c, 'geo_m365_seats')).toMatchObject({ available: true, offeredBy: ['nordics'] });
-    expect(c.storages.find((s) => s.id === own.id)).toMatchObject({ name: 'Nordics storage', partners: ['nordics'] });
-    // The primary's own storages are still offered, said to be the primary's.
-    for (const s of single.storages) expect(c.storages.find((x) => x.id === s.id)?.partners).toContain('emu-cloud');
-    expect(item(c, 'storage').offeredBy).toEqual(expect.arrayContaining(['emu-cloud', 'nordics']));
   });
 });
