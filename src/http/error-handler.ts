@@ -4,6 +4,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ConnectorError } from '../connectors/kit/errors.ts';
 import { isDatabaseUnreachable, StoreError } from '../store/errors.ts';
+import { MappingActionError } from '../sync/mapping-error.ts';
+import { HUB_USER_ERROR_STATUS, HubUserError } from '../sync/hub-users.ts';
 import { ApiError, errorBody } from './api-error.ts';
 
 interface ValidationIssue {
@@ -40,6 +42,9 @@ export function toApiError(error: unknown): ApiError | undefined {
     }));
     return new ApiError(400, 'invalid_request', describeValidation(context, error.validation), { details });
   }
+  // The hub's own refusals carry their status, so every route that can meet one answers it alike.
+  if (error instanceof MappingActionError) return new ApiError(error.status, error.code, error.message, { details: error.context });
+  if (error instanceof HubUserError) return new ApiError(HUB_USER_ERROR_STATUS[error.code], error.code, error.message);
   if (error instanceof ConnectorError) {
     const status = GATEWAY_TIMEOUT_CODES.has(error.code) ? 504 : 502;
     return new ApiError(status, error.code, error.message, { details: { system: error.system } });

@@ -33,6 +33,17 @@ export function generatePassword(): string {
   return randomBytes(18).toString('base64url');
 }
 
+/** The HTTP status the API answers each refusal with. */
+export const HUB_USER_ERROR_STATUS: Record<HubUserErrorCode, number> = {
+  not_found: 404,
+  name_taken: 409,
+  last_enabled_user: 409,
+  last_admin: 409,
+  cannot_change_self: 409,
+  wrong_password: 403,
+  weak_password: 400,
+};
+
 export class HubUserError extends Error {
   override readonly name = 'HubUserError';
   constructor(

@@ -8,7 +8,6 @@ import { listMappings } from '../../../sync/mapping-list.ts';
 import { listPrepaidUsage } from '../../../sync/prepaid-usage.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { toApiError } from './mappings.ts';
 
 const params = z.object({ id: z.string().min(1) });
 const PAGE = 1000;
@@ -31,25 +30,21 @@ export const exportRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
       },
     },
     async (request, reply) => {
-      try {
-        const rt = await runtime(request.params.id);
-        const rows = [];
-        for (let offset = 0; ; offset += PAGE) {
-          const page = await listMappings(rt, { limit: PAGE, offset });
-          rows.push(...page.items);
-          if (page.items.length < PAGE || rows.length >= page.total) break;
-        }
-        const csv = toCsv(
-          ['Company', 'Company ID', 'PSA status', 'Active', 'Mapping', 'Tenant', 'Tenant ID', 'Pending', 'Error', 'Updated'],
-          rows.map((r) => [r.companyName, r.companyId, r.companyStatus, r.companyActive, r.stateLabel, r.tenantName, r.tenantId, r.pending, r.error, r.updatedAt]),
-        );
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${csvFileName(rt.integration.name, 'mappings')}"`)
-          .send(csv as never); // text, not a JSON body: no 200 schema, so it goes out as is
-      } catch (error) {
-        throw toApiError(error);
+      const rt = await runtime(request.params.id);
+      const rows = [];
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await listMappings(rt, { limit: PAGE, offset });
+        rows.push(...page.items);
+        if (page.items.length < PAGE || rows.length >= page.total) break;
       }
+      const csv = toCsv(
+        ['Company', 'Company ID', 'PSA status', 'Active', 'Mapping', 'Tenant', 'Tenant ID', 'Pending', 'Error', 'Updated'],
+        rows.map((r) => [r.companyName, r.companyId, r.companyStatus, r.companyActive, r.stateLabel, r.tenantName, r.tenantId, r.pending, r.error, r.updatedAt]),
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${csvFileName(rt.integration.name, 'mappings')}"`)
+        .send(csv as never); // text, not a JSON body: no 200 schema, so it goes out as is
     },
   );
 

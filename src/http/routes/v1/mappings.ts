@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { tenantPartnerSchema } from './integration-partners.ts';
 import { MAPPING_STATES } from '../../../domain/mapping-state.ts';
 import { applyMapping, bulk, mapToExisting, mapToNew, unlink } from '../../../sync/mapping-actions.ts';
-import { MappingActionError } from '../../../sync/mapping-error.ts';
 import { listMappings } from '../../../sync/mapping-list.ts';
 import { kickMappingJob } from '../../../sync/mapping-job.ts';
 import { FIRST_RUN_CURSOR } from '../../../sync/marketplace-wizard.ts';
@@ -15,11 +14,6 @@ import { ApiError, errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-
-export function toApiError(error: unknown): unknown {
-  if (error instanceof MappingActionError) return new ApiError(error.status, error.code, error.message, { details: error.context });
-  return error;
-}
 
 const stateSchema = z.enum(MAPPING_STATES);
 const list = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
@@ -65,13 +59,6 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
     return runtimes.get(id);
   };
   const actor = (request: Parameters<typeof principalOf>[0]) => actorOf(principalOf(request));
-  const wrap = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw toApiError(error);
-    }
-  };
 
   app.get(
     '/integrations/:id/mappings',
@@ -95,28 +82,27 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         },
       },
     },
-    async (request) =>
-      wrap(async () => {
-        const q = request.query;
-        const states = list(q.state);
-        const bad = (states ?? []).filter((s) => !(MAPPING_STATES as readonly string[]).includes(s));
-        if (bad.length > 0) throw new ApiError(400, 'invalid_request', `querystring.state: ${bad.join(', ')} is not one of ${MAPPING_STATES.join(', ')}`);
-        const rt = await runtime(request.params.id);
-        // The marketplace wizard runs by itself once after setup: the first time the mapping screen opens.
-        if ((await rt.cursors.get(rt.integration.id, FIRST_RUN_CURSOR)) === undefined) {
-          kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
-        }
-        const types = list(q.type);
-        return listMappings(rt, {
-          ...(q.search === undefined ? {} : { search: q.search }),
-          ...(states === undefined ? {} : { states: states as (typeof MAPPING_STATES)[number][] }),
-          ...(q.status === undefined ? {} : { status: q.status }),
-          ...(types === undefined ? {} : { types }),
-          limit: q.limit,
-          offset: q.offset,
-          reload: q.reload === 'true',
-        });
-      }),
+    async (request) => {
+      const q = request.query;
+      const states = list(q.state);
+      const bad = (states ?? []).filter((s) => !(MAPPING_STATES as readonly string[]).includes(s));
+      if (bad.length > 0) throw new ApiError(400, 'invalid_request', `querystring.state: ${bad.join(', ')} is not one of ${MAPPING_STATES.join(', ')}`);
+      const rt = await runtime(request.params.id);
+      // The marketplace wizard runs by itself once after setup: the first time the mapping screen opens.
+      if ((await rt.cursors.get(rt.integration.id, FIRST_RUN_CURSOR)) === undefined) {
+        kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
+      }
+      const types = list(q.type);
+      return listMappings(rt, {
+        ...(q.search === undefined ? {} : { search: q.search }),
+        ...(states === undefined ? {} : { states: states as (typeof MAPPING_STATES)[number][] }),
+        ...(q.status === undefined ? {} : { status: q.status }),
+        ...(types === undefined ? {} : { types }),
+        limit: q.limit,
+        offset: q.offset,
+        reload: q.reload === 'true',
+      });
+    },
   );
 
   app.post(
@@ -130,7 +116,7 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         response: { 200: resultSchema, ...errorResponses(400, 401, 404, 409) },
       },
     },
-    async (request) => wrap(async () => mapToExisting(await runtime(request.params.id), actor(request), request.params.companyId, request.body.tenantId)),
+    async (request) => mapToExisting(await runtime(request.params.id), actor(request), request.params.companyId, request.body.tenantId),
   );
 
   app.post(
@@ -143,12 +129,11 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         response: { 202: resultSchema, ...errorResponses(401, 404, 409) },
       },
     },
-    async (request, reply) =>
-      wrap(async () => {
-        const result = await mapToNew(await runtime(request.params.id), actor(request), request.params.companyId);
-        kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
-        return reply.code(202).send(result);
-      }),
+    async (request, reply) => {
+      const result = await mapToNew(await runtime(request.params.id), actor(request), request.params.companyId);
+      kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
+      return reply.code(202).send(result);
+    },
   );
 
   app.post(
@@ -156,7 +141,7 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
     {
       schema: { tags: ['mappings'], summary: 'Unlink the company from its tenant; tickets already created are not touched', params: companyParams, response: { 200: resultSchema, ...errorResponses(401, 404) } },
     },
-    async (request) => wrap(async () => unlink(await runtime(request.params.id), actor(request), request.params.companyId)),
+    async (request) => unlink(await runtime(request.params.id), actor(request), request.params.companyId),
   );
 
   app.post(
@@ -164,7 +149,7 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
     {
       schema: { tags: ['mappings'], summary: 'Apply a proposed (ready) pair: it becomes mapped', params: companyParams, response: { 200: resultSchema, ...errorResponses(401, 404, 409) } },
     },
-    async (request) => wrap(async () => applyMapping(await runtime(request.params.id), actor(request), request.params.companyId)),
+    async (request) => applyMapping(await runtime(request.params.id), actor(request), request.params.companyId),
   );
 
   app.post(
@@ -193,11 +178,10 @@ export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
         },
       },
     },
-    async (request) =>
-      wrap(async () => {
-        const items = await bulk(await runtime(request.params.id), actor(request), request.body.items);
-        if (items.some((i) => i.ok && i.result?.pending === true)) kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
-        return { items };
-      }),
+    async (request) => {
+      const items = await bulk(await runtime(request.params.id), actor(request), request.body.items);
+      if (items.some((i) => i.ok && i.result?.pending === true)) kickMappingJob(deps.loopQueue, request.params.id, (err) => request.log.warn({ err }, 'mapping job failed'));
+      return { items };
+    },
   );
 };

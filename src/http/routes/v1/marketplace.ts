@@ -7,7 +7,6 @@ import { errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { toApiError } from './mappings.ts';
 
 const params = z.object({ id: z.string().min(1) });
 
@@ -39,11 +38,7 @@ export const marketplaceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
       },
     },
     async (request) => {
-      try {
-        return await proposeMarketplaceMatches(await runtime(request.params.id));
-      } catch (error) {
-        throw toApiError(error);
-      }
+      return await proposeMarketplaceMatches(await runtime(request.params.id));
     },
   );
 
@@ -64,12 +59,8 @@ export const marketplaceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
       },
     },
     async (request) => {
-      try {
-        const outcomes = await confirmMarketplaceMatches(await runtime(request.params.id), actorOf(principalOf(request)), request.body.pairs);
-        return { items: outcomes.map(({ result: _result, ...rest }) => rest) };
-      } catch (error) {
-        throw toApiError(error);
-      }
+      const outcomes = await confirmMarketplaceMatches(await runtime(request.params.id), actorOf(principalOf(request)), request.body.pairs);
+      return { items: outcomes.map(({ result: _result, ...rest }) => rest) };
     },
   );
 };

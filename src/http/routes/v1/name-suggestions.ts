@@ -8,7 +8,6 @@ import { errorResponses, notFound } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
-import { toApiError } from './mappings.ts';
 
 const params = z.object({ id: z.string().min(1) });
 
@@ -47,11 +46,7 @@ export const nameSuggestionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app
       },
     },
     async (request) => {
-      try {
-        return await proposeNameMatches(await runtime(request.params.id));
-      } catch (error) {
-        throw toApiError(error);
-      }
+      return await proposeNameMatches(await runtime(request.params.id));
     },
   );
 
@@ -72,12 +67,8 @@ export const nameSuggestionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app
       },
     },
     async (request) => {
-      try {
-        const outcomes = await confirmNameMatches(await runtime(request.params.id), actorOf(principalOf(request)), request.body.pairs);
-        return { items: outcomes.map(({ result: _result, ...rest }) => rest) };
-      } catch (error) {
-        throw toApiError(error);
-      }
+      const outcomes = await confirmNameMatches(await runtime(request.params.id), actorOf(principalOf(request)), request.body.pairs);
+      return { items: outcomes.map(({ result: _result, ...rest }) => rest) };
     },
   );
 };

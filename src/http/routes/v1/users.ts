@@ -47,20 +47,6 @@ const passwordSchema = z
   .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 const idParams = z.object({ id: z.string().min(1) });
 
-const STATUS: Record<HubUserError['code'], number> = {
-  not_found: 404,
-  name_taken: 409,
-  last_enabled_user: 409,
-  last_admin: 409,
-  cannot_change_self: 409,
-  wrong_password: 403,
-  weak_password: 400,
-};
-
-function toApi(error: unknown): unknown {
-  return error instanceof HubUserError ? new ApiError(STATUS[error.code], error.code, error.message) : error;
-}
-
 const present = (user: User): z.infer<typeof userSchema> => ({
   id: user.id,
   username: user.username,
@@ -114,13 +100,9 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      try {
-        const generated = request.body.password === undefined ? generatePassword() : undefined;
-        const user = await addUser(repos, actor(principalOf(request)), { ...request.body, password: request.body.password ?? generated! });
-        return reply.code(201).send({ ...present(user), ...(generated === undefined ? {} : { generatedPassword: generated }) });
-      } catch (error) {
-        throw toApi(error);
-      }
+      const generated = request.body.password === undefined ? generatePassword() : undefined;
+      const user = await addUser(repos, actor(principalOf(request)), { ...request.body, password: request.body.password ?? generated! });
+      return reply.code(201).send({ ...present(user), ...(generated === undefined ? {} : { generatedPassword: generated }) });
     },
   );
 
@@ -142,19 +124,15 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
     async (request) => {
       const who = actor(principalOf(request));
       const { id } = request.params;
-      try {
-        if (request.body.password !== undefined) {
-          // Your own password needs the current one: POST /auth/password.
-          if (id === who.userId) throw new HubUserError('cannot_change_self', 'Change your own password with POST /api/v1/auth/password, giving the current one');
-          await resetPassword(repos, who, id, request.body.password);
-        }
-        if (request.body.role !== undefined) await setUserRole(repos, who, id, request.body.role);
-        const user = request.body.disabled === undefined ? await repos.users.get(id) : await setUserDisabled(repos, who, id, request.body.disabled);
-        if (user === undefined) throw notFound('user', id);
-        return present(user);
-      } catch (error) {
-        throw toApi(error);
+      if (request.body.password !== undefined) {
+        // Your own password needs the current one: POST /auth/password.
+        if (id === who.userId) throw new HubUserError('cannot_change_self', 'Change your own password with POST /api/v1/auth/password, giving the current one');
+        await resetPassword(repos, who, id, request.body.password);
       }
+      if (request.body.role !== undefined) await setUserRole(repos, who, id, request.body.role);
+      const user = request.body.disabled === undefined ? await repos.users.get(id) : await setUserDisabled(repos, who, id, request.body.disabled);
+      if (user === undefined) throw notFound('user', id);
+      return present(user);
     },
   );
 
@@ -169,12 +147,8 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
       },
     },
     async (request, reply) => {
-      try {
-        await deleteUser(repos, actor(principalOf(request)), request.params.id);
-        return reply.code(204).send(null);
-      } catch (error) {
-        throw toApi(error);
-      }
+      await deleteUser(repos, actor(principalOf(request)), request.params.id);
+      return reply.code(204).send(null);
     },
   );
 
@@ -197,16 +171,12 @@ export const userRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =>
         const seconds = Math.ceil(retryAfterMs / 1000);
         throw new ApiError(429, 'too_many_attempts', `Too many wrong passwords; try again in ${seconds} s`, { headers: { 'retry-after': String(seconds) } });
       }
-      try {
-        const keep = principal.via === 'session' ? request.cookies[SESSION_COOKIE] : undefined;
-        await changeOwnPassword(repos, actor(principal), {
-          currentPassword: request.body.currentPassword,
-          newPassword: request.body.newPassword,
-          ...(keep === undefined ? {} : { keepSessionToken: keep }),
-        });
-      } catch (error) {
-        throw toApi(error);
-      }
+      const keep = principal.via === 'session' ? request.cookies[SESSION_COOKIE] : undefined;
+      await changeOwnPassword(repos, actor(principal), {
+        currentPassword: request.body.currentPassword,
+        newPassword: request.body.newPassword,
+        ...(keep === undefined ? {} : { keepSessionToken: keep }),
+      });
       await deps.throttle.succeed(principal.username, request.ip);
       return reply.code(204).send(null);
     },
