@@ -1,47 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractLine } from './contract-line.ts';
-import { BACKUP_APPLICATION_ID, BYTES_PER_GB } from './offering-item-catalog.ts';
+import { BYTES_PER_GB } from './offering-item-catalog.ts';
 import { comparePrepaidUsage, type PrepaidUsageInput } from './prepaid-overage.ts';
-import type { ProductMapping, ProductMappingEntry } from './product-mapping.ts';
+import type { ProductMapping } from './product-mapping.ts';
+import { backupUsage, contractLine, mappedItem } from './billing-fixtures.test-support.ts';
 import type { Quota, VendorUsage } from './vendor-model.ts';
 
-const e = (itemKey: ProductMappingEntry['itemKey'], productId: string, infraId: string | null = null, bundleIds?: string[]): ProductMappingEntry => ({
-  itemKey,
-  infraId,
-  service: { kind: 'existing', productId },
-  periodType: 'monthly',
-  serviceCode: null,
-  ...(bundleIds ? { bundleIds } : {}),
-});
+const e = mappedItem;
 const mapping: ProductMapping = {
   entries: [e('workstations', 'P-WS', null, ['B']), e('servers', 'P-SRV', null, ['B']), e('storage', 'P-STA', 'infra-A'), e('m365_mailboxes', 'P-MBX'), e('vms', 'P-VM')],
   bundles: [{ bundleId: 'B', name: 'Pack' }],
 };
-const line = (lineId: string, productId: string, quantity: number, over: Partial<ContractLine> = {}): ContractLine => ({
-  lineId,
-  contractId: 'C1',
-  productId,
-  quantity,
-  billing: 'prepaid',
-  active: true,
-  startDate: '2026-01-01',
-  endDate: null,
-  ...over,
-});
-const usage = (name: string, usageName: string, value: number, quota: Quota | null = null, infraId: string | null = null): VendorUsage => ({
-  tenantId: 'T1',
-  applicationId: BACKUP_APPLICATION_ID,
-  name,
-  usageName,
-  edition: 'pck_per_workload',
-  type: 'count',
-  measurementUnit: 'quantity',
-  infraId,
-  rangeStart: '2026-03-01T00:00:00Z',
-  value,
-  absoluteValue: value,
-  offeringItem: quota === null ? null : { enabled: true, quota },
-});
+const line = (lineId: string, productId: string, quantity: number, over: Partial<ContractLine> = {}): ContractLine => contractLine({ lineId, productId, quantity, ...over });
+const usage = (name: string, usageName: string, value: number, quota: Quota | null = null, infraId: string | null = null): VendorUsage =>
+  backupUsage(name, usageName, value, { infraId, offeringItem: quota === null ? null : { enabled: true, quota } });
 const run = (over: Partial<PrepaidUsageInput>) =>
   comparePrepaidUsage({ tenantId: 'T1', lines: [], mapping, usages: [], allowMixedBilling: false, now: new Date('2026-03-15T00:00:00Z'), ...over });
 

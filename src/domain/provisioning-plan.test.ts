@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractLine } from './contract-line.ts';
-import { BACKUP_APPLICATION_ID, BYTES_PER_GB, offeringItemCatalog } from './offering-item-catalog.ts';
-import type { ProductMapping, ProductMappingEntry } from './product-mapping.ts';
+import { BYTES_PER_GB, offeringItemCatalog } from './offering-item-catalog.ts';
+import type { ProductMapping } from './product-mapping.ts';
+import { contractLine, mappedItem, offeringItem } from './billing-fixtures.test-support.ts';
 import {
   defaultProvisioningSettings,
   newCustomerStepKeys,
@@ -21,22 +22,7 @@ const NOW = new Date('2026-03-15T10:00:00Z');
 const UNLIMITED: Quota = { value: null, overage: null };
 const ZERO: Quota = { value: 0, overage: 0 };
 
-function item(name: string, over: Partial<OfferingItem> = {}): OfferingItem {
-  const known = offeringItemCatalog.find((c) => c.names.includes(name));
-  return {
-    applicationId: BACKUP_APPLICATION_ID,
-    name,
-    usageName: known?.usageName ?? name,
-    edition: 'pck_per_workload',
-    type: known?.type ?? 'count',
-    measurementUnit: known?.measurementUnit ?? 'quantity',
-    infraId: null,
-    enabled: false,
-    locked: false,
-    quota: null,
-    ...over,
-  };
-}
+const item = offeringItem;
 const on = (name: string, quota: Quota | null = UNLIMITED, over: Partial<OfferingItem> = {}): OfferingItem => item(name, { enabled: true, quota, ...over });
 
 /** What the partner offers: the current name of every catalog item, and storage on two storages. */
@@ -47,14 +33,7 @@ const available: OfferingItem[] = [
   on('pw_base_dr_base', null, { infraId: 'infra-A', type: 'feature' }),
 ];
 
-const e = (itemKey: ProductMappingEntry['itemKey'], productId: string, infraId: string | null = null, bundleIds?: string[]): ProductMappingEntry => ({
-  itemKey,
-  infraId,
-  service: { kind: 'existing', productId },
-  periodType: 'monthly',
-  serviceCode: null,
-  ...(bundleIds ? { bundleIds } : {}),
-});
+const e = mappedItem;
 
 const mapping: ProductMapping = {
   entries: [
@@ -73,17 +52,8 @@ const mapping: ProductMapping = {
 };
 
 let lineSeq = 0;
-const line = (productId: string, quantity: number, over: Partial<ContractLine> = {}): ContractLine => ({
-  lineId: `L${++lineSeq}`,
-  contractId: 'C1',
-  productId,
-  quantity,
-  billing: 'prepaid',
-  active: true,
-  startDate: '2026-01-01',
-  endDate: '2026-12-31',
-  ...over,
-});
+const line = (productId: string, quantity: number, over: Partial<ContractLine> = {}): ContractLine =>
+  contractLine({ lineId: `L${++lineSeq}`, productId, quantity, endDate: '2026-12-31', ...over });
 
 const tenantRecord = (over: Partial<VendorTenant> = {}): VendorTenant => ({
   id: 'T1',

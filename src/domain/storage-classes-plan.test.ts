@@ -3,49 +3,22 @@
 // storage itself, never one of its classes; a geo-redundant item the partner does not offer is reported.
 import { describe, expect, it } from 'vitest';
 import type { ContractLine } from './contract-line.ts';
-import { BACKUP_APPLICATION_ID, BYTES_PER_GB, catalogItem, offeringItemCatalog } from './offering-item-catalog.ts';
+import { BYTES_PER_GB, catalogItem } from './offering-item-catalog.ts';
 import type { ProductMappingEntry } from './product-mapping.ts';
+import { contractLine, mappedItem, offeringItem } from './billing-fixtures.test-support.ts';
 import { defaultProvisioningSettings, planProvisioning, type ProvisioningInput, type ProvisioningPlan } from './provisioning-plan.ts';
 import type { OfferingItem, Quota } from './vendor-model.ts';
 
 const UNLIMITED: Quota = { value: null, overage: null };
-const on = (name: string, infraId: string | null = null): OfferingItem => {
-  const known = offeringItemCatalog.find((c) => c.names.includes(name));
-  return {
-    applicationId: BACKUP_APPLICATION_ID,
-    name,
-    usageName: known?.usageName ?? name,
-    edition: 'pck_per_workload',
-    type: known?.type ?? 'count',
-    measurementUnit: known?.measurementUnit ?? 'quantity',
-    infraId,
-    enabled: true,
-    locked: false,
-    quota: UNLIMITED,
-  };
-};
+const on = (name: string, infraId: string | null = null): OfferingItem => offeringItem(name, { infraId, enabled: true, quota: UNLIMITED });
 /** The partner offers storage and both classes on two storages, no geo-redundancy. */
 const offered: OfferingItem[] = [
   on('pw_base_workstations'),
   ...['infra-A', 'infra-B'].flatMap((infra) => ['pw_base_storage', 'pw_base_storage_class1', 'pw_base_storage_class2'].map((n) => on(n, infra))),
 ];
-const e = (itemKey: ProductMappingEntry['itemKey'], productId: string, infraId: string | null = null): ProductMappingEntry => ({
-  itemKey,
-  infraId,
-  service: { kind: 'existing', productId },
-  periodType: 'monthly',
-  serviceCode: null,
-});
-const line = (lineId: string, productId: string, quantity: number, billing: ContractLine['billing'] = 'prepaid'): ContractLine => ({
-  lineId,
-  contractId: billing === 'payg' ? 'C-PAYG' : 'C1',
-  productId,
-  quantity,
-  billing,
-  active: true,
-  startDate: '2026-01-01',
-  endDate: null,
-});
+const e = (itemKey: ProductMappingEntry['itemKey'], productId: string, infraId: string | null = null): ProductMappingEntry => mappedItem(itemKey, productId, infraId);
+const line = (lineId: string, productId: string, quantity: number, billing: ContractLine['billing'] = 'prepaid'): ContractLine =>
+  contractLine({ lineId, productId, quantity, billing, contractId: billing === 'payg' ? 'C-PAYG' : 'C1' });
 const plan = (lines: ContractLine[], entries: ProductMappingEntry[], over: Partial<ProvisioningInput> = {}): ProvisioningPlan =>
   planProvisioning({
     integrationId: 'INT',

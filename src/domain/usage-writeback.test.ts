@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractLine } from './contract-line.ts';
-import { BACKUP_APPLICATION_ID, BYTES_PER_GB } from './offering-item-catalog.ts';
-import type { ProductMapping, ProductMappingEntry } from './product-mapping.ts';
+import { BYTES_PER_GB } from './offering-item-catalog.ts';
+import type { ProductMapping } from './product-mapping.ts';
+import { backupUsage, contractLine, mappedItem } from './billing-fixtures.test-support.ts';
 import { planUsageWriteback, usagePeriodStart, type UsageWritebackInput, type UsageWritebackPlan } from './usage-writeback.ts';
 import type { VendorUsage } from './vendor-model.ts';
 
-const e = (itemKey: ProductMappingEntry['itemKey'], productId: string, infraId: string | null = null, bundleIds?: string[]): ProductMappingEntry => ({
-  itemKey,
-  infraId,
-  service: { kind: 'existing', productId },
-  periodType: 'monthly',
-  serviceCode: null,
-  ...(bundleIds ? { bundleIds } : {}),
-});
+const e = mappedItem;
 
 const mapping: ProductMapping = {
   entries: [
@@ -26,32 +20,9 @@ const mapping: ProductMapping = {
   bundles: [{ bundleId: 'BUNDLE', name: 'Pack' }],
 };
 
-const line = (lineId: string, productId: string, over: Partial<ContractLine> = {}): ContractLine => ({
-  lineId,
-  contractId: 'C1',
-  productId,
-  quantity: 0,
-  billing: 'payg',
-  active: true,
-  startDate: '2026-01-01',
-  endDate: null,
-  ...over,
-});
+const line = (lineId: string, productId: string, over: Partial<ContractLine> = {}): ContractLine => contractLine({ lineId, productId, quantity: 0, billing: 'payg', ...over });
 
-const usage = (name: string, usageName: string, value: number, infraId: string | null = null): VendorUsage => ({
-  tenantId: 'T1',
-  applicationId: BACKUP_APPLICATION_ID,
-  name,
-  usageName,
-  edition: 'pck_per_workload',
-  type: 'count',
-  measurementUnit: 'quantity',
-  infraId,
-  rangeStart: '2026-03-01T00:00:00Z',
-  value,
-  absoluteValue: value,
-  offeringItem: null,
-});
+const usage = (name: string, usageName: string, value: number, infraId: string | null = null): VendorUsage => backupUsage(name, usageName, value, { infraId });
 
 const MARCH = new Date('2026-03-15T10:00:00Z');
 
