@@ -18,7 +18,7 @@ import {
   type StopOptions,
   type StopReport,
 } from './job-runner.ts';
-import { invokeLoopHandler, StopAbort, TimeoutAbort } from './run-handler.ts';
+import { finishRun, invokeLoopHandler, recordRunStart, StopAbort, TimeoutAbort } from './run-handler.ts';
 
 export interface InProcessRunnerOptions {
   recorder: RunRecorder;
@@ -312,12 +312,7 @@ export class InProcessJobRunner implements JobRunner {
   ): Promise<RunResult> {
     const { integrationId, loop } = job;
     const startedAt = this.now();
-    let runId: string | undefined;
-    try {
-      runId = await this.recorder.started({ integrationId, loop, trigger, attempt, dryRun, startedAt });
-    } catch (err) {
-      this.log.error({ err, integrationId, loop }, 'could not record the start of a run; running anyway');
-    }
+    const runId = await recordRunStart(this.recorder, { integrationId, loop, trigger, attempt, dryRun, startedAt }, this.log);
     const log = this.log.child({ integrationId, loop, runId, attempt, dryRun });
 
     let timeout: NodeJS.Timeout | undefined;
@@ -363,14 +358,7 @@ export class InProcessJobRunner implements JobRunner {
       job.retryTimer = timer;
     }
 
-    if (runId !== undefined) {
-      try {
-        await this.recorder.finished(runId, { status, finishedAt, stats, ...(error ? { error } : {}) });
-      } catch (err) {
-        log.error({ err }, 'could not record the end of a run');
-      }
-    }
-    const result: RunResult = {
+    return finishRun(this.recorder, this.onRunFinished, log, {
       runId,
       integrationId,
       loop,
@@ -384,13 +372,7 @@ export class InProcessJobRunner implements JobRunner {
       ...(error ? { error } : {}),
       ...(nextRetryAt ? { nextRetryAt } : {}),
       coalesced,
-    };
-    try {
-      this.onRunFinished?.(result);
-    } catch (err) {
-      log.error({ err }, 'onRunFinished failed');
-    }
-    return result;
+    });
   }
 }
 

@@ -48,7 +48,7 @@ import {
   type StopOptions,
   type StopReport,
 } from '../job-runner.ts';
-import { invokeLoopHandler, StopAbort, TimeoutAbort } from '../run-handler.ts';
+import { finishRun, invokeLoopHandler, recordRunStart, StopAbort, TimeoutAbort } from '../run-handler.ts';
 import { PgBossJobTable, type FetchedJob, type JobData, type QueueOptions } from './job-table.ts';
 import { RunLocks, type HeldRunLock } from './run-lock.ts';
 import { ScheduleTable } from './schedule-table.ts';
@@ -544,12 +544,7 @@ export class PgBossJobRunner implements JobRunner {
     const attempt = job.retryCount + 1;
     const trigger: RunTrigger = job.retryCount > 0 ? 'retry' : job.data.trigger;
     const startedAt = new Date();
-    let runId: string | undefined;
-    try {
-      runId = await this.settings.recorder.started({ integrationId, loop, trigger, attempt, dryRun, startedAt });
-    } catch (err) {
-      this.log.error({ err, integrationId, loop }, 'could not record the start of a run; running anyway');
-    }
+    const runId = await recordRunStart(this.settings.recorder, { integrationId, loop, trigger, attempt, dryRun, startedAt }, this.log);
     const log = this.log.child({ integrationId, loop, runId, attempt, dryRun, jobId: job.id });
 
     // Abort before pg-boss takes the job for crashed, so a retry never finds this run still going.
@@ -597,14 +592,7 @@ export class PgBossJobRunner implements JobRunner {
     }
     const { status, stats, error } = outcome;
     const finishedAt = new Date();
-    if (runId !== undefined) {
-      try {
-        await this.settings.recorder.finished(runId, { status, finishedAt, stats, ...(error ? { error } : {}) });
-      } catch (err) {
-        log.error({ err }, 'could not record the end of a run');
-      }
-    }
-    const result: RunResult = {
+    return finishRun(this.settings.recorder, this.settings.onRunFinished, log, {
       runId,
       integrationId,
       loop,
@@ -617,13 +605,7 @@ export class PgBossJobRunner implements JobRunner {
       stats,
       ...(error ? { error } : {}),
       coalesced: false,
-    };
-    try {
-      this.settings.onRunFinished?.(result);
-    } catch (err) {
-      log.error({ err }, 'onRunFinished failed');
-    }
-    return result;
+    });
   }
 
   // ---- schedules --------------------------------------------------------------------------------
