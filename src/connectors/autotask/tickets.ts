@@ -14,6 +14,7 @@ import type {
 import { isoUtc, toPicklistEntries, toTicket } from './mapping.ts';
 import { buildQuery, where, type Condition } from './query.ts';
 import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
+import { setTicketStatusOnce } from '../kit/ticket-status.ts';
 import { badInput, picklistNumber, type AutotaskParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 /** Port field name → [entity, Autotask field]. */
@@ -136,12 +137,19 @@ export function createAutotaskTickets(parts: AutotaskParts): TargetTickets {
       const operation = 'set ticket status';
       const value = picklistNumber(status, 'status', operation);
       if (value === undefined) throw badInput('A ticket status is required', operation);
-      if (options.note !== undefined) await addTicketNote(ticketId, options.note, options);
-      const current = await getTicket(ticketId);
-      if (current === null) throw new ConnectorError({ code: 'not_found', system: 'autotask', message: `Autotask has no ticket ${ticketId}`, context: { operation } });
-      if (current.status === String(value)) return current;
-      await client.update('Tickets', '/Tickets', { id: Number(ticketId), status: value }, { operation });
-      return (await getTicket(ticketId)) ?? current;
+      return setTicketStatusOnce({
+        ticketId,
+        options,
+        system: 'autotask',
+        systemName: 'Autotask',
+        addTicketNote,
+        getTicket,
+        hasStatus: (current) => current.status === String(value),
+        write: async (current) => {
+          await client.update('Tickets', '/Tickets', { id: Number(ticketId), status: value }, { operation });
+          return (await getTicket(ticketId)) ?? current;
+        },
+      });
     },
     listTicketsChanged: (query: ListTicketsChangedQuery) =>
       (async function* () {

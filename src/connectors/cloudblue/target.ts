@@ -15,6 +15,7 @@
  */
 import type { PicklistEntry, TargetPicklists } from '../../domain/alert-mapping.ts';
 import { ConnectorError, isConnectorError } from '../kit/errors.ts';
+import { setTicketStatusOnce } from '../kit/ticket-status.ts';
 import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
 import type {
   ConnectionCheck,
@@ -359,13 +360,20 @@ export function createCloudBlueTarget(options: CloudBlueTargetOptions): CloudBlu
     setTicketStatus: async (ticketId, status, options) => {
       const operation = 'set ticket status';
       const statusId = await statusIdOf(status, operation);
-      if (options.note !== undefined) await addTicketNote(ticketId, options.note, options);
-      const current = await getTicket(ticketId);
-      if (current === null) throw new ConnectorError({ code: 'not_found', system: CLOUDBLUE_SYSTEM, message: `CloudBlue PSA has no ticket ${ticketId}`, context: { operation } });
-      if (current.status === String(statusId)) return current;
-      // PUT is idempotent: setting the same status twice changes nothing on CloudBlue either.
-      await client.send('PUT', client.path('ticketStatus', ticketId), { StatusId: statusId }, wire.ticket, operation);
-      return (await getTicket(ticketId)) ?? current;
+      return setTicketStatusOnce({
+        ticketId,
+        options,
+        system: CLOUDBLUE_SYSTEM,
+        systemName: 'CloudBlue PSA',
+        addTicketNote,
+        getTicket,
+        hasStatus: (current) => current.status === String(statusId),
+        write: async (current) => {
+          // PUT is idempotent: setting the same status twice changes nothing on CloudBlue either.
+          await client.send('PUT', client.path('ticketStatus', ticketId), { StatusId: statusId }, wire.ticket, operation);
+          return (await getTicket(ticketId)) ?? current;
+        },
+      });
     },
     listTicketsChanged: (query: ListTicketsChangedQuery) =>
       (async function* () {

@@ -1,8 +1,8 @@
 /** Service tickets per board, found by `externalXRef` before anything is written; notes found by their text. */
 import type { PicklistEntry, TargetPicklists } from '../../domain/alert-mapping.ts';
-import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import { lookUpThenWrite, withIdempotencyKey } from '../kit/look-up-then-write.ts';
+import { setTicketStatusOnce } from '../kit/ticket-status.ts';
 import type {
   ExternalRefQuery,
   ListTicketsChangedQuery,
@@ -131,16 +131,23 @@ export function createConnectWiseTickets(parts: ConnectWiseParts): TargetTickets
       const operation = 'set ticket status';
       const ref = refOf(status);
       if (ref === undefined) throw badInput('A ticket status is required', operation);
-      if (options.note !== undefined) await addTicketNote(ticketId, options.note, options);
-      const current = await getTicket(ticketId);
-      if (current === null) throw new ConnectorError({ code: 'not_found', system: CONNECTWISE_SYSTEM, message: `ConnectWise has no ticket ${ticketId}`, context: { operation } });
-      if ('id' in ref && current.status === String(ref.id)) return current;
-      try {
-        const row = await client.patch(`${PATHS.tickets}/${numericId(ticketId, 'ticket', operation)}`, [{ op: 'replace', path: 'status', value: ref }], wire.ticket, { operation, repeatable: true });
-        return toTicket(row, await closedStatusIds());
-      } catch (error) {
-        throw withIdempotencyKey(error, options.idempotencyKey);
-      }
+      return setTicketStatusOnce({
+        ticketId,
+        options,
+        system: CONNECTWISE_SYSTEM,
+        systemName: 'ConnectWise',
+        addTicketNote,
+        getTicket,
+        hasStatus: (current) => 'id' in ref && current.status === String(ref.id),
+        write: async () => {
+          try {
+            const row = await client.patch(`${PATHS.tickets}/${numericId(ticketId, 'ticket', operation)}`, [{ op: 'replace', path: 'status', value: ref }], wire.ticket, { operation, repeatable: true });
+            return toTicket(row, await closedStatusIds());
+          } catch (error) {
+            throw withIdempotencyKey(error, options.idempotencyKey);
+          }
+        },
+      });
     },
     listTicketsChanged: (query: ListTicketsChangedQuery) =>
       (async function* () {
