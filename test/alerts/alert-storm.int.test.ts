@@ -6,7 +6,7 @@
 // The kill and fault pattern lives in test/support/loop-chaos.ts (shared with the CloudBlue run).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, type TestDatabase } from '../support/databases.ts';
-import { createChaos, faultsFired, settleTicketLoops, type Chaos } from '../support/loop-chaos.ts';
+import { createChaos, faultsFired, raiseAlertStorm, settleTicketLoops, stormFaults, type Chaos } from '../support/loop-chaos.ts';
 import { startAlertsHarness, type AlertsHarness } from './harness.ts';
 
 const TENANTS = 200;
@@ -46,38 +46,11 @@ async function finalState(h: AlertsHarness): Promise<FinalState> {
 }
 
 /** The storm: 600 raises (3 keys per customer), 400 repeats after the note window, then clears. */
-async function storm(h: AlertsHarness, chaos: Chaos | null): Promise<{ passes: number; alerts: number }> {
-  let passes = 0;
-  let alerts = 0;
-  const ids = new Map<string, string[]>();
-  const raise = async (i: number, key: 'm1' | 'm2' | 'tenant') => {
-    const tenant = h.tenants[i] as string;
-    const id = key === 'tenant' ? await h.raise(tenant, 'NoBackupForXDays', {}) : await h.raise(tenant, 'BackupFailed', { resourceId: key, resourceName: `${key}-host` });
-    ids.set(`${i}|${key}`, [...(ids.get(`${i}|${key}`) ?? []), id]);
-    alerts += 1;
-  };
-  for (let i = 0; i < TENANTS; i += 1) for (const key of ['m1', 'm2', 'tenant'] as const) await raise(i, key);
-  passes += (await settle(h, chaos)).passes;
-  await h.advanceDays(2 / 1440);
-  for (let i = 0; i < TENANTS; i += 1) for (const key of ['m1', 'tenant'] as const) await raise(i, key);
-  passes += (await settle(h, chaos)).passes;
-  for (let i = 0; i < TENANTS; i += 1) {
-    for (const id of ids.get(`${i}|m1`) ?? []) await h.clear(id);
-    if (i % 2 === 0) for (const id of ids.get(`${i}|m2`) ?? []) await h.clear(id);
-  }
-  passes += (await settle(h, chaos)).passes;
-  return { passes, alerts };
+function storm(h: AlertsHarness, chaos: Chaos | null): Promise<{ passes: number; alerts: number }> {
+  return raiseAlertStorm(h, TENANTS, () => settle(h, chaos));
 }
 
-const FAULTS = {
-  seed: 4,
-  rules: [
-    { kind: 'status', status: 500, share: 0.1 },
-    { kind: 'status', status: 503, share: 0.04 },
-    { kind: 'rate_limit', retryAfterSeconds: 0, share: 0.04 },
-    { kind: 'drop', share: 0.02 },
-  ],
-};
+const FAULTS = stormFaults(4);
 
 // The fault-free run's final state does not depend on the database (it is what the rules say for
 // the storm), so it is computed once, on the first database, and every chaotic run is held to it.

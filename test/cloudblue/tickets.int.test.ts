@@ -20,7 +20,7 @@ import { isSettingsError, type SettingsError } from '../../src/sync/settings/set
 import { TicketConfig, ticketProfileFor } from '../../src/sync/settings/tickets.ts';
 import { runTicketsPass } from '../../src/sync/tickets-loop.ts';
 import { testDatabases, type TestDatabase } from '../support/databases.ts';
-import { createChaos, faultsFired, mulberry32, settleTicketLoops, type Chaos, type ChaosPassOptions } from '../support/loop-chaos.ts';
+import { createChaos, faultsFired, mulberry32, raiseAlertStorm, settleTicketLoops, stormFaults, type Chaos, type ChaosPassOptions } from '../support/loop-chaos.ts';
 import { startCloudBlueHubHarness, type CloudBlueHubHarness } from './harness.ts';
 
 const CLOUDBLUE_TICKETS = ticketProfileFor('cloudblue')!;
@@ -378,39 +378,12 @@ async function finalState(w: World): Promise<FinalState> {
  * repeats after the note window, then every m1 and the even customers' m2 cleared; an alert type
  * that is not enabled rides along and must make nothing.
  */
-async function scenario(w: World, chaos: Chaos | null): Promise<{ passes: number; alerts: number }> {
+function scenario(w: World, chaos: Chaos | null): Promise<{ passes: number; alerts: number }> {
   const loops = { journal: w.h.store.repos.journal, alertsPass: (o: ChaosPassOptions) => w.alertsPass(o), ticketsPass: (o: ChaosPassOptions) => w.ticketsPass(o) };
-  let passes = 0;
-  let alerts = 0;
-  const ids = new Map<string, string[]>();
-  const raise = async (i: number, key: 'm1' | 'm2' | 'tenant') => {
-    const tenant = w.tenants[i]!;
-    const id = key === 'tenant' ? await w.raise(tenant, 'NoBackupForXDays', {}) : await w.raise(tenant, 'BackupFailed', { resourceId: key, resourceName: `${key}-host`, planName: 'Nightly' });
-    ids.set(`${i}|${key}`, [...(ids.get(`${i}|${key}`) ?? []), id]);
-    alerts += 1;
-  };
-  for (let i = 0; i < CUSTOMERS; i += 1) for (const key of ['m1', 'm2', 'tenant'] as const) await raise(i, key);
-  passes += (await settleTicketLoops(loops, chaos)).passes;
-  await w.advanceDays(2 / 1440);
-  for (let i = 0; i < CUSTOMERS; i += 1) for (const key of ['m1', 'tenant'] as const) await raise(i, key);
-  passes += (await settleTicketLoops(loops, chaos)).passes;
-  for (let i = 0; i < CUSTOMERS; i += 1) {
-    for (const id of ids.get(`${i}|m1`) ?? []) await w.clear(id);
-    if (i % 2 === 0) for (const id of ids.get(`${i}|m2`) ?? []) await w.clear(id);
-  }
-  passes += (await settleTicketLoops(loops, chaos)).passes;
-  return { passes, alerts };
+  return raiseAlertStorm(w, CUSTOMERS, () => settleTicketLoops(loops, chaos), { planName: 'Nightly' });
 }
 
-const FAULTS = {
-  seed: 6,
-  rules: [
-    { kind: 'status', status: 500, share: 0.1 },
-    { kind: 'status', status: 503, share: 0.04 },
-    { kind: 'rate_limit', retryAfterSeconds: 0, share: 0.04 },
-    { kind: 'drop', share: 0.02 },
-  ],
-};
+const FAULTS = stormFaults(6);
 
 // The fault-free run's final state follows from the rules alone, so it is computed once (on the
 // first database) and every chaotic run is held to it.

@@ -95,3 +95,58 @@ export async function settleTicketLoops(loops: TicketLoopPasses, chaos: Chaos | 
 export function faultsFired(list: { items?: Array<{ fired: number }> }): number {
   return (list.items ?? []).reduce((n, r) => n + r.fired, 0);
 }
+
+/** Where an alert storm is raised: the customers' tenants and the vendor emulator's alert controls. */
+export interface StormWorld {
+  tenants: readonly string[];
+  raise(tenantId: string, type: string, details?: Record<string, unknown>): Promise<string>;
+  clear(alertId: string): Promise<void>;
+  advanceDays(days: number): Promise<void>;
+}
+
+/**
+ * The alert storm of the reliability runs, settled after each step: per customer two machines'
+ * BackupFailed (m1, m2) and one customer-wide NoBackupForXDays raised; m1 and the customer-wide
+ * alert raised again after the note window; then every m1 and the even customers' m2 cleared.
+ * `machineDetails` are added to the machines' alerts.
+ */
+export async function raiseAlertStorm(
+  w: StormWorld,
+  customers: number,
+  settle: () => Promise<{ passes: number }>,
+  machineDetails: Record<string, unknown> = {},
+): Promise<{ passes: number; alerts: number }> {
+  let passes = 0;
+  let alerts = 0;
+  const ids = new Map<string, string[]>();
+  const raise = async (i: number, key: 'm1' | 'm2' | 'tenant') => {
+    const tenant = w.tenants[i] as string;
+    const id = key === 'tenant' ? await w.raise(tenant, 'NoBackupForXDays', {}) : await w.raise(tenant, 'BackupFailed', { resourceId: key, resourceName: `${key}-host`, ...machineDetails });
+    ids.set(`${i}|${key}`, [...(ids.get(`${i}|${key}`) ?? []), id]);
+    alerts += 1;
+  };
+  for (let i = 0; i < customers; i += 1) for (const key of ['m1', 'm2', 'tenant'] as const) await raise(i, key);
+  passes += (await settle()).passes;
+  await w.advanceDays(2 / 1440);
+  for (let i = 0; i < customers; i += 1) for (const key of ['m1', 'tenant'] as const) await raise(i, key);
+  passes += (await settle()).passes;
+  for (let i = 0; i < customers; i += 1) {
+    for (const id of ids.get(`${i}|m1`) ?? []) await w.clear(id);
+    if (i % 2 === 0) for (const id of ids.get(`${i}|m2`) ?? []) await w.clear(id);
+  }
+  passes += (await settle()).passes;
+  return { passes, alerts };
+}
+
+/** The faults of the storm runs: 10 % 500s, 4 % 503s, 4 % rate limits and 2 % dropped connections. */
+export function stormFaults(seed: number) {
+  return {
+    seed,
+    rules: [
+      { kind: 'status', status: 500, share: 0.1 },
+      { kind: 'status', status: 503, share: 0.04 },
+      { kind: 'rate_limit', retryAfterSeconds: 0, share: 0.04 },
+      { kind: 'drop', share: 0.02 },
+    ],
+  };
+}
