@@ -10,13 +10,16 @@ import { Empty, ErrorState, Loading } from './page-state.js';
  *   sortable?: boolean, className?: string }} Column
  * @typedef {{ key: string, label: string, options: Array<{ value: string, label: string }>,
  *   test: (row: any, value: string) => boolean }} Filter
- * @param {{ label: string, columns: Column[], rows: any[] | undefined, rowKey: (row: any) => string,
+ * `source` is a useResource result shown as it is: its data are the rows, its loading, error and
+ * reload the table's states (each can still be given on its own).
+ * @param {{ source?: { data?: any[], loading: boolean, error?: string, reload: () => void },
+ *   label: string, columns: Column[], rows?: any[] | undefined, rowKey: (row: any) => string,
  *   loading?: boolean, error?: string, onRetry?: () => void, search?: { placeholder: string, text: (row: any) => string },
  *   filters?: Filter[], selectable?: boolean, bulkActions?: (selected: any[], clear: () => void) => any,
  *   actions?: (row: any) => any, empty?: any, emptyFiltered?: string, initialSort?: { key: string, dir: 'asc' | 'desc' } }} props
  */
 export function DataTable({
-  label, columns, rows, rowKey, loading = false, error, onRetry, search, filters = [], selectable = false,
+  source, label, columns, rows = source?.data, rowKey, loading = source?.loading ?? false, error = source?.error, onRetry = source?.reload, search, filters = [], selectable = false,
   bulkActions, actions, empty, emptyFiltered = 'Nothing matches the search and filters.', initialSort,
 }) {
   const [query, setQuery] = useState('');

@@ -84,11 +84,8 @@ export function ConnectionsPage() {
     <${DataTable}
       label="Connections"
       columns=${columns}
-      rows=${connections.data}
+      source=${connections}
       rowKey=${(c) => c.id}
-      loading=${connections.loading}
-      error=${connections.error}
-      onRetry=${connections.reload}
       search=${{ placeholder: 'Search connections', text: (c) => `${c.name} ${c.baseUrl} ${c.clientId} ${c.tenant?.name ?? ''}` }}
       filters=${[{ key: 'status', label: 'Status', options: STATUS_OPTIONS, test: (c, v) => c.status === v }]}
       initialSort=${{ key: 'name', dir: 'asc' }}

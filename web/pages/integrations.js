@@ -59,11 +59,8 @@ export function IntegrationsPage() {
     <${DataTable}
       label="Integrations"
       columns=${columns}
-      rows=${integrations.data}
+      source=${integrations}
       rowKey=${(i) => i.id}
-      loading=${integrations.loading}
-      error=${integrations.error}
-      onRetry=${integrations.reload}
       search=${{ placeholder: 'Search integrations', text: (i) => `${i.name} ${targetLabel(i.target)} ${i.connection.name ?? ''}` }}
       filters=${[
         { key: 'target', label: 'Target', options: Object.entries(labels).map(([value, label]) => ({ value, label })), test: (i, v) => i.target === v },

@@ -183,11 +183,8 @@ export function NotificationsPage({ user: me }) {
     <${DataTable}
       label="Notification channels"
       columns=${channelColumns}
-      rows=${channels.data}
+      source=${channels}
       rowKey=${(c) => c.id}
-      loading=${channels.loading}
-      error=${channels.error}
-      onRetry=${channels.reload}
       empty=${html`<p class="muted">No channels yet: nobody is told when an integration fails.</p>`}
       actions=${isAdmin
         ? (c) => html`<div class="row-actions">
@@ -202,11 +199,8 @@ export function NotificationsPage({ user: me }) {
     <${DataTable}
       label="Recent notifications"
       columns=${deliveryColumns}
-      rows=${deliveries.data}
+      source=${deliveries}
       rowKey=${(d) => d.id}
-      loading=${deliveries.loading}
-      error=${deliveries.error}
-      onRetry=${deliveries.reload}
       initialSort=${{ key: 'createdAt', dir: 'desc' }}
       empty=${html`<p class="muted">Nothing sent yet.</p>`}
     />

@@ -141,11 +141,8 @@ export function UsersPage({ user: me }) {
     <${DataTable}
       label="Users"
       columns=${userColumns}
-      rows=${users.data}
+      source=${users}
       rowKey=${(u) => u.id}
-      loading=${users.loading}
-      error=${users.error}
-      onRetry=${users.reload}
       initialSort=${{ key: 'username', dir: 'asc' }}
       actions=${isAdmin
         ? (u) =>
@@ -171,11 +168,8 @@ export function UsersPage({ user: me }) {
     <${DataTable}
       label="API tokens"
       columns=${tokenColumns}
-      rows=${tokens.data}
+      source=${tokens}
       rowKey=${(t) => t.id}
-      loading=${tokens.loading}
-      error=${tokens.error}
-      onRetry=${tokens.reload}
       empty=${html`<p class="muted">No API tokens.</p>`}
       actions=${isAdmin ? (t) => html`<button type="button" class="danger" onClick=${() => revoke(t)} aria-label=${`Revoke ${t.name}`}>Revoke</button>` : undefined}
     />
