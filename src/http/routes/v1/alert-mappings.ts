@@ -17,11 +17,12 @@ import { existingOpenAlerts, existingOpenBillingAlerts, type OpenAlert } from '.
 import type { Integration } from '../../../store/repositories/integrations.ts';
 import { isSettingsError } from '../../../sync/settings/settings-error.ts';
 import { picklistCache, TicketConfig, ticketSettingsOf, ticketProfileFor } from '../../../sync/settings/tickets.ts';
-import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { startTicketsNow } from '../../../sync/ticket-start.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
 const picklistsSchema = z.record(z.string(), z.array(z.object({ value: z.string(), label: z.string(), active: z.boolean().optional(), parent: z.union([z.string(), z.array(z.string())]).optional() })));
@@ -54,8 +55,7 @@ export interface TicketSide {
 /** The integration's ticket side for one request; 400 when the target has no tickets. */
 export async function ticketSideOf(deps: RouteDeps, id: string): Promise<TicketSide> {
   const { repos } = deps.store;
-  const integration = await repos.integrations.get(id);
-  if (integration === undefined) throw notFound('integration', id);
+  const integration = await integrationOrNotFound(repos.integrations, id);
   const ticketTarget = ticketProfileFor(integration.target);
   if (ticketTarget === null) throw new ApiError(400, 'not_supported', `${integration.target} integrations have no tickets: alert mappings apply to ${withTickets()}`);
   const config = new TicketConfig(deps.store.repos.settings);

@@ -5,8 +5,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { billingPlatformManifestOf, TARGET_MANIFESTS } from '../../../connectors/registry.ts';
 import { readBillingOverview } from '../../../sync/billing/billing-overview.ts';
-import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const mapping = z.enum(['mapped', 'waiting', 'unknown']).describe('mapped: the platform took a count or an alert; waiting: it answered "not mapped"; unknown: nothing asked yet');
 
@@ -88,8 +89,7 @@ export const billingOverviewRoutes: FastifyPluginAsyncZod<RouteDeps> = async (ap
       },
     },
     async (request) => {
-      const integration = await deps.store.repos.integrations.get(request.params.id);
-      if (integration === undefined) throw notFound('integration', request.params.id);
+      const integration = await integrationOrNotFound(deps.store.repos.integrations, request.params.id);
       if (billingPlatformManifestOf(integration.target) === null) {
         const platforms = TARGET_MANIFESTS.filter((m) => m.kind === 'billing-platform').map((m) => m.label);
         throw new ApiError(400, 'not_supported', `"${integration.name}" is a ${integration.target} integration: this view is for billing platforms (${platforms.join(', ')})`);

@@ -12,11 +12,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/kit/errors.ts';
 import { CallbackError, readCallbackSettings, receiveCallback, RefusalAudit, setCallbacks } from '../../../sync/callback-intake.ts';
-import { ApiError, errorBody, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorBody, errorResponses } from '../../api-error.ts';
 import { createAuthenticator, principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { installRoleGuard } from '../../auth/authorize.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const lowerHeaders = (request: FastifyRequest): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
@@ -76,11 +77,7 @@ export const callbackRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
         }
         return { enabled: settings.enabled, publicUrl: settings.publicUrl, callbackUrl: settings.registeredUrl, registrations: list ?? [] };
       };
-      const requireIntegration = async (id: string) => {
-        const integration = await store.repos.integrations.get(id);
-        if (integration === undefined) throw notFound('integration', id);
-        return integration;
-      };
+      const requireIntegration = (id: string) => integrationOrNotFound(store.repos.integrations, id);
 
       zapi.get(
         '/integrations/:id/callbacks',

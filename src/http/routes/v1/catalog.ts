@@ -8,8 +8,9 @@ import { z } from 'zod';
 import type { TargetProduct, VendorTenant } from '../../../connectors/ports.ts';
 import { autoServiceName, offeringItemCatalog } from '../../../domain/offering-item-catalog.ts';
 import { periodTypes } from '../../../domain/product-mapping.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const productSchema = z.object({
   id: z.string(),
@@ -86,8 +87,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
       },
     },
     async (request) => {
-      const integration = await deps.store.repos.integrations.get(request.params.id);
-      if (integration === undefined) throw notFound('integration', request.params.id);
+      const integration = await integrationOrNotFound(deps.store.repos.integrations, request.params.id);
       const rt = await runtimes.get(integration.id);
       const capabilities = rt.target.capabilities.catalog;
       const catalog = rt.target.catalog;
@@ -189,8 +189,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
       },
     },
     async (request) => {
-      const integration = await deps.store.repos.integrations.get(request.params.id);
-      if (integration === undefined) throw notFound('integration', request.params.id);
+      const integration = await integrationOrNotFound(deps.store.repos.integrations, request.params.id);
       const rt = await runtimes.get(integration.id);
       // The directory loop's snapshot: no call to the vendor for the list itself.
       const [rows, mappings, connection] = await Promise.all([rt.snapshots.listTenants<VendorTenant>(integration.id), rt.store.repos.mappings.list(integration.id), rt.store.repos.connections.get(integration.connectionId)]);

@@ -9,6 +9,7 @@ import { catalogItem, isCatalogItemKey } from '../../../domain/offering-item-cat
 import { utcDayOf } from '../../../store/repositories/usage-history.ts';
 import { errorResponses, notFound } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -29,11 +30,7 @@ export const chartRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) =
   const store = deps.store;
   const history = store.repos.usageHistory;
   const links = store.db;
-  const requireIntegration = async (id: string) => {
-    const integration = await store.repos.integrations.get(id);
-    if (integration === undefined) throw notFound('integration', id);
-    return integration;
-  };
+  const requireIntegration = (id: string) => integrationOrNotFound(store.repos.integrations, id);
 
   app.get(
     '/integrations/:id/charts/usage',

@@ -5,9 +5,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tenantPartnerSchema } from './integration-partners.ts';
 import { CustomerNotFoundError, readCustomer } from '../../../sync/customer-view.ts';
-import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { readableProblemSchema } from './integration-health.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const customerSchema = z.object({
   company: z.object({ id: z.string(), name: z.string(), state: z.string(), stateLabel: z.string(), error: z.string().nullable() }),
@@ -44,8 +45,7 @@ export const customerRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
       },
     },
     async (request) => {
-      const integration = await deps.store.repos.integrations.get(request.params.id);
-      if (integration === undefined) throw notFound('integration', request.params.id);
+      const integration = await integrationOrNotFound(deps.store.repos.integrations, request.params.id);
       try {
         return await readCustomer(await deps.runtimes.get(integration.id), request.params.companyId);
       } catch (error) {

@@ -6,16 +6,16 @@ import { z } from 'zod';
 import { csvFileName, toCsv } from '../../../domain/csv.ts';
 import { listMappings } from '../../../sync/mapping-list.ts';
 import { listPrepaidUsage } from '../../../sync/prepaid-usage.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const params = z.object({ id: z.string().min(1) });
 const PAGE = 1000;
 
 export const exportRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const runtime = async (id: string) => {
-    const integration = await deps.store.repos.integrations.get(id);
-    if (integration === undefined) throw notFound('integration', id);
+    const integration = await integrationOrNotFound(deps.store.repos.integrations, id);
     return deps.runtimes.get(id);
   };
 

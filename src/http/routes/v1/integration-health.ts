@@ -5,11 +5,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readIntegrationHealth } from '../../../sync/integration-health.ts';
 import { listReadableProblems } from '../../../sync/plan-problems.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { listPartners } from '../../../sync/integration-partners.ts';
 import { companyPartners } from '../../../sync/tenant-partners.ts';
 import { tenantPartnerSchema } from './integration-partners.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 export const HEALTH_STATUSES = ['ok', 'degraded', 'failed', 'running', 'never_run', 'disabled'] as const;
 
@@ -54,11 +55,7 @@ export const readableProblemSchema = z.object({
 export const integrationHealthRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const store = deps.store;
 
-  async function requireIntegration(id: string) {
-    const integration = await store.repos.integrations.get(id);
-    if (integration === undefined) throw notFound('integration', id);
-    return integration;
-  }
+  const requireIntegration = (id: string) => integrationOrNotFound(store.repos.integrations, id);
 
   app.get(
     '/integrations/:id/health',

@@ -7,13 +7,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TARGET_SYSTEMS, type TargetSystem } from '../../../connectors/registry.ts';
 import type { Integration, IntegrationFeatures, TargetCredentials } from '../../../store/repositories/integrations.ts';
-import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { endpointChange, endpointFieldsOf, issuesMessage, requireAllowedEndpoints, secretsRequiredMessage, targetCredentialSchemas } from './integration-credentials.ts';
 import { integrationPresenter, integrationSchema, presentRun, runSchema, targetSchema } from './integration-view.ts';
 import { runVerdict } from '../../../domain/integration-health.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const runWithVerdictSchema = runSchema.extend({
   verdict: z.object({ status: z.enum(['running', 'succeeded', 'degraded', 'failed', 'cancelled']), count: z.number().int(), reason: z.string().nullable() }),
@@ -64,11 +65,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, d
 
   const present = integrationPresenter(deps.store);
 
-  async function requireIntegration(id: string): Promise<Integration> {
-    const integration = await integrations.get(id);
-    if (!integration) throw notFound('integration', id);
-    return integration;
-  }
+  const requireIntegration = (id: string) => integrationOrNotFound(integrations, id);
 
   async function refuseDuplicateName(name: string, exceptId?: string): Promise<void> {
     const existing = await integrations.getByName(name);

@@ -10,10 +10,11 @@ import { applyMapping, bulk, mapToExisting, mapToNew, unlink } from '../../../sy
 import { listMappings } from '../../../sync/mapping-list.ts';
 import { kickMappingJob } from '../../../sync/mapping-job.ts';
 import { FIRST_RUN_CURSOR } from '../../../sync/marketplace-wizard.ts';
-import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const stateSchema = z.enum(MAPPING_STATES);
 const list = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
@@ -54,8 +55,7 @@ const companyParams = z.object({ id: z.string().min(1), companyId: z.string().mi
 export const mappingRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const runtimes = deps.runtimes;
   const runtime = async (id: string) => {
-    const integration = await deps.store.repos.integrations.get(id);
-    if (integration === undefined) throw notFound('integration', id);
+    const integration = await integrationOrNotFound(deps.store.repos.integrations, id);
     return runtimes.get(id);
   };
   const actor = (request: Parameters<typeof principalOf>[0]) => actorOf(principalOf(request));

@@ -3,17 +3,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { confirmMarketplaceMatches, proposeMarketplaceMatches } from '../../../sync/marketplace-wizard.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const params = z.object({ id: z.string().min(1) });
 
 export const marketplaceRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const runtimes = deps.runtimes;
   const runtime = async (id: string) => {
-    if ((await deps.store.repos.integrations.get(id)) === undefined) throw notFound('integration', id);
+    await integrationOrNotFound(deps.store.repos.integrations, id);
     return runtimes.get(id);
   };
 

@@ -4,10 +4,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { confirmNameMatches, proposeNameMatches } from '../../../sync/name-suggestions.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const params = z.object({ id: z.string().min(1) });
 
@@ -24,7 +25,7 @@ const suggestionSchema = z.object({
 
 export const nameSuggestionRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const runtime = async (id: string) => {
-    if ((await deps.store.repos.integrations.get(id)) === undefined) throw notFound('integration', id);
+    await integrationOrNotFound(deps.store.repos.integrations, id);
     return deps.runtimes.get(id);
   };
 

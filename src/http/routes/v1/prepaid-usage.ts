@@ -4,8 +4,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tenantPartnerSchema } from './integration-partners.ts';
 import { listPrepaidUsage } from '../../../sync/prepaid-usage.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const rowSchema = z.object({
   itemKey: z.string(),
@@ -54,8 +55,7 @@ export const prepaidUsageRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
       },
     },
     async (request) => {
-      const integration = await deps.store.repos.integrations.get(request.params.id);
-      if (integration === undefined) throw notFound('integration', request.params.id);
+      const integration = await integrationOrNotFound(deps.store.repos.integrations, request.params.id);
       const rt = await deps.runtimes.get(integration.id);
       return listPrepaidUsage(rt, { onlyOver: request.query.over === 'true' });
     },

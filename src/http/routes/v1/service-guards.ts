@@ -9,10 +9,11 @@ import { z } from 'zod';
 import { runVerdict, type RunVerdict } from '../../../domain/integration-health.ts';
 import { previewMapping } from '../../../sync/mapping-preview.ts';
 import { listReadableProblems } from '../../../sync/plan-problems.ts';
-import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const heldSchema = z.object({
   changeKey: z.string(),
@@ -26,11 +27,7 @@ export const serviceGuardRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, 
   const store = deps.store;
   const approvals = store.repos.changeApprovals;
 
-  async function requireIntegration(id: string) {
-    const integration = await store.repos.integrations.get(id);
-    if (integration === undefined) throw notFound('integration', id);
-    return integration;
-  }
+  const requireIntegration = (id: string) => integrationOrNotFound(store.repos.integrations, id);
 
   async function held(integrationId: string) {
     const problems = await listReadableProblems(store, integrationId, { loop: 'provisioning' });

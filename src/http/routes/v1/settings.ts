@@ -18,12 +18,13 @@ import type { RuntimeProvider } from '../../../sync/integration-runtime.ts';
 import { scheduleIntegration } from '../../../jobs/hub-loops.ts';
 import { isSyncLoopName, SYNC_LOOP_NAMES } from '../../../sync/loops.ts';
 import { defaultSettings, integrationSettings, isSettingsError, type SettingsSectionName } from '../../../sync/settings/index.ts';
-import { ApiError, errorResponses, notFound } from '../../api-error.ts';
+import { ApiError, errorResponses } from '../../api-error.ts';
 import { principalOf } from '../../auth/authenticate.ts';
 import { actorOf } from '../../auth/principal.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import { adminPasswordSchema, ADMIN_PASSWORD_CREDENTIAL, endpointChange, issuesMessage, secretsRequiredMessage, targetCredentialSchemas } from './integration-credentials.ts';
 import { manifestOf } from '../../../connectors/registry.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 /** The sections this route serves. */
 export const HTTP_SETTINGS_SECTIONS = ['provisioning', 'product-mapping', 'schedule', 'connector'] as const satisfies readonly SettingsSectionName[];
@@ -56,11 +57,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps
   const settings = integrationSettings(store.repos.settings, { targetOf: async (id) => (await store.repos.integrations.get(id))?.target });
   // The process's shared runtimes, where the hub provides them (connectors are built from the connector settings).
   const runtimes = (deps as RouteDeps & { runtimes?: Pick<RuntimeProvider, 'invalidate'> }).runtimes;
-  const requireIntegration = async (id: string) => {
-    const integration = await store.repos.integrations.get(id);
-    if (integration === undefined) throw notFound('integration', id);
-    return integration;
-  };
+  const requireIntegration = (id: string) => integrationOrNotFound(store.repos.integrations, id);
 
   const save = async (request: { params: { id: string; section: string }; body: Record<string, unknown> } & Parameters<typeof principalOf>[0], mode: 'replace' | 'merge') => {
     const integration = await requireIntegration(request.params.id);

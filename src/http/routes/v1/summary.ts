@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { isConnectorError } from '../../../connectors/kit/errors.ts';
 import type { Target, TargetApiBudget } from '../../../connectors/ports.ts';
 import { SYNC_LOOP_NAMES, SYNC_LOOPS } from '../../../sync/loops.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
 import type { IntegrationRuntime } from '../../../sync/integration-runtime.ts';
 import type { LoopOutcome } from '../../../sync/loop-result.ts';
@@ -28,6 +28,7 @@ import { problemServiceNamer } from '../../../sync/plan-problems.ts';
 import { integrationSettings } from '../../../sync/settings/settings.ts';
 import { companyPartners, tenantPartners, type TenantPartner } from '../../../sync/tenant-partners.ts';
 import { tenantPartnerSchema } from './integration-partners.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const PLAN_SAMPLE = 20;
 const PROBLEM_SAMPLE = 50;
@@ -179,8 +180,7 @@ export const summaryRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps)
       },
     },
     async (request) => {
-      const integration = await store.repos.integrations.get(request.params.id);
-      if (integration === undefined) throw notFound('integration', request.params.id);
+      const integration = await integrationOrNotFound(store.repos.integrations, request.params.id);
       const id = integration.id;
       const [latest, byState] = await Promise.all([store.repos.loopRuns.latestPerLoop(id), store.repos.mappings.countByState(id)]);
       const links = store.repos.alertLinks === undefined ? null : await store.repos.alertLinks.countByState(id);

@@ -6,8 +6,9 @@ import { z } from 'zod';
 import type { StoredLink } from '../../../store/repositories/alert-links.ts';
 import { WAITING_REASONS } from '../../../store/repositories/waiting-alerts.ts';
 import { listWaitingAlerts } from '../../../sync/alerts/waiting-alerts-view.ts';
-import { errorResponses, notFound } from '../../api-error.ts';
+import { errorResponses } from '../../api-error.ts';
 import type { RouteDeps } from '../../route-deps.ts';
+import { integrationOrNotFound } from '../../integration-or-not-found.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
 const STATES = ['open', 'closed', 'reopened', 'alert_cleared'] as const;
@@ -62,7 +63,7 @@ function present(stored: StoredLink): z.infer<typeof ticketSchema> {
 export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
   const links = deps.store.repos.alertLinks;
   const requireIntegration = async (id: string): Promise<void> => {
-    if ((await deps.store.repos.integrations.get(id)) === undefined) throw notFound('integration', id);
+    await integrationOrNotFound(deps.store.repos.integrations, id);
   };
 
   app.get(
@@ -130,8 +131,7 @@ export const ticketRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) 
     },
     async (request) => {
       const { id } = request.params;
-      const integration = await deps.store.repos.integrations.get(id);
-      if (integration === undefined) throw notFound('integration', id);
+      const integration = await integrationOrNotFound(deps.store.repos.integrations, id);
       const q = request.query;
       // Without a reason: the unmapped queue, as the brief of this screen is "what waits for a mapping".
       const { items, counts } = await listWaitingAlerts(deps.store, id, { reason: q.reason ?? 'unmapped', ...(q.tenantId === undefined ? {} : { tenantId: q.tenantId }), limit: q.limit, offset: q.offset });
