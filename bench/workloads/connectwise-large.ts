@@ -6,13 +6,12 @@ import { catalogItem, type CatalogItemKey } from '../../src/domain/offering-item
 import { openStore } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
-import type { LoopOutcome } from '../../src/sync/loop-result.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
-import { integrationSettings } from '../../src/sync/settings/settings.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import { startCli } from '../../test/support/cli.ts';
 import { startCwHub } from '../../test/connectwise/hub.ts';
-import { measure, type Measurement } from '../measure.ts';
+import type { Measurement } from '../measure.ts';
+import { mapCompanyIToTenantI, mapProductsByName, measuredSteps } from './large-sync-steps.ts';
 import { count, largeSeedArgs, type BenchScale } from '../scale.ts';
 
 const PRODUCTS: [CatalogItemKey, string][] = [
@@ -52,56 +51,22 @@ export async function connectwiseLarge(scale: BenchScale): Promise<Measurement[]
       credentials: { site: cw.url, companyId: cw.credentials.company_id, publicKey: cw.credentials.public_key, privateKey: cw.credentials.private_key, clientId: cw.credentials.client_id },
       features: { provisioning: true },
     });
-    const settings = integrationSettings(store.repos.settings);
     const vendorCalls = createCallCounter();
     const targetCalls = createCallCounter();
     const rt: IntegrationRuntime = await buildIntegrationRuntime(store, integration.id, { onVendorCall: vendorCalls.observe, onTargetCall: targetCalls.observe });
-    const storage = (await rt.vendor.listStorages(rt.partnerTenantId)).find((s) => s.platformOwned === true);
-    const entries = [];
-    for (const [itemKey, identifier] of PRODUCTS) {
-      const product = await rt.target.catalog!.findServiceByName(identifier);
-      if (product) entries.push({ itemKey, infraId: itemKey === 'storage' ? (storage?.id ?? null) : null, service: { kind: 'existing', productId: product.id }, periodType: 'monthly', serviceCode: null });
-    }
-    await settings.write(integration.id, 'product-mapping', { entries });
-    // The first sync sets every mapped tenant's quotas to its contract's, reductions included (no person approves here).
-    await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null, allowServiceReductions: true });
+    const entries = await mapProductsByName(store, rt, integration.id, PRODUCTS);
     vendorCalls.reset();
     targetCalls.reset();
 
-    const calls = () => vendorCalls.total() + targetCalls.total();
     const results: Measurement[] = [];
-    const step = async (name: string, work: () => Promise<LoopOutcome | Record<string, number | string>>) => {
-      const v0 = vendorCalls.total();
-      const t0 = targetCalls.total();
-      results.push(
-        await measure(
-          name,
-          async () => {
-            const outcome = await work();
-            const stats = 'stats' in outcome ? (outcome.stats as Record<string, unknown>) : outcome;
-            const keep = Object.fromEntries(
-              Object.entries(stats).filter(
-                ([k, v]) => (typeof v === 'number' && v !== 0 && ['companiesSeen', 'tenantsSeen', 'contractsSeen', 'companiesPlanned', 'operationsPlanned', 'applied', 'writesPlanned', 'written', 'paygCompanies', 'problemErrors', 'mapped'].includes(k)) || typeof v === 'string',
-              ),
-            ) as Record<string, number | string>;
-            return { ...keep, acronisCalls: vendorCalls.total() - v0, connectwiseCalls: targetCalls.total() - t0 };
-          },
-          calls,
-        ),
-      );
-    };
+    const step = measuredSteps(vendorCalls, targetCalls, results, {
+      statNames: ['companiesSeen', 'tenantsSeen', 'contractsSeen', 'companiesPlanned', 'operationsPlanned', 'applied', 'writesPlanned', 'written', 'paygCompanies', 'problemErrors', 'mapped'],
+      keepText: true,
+      targetCallsName: 'connectwiseCalls',
+    });
 
     await step(`first sync: directory (${count(scale.customers + 36)} × ${count(scale.customers)})`, () => runDirectoryLoop(rt));
-    await step('map company i ↔ tenant i (store only)', async () => {
-      const companies = await store.repos.mappings.list(integration.id);
-      const tenants = (await rt.snapshots.listTenants(integration.id)).map((t) => t.tenantId);
-      let mapped = 0;
-      for (let i = 0; i < Math.min(companies.length, tenants.length); i++) {
-        await store.repos.mappings.map(integration.id, companies[i]!.companyId, { tenantId: tenants[i]! });
-        mapped += 1;
-      }
-      return { mapped };
-    });
+    await step('map company i ↔ tenant i (store only)', () => mapCompanyIToTenantI(store, rt, integration.id));
     await step('first sync: provisioning', () => runProvisioningLoop(rt));
     if (scale.firstProvisioningOnly === true) return results;
     await step('first sync: usage write-back', () => runUsageLoop(rt));

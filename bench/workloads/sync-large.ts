@@ -6,12 +6,11 @@ import type { CatalogItemKey } from '../../src/domain/offering-item-catalog.ts';
 import { openStore } from '../../src/store/store.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
-import type { LoopOutcome } from '../../src/sync/loop-result.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
-import { integrationSettings } from '../../src/sync/settings/settings.ts';
 import { runUsageLoop } from '../../src/sync/usage-loop.ts';
 import { startCli } from '../../test/support/cli.ts';
-import { measure, type Measurement } from '../measure.ts';
+import type { Measurement } from '../measure.ts';
+import { mapCompanyIToTenantI, mapProductsByName, measuredSteps } from './large-sync-steps.ts';
 import { count, largeSeedArgs, type BenchScale } from '../scale.ts';
 
 const SERVICES: [CatalogItemKey, string][] = [
@@ -53,54 +52,22 @@ export async function syncLarge(scale: BenchScale): Promise<Measurement[]> {
       credentials: { username: autotask.credentials.username, secret: autotask.credentials.secret, integrationCode: autotask.credentials.integration_code, discoveryUrl: `${autotask.url}/ATServicesRest/` },
       features: { provisioning: true },
     });
-    const settings = integrationSettings(store.repos.settings);
     const vendorCalls = createCallCounter();
     const targetCalls = createCallCounter();
     const rt: IntegrationRuntime = await buildIntegrationRuntime(store, integration.id, { onVendorCall: vendorCalls.observe, onTargetCall: targetCalls.observe });
-    const storage = (await rt.vendor.listStorages(rt.partnerTenantId)).find((s) => s.platformOwned === true);
-    const entries = [];
-    for (const [itemKey, tail] of SERVICES) {
-      const service = await rt.target.catalog!.findServiceByName(`Acronis Cyber Protect - ${tail}`);
-      if (service) entries.push({ itemKey, infraId: itemKey === 'storage' ? (storage?.id ?? null) : null, service: { kind: 'existing', productId: service.id }, periodType: 'monthly', serviceCode: null });
-    }
-    await settings.write(integration.id, 'product-mapping', { entries });
-    // The first sync sets every mapped tenant's quotas to its contract's, reductions included (no person approves here).
-    await settings.write(integration.id, 'provisioning', { defaultStorageInfraId: storage?.id ?? null, allowServiceReductions: true });
+    await mapProductsByName(store, rt, integration.id, SERVICES.map(([itemKey, tail]) => [itemKey, `Acronis Cyber Protect - ${tail}`]));
     vendorCalls.reset();
     targetCalls.reset();
 
-    const calls = () => vendorCalls.total() + targetCalls.total();
     const results: Measurement[] = [];
-    const step = async (name: string, work: () => Promise<LoopOutcome | Record<string, number | string>>) => {
-      const v0 = vendorCalls.total();
-      const t0 = targetCalls.total();
-      results.push(
-        await measure(
-          name,
-          async () => {
-            const outcome = await work();
-            const stats = 'stats' in outcome ? (outcome.stats as Record<string, unknown>) : outcome;
-            const keep = Object.fromEntries(
-              Object.entries(stats).filter(([k, v]) => typeof v === 'number' && v !== 0 && ['companiesSeen', 'tenantsSeen', 'companiesPlanned', 'operationsPlanned', 'applied', 'writesPlanned', 'written', 'paygCompanies', 'problemErrors', 'mapped'].includes(k)),
-            ) as Record<string, number>;
-            return { ...keep, acronisCalls: vendorCalls.total() - v0, autotaskCalls: targetCalls.total() - t0 };
-          },
-          calls,
-        ),
-      );
-    };
+    const step = measuredSteps(vendorCalls, targetCalls, results, {
+      statNames: ['companiesSeen', 'tenantsSeen', 'companiesPlanned', 'operationsPlanned', 'applied', 'writesPlanned', 'written', 'paygCompanies', 'problemErrors', 'mapped'],
+      keepText: false,
+      targetCallsName: 'autotaskCalls',
+    });
 
     await step(`first sync: directory (${count(scale.customers)} × ${count(scale.customers)})`, () => runDirectoryLoop(rt));
-    await step('map company i ↔ tenant i (store only)', async () => {
-      const companies = await store.repos.mappings.list(integration.id);
-      const tenants = (await rt.snapshots.listTenants(integration.id)).map((t) => t.tenantId);
-      let mapped = 0;
-      for (let i = 0; i < Math.min(companies.length, tenants.length); i++) {
-        await store.repos.mappings.map(integration.id, companies[i]!.companyId, { tenantId: tenants[i]! });
-        mapped += 1;
-      }
-      return { mapped };
-    });
+    await step('map company i ↔ tenant i (store only)', () => mapCompanyIToTenantI(store, rt, integration.id));
     await step('first sync: provisioning', () => runProvisioningLoop(rt));
     if (scale.firstProvisioningOnly === true) return results;
     await step('first sync: usage write-back', () => runUsageLoop(rt));
