@@ -10,7 +10,7 @@ import type { JournalRepository } from '../../src/store/repositories/journal.ts'
 import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
-import { acronisApi, connectAcronis, emulatorControl } from '../support/world.ts';
+import { acronisApi, connectAcronis, emulatorControl, instantRetryRuntime } from '../support/world.ts';
 
 export interface CloudBlueHubHarness {
   acronis: AcronisEmulator;
@@ -47,13 +47,9 @@ export async function startCloudBlueHubHarness(database: TestDatabase, options: 
     control,
     runtime: (extra = {}) =>
       buildIntegrationRuntime(store, integration.id, {
-        vendorOptions: { sleep: async () => {}, pageSize: 500 },
+        ...instantRetryRuntime(extra),
         targetFactory: (_system, input) =>
           createCloudBlueTarget({ siteUrl: input.credentials.siteUrl as string, apiKey: input.credentials.apiKey as string, sleep: async () => {}, ...(extra.fetch === undefined ? {} : { fetch: extra.fetch }) }),
-        ...(extra.wrapVendor === undefined ? {} : { wrapVendor: extra.wrapVendor }),
-        ...(extra.journalRepo === undefined ? {} : { journalRepo: extra.journalRepo }),
-        ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),
-        ...(extra.clock === undefined ? {} : { clock: extra.clock }),
       }),
     tenants: async () => {
       const out: any[] = [];

@@ -11,6 +11,7 @@ import type { Store } from '../../src/store/store.ts';
 import { buildBillingRuntime, type BillingRuntime } from '../../src/sync/billing/billing-runtime.ts';
 import { openTestStore, type TestDatabase } from '../support/databases.ts';
 import { startHub, type TestHub } from '../support/hub.ts';
+import { connectAcronis, emulatorControl, instantRetryRuntime } from '../support/world.ts';
 import { alertTypes as acronisAlertTypes } from '../../emulators/acronis/alert-catalog.ts';
 import { TicketConfig, ticketProfileFor } from '../../src/sync/settings/tickets.ts';
 
@@ -24,10 +25,11 @@ export interface GradientHubHarness {
   close(): Promise<void>;
 }
 
-async function json(res: Response, what: string): Promise<any> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what}: ${res.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
+/** Either emulator's control API, by system. */
+function controlOf(acronis: AcronisEmulator, gradient: GradientEmulator) {
+  const acronisControl = emulatorControl(acronis.url);
+  const gradientControl = emulatorControl(gradient.url);
+  return (system: 'acronis' | 'gradient', method: string, path: string, body?: unknown): Promise<any> => (system === 'acronis' ? acronisControl : gradientControl)(method, path, body);
 }
 
 export async function startGradientHubHarness(
@@ -38,18 +40,8 @@ export async function startGradientHubHarness(
   const acronis = await startAcronisEmulator({ port: 0, seed: options.acronisSeed ?? 'demo', ...size });
   const gradient = await startGradientEmulator({ port: 0, seed: options.gradientSeed ?? 'demo', ...size });
   const { store, cleanup } = await openTestStore(database);
-  const control = async (system: 'acronis' | 'gradient', method: string, path: string, body?: unknown) => {
-    const base = system === 'acronis' ? acronis.url : gradient.url;
-    return json(await fetch(`${base}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }), `${system} control ${method} ${path}`);
-  };
-  const connection = await store.repos.connections.create({
-    name: 'acronis-emulator',
-    baseUrl: acronis.url,
-    clientId: acronis.credentials.client_id,
-    clientSecret: acronis.credentials.client_secret,
-    tenantId: acronis.partnerId,
-    tenantName: 'Northwind MSP',
-  });
+  const control = controlOf(acronis, gradient);
+  const connection = await connectAcronis(store, acronis);
   const integration = await store.repos.integrations.create({
     name: 'gradient-emulator',
     connectionId: connection.id,
@@ -65,7 +57,7 @@ export async function startGradientHubHarness(
     control,
     runtime: (extra = {}) =>
       buildBillingRuntime(store, integration.id, {
-        vendorOptions: { sleep: async () => {}, pageSize: 500 },
+        ...instantRetryRuntime(extra),
         platformFactory: (_system, input) =>
           createGradientPlatform({
             vendorKey: input.credentials.vendorKey as string,
@@ -74,10 +66,7 @@ export async function startGradientHubHarness(
             sleep: async () => {},
             ...(extra.onPlatformCall === undefined ? {} : { onCall: extra.onPlatformCall }),
           }),
-        ...(extra.wrapVendor === undefined ? {} : { wrapVendor: extra.wrapVendor }),
         ...(extra.wrapPlatform === undefined ? {} : { wrapPlatform: extra.wrapPlatform }),
-        ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),
-        ...(extra.clock === undefined ? {} : { clock: extra.clock }),
       }),
     async close() {
       await Promise.allSettled([acronis.close(), gradient.close()]);
@@ -121,7 +110,7 @@ export async function startGradientApiHarness(database: TestDatabase): Promise<G
   const gradient = await startGradientEmulator({ port: 0, seed: 'demo' });
   const hub = await startHub(database);
   const auth = await hub.tokenHeaders();
-  const connection = await hub.store.repos.connections.create({ name: 'acronis', baseUrl: acronis.url, clientId: acronis.credentials.client_id, clientSecret: acronis.credentials.client_secret, tenantId: acronis.partnerId, tenantName: 'Northwind MSP' });
+  const connection = await connectAcronis(hub.store, acronis, { name: 'acronis' });
   const integration = await hub.store.repos.integrations.create({
     name: 'gradient',
     connectionId: connection.id,
@@ -136,11 +125,8 @@ export async function startGradientApiHarness(database: TestDatabase): Promise<G
     auth,
     connectionId: connection.id,
     integrationId: integration.id,
-    control: async (system, method, path, body) => {
-      const base = system === 'acronis' ? acronis.url : gradient.url;
-      return json(await fetch(`${base}/_emulator${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }), `${system} control ${method} ${path}`);
-    },
-    runtime: (options = {}) => buildBillingRuntime(hub.store, integration.id, { vendorOptions: { sleep: async () => {}, pageSize: 500 }, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
+    control: controlOf(acronis, gradient),
+    runtime: (options = {}) => buildBillingRuntime(hub.store, integration.id, instantRetryRuntime(options)),
     close: async () => {
       await hub.close();
       await Promise.allSettled([acronis.close(), gradient.close()]);

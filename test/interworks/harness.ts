@@ -6,6 +6,7 @@ import { startInterworksEmulator, type InterworksEmulator } from '../../emulator
 import { registerApplication } from '../../src/sync/service-manager/overview.ts';
 import type { TestDatabase } from '../support/databases.ts';
 import { startHub, type StartHubOptions, type TestHub } from '../support/hub.ts';
+import { emulatorControl } from '../support/world.ts';
 
 export interface InterworksWorld {
   acronis: AcronisEmulator;
@@ -19,16 +20,6 @@ export interface InterworksWorld {
   close(): Promise<void>;
 }
 
-async function control<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}/_emulator${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`control ${method} ${path}: ${res.status} ${text}`);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
-
 export async function startInterworksWorld(db: TestDatabase, options: StartHubOptions = {}): Promise<InterworksWorld> {
   const acronis = await startAcronisEmulator({ port: 0, seed: 'distributor' });
   const bss = await startInterworksEmulator({ port: 0, seed: 'demo' });
@@ -39,14 +30,15 @@ export async function startInterworksWorld(db: TestDatabase, options: StartHubOp
     applicationId: bss.credentials.application_id,
     applicationKey: bss.credentials.application_key,
   });
-  await control(bss.url, 'POST', '/hub', { base_url: registered.baseUrl });
+  const bssControl = emulatorControl(bss.url);
+  await bssControl('POST', '/hub', { base_url: registered.baseUrl });
   return {
     acronis,
     bss,
     hub,
     baseUrl: registered.baseUrl,
-    bssControl: (method, path, body) => control(bss.url, method, path, body),
-    acronisControl: (method, path, body) => control(acronis.url, method, path, body),
+    bssControl,
+    acronisControl: emulatorControl(acronis.url),
     settings: (overrides = {}, agreement = 'first') => ({
       SystemName: agreement === 'first' ? 'Acronis EU' : 'Acronis US',
       Gateway: acronis.url,

@@ -86,3 +86,26 @@ export function runtimeOptions(o: WorldRuntimeOptions): Omit<RuntimeOptions, 'ta
     vendorOptions: { timeoutMs: 2_000, retry: testRetry(o.patient) },
   };
 }
+
+/** What a test may change in the runtime of a world whose connector retries sleep 0 ms. */
+export interface InstantRetryOptions {
+  wrapVendor?: (vendor: VendorCloud) => VendorCloud;
+  journalRepo?: JournalRepository;
+  journalLeaseMs?: number;
+  clock?: Clock;
+}
+
+/**
+ * The runtime options of such a world (buildIntegrationRuntime's or buildBillingRuntime's; the
+ * target or platform factory is the harness's): vendor retries without waiting, pages of 500, and
+ * what the test changed.
+ */
+export function instantRetryRuntime(extra: InstantRetryOptions) {
+  return {
+    vendorOptions: { sleep: async () => {}, pageSize: 500 },
+    ...(extra.wrapVendor === undefined ? {} : { wrapVendor: extra.wrapVendor }),
+    ...(extra.journalRepo === undefined ? {} : { journalRepo: extra.journalRepo }),
+    ...(extra.journalLeaseMs === undefined ? {} : { journalLeaseMs: extra.journalLeaseMs }),
+    ...(extra.clock === undefined ? {} : { clock: extra.clock }),
+  };
+}
