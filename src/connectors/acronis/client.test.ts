@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../kit/errors.ts';
 import { reply, startScriptedServer, type ScriptedServer } from '../kit/scripted-server.test-support.ts';
 import { createAcronisClient, readAcronisError } from './client.ts';
 import { tenant } from './wire.ts';
+import { connectorFailure as failure } from '../kit/connector-failure.test-support.ts';
 
 let server: ScriptedServer;
 beforeAll(async () => {
@@ -22,16 +22,6 @@ function client() {
     connectionName: 'EU2',
     sleep: async () => {},
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected failure');
 }
 
 describe('acronis client', () => {

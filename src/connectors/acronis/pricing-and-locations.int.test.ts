@@ -1,24 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAcronisEmulator } from '../../../emulators/acronis/server.ts';
+import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import { createAcronisVendor } from './vendor.ts';
 
 type Emulator = Awaited<ReturnType<typeof startAcronisEmulator>>;
 let emu: Emulator;
+/** The emulator's control API; `emu` is started before any test runs. */
+const control = (method: string, path: string, body?: unknown): Promise<unknown> => emulatorControl(emu.url)(method, path, body);
 let partnerId: string;
 
 const vendor = () =>
   createAcronisVendor({ baseUrl: emu.url, clientId: emu.credentials.client_id, clientSecret: emu.credentials.client_secret, connectionName: 'emulator', sleep: async () => {} });
-
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${emu.url}/_emulator${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
 
 beforeAll(async () => {
   emu = await startAcronisEmulator({ port: 0, seed: 'demo' });

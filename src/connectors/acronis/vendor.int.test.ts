@@ -1,16 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAcronisEmulator } from '../../../emulators/acronis/server.ts';
+import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import { createCallCounter } from '../kit/call-metrics.ts';
-import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import type { VendorCloud } from '../ports.ts';
 import { createAcronisClient } from './client.ts';
 import { createAcronisVendor, type AcronisVendorOptions } from './vendor.ts';
 import { tenant as tenantSchema } from './wire.ts';
+import { connectorFailure as failure } from '../kit/connector-failure.test-support.ts';
 
 type Emulator = Awaited<ReturnType<typeof startAcronisEmulator>>;
 
 let emu: Emulator;
+/** The emulator's control API; `emu` is started before any test runs. */
+const control = (method: string, path: string, body?: unknown): Promise<unknown> => emulatorControl(emu.url)(method, path, body);
 let partnerId: string;
 
 beforeAll(async () => {
@@ -23,15 +26,6 @@ afterAll(async () => {
 afterEach(async () => {
   await control('DELETE', '/faults');
 });
-
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${emu.url}/_emulator${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
 
 function vendor(extra: Partial<AcronisVendorOptions> = {}) {
   const counter = createCallCounter();
@@ -48,16 +42,6 @@ function vendor(extra: Partial<AcronisVendorOptions> = {}) {
     ...extra,
   });
   return { vendor: v, counter, sleeps };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected failure');
 }
 
 let seq = 0;

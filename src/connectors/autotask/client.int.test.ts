@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../kit/errors.ts';
 import { collect } from '../kit/paging.ts';
 import { API_USER_REQUIRED_MESSAGE } from './client.ts';
 import { buildQuery, where } from './query.ts';
 import { startAutotaskHarness, type AutotaskHarness } from './test-support.ts';
 import * as wire from './wire.ts';
+import { connectorFailure as failure } from '../kit/connector-failure.test-support.ts';
 
 let h: AutotaskHarness;
 
@@ -18,16 +18,6 @@ afterEach(async () => {
   await h.control('DELETE', '/faults');
   await h.control('PUT', '/limits', { threshold: 10_000, latencyAt50Ms: 500, latencyAt75Ms: 1000, workDelayMs: 0, threadLimit: 3, resetWindow: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-}
 
 interface Limits {
   currentTimeframeRequestCount: number;

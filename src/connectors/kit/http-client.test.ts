@@ -2,9 +2,9 @@ import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createCallCounter } from './call-metrics.ts';
-import { ConnectorError } from './errors.ts';
 import { createHttpClient, type HttpClientOptions } from './http-client.ts';
 import { drop, hang, reply, replyText, startScriptedServer, type ScriptedServer } from './scripted-server.test-support.ts';
+import { connectorFailure as failure } from './connector-failure.test-support.ts';
 
 let server: ScriptedServer;
 beforeAll(async () => {
@@ -30,16 +30,6 @@ function client(extra: Partial<HttpClientOptions> = {}) {
     ...extra,
   });
   return { http, sleeps, counter };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('http client retries', () => {
