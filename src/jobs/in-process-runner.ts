@@ -312,7 +312,8 @@ export class InProcessJobRunner implements JobRunner {
   ): Promise<RunResult> {
     const { integrationId, loop } = job;
     const startedAt = this.now();
-    const runId = await recordRunStart(this.recorder, { integrationId, loop, trigger, attempt, dryRun, startedAt }, this.log);
+    const run = { integrationId, loop, trigger, attempt, dryRun, startedAt };
+    const runId = await recordRunStart(this.recorder, run, this.log);
     const log = this.log.child({ integrationId, loop, runId, attempt, dryRun });
 
     let timeout: NodeJS.Timeout | undefined;
@@ -358,21 +359,7 @@ export class InProcessJobRunner implements JobRunner {
       job.retryTimer = timer;
     }
 
-    return finishRun(this.recorder, this.onRunFinished, log, {
-      runId,
-      integrationId,
-      loop,
-      trigger,
-      attempt,
-      dryRun,
-      status,
-      startedAt,
-      finishedAt,
-      stats,
-      ...(error ? { error } : {}),
-      ...(nextRetryAt ? { nextRetryAt } : {}),
-      coalesced,
-    });
+    return finishRun(this.recorder, this.onRunFinished, log, { ...run, runId, status, finishedAt, stats, ...(error ? { error } : {}), ...(nextRetryAt ? { nextRetryAt } : {}), coalesced });
   }
 }
 

@@ -544,7 +544,8 @@ export class PgBossJobRunner implements JobRunner {
     const attempt = job.retryCount + 1;
     const trigger: RunTrigger = job.retryCount > 0 ? 'retry' : job.data.trigger;
     const startedAt = new Date();
-    const runId = await recordRunStart(this.settings.recorder, { integrationId, loop, trigger, attempt, dryRun, startedAt }, this.log);
+    const run = { integrationId, loop, trigger, attempt, dryRun, startedAt };
+    const runId = await recordRunStart(this.settings.recorder, run, this.log);
     const log = this.log.child({ integrationId, loop, runId, attempt, dryRun, jobId: job.id });
 
     // Abort before pg-boss takes the job for crashed, so a retry never finds this run still going.
@@ -592,20 +593,7 @@ export class PgBossJobRunner implements JobRunner {
     }
     const { status, stats, error } = outcome;
     const finishedAt = new Date();
-    return finishRun(this.settings.recorder, this.settings.onRunFinished, log, {
-      runId,
-      integrationId,
-      loop,
-      trigger,
-      attempt,
-      dryRun,
-      status,
-      startedAt,
-      finishedAt,
-      stats,
-      ...(error ? { error } : {}),
-      coalesced: false,
-    });
+    return finishRun(this.settings.recorder, this.settings.onRunFinished, log, { ...run, runId, status, finishedAt, stats, ...(error ? { error } : {}), coalesced: false });
   }
 
   // ---- schedules --------------------------------------------------------------------------------
