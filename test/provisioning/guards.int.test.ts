@@ -1,29 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../emulators/acronis/routes/users.ts';
-import type { TargetContract } from '../../src/connectors/ports.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createTenantKey } from '../../src/domain/directory-plan.ts';
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { unlink } from '../../src/sync/mapping-actions.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { testDatabases } from '../support/databases.ts';
-import { useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
+import { companiesWithOnePrepaidContract, useSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 const PASSWORD = 'Guard-Manual-Passw0rd!';
 const ADMIN_BY_NAME = { basedOn: 'company_name', activationEmail: 'ops@msp.example' } as const;
 
 /** A company with one prepaid contract on at least one mapped service (so a pass provisions it). */
 async function provisionable(world: SyncWorld): Promise<{ companyId: string; companyName: string }> {
-  const rt = await world.runtime();
-  const mapped = new Set(world.services.values());
-  const byCompany = new Map<string, TargetContract[]>();
-  for await (const c of rt.target.contracts!.listContracts({})) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
-  for (const [companyId, list] of byCompany) {
-    const [c] = list;
-    if (list.length === 1 && c!.billing === 'prepaid' && c!.lines.some((l) => mapped.has(l.productId))) {
-      const m = await world.store.repos.mappings.get(world.integrationId, companyId);
-      if (m !== undefined && m.tenantId === null) return { companyId, companyName: m.companyName };
-    }
+  for (const { companyId } of await companiesWithOnePrepaidContract(world)) {
+    const m = await world.store.repos.mappings.get(world.integrationId, companyId);
+    if (m !== undefined && m.tenantId === null) return { companyId, companyName: m.companyName };
   }
   throw new Error('no such company in the demo dataset');
 }

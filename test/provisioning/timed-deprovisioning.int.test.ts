@@ -9,19 +9,13 @@ import { DeprovisioningCountdownsRepository } from '../../src/store/repositories
 import { runDirectoryLoop } from '../../src/sync/directory-loop.ts';
 import { runProvisioningLoop } from '../../src/sync/provisioning-loop.ts';
 import { openTestStore, testDatabases } from '../support/databases.ts';
-import { startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
+import { companiesWithOnePrepaidContract, startSyncWorld, type SyncWorld } from '../support/autotask-sync-world.ts';
 
 const DAY = 86_400_000;
 
 async function prepaidCompany(world: SyncWorld): Promise<{ companyId: string; contract: TargetContract }> {
-  const rt = await world.runtime();
-  const mapped = new Set(world.services.values());
-  const byCompany = new Map<string, TargetContract[]>();
-  for await (const c of rt.target.contracts!.listContracts({})) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
-  for (const [companyId, list] of byCompany) {
-    const [c] = list;
-    if (list.length === 1 && c!.billing === 'prepaid' && c!.lines.some((l) => mapped.has(l.productId))) return { companyId, contract: c! };
-  }
+  const [first] = await companiesWithOnePrepaidContract(world);
+  if (first !== undefined) return first;
   throw new Error('no prepaid company in the demo dataset');
 }
 

@@ -5,7 +5,7 @@ import { startAcronisEmulator, type AcronisEmulator } from '../../emulators/acro
 import { startAutotaskEmulator, type AutotaskEmulator } from '../../emulators/autotask/server.ts';
 import type { DatasetName } from '../../emulators/kit/types.ts';
 import { createAutotaskTarget } from '../../src/connectors/autotask/target.ts';
-import type { VendorCloud } from '../../src/connectors/ports.ts';
+import type { TargetContract, VendorCloud } from '../../src/connectors/ports.ts';
 import type { ProductMappingEntry } from '../../src/domain/product-mapping.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildIntegrationRuntime, type IntegrationRuntime } from '../../src/sync/integration-runtime.ts';
@@ -123,4 +123,20 @@ export function useSyncWorld(db: TestDatabase, onReady: (opened: { store: Store;
     await opened?.world.close();
     await opened?.cleanup();
   });
+}
+
+/**
+ * The companies a provisioning pass provisions from one contract: exactly one contract, prepaid,
+ * with at least one mapped service; in the target's listing order.
+ */
+export async function companiesWithOnePrepaidContract(world: SyncWorld): Promise<Array<{ companyId: string; contract: TargetContract }>> {
+  const rt = await world.runtime();
+  const mapped = new Set(world.services.values());
+  const byCompany = new Map<string, TargetContract[]>();
+  for await (const c of rt.target.contracts!.listContracts({})) byCompany.set(c.companyId, [...(byCompany.get(c.companyId) ?? []), c]);
+  const out: Array<{ companyId: string; contract: TargetContract }> = [];
+  for (const [companyId, [contract, ...others]] of byCompany) {
+    if (contract !== undefined && others.length === 0 && contract.billing === 'prepaid' && contract.lines.some((l) => mapped.has(l.productId))) out.push({ companyId, contract });
+  }
+  return out;
 }
