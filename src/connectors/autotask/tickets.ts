@@ -14,7 +14,7 @@ import type {
 import { isoUtc, toPicklistEntries, toTicket } from './mapping.ts';
 import { buildQuery, where, type Condition } from './query.ts';
 import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
-import { setTicketStatusOnce } from '../kit/ticket-status.ts';
+import { ticketStatusSetter } from '../kit/ticket-status.ts';
 import { badInput, picklistNumber, type AutotaskParts } from './target-parts.ts';
 import * as wire from './wire.ts';
 /** Port field name → [entity, Autotask field]. */
@@ -123,6 +123,7 @@ export function createAutotaskTickets(parts: AutotaskParts): TargetTickets {
     return { noteId: String(result.value), created: result.created };
   }
 
+  const setStatusOnce = ticketStatusSetter({ system: 'autotask', systemName: 'Autotask', addTicketNote, getTicket });
   const tickets: TargetTickets = {
     picklists: async () => {
       const out: TargetPicklists = {};
@@ -137,18 +138,9 @@ export function createAutotaskTickets(parts: AutotaskParts): TargetTickets {
       const operation = 'set ticket status';
       const value = picklistNumber(status, 'status', operation);
       if (value === undefined) throw badInput('A ticket status is required', operation);
-      return setTicketStatusOnce({
-        ticketId,
-        options,
-        system: 'autotask',
-        systemName: 'Autotask',
-        addTicketNote,
-        getTicket,
-        hasStatus: (current) => current.status === String(value),
-        write: async (current) => {
-          await client.update('Tickets', '/Tickets', { id: Number(ticketId), status: value }, { operation });
-          return (await getTicket(ticketId)) ?? current;
-        },
+      return setStatusOnce(ticketId, options, (current) => current.status === String(value), async (current) => {
+        await client.update('Tickets', '/Tickets', { id: Number(ticketId), status: value }, { operation });
+        return (await getTicket(ticketId)) ?? current;
       });
     },
     listTicketsChanged: (query: ListTicketsChangedQuery) =>

@@ -15,7 +15,7 @@
  */
 import type { PicklistEntry, TargetPicklists } from '../../domain/alert-mapping.ts';
 import { ConnectorError, isConnectorError } from '../kit/errors.ts';
-import { setTicketStatusOnce } from '../kit/ticket-status.ts';
+import { ticketStatusSetter } from '../kit/ticket-status.ts';
 import { lookUpThenWrite } from '../kit/look-up-then-write.ts';
 import type {
   ConnectionCheck,
@@ -334,6 +334,7 @@ export function createCloudBlueTarget(options: CloudBlueTargetOptions): CloudBlu
     return found.Id;
   }
 
+  const setStatusOnce = ticketStatusSetter({ system: CLOUDBLUE_SYSTEM, systemName: 'CloudBlue PSA', addTicketNote, getTicket });
   const tickets: TargetTickets = {
     picklists: async () => {
       const [types, categories, teams, statuses, priorities] = await Promise.all([
@@ -360,19 +361,10 @@ export function createCloudBlueTarget(options: CloudBlueTargetOptions): CloudBlu
     setTicketStatus: async (ticketId, status, options) => {
       const operation = 'set ticket status';
       const statusId = await statusIdOf(status, operation);
-      return setTicketStatusOnce({
-        ticketId,
-        options,
-        system: CLOUDBLUE_SYSTEM,
-        systemName: 'CloudBlue PSA',
-        addTicketNote,
-        getTicket,
-        hasStatus: (current) => current.status === String(statusId),
-        write: async (current) => {
-          // PUT is idempotent: setting the same status twice changes nothing on CloudBlue either.
-          await client.send('PUT', client.path('ticketStatus', ticketId), { StatusId: statusId }, wire.ticket, operation);
-          return (await getTicket(ticketId)) ?? current;
-        },
+      return setStatusOnce(ticketId, options, (current) => current.status === String(statusId), async (current) => {
+        // PUT is idempotent: setting the same status twice changes nothing on CloudBlue either.
+        await client.send('PUT', client.path('ticketStatus', ticketId), { StatusId: statusId }, wire.ticket, operation);
+        return (await getTicket(ticketId)) ?? current;
       });
     },
     listTicketsChanged: (query: ListTicketsChangedQuery) =>

@@ -2,7 +2,7 @@
 import type { PicklistEntry, TargetPicklists } from '../../domain/alert-mapping.ts';
 import { collect } from '../kit/paging.ts';
 import { lookUpThenWrite, withIdempotencyKey } from '../kit/look-up-then-write.ts';
-import { setTicketStatusOnce } from '../kit/ticket-status.ts';
+import { ticketStatusSetter } from '../kit/ticket-status.ts';
 import type {
   ExternalRefQuery,
   ListTicketsChangedQuery,
@@ -121,6 +121,7 @@ export function createConnectWiseTickets(parts: ConnectWiseParts): TargetTickets
     return { noteId: String(result.value), created: result.created };
   }
 
+  const setStatusOnce = ticketStatusSetter({ system: CONNECTWISE_SYSTEM, systemName: 'ConnectWise', addTicketNote, getTicket });
   const tickets: TargetTickets = {
     picklists,
     getTicket,
@@ -131,22 +132,13 @@ export function createConnectWiseTickets(parts: ConnectWiseParts): TargetTickets
       const operation = 'set ticket status';
       const ref = refOf(status);
       if (ref === undefined) throw badInput('A ticket status is required', operation);
-      return setTicketStatusOnce({
-        ticketId,
-        options,
-        system: CONNECTWISE_SYSTEM,
-        systemName: 'ConnectWise',
-        addTicketNote,
-        getTicket,
-        hasStatus: (current) => 'id' in ref && current.status === String(ref.id),
-        write: async () => {
-          try {
-            const row = await client.patch(`${PATHS.tickets}/${numericId(ticketId, 'ticket', operation)}`, [{ op: 'replace', path: 'status', value: ref }], wire.ticket, { operation, repeatable: true });
-            return toTicket(row, await closedStatusIds());
-          } catch (error) {
-            throw withIdempotencyKey(error, options.idempotencyKey);
-          }
-        },
+      return setStatusOnce(ticketId, options, (current) => 'id' in ref && current.status === String(ref.id), async () => {
+        try {
+          const row = await client.patch(`${PATHS.tickets}/${numericId(ticketId, 'ticket', operation)}`, [{ op: 'replace', path: 'status', value: ref }], wire.ticket, { operation, repeatable: true });
+          return toTicket(row, await closedStatusIds());
+        } catch (error) {
+          throw withIdempotencyKey(error, options.idempotencyKey);
+        }
       });
     },
     listTicketsChanged: (query: ListTicketsChangedQuery) =>
