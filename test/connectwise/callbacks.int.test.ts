@@ -26,6 +26,22 @@ async function waitFor<T>(what: string, read: () => Promise<T | undefined>, time
   }
 }
 
+
+/** The company's agreement in the ConnectWise emulator and its prepaid addition (the one not flagged PAYG). */
+async function prepaidAdditionOf(world: { control(method: string, path: string, body?: unknown): Promise<any> }, companyId: string) {
+  const agreements = (await world.control('GET', '/entities/agreements?limit=1000')).items as { id: number; company: { id: number } }[];
+  const agreement = agreements.find((a) => String(a.company.id) === companyId)!;
+  const additions = (await world.control('GET', `/entities/additions?limit=100000`)).items.filter((x: { agreementId: number }) => x.agreementId === agreement.id);
+  const prepaid = additions.find((x: { customFields: { value?: unknown }[] }) => !x.customFields.some((f) => f.value === true));
+  return { agreement, prepaid };
+}
+
+/** The tenant's Microsoft 365 seats quota in Acronis. */
+async function m365Quota(rt: { vendor: { getOfferingItems(tenantId: string): Promise<Array<{ name: string; quota: { value: number | null } | null }>> } }, tenantId: string) {
+  const names = catalogItem('m365_seats').names;
+  return (await rt.vendor.getOfferingItems(tenantId)).find((i) => names.includes(i.name))?.quota?.value;
+}
+
 describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
   let store: Store;
   let cleanup: () => Promise<void>;
@@ -64,12 +80,8 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     const tenant = customerTenants(world)[0]!;
     await mapToExisting(rt, 'tester', COMPANY, tenant.id);
     await runProvisioningLoop(rt);
-    const agreements = (await world.control('GET', '/entities/agreements?limit=1000')).items as { id: number; company: { id: number } }[];
-    const agreement = agreements.find((a) => String(a.company.id) === COMPANY)!;
-    const additions = (await world.control('GET', `/entities/additions?limit=100000`)).items.filter((x: { agreementId: number }) => x.agreementId === agreement.id);
-    const prepaid = additions.find((x: { customFields: { value?: unknown }[] }) => !x.customFields.some((f) => f.value === true));
-    const names = catalogItem('m365_seats').names;
-    const quota = async () => (await rt.vendor.getOfferingItems(tenant.id)).find((i) => names.includes(i.name))?.quota?.value;
+    const { agreement, prepaid } = await prepaidAdditionOf(world, COMPANY);
+    const quota = () => m365Quota(rt, tenant.id);
     expect(await quota()).toBe(prepaid.quantity);
 
     // A technician raises the prepaid quantity in ConnectWise: the agreement callback arrives signed.
@@ -104,12 +116,8 @@ describe.each(testDatabases())('ConnectWise callbacks on $name', (db) => {
     expect(first.stats.companiesPlanned).toBeGreaterThan(3);
     await runProvisioningLoop(rt); // re-plans what the first pass itself changed (the tenant's quotas)
 
-    const agreements = (await world.control('GET', '/entities/agreements?limit=1000')).items as { id: number; company: { id: number } }[];
-    const agreement = agreements.find((a) => String(a.company.id) === COMPANY)!;
-    const additions = (await world.control('GET', `/entities/additions?limit=100000`)).items.filter((x: { agreementId: number }) => x.agreementId === agreement.id);
-    const prepaid = additions.find((x: { customFields: { value?: unknown }[] }) => !x.customFields.some((f) => f.value === true));
-    const names = catalogItem('m365_seats').names;
-    const quota = async () => (await rt.vendor.getOfferingItems(tenant.id)).find((i) => names.includes(i.name))?.quota?.value;
+    const { agreement, prepaid } = await prepaidAdditionOf(world, COMPANY);
+    const quota = () => m365Quota(rt, tenant.id);
     await world.control('POST', '/changes', { resource: 'additions', parentId: agreement.id, id: prepaid.id, set: { quantity: prepaid.quantity + 3 } });
     await waitFor('the new quota', async () => ((await quota()) === prepaid.quantity + 3 ? true : undefined));
 

@@ -33,6 +33,17 @@ if (postgres) {
   });
 }
 
+
+/** Worker A of the takeover tests: a separate process (crash-worker.test-support.ts) on the database, whose output is collected. */
+function startCrashWorker(url: string) {
+  const script = fileURLToPath(new URL('./crash-worker.test-support.ts', import.meta.url));
+  const crashing = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { out: '', err: '' };
+  crashing.stdout.on('data', (c: Buffer) => (output.out += c.toString()));
+  crashing.stderr.on('data', (c: Buffer) => (output.err += c.toString()));
+  return { crashing, output };
+}
+
 describe.skipIf(!postgres)('pg-boss runner: several workers on one database', () => {
   let url: string;
   let cleanup: () => Promise<void>;
@@ -145,14 +156,9 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
 
   it('takes over the run of a crashed worker after it expires, exactly once', { timeout: 60_000 }, async () => {
     // Worker A is a separate process, killed with SIGKILL in the middle of a run.
-    const script = fileURLToPath(new URL('./crash-worker.test-support.ts', import.meta.url));
-    const crashing = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    crashing.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    crashing.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const { crashing, output } = startCrashWorker(url);
     try {
-      await vi.waitFor(() => expect(out, err).toContain('ready'), WAIT);
+      await vi.waitFor(() => expect(output.out, output.err).toContain('ready'), WAIT);
 
       // A client that performs nothing queues the run; only A is working, so A takes it. The expiry
       // is set when the job is queued, so it is the client's setting that counts.
@@ -169,7 +175,7 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
       runners.push(client);
       await client.start();
       const result = client.runNow('i1', 'directory');
-      await vi.waitFor(() => expect(out).toContain('started i1'), WAIT);
+      await vi.waitFor(() => expect(output.out).toContain('started i1'), WAIT);
       crashing.kill('SIGKILL');
       await new Promise((resolve) => crashing.once('exit', resolve));
       expect(await client.isRunning('i1', 'directory')).toBe(true); // still active in the database
@@ -208,20 +214,15 @@ describe.skipIf(!postgres)('pg-boss runner: several workers on one database', ()
   it('takes over a killed worker\'s run within seconds, though its job expires only in 10 minutes', { timeout: 60_000 }, async () => {
     // The expiry is the loop's whole timeout in production (hours); the takeover must not wait for it:
     // the killed worker's run lock went with its connection, which a live worker notices.
-    const script = fileURLToPath(new URL('./crash-worker.test-support.ts', import.meta.url));
-    const crashing = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    crashing.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    crashing.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const { crashing, output } = startCrashWorker(url);
     try {
-      await vi.waitFor(() => expect(out, err).toContain('ready'), WAIT);
+      await vi.waitFor(() => expect(output.out, output.err).toContain('ready'), WAIT);
       const client = createPgBossJobRunner({ connectionString: url, recorder: createMemoryRunRecorder(), work: false, waitPollMs: 100, expireInSeconds: 600, runNowTimeoutMs: 40_000 });
       client.register({ name: 'directory', retry: { retryLimit: 2, retryDelayMs: 60_000, retryBackoff: false }, handler: async () => ({}) });
       runners.push(client);
       await client.start();
       const result = client.runNow('i1', 'directory');
-      await vi.waitFor(() => expect(out).toContain('started i1'), WAIT);
+      await vi.waitFor(() => expect(output.out).toContain('started i1'), WAIT);
       const b = worker(
         { name: 'directory', retry: { retryLimit: 2, retryDelayMs: 60_000, retryBackoff: false }, handler: async () => ({ took: 'over' }) },
         { orphanCheckMs: 500, orphanGraceSeconds: 1 },
