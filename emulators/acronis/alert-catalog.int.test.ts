@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertCategories } from './alert-catalog.ts';
+import { SEED_SCREEN_ALERT_TITLES } from './seed-alert-titles.test-support.ts';
 import { startHarness } from './test-support.ts';
 import { harnessPerFile } from '../kit/harness-per-file.test-support.ts';
 
@@ -18,20 +19,7 @@ describe('alert type catalogue (GET /types)', () => {
     expect(r.status).toBe(200);
     const types = r.body.items as AlertType[];
     const titles = new Set(types.map((t) => t.title));
-    for (const seen of [
-      'Agent is outdated',
-      'Backup is missing',
-      'No access to your account',
-      'Quota exceeded',
-      'Quota reached',
-      'Backup did not start',
-      'Backup failed',
-      'Backup is corrupted',
-      'Backup is canceled',
-      'Backup is not responding',
-      'Activity succeeded with warnings',
-      'Backup status is unknown',
-    ]) {
+    for (const seen of SEED_SCREEN_ALERT_TITLES) {
       expect(titles.has(seen), seen).toBe(true);
     }
     expect(types.length).toBeGreaterThanOrEqual(40);

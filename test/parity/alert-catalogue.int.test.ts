@@ -4,6 +4,7 @@
 // is enabled with one mapping (what the screen's bulk row sends), and an alert of a type outside the
 // old eight becomes a ticket with that mapping.
 import { describe, expect, it } from 'vitest';
+import { SEED_SCREEN_ALERT_TITLES } from '../../emulators/acronis/seed-alert-titles.test-support.ts';
 import { runAlertsLoop } from '../../src/sync/alerts-loop.ts';
 import { buildIntegrationRuntime } from '../../src/sync/integration-runtime.ts';
 import { testDatabases } from '../support/databases.ts';
@@ -27,19 +28,7 @@ describe.each(testDatabases())('the full alert catalogue on $name', (database) =
     expect(listed.statusCode).toBe(200);
     const types = listed.json().alertTypes as AlertType[];
     const titles = new Set(types.map((t) => t.title));
-    for (const seen of [
-      'Agent is outdated',
-      'Backup is missing',
-      'No access to your account',
-      'Quota exceeded',
-      'Quota reached',
-      'Backup did not start',
-      'Backup failed',
-      'Backup is corrupted',
-      'Backup is canceled',
-      'Backup is not responding',
-      'Activity succeeded with warnings',
-    ]) {
+    for (const seen of SEED_SCREEN_ALERT_TITLES) {
       expect(titles.has(seen), seen).toBe(true);
     }
     expect(types.length).toBeGreaterThanOrEqual(40);
