@@ -2,19 +2,9 @@
 // repairs a webhook found by URL (secret, active), the fields make it ready, unregistering removes
 // both kinds; a callout is verified on its raw bytes with the secret and read as the port's event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../kit/errors.ts';
 import { startAutotaskHarness, type AutotaskHarness } from './test-support.ts';
 import { webhookSignature } from './webhook-signature.ts';
-
-const failure = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-};
+import { connectorFailure as failure } from '../kit/connector-failure.test-support.ts';
 
 describe('Autotask webhooks (callbacks)', () => {
   let h: AutotaskHarness;

@@ -2,29 +2,18 @@
 // 404 as "not mapped", alerts, the request window, and each bad input with what to fix.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGradientEmulator, type GradientEmulator } from '../../../emulators/gradient/server.ts';
+import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import { createCallCounter } from '../kit/call-metrics.ts';
-import { ConnectorError } from '../kit/errors.ts';
 import { startScriptedServer } from '../kit/scripted-server.test-support.ts';
 import { createGradientClient, gradientApiUrl, type GradientClientOptions } from './client.ts';
+import { connectorFailure as failure } from '../kit/connector-failure.test-support.ts';
 
 let emu: GradientEmulator;
-const control = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${emu.url}/_emulator${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
-  return (r.status === 204 ? undefined : await r.json()) as any;
-};
+/** The emulator's control API; `emu` is started before any test runs. */
+const control = (method: string, path: string, body?: unknown): Promise<any> => emulatorControl(emu.url)(method, path, body);
 const noSleep = async () => {};
 const client = (extra: Partial<GradientClientOptions> = {}) =>
   createGradientClient({ baseUrl: emu.url, vendorKey: emu.credentials.vendor_key, partnerKey: emu.credentials.partner_key, sleep: noSleep, ...extra });
-const failure = async (p: Promise<unknown>): Promise<ConnectorError> => {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError');
-};
-
 beforeAll(async () => {
   emu = await startGradientEmulator({ port: 0, seed: 'demo' });
 });
