@@ -10,9 +10,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `psa-bridge …` to completion, as a user would from a shell. */
-export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+/**
+ * Runs `psa-bridge …` to completion, as a user would from a shell: in `cwd` (default this
+ * process's), with `env` added to this process's environment and the `unset` variables removed.
+ */
+export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string; unset?: readonly string[] } = {}): Promise<CliResult> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  for (const name of options.unset ?? []) delete childEnv[name];
+  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

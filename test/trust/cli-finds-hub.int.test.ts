@@ -7,21 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult } from '../support/cli.ts';
+import { BIN, runCli, type CliResult } from '../support/cli.ts';
 
 /** `psa-bridge …` run in `cwd` with no database configured, as a person types it in that folder. */
-async function runIn(cwd: string, args: readonly string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  delete env.PSA_BRIDGE_DATA_DIR;
-  delete env.PSA_BRIDGE_SECRET_KEY;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+function runIn(cwd: string, args: readonly string[]): Promise<CliResult> {
+  return runCli(args, {}, { cwd, unset: ['DATABASE_URL', 'PSA_BRIDGE_DATA_DIR', 'PSA_BRIDGE_SECRET_KEY'] });
 }
 
 describe('the CLI finds its hub', () => {
