@@ -3,7 +3,8 @@
 import { startAutotaskEmulator, type AutotaskEmulator } from '../../../emulators/autotask/server.ts';
 import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
-import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
+import type { CallCounter } from '../kit/call-metrics.ts';
+import { observedConnector } from '../kit/observed-connector.test-support.ts';
 import { createAutotaskTarget, type AutotaskTarget, type AutotaskTargetOptions } from './target.ts';
 
 export interface AutotaskHarness {
@@ -17,21 +18,15 @@ export async function startAutotaskHarness(seed: DatasetName = 'demo'): Promise<
   const emu = await startAutotaskEmulator({ port: 0, seed });
   return {
     emu,
-    target: (extra = {}) => {
-      const calls = createCallCounter();
-      const sleeps: number[] = [];
-      const target = createAutotaskTarget({
-        credentials: { username: emu.credentials.username, secret: emu.credentials.secret, integrationCode: emu.credentials.integration_code },
-        discoveryUrl: `${emu.url}/ATServicesRest/`,
-        connectionName: 'emulator',
-        onCall: calls.observe,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
-        ...extra,
-      });
-      return { target, calls, sleeps };
-    },
+    target: (extra = {}) =>
+      observedConnector((observers) =>
+        createAutotaskTarget({
+          credentials: { username: emu.credentials.username, secret: emu.credentials.secret, integrationCode: emu.credentials.integration_code },
+          discoveryUrl: `${emu.url}/ATServicesRest/`,
+          ...observers,
+          ...extra,
+        }),
+      ),
     control: emulatorControl(emu.url),
     close: () => emu.close(),
   };

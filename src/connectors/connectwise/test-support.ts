@@ -3,7 +3,8 @@
 import { startConnectWiseEmulator, type ConnectWiseEmulator } from '../../../emulators/connectwise/server.ts';
 import { emulatorControl } from '../../../emulators/kit/raw-client.test-support.ts';
 import type { DatasetName } from '../../../emulators/kit/types.ts';
-import { createCallCounter, type CallCounter } from '../kit/call-metrics.ts';
+import type { CallCounter } from '../kit/call-metrics.ts';
+import { observedConnector } from '../kit/observed-connector.test-support.ts';
 import { createConnectWiseTarget, type ConnectWiseTarget, type ConnectWiseTargetOptions } from './target.ts';
 
 export interface ConnectWiseHarness {
@@ -24,20 +25,7 @@ export async function startConnectWiseHarness(seed: DatasetName = 'demo'): Promi
   return {
     emu,
     credentials,
-    target: (extra = {}) => {
-      const calls = createCallCounter();
-      const sleeps: number[] = [];
-      const target = createConnectWiseTarget({
-        credentials: credentials(),
-        connectionName: 'emulator',
-        onCall: calls.observe,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
-        ...extra,
-      });
-      return { target, calls, sleeps };
-    },
+    target: (extra = {}) => observedConnector((observers) => createConnectWiseTarget({ credentials: credentials(), ...observers, ...extra })),
     control: emulatorControl(emu.url),
     close: () => emu.close(),
   };
