@@ -95,8 +95,8 @@ export function usageNameOf(name: string, usageName: string | null | undefined):
   return name.replace(/^(pw_base_|pw_pack_|pg_base_|pu_base_)/, (prefix) => (prefix === 'pw_pack_' ? 'pack_' : ''));
 }
 
-export function toOfferingItem(wire: WireOfferingItem): OfferingItem {
-  const enabled = isOn(wire.status);
+/** What an offering item and a usage record both say of their item: application, names, edition, type, unit and storage. */
+function itemFieldsOf(wire: WireOfferingItem | WireUsage) {
   return {
     applicationId: wire.application_id,
     name: wire.name,
@@ -105,6 +105,13 @@ export function toOfferingItem(wire: WireOfferingItem): OfferingItem {
     type: wire.type ?? 'count',
     measurementUnit: wire.measurement_unit ?? 'n/a',
     infraId: orNull(wire.infra_id),
+  };
+}
+
+export function toOfferingItem(wire: WireOfferingItem): OfferingItem {
+  const enabled = isOn(wire.status);
+  return {
+    ...itemFieldsOf(wire),
     enabled,
     locked: wire.locked ?? false,
     quota: enabled ? toQuota(wire.quota) : null,
@@ -137,13 +144,7 @@ export function toOfferingItemsUpdate(
 export function toUsage(tenantId: string, wire: WireUsage): VendorUsage {
   return {
     tenantId,
-    applicationId: wire.application_id,
-    name: wire.name,
-    usageName: usageNameOf(wire.name, wire.usage_name),
-    edition: orNull(wire.edition),
-    type: wire.type ?? 'count',
-    measurementUnit: wire.measurement_unit ?? 'n/a',
-    infraId: orNull(wire.infra_id),
+    ...itemFieldsOf(wire),
     rangeStart: orNull(wire.range_start),
     value: wire.value,
     absoluteValue: orNull(wire.absolute_value),

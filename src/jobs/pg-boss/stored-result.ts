@@ -1,21 +1,13 @@
 // What a finished run leaves in its pg-boss job's `output`, so the process that asked for the run
 // (runNow, possibly in another process) reads the result back from the database.
-import type { LoopStats, RunError, RunResult, RunStatus, RunTrigger } from '../job-runner.ts';
+import type { RunResult } from '../job-runner.ts';
 
 /** Dates as ISO text; `psaBridgeRun` tells our output from anything else a job may carry. */
-export interface StoredResult {
+export interface StoredResult extends Omit<RunResult, 'runId' | 'startedAt' | 'finishedAt' | 'nextRetryAt' | 'coalesced'> {
   psaBridgeRun: 1;
   runId: string | null;
-  integrationId: string;
-  loop: string;
-  trigger: RunTrigger;
-  attempt: number;
-  dryRun: boolean;
-  status: RunStatus;
   startedAt: string;
   finishedAt: string;
-  stats: LoopStats;
-  error?: RunError;
 }
 
 export function isStoredResult(value: unknown): value is StoredResult {
