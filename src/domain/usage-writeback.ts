@@ -21,26 +21,23 @@
  * - PAYG lines on a bundle are not written (which member's usage is the bundle's is undefined);
  * - the usage of a line that ended is not written any more, including its last partial period.
  */
-import { compareText, readContractLines, utcDay, type ContractLine } from './contract-line.ts';
+import { compareText, readContractLines, utcDay } from './contract-line.ts';
 import { catalogItem, usageToBillingUnits } from './offering-item-catalog.ts';
 import { problem, type PlanProblem } from './plan-problem.ts';
-import { entryLabel, indexProductMapping, type ProductMapping } from './product-mapping.ts';
+import { entryLabel, indexProductMapping } from './product-mapping.ts';
 import { operationKey } from './stable-key.ts';
-import type { VendorUsage } from './vendor-model.ts';
+import type { PrepaidUsageInput } from './prepaid-overage.ts';
 
 /** How a target stores usage (its capability); the plan is the same for both. */
 export type WritebackMode = 'delta' | 'absolute';
 
-export interface UsageWritebackInput {
+/**
+ * The tenant's contract lines (`quantity` = what each holds now, observed on the target), mapping,
+ * usage and settings, as the prepaid comparison reads them; `allowMixedBilling` as in the
+ * provisioning settings: refused mixed contracts get no usage either.
+ */
+export interface UsageWritebackInput extends PrepaidUsageInput {
   integrationId: string;
-  tenantId: string;
-  /** The tenant's lines, `quantity` = what each holds now (observed on the target). */
-  lines: readonly ContractLine[];
-  mapping: ProductMapping;
-  usages: readonly VendorUsage[];
-  /** As in the provisioning settings: refused mixed contracts get no usage either. */
-  allowMixedBilling: boolean;
-  now: Date;
 }
 
 export interface UsageWrite {
