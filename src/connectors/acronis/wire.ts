@@ -101,7 +101,8 @@ export const quota = z.looseObject({
   version: z.number(),
 });
 
-export const offeringItem = z.looseObject({
+/** The fields an offering item and a usage record both carry about their item. */
+const itemFields = {
   application_id: z.string(),
   name: z.string(),
   usage_name: nullableString,
@@ -109,6 +110,10 @@ export const offeringItem = z.looseObject({
   type: z.string().optional(),
   measurement_unit: nullableString,
   infra_id: nullableString,
+};
+
+export const offeringItem = z.looseObject({
+  ...itemFields,
   status: z.union([z.number(), z.boolean()]).optional(),
   locked: z.boolean().nullable().optional(),
   quota: quota.nullable().optional(),
@@ -126,13 +131,7 @@ export const offeringItemPage = z.looseObject({
 });
 
 export const usage = z.looseObject({
-  application_id: z.string(),
-  name: z.string(),
-  usage_name: nullableString,
-  edition: nullableString,
-  type: z.string().optional(),
-  measurement_unit: nullableString,
-  infra_id: nullableString,
+  ...itemFields,
   range_start: nullableString,
   value: z.number(),
   absolute_value: z.number().nullable().optional(),
