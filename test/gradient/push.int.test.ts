@@ -167,6 +167,27 @@ describe.each(testDatabases())('Gradient push on $name', { timeout: 120_000 }, (
     expect(tickets.length).toBe(pushed.filter((a) => a.state === 'delivered').length);
   });
 
+  it('plans the end of an episode when the vendor dismisses its alert: a dry run shows it and writes nothing, the next pass applies it', async () => {
+    const rt = await h.runtime();
+    await runAccountPush(rt);
+    await enableGradientTickets(h.store, h.integrationId);
+    await runAlertPush(rt);
+    const tenantId = (await rt.pushed.accounts(h.integrationId)).find((a) => !a.deleted)!.accountId;
+    const alert = await h.control('acronis', 'POST', '/alerts', { tenant_id: tenantId, type: 'BackupFailed', details: { resourceId: 'episode-m1', resourceName: 'episode-m1-host' } });
+    await runAlertPush(rt);
+    const open = (await rt.pushed.alerts(h.integrationId)).filter((a) => a.tenantId === tenantId && a.clearedAt === null && a.title.includes('episode-m1-host'));
+    expect(open).toHaveLength(1);
+    await h.control('acronis', 'POST', `/alerts/${alert.id as string}/clear`);
+
+    const dry = await runAlertPush(rt, { dryRun: true });
+    expect(dry.plan.filter((p) => p.operation === 'clear').map((p) => p.alertId)).toEqual([open[0]!.alertId]);
+    expect((await rt.pushed.alerts(h.integrationId)).find((a) => a.alertId === open[0]!.alertId)!.clearedAt).toBeNull();
+
+    const applied = await runAlertPush(rt);
+    expect(applied.plan.filter((p) => p.operation === 'clear').map((p) => p.alertId)).toEqual([open[0]!.alertId]);
+    expect((await rt.pushed.alerts(h.integrationId)).find((a) => a.alertId === open[0]!.alertId)!.clearedAt).not.toBeNull();
+  });
+
   it('bad input stops a pass with what to fix and loses nothing stored: regenerated key, 403 anomaly, truncated answer, 429 storm', async () => {
     const rt = await h.runtime();
     await runCountPush(rt);

@@ -26,8 +26,13 @@ const LOOP = 'alerts';
 export const BILLING_ALERTS_CURSOR = 'billing-alerts';
 const CURSOR = BILLING_ALERTS_CURSOR;
 
+/**
+ * A decision of the pass, computed before anything is written: `clear` ends the open episode of a
+ * key the vendor dismissed (its next alert starts a new ticket), `raise` sends a ticket, `follow`
+ * asks the platform how a delivery went. A dry run returns the clears and raises and writes nothing.
+ */
 export interface AlertPlanItem {
-  operation: 'raise' | 'follow';
+  operation: 'clear' | 'raise' | 'follow';
   alertId: string;
   what: string;
 }
@@ -52,6 +57,7 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
   const cursor = await rt.store.repos.cursors.get(integrationId, CURSOR);
   let maxNs = cursor?.value ?? '0';
   const plan: AlertPlanItem[] = [];
+  const toClear: string[] = [];
   const toRaise: { alertId: string; keyHash: string; episode: number; tenantId: string; type: string; title: string; description: string; priority: Priority }[] = [];
   // Off: nothing new is read (the cursor stays), deliveries already queued are still followed.
   stats.off = !settings.enabled;
@@ -64,7 +70,10 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
     const keyHash = alertKeyHash(key);
     const current = latest.get(keyHash);
     if (alert.dismissed) {
-      if (current !== undefined && current.clearedAt === null && options.dryRun !== true) await rt.pushed.clearAlert(integrationId, current.alertId);
+      if (current !== undefined && current.clearedAt === null) {
+        toClear.push(current.alertId);
+        plan.push({ operation: 'clear', alertId: current.alertId, what: `episode ${current.episode} of "${current.title}" ended (the vendor dismissed its alert)` });
+      }
       if (current !== undefined) latest.set(keyHash, { ...current, clearedAt: current.clearedAt ?? 'now' });
       continue;
     }
@@ -89,6 +98,9 @@ export async function runAlertPush(rt: BillingRuntime, options: LoopRunOptions =
     plan.push({ operation: 'raise', alertId, what: `ticket "${title}" (priority ${decision.priority})` });
   }
   if (options.dryRun === true) return { loop: LOOP, dryRun: true, stats, plan };
+
+  // Applying the plan: the clears first, as the vendor dismissed those alerts before the ones raised.
+  for (const alertId of toClear) await rt.pushed.clearAlert(integrationId, alertId);
 
   // Claimed before the call: a crash after it leaves a `sending` row, sent again with the same alertId.
   for (const r of toRaise) await rt.pushed.claimAlert(integrationId, { alertId: r.alertId, keyHash: r.keyHash, episode: r.episode, tenantId: r.tenantId, alertType: r.type, title: r.title, priority: r.priority });
