@@ -282,3 +282,26 @@ describe('http client and the run signal', () => {
     expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 });
+
+// Each request's timeout must end with the request: a timer left armed for the whole timeout after
+// the answer is read piles up over a pass (thousands at once at 10,000 companies).
+describe('http client timeouts', () => {
+  const pendingTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('leaves no timer armed once its requests end, answered or failed', async () => {
+    const { http } = client();
+    const before = pendingTimers();
+    server.script(reply(200, { ok: true }));
+    for (let i = 0; i < 30; i++) await http.request({ method: 'GET', path: '/x', operation: 'read x', timeoutMs: 60_000 });
+    server.script(reply(400, { error: 'no' }));
+    for (let i = 0; i < 5; i++) await failure(http.request({ method: 'GET', path: '/x', operation: 'read x', timeoutMs: 60_000 }));
+    expect(pendingTimers() - before).toBeLessThan(5);
+  });
+
+  it('still answers timeout for a request that outlives it', async () => {
+    server.script(hang);
+    const { http } = client({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const error = await failure(http.request({ method: 'GET', path: '/x', operation: 'read x', timeoutMs: 100 }));
+    expect(error.code).toBe('timeout');
+  });
+});

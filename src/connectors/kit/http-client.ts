@@ -192,8 +192,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     authHeaders: Record<string, string>,
   ): Promise<{ response: HttpResponse } | { error: ConnectorError; maybeSent: boolean; permanent?: boolean }> {
     const timeoutMs = request.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]);
+    // A timer cleared once the answer is read, not AbortSignal.timeout: that one stays armed for the
+    // whole timeout after the request ended (thousands pending at once in a 10,000-company pass).
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const signal = request.signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, request.signal]);
     const headers: Record<string, string> = { Accept: 'application/json', ...options.defaultHeaders, ...request.headers, ...authHeaders };
     let body: string | undefined;
     if (request.json !== undefined) {
@@ -219,7 +222,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           maybeSent: true,
         };
       }
-      if (timeout.aborted) {
+      if (timeout.signal.aborted) {
         return {
           error: new ConnectorError({
             code: 'timeout',
@@ -234,6 +237,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const failure = classifyNetworkFailure(error);
       return { error: networkError(failure, request, context, error), maybeSent: failure.maybeSent, permanent: failure.permanent };
+    } finally {
+      clearTimeout(timer);
     }
 
     const contentType = responseHeaders.get('content-type');
