@@ -77,7 +77,7 @@ describe('integration tabs (browser, demo)', () => {
     const row = panel().locator('tbody tr').first();
     const name = (await row.locator('td').nth(1).locator('strong').textContent())!.trim();
     await row.getByRole('checkbox').check();
-    await expect(page.getByRole('region', { name: 'Bulk actions' }).textContent()).resolves.toContain('1 item is selected');
+    await expect.poll(() => page.getByRole('region', { name: 'Bulk actions' }).textContent(), { timeout: 15_000 }).toContain('1 item is selected');
     await browser.screenshot(page, 'tabs-mapping-selected');
     await page.getByRole('button', { name: 'Map to new customer tenant' }).click();
     await page.getByRole('status').filter({ hasText: 'The mapping has been saved' }).waitFor();
@@ -134,7 +134,7 @@ describe('integration tabs (browser, demo)', () => {
     // Web hosting servers off, then its Advanced Backup on: refused before saving.
     await panel().getByRole('checkbox', { name: 'Map Web hosting servers' }).uncheck();
     await panel().getByRole('checkbox', { name: 'Map Advanced Backup - Web hosting servers' }).check();
-    await expect(panel().getByRole('alert').filter({ hasText: 'Advanced pack: map Web hosting servers first' }).count()).resolves.toBe(1);
+    await expect.poll(() => panel().getByRole('alert').filter({ hasText: 'Advanced pack: map Web hosting servers first' }).count(), { timeout: 15_000 }).toBe(1);
     await browser.screenshot(page, 'tabs-product-mapping-invalid');
     await panel().getByRole('checkbox', { name: 'Map Advanced Backup - Web hosting servers' }).uncheck();
     await panel().getByRole('checkbox', { name: 'Map Web hosting servers' }).check();
@@ -166,12 +166,12 @@ describe('integration tabs (browser, demo)', () => {
     await panel().getByRole('heading', { name: 'Acronis Data Center Frankfurt', level: 3 }).waitFor();
     await panel().getByRole('heading', { name: 'Northwind DC Hamburg', level: 3 }).waitFor();
     const frankfurt = panel().getByRole('table', { name: 'Storage at Acronis Data Center Frankfurt' });
-    await expect(frankfurt.getByRole('checkbox', { name: /^Map Cloud storage - Class 1 \(free\) — / }).count()).resolves.toBe(1);
-    await expect(frankfurt.getByRole('checkbox', { name: /^Map Cloud storage - Class 2 \(billable\) — / }).count()).resolves.toBe(1);
+    await expect.poll(() => frankfurt.getByRole('checkbox', { name: /^Map Cloud storage - Class 1 \(free\) — / }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => frankfurt.getByRole('checkbox', { name: /^Map Cloud storage - Class 2 \(billable\) — / }).count(), { timeout: 15_000 }).toBe(1);
     // Geo-redundancy is off for the demo partner: its items are hidden, then shown marked.
-    await expect(panel().getByRole('checkbox', { name: /^Map Geo-redundant cloud storage/ }).count()).resolves.toBe(0);
+    await expect.poll(() => panel().getByRole('checkbox', { name: /^Map Geo-redundant cloud storage/ }).count(), { timeout: 15_000 }).toBe(0);
     await panel().getByRole('checkbox', { name: /items? the partner does not offer to customers/ }).check();
-    await expect(panel().getByRole('checkbox', { name: /^Map Geo-redundant cloud storage/ }).count()).resolves.toBeGreaterThan(0);
+    await expect.poll(() => panel().getByRole('checkbox', { name: /^Map Geo-redundant cloud storage/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect(panel().getByText('Not offered to the partner').first().isVisible()).resolves.toBe(true);
     await browser.screenshot(page, 'tabs-product-mapping-storage');
     browser.assertNoErrors(EXPECTED);
@@ -245,7 +245,7 @@ describe('integration tabs (browser, demo)', () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     const listed = panel().getByRole('table', { name: 'Tickets created from alerts' }).locator('tbody tr', { hasText: customer.companyName });
     await listed.first().waitFor();
-    await expect(listed.first().textContent()).resolves.toMatch(/Open/);
+    await expect.poll(() => listed.first().textContent(), { timeout: 15_000 }).toMatch(/Open/);
     await browser.screenshot(page, 'tabs-tickets-list');
     browser.assertNoErrors(EXPECTED);
   });
@@ -285,8 +285,8 @@ describe('integration tabs (browser, demo)', () => {
   it('shows the summary with accounts, tickets, the dry-run plan grouped by company, and the charts', { timeout: 90_000 }, async () => {
     await tab('Summary').click();
     await panel().getByRole('region', { name: 'Accounts', exact: true }).waitFor();
-    await expect(panel().getByRole('region', { name: 'Accounts', exact: true }).textContent()).resolves.toMatch(/Linked: \d+/);
-    await expect(panel().getByRole('region', { name: 'Tickets', exact: true }).textContent()).resolves.toMatch(/new\s*[1-9]/i);
+    await expect.poll(() => panel().getByRole('region', { name: 'Accounts', exact: true }).textContent(), { timeout: 15_000 }).toMatch(/Linked: \d+/);
+    await expect.poll(() => panel().getByRole('region', { name: 'Tickets', exact: true }).textContent(), { timeout: 15_000 }).toMatch(/new\s*[1-9]/i);
     // The usage loop records the chart history: run it now.
     await panel().getByRole('button', { name: 'Run Usage now' }).click();
     await page.getByRole('status').filter({ hasText: 'Usage ran' }).waitFor({ timeout: 30_000 });
@@ -303,13 +303,13 @@ describe('integration tabs (browser, demo)', () => {
     await panel().getByRole('button', { name: 'Show what the next sync would do' }).click();
     // Free provisioning was turned on: unmapped items of every mapped customer become unlimited.
     await panel().locator('.plan-total', { hasText: /changes? planned/ }).waitFor({ timeout: 30_000 });
-    await expect(panel().locator('.plan-company').count()).resolves.toBeGreaterThan(0);
-    await expect(panel().locator('.plan-loop[open]').first().textContent()).resolves.toContain('Set offering items');
+    await expect.poll(() => panel().locator('.plan-company').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => panel().locator('.plan-loop[open]').first().textContent(), { timeout: 15_000 }).toContain('Set offering items');
     // The alerts loop's plan: the ticket it would create, under the customer's company, in words.
     const alertsPlan = panel().locator('.plan-loop', { has: page.locator('summary strong', { hasText: /^Alerts → tickets$/ }) });
     const company = alertsPlan.locator('.plan-groups > li', { hasText: mapped.companyName });
-    await expect(company.locator('.plan-op', { hasText: 'Create ticket' }).count()).resolves.toBe(1);
-    await expect(company.textContent()).resolves.toMatch(/Create ticket\s*Backup failed · .*DRYRUN-NAS/);
+    await expect.poll(() => company.locator('.plan-op', { hasText: 'Create ticket' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => company.textContent(), { timeout: 15_000 }).toMatch(/Create ticket\s*Backup failed · .*DRYRUN-NAS/);
     await browser.screenshot(page, 'tabs-summary-alerts-plan');
     // A dry run: no ticket in the Autotask emulator.
     await expect(emulator<{ total: number }>('autotask', '/entities/Tickets?limit=1')).resolves.toEqual(expect.objectContaining({ total: ticketsBefore.total }));
@@ -317,7 +317,7 @@ describe('integration tabs (browser, demo)', () => {
     await page.getByRole('heading', { name: 'Contracted vs used, per customer' }).waitFor();
     await panel().locator('.chart-box canvas').first().waitFor();
     await browser.screenshot(page, 'tabs-summary');
-    await expect(panel().locator('.chart-box canvas').count()).resolves.toBeGreaterThan(1);
+    await expect.poll(() => panel().locator('.chart-box canvas').count(), { timeout: 15_000 }).toBeGreaterThan(1);
     browser.assertNoErrors(EXPECTED);
   });
 
@@ -348,7 +348,7 @@ describe('integration tabs (browser, demo)', () => {
     await toggle.click();
     await page.getByRole('status').filter({ hasText: 'Pushed changes turned off' }).waitFor();
     expect(await activeHooks()).toHaveLength(0);
-    await expect(card.getByRole('table', { name: 'Registrations' }).count()).resolves.toBe(0);
+    await expect.poll(() => card.getByRole('table', { name: 'Registrations' }).count(), { timeout: 15_000 }).toBe(0);
     await publicUrl.fill(demo.portal);
     await toggle.click();
     await page.getByRole('status').filter({ hasText: 'now pushes its changes to the hub' }).waitFor();
@@ -444,7 +444,7 @@ describe('integration tabs (browser, demo)', () => {
     await page.getByRole('heading', { level: 1, name: 'demo-gradient' }).waitFor();
     await tab('Accounts in Gradient').click();
     await panel().getByRole('heading', { name: 'Gradient Synthesize' }).waitFor();
-    await expect(panel().getByText('Integration status').count()).resolves.toBe(1);
+    await expect.poll(() => panel().getByText('Integration status').count(), { timeout: 15_000 }).toBe(1);
     expect(overview.accounts.waitingNames.length).toBeGreaterThan(0);
     await panel().getByRole('heading', { name: 'Waiting for mapping in Gradient' }).waitFor();
     await panel().getByRole('listitem').filter({ hasText: overview.accounts.waitingNames[0]! }).first().waitFor();
@@ -466,12 +466,12 @@ describe('integration tabs (browser, demo)', () => {
     // No PSA feature switches for a billing platform: nothing there would change what runs.
     await tab('Integration settings').click();
     await panel().getByRole('switch', { name: 'Integration enabled' }).waitFor();
-    await expect(panel().getByRole('switch').count()).resolves.toBe(1);
+    await expect.poll(() => panel().getByRole('switch').count(), { timeout: 15_000 }).toBe(1);
     await tab('Ticket creation').click();
     await panel().getByRole('table', { name: 'Alert mapping' }).waitFor();
     await panel().getByRole('note').filter({ hasText: 'Gradient only creates tickets: it cannot close or reopen them' }).waitFor();
     // Nothing is offered that Gradient cannot do.
-    for (const text of ['Reopen the initial ticket', 'Status of a reopened ticket', 'Auto-close tickets', 'Clear the alert in Acronis']) await expect(panel().getByText(text).count()).resolves.toBe(0);
+    for (const text of ['Reopen the initial ticket', 'Status of a reopened ticket', 'Auto-close tickets', 'Clear the alert in Acronis']) await expect.poll(() => panel().getByText(text).count(), { timeout: 15_000 }).toBe(0);
     // The Acronis emulator's alert type "Backup failed" gets priority 4 (very high).
     await panel().getByPlaceholder('Filter alerts by name').fill('Backup failed');
     await panel().getByRole('checkbox', { name: 'Create tickets for Backup failed' }).check();
