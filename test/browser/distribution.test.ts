@@ -87,7 +87,7 @@ describe('distribution page (browser, demo)', () => {
     await page.getByRole('heading', { level: 1, name: 'Distribution' }).waitFor();
     expect(await page.title()).toBe('Distribution · psa-bridge');
     const registrations = page.getByRole('table', { name: 'Application registrations' });
-    await expect(registrations.textContent()).resolves.toContain(demo.bss.credentials.application_id);
+    await expect.poll(() => registrations.textContent(), { timeout: 15_000 }).toContain(demo.bss.credentials.application_id);
     await instanceSection().waitFor();
     const settings = instanceSection().getByRole('definition');
     const text = (await instanceSection().textContent()) ?? '';
@@ -107,27 +107,27 @@ describe('distribution page (browser, demo)', () => {
     const products = instanceSection().getByRole('table', { name: 'Products of Acronis Cyber Cloud EU' });
     await instanceSection().getByRole('searchbox', { name: 'Search products' }).fill('Workstations');
     const row = products.locator('tbody tr').filter({ hasText: 'Cyber Protection – Workstations' }).first();
-    await expect(row.locator('td').nth(2).textContent()).resolves.toBe('3.22');
-    await expect(row.locator('td').nth(3).textContent()).resolves.toBe('2.6404');
+    await expect.poll(() => row.locator('td').nth(2).textContent(), { timeout: 15_000 }).toBe('3.22');
+    await expect.poll(() => row.locator('td').nth(3).textContent(), { timeout: 15_000 }).toBe('2.6404');
     browser.assertNoErrors(EXPECTED);
   });
 
   it('shows the service provider with its suspended subscription, and the usage pull with its totals', async () => {
     const providers = instanceSection().getByRole('table', { name: 'Service providers of Acronis Cyber Cloud EU' });
     const row = providers.locator('tbody tr').filter({ hasText: 'Adventure Works Resellers' });
-    await expect(row.count()).resolves.toBe(1);
-    await expect(row.locator('td').nth(2).textContent()).resolves.toContain('9201');
-    await expect(row.locator('td').nth(3).textContent()).resolves.toBe('suspended');
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => row.locator('td').nth(2).textContent(), { timeout: 15_000 }).toContain('9201');
+    await expect.poll(() => row.locator('td').nth(3).textContent(), { timeout: 15_000 }).toBe('suspended');
     await instanceSection().getByRole('combobox', { name: 'State' }).selectOption({ label: 'suspended' });
-    await expect(providers.locator('tbody tr').count()).resolves.toBe(1);
+    await expect.poll(() => providers.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
 
     const pulls = instanceSection().getByRole('table', { name: 'Usage pulls of Acronis Cyber Cloud EU' });
     const pull = pulls.locator('tbody tr').filter({ hasText: '9201' });
-    await expect(pull.locator('td').nth(1).textContent()).resolves.toContain(lastMonth().start);
-    await expect(pull.locator('td').nth(2).textContent()).resolves.toBe(String(billed.usages));
+    await expect.poll(() => pull.locator('td').nth(1).textContent(), { timeout: 15_000 }).toContain(lastMonth().start);
+    await expect.poll(() => pull.locator('td').nth(2).textContent(), { timeout: 15_000 }).toBe(String(billed.usages));
     const sell = billed.sell.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 });
-    await expect(pull.locator('td').nth(4).textContent()).resolves.toBe(`${sell} EUR`);
-    await expect(instanceSection().getByLabel('Usage totals of Acronis Cyber Cloud EU').textContent()).resolves.toContain(`sell ${sell} EUR`);
+    await expect.poll(() => pull.locator('td').nth(4).textContent(), { timeout: 15_000 }).toBe(`${sell} EUR`);
+    await expect.poll(() => instanceSection().getByLabel('Usage totals of Acronis Cyber Cloud EU').textContent(), { timeout: 15_000 }).toContain(`sell ${sell} EUR`);
     browser.assertNoErrors(EXPECTED);
   });
 
@@ -135,10 +135,10 @@ describe('distribution page (browser, demo)', () => {
     const failed = instanceSection().getByRole('table', { name: 'Failed calls of Acronis Cyber Cloud EU' });
     await instanceSection().getByRole('searchbox', { name: 'Search by track id or message' }).fill(refused.track_id);
     const row = failed.locator('tbody tr');
-    await expect(row.count()).resolves.toBe(1);
-    await expect(row.locator('td').nth(1).textContent()).resolves.toBe(refused.track_id);
-    await expect(row.locator('td').nth(2).textContent()).resolves.toBe('Subscriptions/Create');
-    await expect(row.locator('td').nth(4).textContent()).resolves.toBe(refused.message);
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => row.locator('td').nth(1).textContent(), { timeout: 15_000 }).toBe(refused.track_id);
+    await expect.poll(() => row.locator('td').nth(2).textContent(), { timeout: 15_000 }).toBe('Subscriptions/Create');
+    await expect.poll(() => row.locator('td').nth(4).textContent(), { timeout: 15_000 }).toBe(refused.message);
     await browser.screenshot(page, 'distribution-failed-calls');
     browser.assertNoErrors(EXPECTED);
   });

@@ -66,7 +66,7 @@ describe('field errors (browser, demo)', () => {
     const detail = toast.locator('.error-detail p');
     await expect(detail.isVisible()).resolves.toBe(false);
     await toast.getByText('Details', { exact: true }).click();
-    await expect(detail.textContent()).resolves.toContain(path);
+    await expect.poll(() => detail.textContent(), { timeout: 15_000 }).toContain(path);
     // Opened, the toast still leaves the button free to click.
     const [a, b] = [await toast.boundingBox(), await button.boundingBox()];
     expect(a && b, 'toast and button on screen').toBeTruthy();
@@ -97,8 +97,8 @@ describe('field errors (browser, demo)', () => {
     await table.waitFor();
     // Required fields are marked in the column headers and on the row's dropdowns once enabled.
     const header = (label: string) => table.locator('thead th').filter({ hasText: new RegExp(`^${label}( \\*)?$`) });
-    for (const label of ['Status', 'Priority']) await expect(header(label).locator('.required').count()).resolves.toBe(1);
-    await expect(header('Queue').locator('.required').count()).resolves.toBe(0);
+    for (const label of ['Status', 'Priority']) await expect.poll(() => header(label).locator('.required').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => header('Queue').locator('.required').count(), { timeout: 15_000 }).toBe(0);
     await panel().getByRole('checkbox', { name: 'Create tickets for Backup failed' }).check();
     const priority = panel().getByRole('combobox', { name: 'Priority for Backup failed' });
     await expect(priority.getAttribute('aria-required')).resolves.toBe('true');
@@ -111,10 +111,10 @@ describe('field errors (browser, demo)', () => {
     expect(text).not.toContain('BackupFailed');
     await expect(priority.getAttribute('aria-invalid')).resolves.toBe('true');
     // Status was chosen: no message in its cell.
-    await expect(containerOf(panel().getByRole('combobox', { name: 'Status for Backup failed' }), 'cell').locator('.error-text').count()).resolves.toBe(0);
+    await expect.poll(() => containerOf(panel().getByRole('combobox', { name: 'Status for Backup failed' }), 'cell').locator('.error-text').count(), { timeout: 15_000 }).toBe(0);
     // Note Type is set once for every ticket: its message is there, by the field marked required.
     const noteType = panel().getByRole('combobox', { name: 'Note Type', exact: true });
-    await expect(containerOf(noteType).locator('label .required').count()).resolves.toBe(1);
+    await expect.poll(() => containerOf(noteType).locator('label .required').count(), { timeout: 15_000 }).toBe(1);
     await expectFieldError(containerOf(noteType), /^Note Type is required; choose one of: /);
     await expectToast(apply, 'alert-mappings.types.BackupFailed.fields.priority');
     await browser.screenshot(page, 'field-errors-alert-mapping');
@@ -143,7 +143,7 @@ describe('field errors (browser, demo)', () => {
       const input = dialog.getByRole('textbox', { name: label, exact: true });
       // count() does not wait: the dialog's fields must be rendered first.
       await input.waitFor();
-      await expect(containerOf(input).locator('label .required').count()).resolves.toBe(1);
+      await expect.poll(() => containerOf(input).locator('label .required').count(), { timeout: 15_000 }).toBe(1);
       await expect(input.evaluate((el) => (el as unknown as { required: boolean }).required)).resolves.toBe(true);
     }
     await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('eu2');
@@ -156,11 +156,11 @@ describe('field errors (browser, demo)', () => {
     await expect(url.getAttribute('aria-invalid')).resolves.toBe('true');
     // The dialog's own notice says it without the path; its Details hold the API's words.
     const notice = dialog.getByRole('alert');
-    await expect(notice.textContent()).resolves.toContain('Check the marked field: must be the data-center root');
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toContain('Check the marked field: must be the data-center root');
     const shown = await notice.evaluate((el) => [...el.childNodes].filter((n) => n.nodeType === 3 /* a text node */).map((n) => n.textContent).join(''));
     expect(shown).not.toMatch(INTERNAL_PATH);
     await notice.getByText('Details', { exact: true }).click();
-    await expect(notice.locator('.error-detail p').textContent()).resolves.toContain('body.baseUrl:');
+    await expect.poll(() => notice.locator('.error-detail p').textContent(), { timeout: 15_000 }).toContain('body.baseUrl:');
     await browser.screenshot(page, 'field-errors-connection');
   });
 
@@ -172,7 +172,7 @@ describe('field errors (browser, demo)', () => {
     await panel().getByRole('radio', { name: 'Company name' }).check();
     const email = panel().getByRole('textbox', { name: 'Activation email' });
     const field = containerOf(email);
-    await expect(field.locator('label .required').count()).resolves.toBe(1);
+    await expect.poll(() => field.locator('label .required').count(), { timeout: 15_000 }).toBe(1);
     await expect(email.evaluate((el) => (el as unknown as { required: boolean }).required)).resolves.toBe(true);
     await email.fill('not-an-email');
     const apply = panel().getByRole('button', { name: 'Save provisioning settings' });
@@ -213,8 +213,8 @@ describe('field errors (browser, demo)', () => {
     const waiting = panel().getByRole('table', { name: 'Alerts waiting' });
     const row = waiting.getByRole('row').filter({ hasText: unmapped.name });
     await row.waitFor({ timeout: 20_000 });
-    await expect(row.textContent()).resolves.toContain('Backup failed');
-    await expect(row.textContent()).resolves.toContain(`"${unmapped.name}" is not mapped`);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Backup failed');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(`"${unmapped.name}" is not mapped`);
     const all = (await waiting.textContent()) ?? '';
     expect(all).not.toContain(unmapped.id);
     expect(all).not.toContain('BackupFailed');

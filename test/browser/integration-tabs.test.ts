@@ -226,7 +226,8 @@ describe('integration tabs (browser, demo)', () => {
     await page.getByRole('status').filter({ hasText: 'Ticket creation settings saved' }).waitFor();
     await panel().getByRole('switch', { name: 'Ticket creation' }).click();
     // Turning on lists the alerts already open and raises tickets from now on unless told otherwise.
-    await page.getByRole('dialog', { name: 'Turn ticket creation on' }).getByRole('button', { name: /^Turn on/ }).click();
+    // The dialog first lists the open alerts (read from Acronis): on a busy machine that takes a while.
+    await page.getByRole('dialog', { name: 'Turn ticket creation on' }).getByRole('button', { name: /^Turn on/ }).click({ timeout: 30_000 });
     await page.getByRole('status').filter({ hasText: 'Ticket creation turned on' }).waitFor();
 
     // Raise the alert for a mapped customer, then run the alerts loop instead of waiting a minute.

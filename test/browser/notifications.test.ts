@@ -58,7 +58,7 @@ describe('notification settings (browser)', () => {
     await dialog.getByRole('button', { name: 'Save channel' }).click();
     await toast('"Service desk mail" saved.');
     const row = channelRow('Service desk mail');
-    await expect(row.textContent()).resolves.toContain('ops@msp.example, oncall@msp.example');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('ops@msp.example, oncall@msp.example');
     expect(await page.content()).not.toContain(SMTP_TEST_PASSWORD);
 
     await row.getByRole('button', { name: 'Send a test notification to Service desk mail' }).click();
@@ -92,7 +92,7 @@ describe('notification settings (browser)', () => {
     await dialog.getByRole('button', { name: 'Save channel' }).click();
     await toast('"Ops chat" saved.');
     const row = channelRow('Ops chat');
-    await expect(row.textContent()).resolves.toContain(new URL(receiver.url).host);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(new URL(receiver.url).host);
     expect(await page.content()).not.toContain(WEBHOOK_TEST_KEY);
 
     await row.getByRole('button', { name: 'Send a test notification to Ops chat' }).click();

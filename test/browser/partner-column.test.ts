@@ -45,7 +45,7 @@ describe('Partner column (browser)', () => {
     const panel = page.getByRole('tabpanel');
     await panel.getByRole('columnheader', { name: /Partner/ }).waitFor();
     const row = panel.getByRole('row').filter({ hasText: 'Fjord Shipping' });
-    await expect(row.textContent()).resolves.toContain('nordics');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('nordics');
     await page.screenshot({ path: `${SCREENSHOT_DIR}partner-column.png`, fullPage: true });
   });
 
@@ -66,20 +66,20 @@ describe('Partner column (browser)', () => {
     const problems = panel.getByRole('table', { name: 'Problems' });
     await problems.getByRole('columnheader', { name: /Partner/ }).waitFor();
     const problemRow = problems.getByRole('row').filter({ hasText: company!.companyName }).first();
-    await expect(problemRow.textContent()).resolves.toContain('nordics');
+    await expect.poll(() => problemRow.textContent(), { timeout: 15_000 }).toContain('nordics');
 
     await panel.getByRole('button', { name: 'Show what the next sync would do' }).click();
     const planned = panel.getByRole('list', { name: 'Problems the next sync would leave open' }).getByRole('listitem').filter({ hasText: company!.companyName }).first();
-    await expect(planned.textContent()).resolves.toContain('partner nordics (Northwind MSP Nordics)');
+    await expect.poll(() => planned.textContent(), { timeout: 15_000 }).toContain('partner nordics (Northwind MSP Nordics)');
     await page.screenshot({ path: `${SCREENSHOT_DIR}partner-summary.png`, fullPage: true });
 
     await page.getByRole('tab', { name: 'Provisioning' }).click();
     const note = page.getByRole('tabpanel').locator('.new-tenants-partner');
-    await expect(note.textContent()).resolves.toContain('New customer tenants are created under partner emu-cloud (partner)');
+    await expect.poll(() => note.textContent(), { timeout: 15_000 }).toContain('New customer tenants are created under partner emu-cloud (partner)');
 
     // The product mapping catalog is the union of what both partners offer, each row saying who offers it.
     await page.getByRole('tab', { name: 'Product mapping' }).click();
     const workstations = page.getByRole('tabpanel').getByRole('row').filter({ has: page.getByText('Workstations', { exact: true }) }).first();
-    await expect(workstations.locator('.pm-offered-by').textContent()).resolves.toBe('Offered by emu-cloud, nordics');
+    await expect.poll(() => workstations.locator('.pm-offered-by').textContent(), { timeout: 15_000 }).toBe('Offered by emu-cloud, nordics');
   });
 });

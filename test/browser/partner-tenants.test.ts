@@ -39,7 +39,7 @@ describe('Partner tenants card (browser)', () => {
     const table = card.getByRole('table', { name: 'Partner tenants' });
     await table.getByRole('row').nth(1).waitFor();
     expect(await table.getByRole('row').count()).toBe(2); // header + the primary
-    await expect(table.getByRole('row').nth(1).textContent()).resolves.toContain('Primary');
+    await expect.poll(() => table.getByRole('row').nth(1).textContent(), { timeout: 15_000 }).toContain('Primary');
 
     await card.getByRole('button', { name: 'Add partner tenant' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add partner tenant' });
@@ -56,7 +56,7 @@ describe('Partner tenants card (browser)', () => {
     expect(text).toContain('Northwind MSP Nordics');
     expect(text).toContain(world.acronis.url);
     expect(text).toContain(account.partner_id);
-    await expect(row.locator('.badge').textContent()).resolves.toBe('OK');
+    await expect.poll(() => row.locator('.badge').textContent(), { timeout: 15_000 }).toBe('OK');
     // The secret is never shown back, neither in the card nor in what the API sent it.
     expect(await card.textContent()).not.toContain(account.client_secret);
     const stored = await listPartners(hub.store, world.integrationId);
@@ -73,7 +73,7 @@ describe('Partner tenants card (browser)', () => {
 
     await row.getByRole('button', { name: 'Remove nordics' }).click();
     const confirmDialog = page.getByRole('dialog', { name: 'Remove partner tenant' });
-    await expect(confirmDialog.textContent()).resolves.toMatch(/Companies mapped to its tenants keep their mapping.*unlink them/);
+    await expect.poll(() => confirmDialog.textContent(), { timeout: 15_000 }).toMatch(/Companies mapped to its tenants keep their mapping.*unlink them/);
     await confirmDialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await table.getByRole('row').filter({ hasText: 'nordics' }).count()).toBe(1);
     await row.getByRole('button', { name: 'Remove nordics' }).click();

@@ -104,7 +104,7 @@ describe('portal (browser, demo)', () => {
       await page.waitForFunction(`!document.querySelector('form button[type=submit]')?.textContent?.includes('Signing in')`);
     }
     await expect(page.getByRole('alert').filter({ hasText: /Too many failed logins.*try again in \d+ s/ }).waitFor()).resolves.toBeUndefined();
-    await expect(page.locator('form button[type=submit]').textContent()).resolves.toMatch(/Try again in \d+ s/);
+    await expect.poll(() => page.locator('form button[type=submit]').textContent(), { timeout: 15_000 }).toMatch(/Try again in \d+ s/);
     await browser.screenshot(page, 'sign-in-throttled');
 
     await page.reload();
@@ -120,8 +120,8 @@ describe('portal (browser, demo)', () => {
     await navLink('Connections').click();
     await heading('Connections').waitFor();
     const row = page.locator('tbody tr', { hasText: 'demo-cloud' });
-    await expect(row.textContent()).resolves.toContain('Northwind MSP');
-    await expect(row.locator('.badge').textContent()).resolves.toBe('OK');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Northwind MSP');
+    await expect.poll(() => row.locator('.badge').textContent(), { timeout: 15_000 }).toBe('OK');
 
     await row.getByRole('button', { name: 'Test demo-cloud' }).click();
     await expect(page.getByRole('status').filter({ hasText: '"demo-cloud" reaches Northwind MSP' }).waitFor()).resolves.toBeUndefined();
@@ -145,17 +145,17 @@ describe('portal (browser, demo)', () => {
 
     await dialog.getByLabel('Client secret').fill(demo.acronis.clientSecret);
     await dialog.getByRole('button', { name: 'Test connection' }).click();
-    await expect(dialog.locator('.alert-success').textContent()).resolves.toContain('Northwind MSP');
+    await expect.poll(() => dialog.locator('.alert-success').textContent(), { timeout: 15_000 }).toContain('Northwind MSP');
     await dialog.getByRole('button', { name: 'Test and save' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const row = page.locator('tbody tr', { hasText: 'eu-second' });
-    await expect(row.textContent()).resolves.toContain('Northwind MSP');
-    await expect(row.locator('.badge').textContent()).resolves.toBe('OK');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Northwind MSP');
+    await expect.poll(() => row.locator('.badge').textContent(), { timeout: 15_000 }).toBe('OK');
 
     // Edit: the secret is masked and kept unless replaced.
     await row.getByRole('button', { name: 'Edit eu-second' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit connection "eu-second"' });
-    await expect(edit.getByText('Client secret: stored, hidden', { exact: false }).count()).resolves.toBe(0);
+    await expect.poll(() => edit.getByText('Client secret: stored, hidden', { exact: false }).count(), { timeout: 15_000 }).toBe(0);
     expect(await edit.locator('input[type=password]').count()).toBe(0);
     expect(await edit.locator('.mask').count()).toBe(1);
     await page.keyboard.press('Escape');
@@ -180,7 +180,7 @@ describe('portal (browser, demo)', () => {
 
     // Validation messages before anything is sent.
     await page.getByRole('button', { name: 'Add integration' }).click();
-    await expect(page.locator('.error-text').count()).resolves.toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.error-text').count(), { timeout: 15_000 }).toBeGreaterThan(0);
 
     await page.getByLabel('Name').fill('Autotask production');
     await page.getByLabel('Autotask').check();
@@ -252,7 +252,7 @@ describe('portal (browser, demo)', () => {
   it('shows the integrations with their health, without sideways scrolling at phone width', async () => {
     await navLink('Integrations').click();
     const row = page.locator('tbody tr', { hasText: 'Autotask production' });
-    await expect(row.textContent()).resolves.toMatch(/Never run|OK/);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toMatch(/Never run|OK/);
     await browser.screenshot(page, 'integrations');
 
     await page.setViewportSize({ width: 390, height: 844 });

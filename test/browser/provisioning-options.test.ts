@@ -74,8 +74,8 @@ describe('provisioning options (browser, demo)', () => {
     await panel.getByRole('searchbox').fill(company.companyName);
     const row = panel.locator('tbody tr').filter({ hasText: company.companyName }).first();
     await row.getByText('Disabled in 10 days').waitFor();
-    await expect(row.textContent()).resolves.toMatch(/Production|Trial/);
-    await expect(panel.getByRole('columnheader', { name: 'Deprovisioning' }).count()).resolves.toBe(1);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toMatch(/Production|Trial/);
+    await expect.poll(() => panel.getByRole('columnheader', { name: 'Deprovisioning' }).count(), { timeout: 15_000 }).toBe(1);
     await browser.screenshot(page, 'provisioning-options-countdown');
     browser.assertNoErrors(EXPECTED);
   }, 180_000);
@@ -100,7 +100,7 @@ describe('provisioning options (browser, demo)', () => {
     await page.getByPlaceholder('Search customers or services').fill(customer.companyName);
     const row = table.locator('tbody tr').filter({ hasText: item.label }).first();
     await row.getByText('Over contract').waitFor();
-    await expect(row.textContent()).resolves.toContain(String(contracted + 3));
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(String(contracted + 3));
     await browser.screenshot(page, 'prepaid-usage');
     browser.assertNoErrors(EXPECTED);
   }, 120_000);

@@ -46,16 +46,16 @@ describe('suggested matches (browser)', () => {
     const dialog = page.getByRole('dialog', { name: `Confirm ${n} suggested match${n === 1 ? '' : 'es'}?` });
     const table = dialog.getByRole('table', { name: 'Suggested matches' });
     await table.waitFor();
-    await expect(dialog.getByRole('checkbox').count()).resolves.toBe(n);
+    await expect.poll(() => dialog.getByRole('checkbox').count(), { timeout: 15_000 }).toBe(n);
     const sureBox = dialog.getByRole('checkbox', { name: `Apply ${sure.companyName} → ${sureTenant}` });
     const similarBox = dialog.getByRole('checkbox', { name: `Apply ${similar.companyName} → ${similarTenant}` });
     await expect(sureBox.isChecked()).resolves.toBe(true);
     await expect(similarBox.isChecked()).resolves.toBe(false);
     const sureRow = table.locator('tbody tr').filter({ has: page.getByRole('checkbox', { name: `Apply ${sure.companyName} → ${sureTenant}` }) });
-    await expect(sureRow.textContent()).resolves.toContain('95 %');
+    await expect.poll(() => sureRow.textContent(), { timeout: 15_000 }).toContain('95 %');
     const similarRow = table.locator('tbody tr').filter({ has: page.getByRole('checkbox', { name: `Apply ${similar.companyName} → ${similarTenant}` }) });
     const percent = Math.round(suggested.suggestions.find((s) => s.tenantName === similarTenant)!.confidence * 100);
-    await expect(similarRow.textContent()).resolves.toContain(`The names are only similar (${percent} %): check it is the same customer.`);
+    await expect.poll(() => similarRow.textContent(), { timeout: 15_000 }).toContain(`The names are only similar (${percent} %): check it is the same customer.`);
     await browser.screenshot(page, 'suggested-matches');
 
     const ticked = await dialog.getByRole('checkbox', { checked: true }).count();

@@ -81,16 +81,16 @@ describe('trust (browser, demo)', () => {
     const problems = plan.reduce((n, l) => n + l.problems, 0);
     // The demo's usage loop finds problems (lines without usage…): counted as problems, not as changes.
     expect(problems).toBeGreaterThan(0);
-    await expect(total.textContent()).resolves.toContain(changes === 0 ? 'Nothing to change' : `${changes} change`);
-    await expect(total.locator('.plan-problem-count').textContent()).resolves.toBe(`${problems} problem${problems === 1 ? '' : 's'}`);
+    await expect.poll(() => total.textContent(), { timeout: 15_000 }).toContain(changes === 0 ? 'Nothing to change' : `${changes} change`);
+    await expect.poll(() => total.locator('.plan-problem-count').textContent(), { timeout: 15_000 }).toBe(`${problems} problem${problems === 1 ? '' : 's'}`);
     // Each problem is listed with its company, the service and what to do, not as a bare company name.
     const listed = plan.flatMap((l) => (l as unknown as { problemList: { companyName: string | null; service: string | null; message: string }[] }).problemList);
     expect(listed.length).toBeGreaterThan(0);
     const first = listed[0]!;
     const item = panel().getByRole('list', { name: 'Problems the next sync would leave open' }).getByRole('listitem').filter({ hasText: first.message }).first();
-    await expect(item.textContent()).resolves.toContain(first.companyName!);
-    if (first.service !== null) await expect(item.textContent()).resolves.toContain(first.service);
-    await expect(item.textContent()).resolves.toContain('What to do:');
+    await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain(first.companyName!);
+    if (first.service !== null) await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain(first.service);
+    await expect.poll(() => item.textContent(), { timeout: 15_000 }).toContain('What to do:');
     await browser.screenshot(page, 'trust-dry-run');
     browser.assertNoErrors(EXPECTED);
   });
@@ -129,8 +129,8 @@ describe('trust (browser, demo)', () => {
     await picker.getByRole('radio', { name: new RegExp(y.tenantName!) }).check();
     const preview = picker.getByRole('region', { name: 'What this mapping will do' });
     await preview.waitFor();
-    await expect(preview.textContent()).resolves.toContain(`Mapping "${x.companyName}" to "${y.tenantName}" will set`);
-    await expect(preview.textContent()).resolves.toMatch(new RegExp(`${inUse} → \\d+, ${inUse} in use`));
+    await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toContain(`Mapping "${x.companyName}" to "${y.tenantName}" will set`);
+    await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toMatch(new RegExp(`${inUse} → \\d+, ${inUse} in use`));
     // It takes service: the Map button waits for the person's confirmation.
     const map = picker.getByRole('button', { name: 'Map and hold the reductions' });
     await expect(map.isDisabled()).resolves.toBe(true);
@@ -146,7 +146,7 @@ describe('trust (browser, demo)', () => {
     const approvals = panel().getByRole('region', { name: /Waiting for approval/ });
     await approvals.waitFor();
     const change = approvals.getByRole('list', { name: `Changes waiting for ${x.companyName}` }).getByRole('listitem').filter({ hasText: `${inUse} in use` });
-    await expect(change.textContent()).resolves.toMatch(new RegExp(`→ \\d+, ${inUse} in use`));
+    await expect.poll(() => change.textContent(), { timeout: 15_000 }).toMatch(new RegExp(`→ \\d+, ${inUse} in use`));
     await browser.screenshot(page, 'trust-approvals');
     await change.getByRole('button', { name: /^Approve / }).click();
     await page.getByRole('dialog', { name: 'Approve taking service from the customer?' }).getByRole('button', { name: 'Approve the change' }).click();
@@ -180,7 +180,7 @@ describe('trust (browser, demo)', () => {
     await panel().getByRole('button', { name: `Apply ${ready.length} ready mappings` }).click();
     const dialog = page.getByRole('dialog', { name: `Apply ${ready.length} ready mappings?` });
     await dialog.getByRole('table', { name: 'Ready mappings' }).waitFor();
-    await expect(dialog.getByRole('checkbox').count()).resolves.toBe(ready.length);
+    await expect.poll(() => dialog.getByRole('checkbox').count(), { timeout: 15_000 }).toBe(ready.length);
     for (const r of flagged) {
       const box = dialog.getByRole('checkbox', { name: `Apply ${r.companyName} → ${r.tenantName}` });
       await expect(box.isChecked()).resolves.toBe(false);
@@ -212,7 +212,7 @@ describe('trust (browser, demo)', () => {
     await dialog.getByRole('table', { name: 'Alerts open now' }).getByRole('cell', { name: customer.companyName }).first().waitFor();
     await expect(dialog.getByRole('radio', { name: 'Only alerts raised from now on' }).isChecked()).resolves.toBe(true);
     await dialog.getByRole('radio', { name: /Also the \d+ open alert/ }).check();
-    await expect(dialog.getByRole('button', { name: `Turn on and raise ${existing} ticket${existing === 1 ? '' : 's'}` }).count()).resolves.toBe(1);
+    await expect.poll(() => dialog.getByRole('button', { name: `Turn on and raise ${existing} ticket${existing === 1 ? '' : 's'}` }).count(), { timeout: 15_000 }).toBe(1);
     await dialog.getByRole('radio', { name: 'Only alerts raised from now on' }).check();
     await browser.screenshot(page, 'trust-ticket-start');
     await dialog.getByRole('button', { name: 'Turn on' }).click();
@@ -237,16 +237,16 @@ describe('trust (browser, demo)', () => {
     await toast.waitFor({ timeout: 30_000 });
     const failed = (await mappings('demo-autotask', 'failed')).length;
     expect(failed).toBeGreaterThan(0);
-    await expect(toast.textContent()).resolves.toMatch(new RegExp(`^Provisioning failed: ${failed} compan`));
+    await expect.poll(() => toast.textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^Provisioning failed: ${failed} compan`));
     const card = panel().getByRole('region', { name: 'Status', exact: true });
-    await expect(card.textContent()).resolves.toMatch(/Failed · \d+/);
-    await expect(card.textContent()).resolves.toMatch(new RegExp(`${failed} compan(y is|ies are) failed and none of their changes were applied; first: "`));
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toMatch(/Failed · \d+/);
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toMatch(new RegExp(`${failed} compan(y is|ies are) failed and none of their changes were applied; first: "`));
     await browser.screenshot(page, 'trust-failed-summary');
 
     await page.goto(`${demo.portal}/integrations`);
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'demo-autotask' }) });
-    await expect(row.textContent()).resolves.toMatch(/Failed · \d+/);
-    await expect(row.textContent()).resolves.toContain(`${failed} compan`);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toMatch(/Failed · \d+/);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain(`${failed} compan`);
     expect(await row.getByText('OK', { exact: true }).count()).toBe(0);
     await acronis('/faults', { method: 'DELETE' });
     browser.assertNoErrors(EXPECTED);
@@ -268,7 +268,7 @@ describe('trust (browser, demo)', () => {
     while (!(await history.getByRole('button', { name: 'Older' }).isDisabled())) await history.getByRole('button', { name: 'Older' }).click();
     await history.getByText(/^Runs \d+–(\d+) of \1$/).waitFor();
     // The oldest runs are the demo's own first passes (directory, then provisioning).
-    await expect(history.getByRole('cell', { name: 'Demo setup' }).count()).resolves.toBeGreaterThanOrEqual(1);
+    await expect.poll(() => history.getByRole('cell', { name: 'Demo setup' }).count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     // The failed provisioning pass of the previous step reads failed though the pass returned.
     await history.getByRole('combobox', { name: 'Loop' }).selectOption('provisioning');
     await history.getByText(/Runs 1–\d+ of \d+/).waitFor();

@@ -56,17 +56,17 @@ describe('users, tokens and audit (browser)', () => {
     await browser.screenshot(page, 'users-password-shown-once');
     await shown.getByRole('button', { name: 'Done' }).click();
     const row = page.locator('tbody tr', { hasText: 'viewer' });
-    await expect(row.textContent()).resolves.toContain('Read-only');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Read-only');
     expect(await page.content()).not.toContain(viewerPassword);
 
     await row.getByRole('button', { name: 'Disable viewer' }).click();
     await toast('"viewer" disabled.');
-    await expect(row.textContent()).resolves.toContain('Disabled');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Disabled');
     await row.getByRole('button', { name: 'Enable viewer' }).click();
     await toast('"viewer" enabled.');
-    await expect(row.textContent()).resolves.toContain('Enabled');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Enabled');
     // Your own row has no controls: nobody disables or demotes themselves.
-    await expect(page.locator('tbody tr', { hasText: '(you)' }).getByRole('button').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('tbody tr', { hasText: '(you)' }).getByRole('button').count(), { timeout: 15_000 }).toBe(0);
     browser.assertNoErrors(EXPECTED);
   });
 
@@ -81,7 +81,7 @@ describe('users, tokens and audit (browser)', () => {
     expect(token).toMatch(/^psab_/);
     await shown.getByRole('button', { name: 'Done' }).click();
     const row = page.locator('table[aria-label="API tokens"] tbody tr', { hasText: 'monitoring' });
-    await expect(row.textContent()).resolves.toContain('Read-only');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Read-only');
     expect(await page.content()).not.toContain(token);
     // The token works, read-only.
     const me = await fetch(`${hub.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
@@ -103,7 +103,7 @@ describe('users, tokens and audit (browser)', () => {
     const ownerColumn = await page.locator('table[aria-label="API tokens"] thead th').allTextContents();
     const ownerIndex = ownerColumn.findIndex((text) => text.trim().startsWith('Owner'));
     expect(ownerIndex).toBeGreaterThanOrEqual(0);
-    await expect(theirs.locator('td').nth(ownerIndex).textContent()).resolves.toBe('viewer');
+    await expect.poll(() => theirs.locator('td').nth(ownerIndex).textContent(), { timeout: 15_000 }).toBe('viewer');
     await theirs.getByRole('button', { name: 'Revoke viewer-script' }).click();
     await page.getByRole('dialog', { name: 'Revoke API token' }).getByRole('button', { name: 'Revoke' }).click();
     await toast('Token "viewer-script" revoked.');
@@ -124,14 +124,14 @@ describe('users, tokens and audit (browser)', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in to psa-bridge').waitFor();
     await signIn('viewer', viewerPassword);
-    await expect(page.locator('.user-menu').textContent()).resolves.toContain('read-only');
+    await expect.poll(() => page.locator('.user-menu').textContent(), { timeout: 15_000 }).toContain('read-only');
     await navLink('Users & tokens').click();
     await heading('Users & tokens').waitFor();
     await page.locator('tbody tr', { hasText: 'admin' }).waitFor();
     for (const name of ['Add user', 'Create API token', 'Disable admin', 'Delete admin', 'Make admin read-only']) {
       await expect(page.getByRole('button', { name }).count(), name).resolves.toBe(0);
     }
-    await expect(page.locator('.page-lead').textContent()).resolves.toMatch(/You are read-only/);
+    await expect.poll(() => page.locator('.page-lead').textContent(), { timeout: 15_000 }).toMatch(/You are read-only/);
 
     await page.getByLabel('Current password').fill(viewerPassword);
     await page.getByLabel('New password').fill('viewer chose this one');
@@ -148,28 +148,28 @@ describe('users, tokens and audit (browser)', () => {
     const table = page.locator('table[aria-label="Audit trail"]');
     await table.waitFor();
     const created = table.locator('tbody tr', { hasText: 'user create' }).filter({ hasText: 'viewer' });
-    await expect(created.first().textContent()).resolves.toMatch(/admin.*Users.*user create · viewer/);
-    await expect(table.textContent()).resolves.toContain('api token revoke · monitoring');
+    await expect.poll(() => created.first().textContent(), { timeout: 15_000 }).toMatch(/admin.*Users.*user create · viewer/);
+    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('api token revoke · monitoring');
 
     await page.getByLabel('Kind').selectOption('user');
     await expect.poll(() => new URL(page.url()).searchParams.get('kind')).toBe('user');
     await expect.poll(async () => (await table.locator('tbody tr').allTextContents()).every((t) => t.includes('Users'))).toBe(true);
-    await expect(table.textContent()).resolves.not.toContain('api token');
+    await expect.poll(() => table.textContent(), { timeout: 15_000 }).not.toContain('api token');
 
     await page.getByLabel('Who').selectOption('viewer');
     await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
-    await expect(table.textContent()).resolves.toContain('user password change · viewer');
+    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('user password change · viewer');
     await browser.screenshot(page, 'audit-filtered');
 
     // More than a page: 60 recorded changes, then "Older" shows the rest.
     for (let i = 0; i < 60; i++) await hub.store.repos.auditLog.record({ actor: 'admin', action: 'connection.update', subjectType: 'connection', subjectId: `c${i}`, details: { name: `conn-${i}` } });
     await page.goto(`${hub.url}/audit?kind=connection`);
     await table.waitFor();
-    await expect(table.locator('tbody tr').count()).resolves.toBe(50);
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(50);
     await page.getByRole('button', { name: 'Older' }).click();
     await page.getByText('Page 2').waitFor();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(10);
-    await expect(table.textContent()).resolves.toContain('conn-0');
+    await expect.poll(() => table.textContent(), { timeout: 15_000 }).toContain('conn-0');
     browser.assertNoErrors(EXPECTED);
   });
 
@@ -209,7 +209,7 @@ describe('users, tokens and audit (browser)', () => {
     const ask = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
     await page.getByRole('tab', { name: 'Summary' }).click();
     await ask.waitFor();
-    await expect(ask.textContent()).resolves.toContain('You have unsaved changes in the provisioning settings');
+    await expect.poll(() => ask.textContent(), { timeout: 15_000 }).toContain('You have unsaved changes in the provisioning settings');
     await browser.screenshot(page, 'unsaved-changes-prompt');
     await ask.getByRole('button', { name: 'Cancel' }).click();
     expect(new URL(page.url()).pathname).toBe(`/integrations/${id}/provisioning`);
