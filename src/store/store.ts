@@ -27,6 +27,7 @@ import { NotificationsRepository } from './repositories/notifications.ts';
 import { LoginThrottleRepository } from './repositories/login-throttle.ts';
 import { SyncSnapshotsRepository } from './repositories/sync-snapshots.ts';
 import { UsageHistoryRepository } from './repositories/usage-history.ts';
+import { IntegrationPartnersRepository } from './repositories/integration-partners.ts';
 
 export interface Repositories {
   users: UsersRepository;
@@ -53,6 +54,7 @@ export interface Repositories {
   callbackDeliveries: CallbackDeliveriesRepository;
   loginThrottle: LoginThrottleRepository;
   billingPush: BillingPushRepository;
+  integrationPartners: IntegrationPartnersRepository;
 }
 
 export interface Store {
@@ -95,6 +97,7 @@ export function createRepositories(db: Kysely<Schema>, secretKey: Buffer, clock:
     callbackDeliveries: new CallbackDeliveriesRepository(db),
     loginThrottle: new LoginThrottleRepository(db),
     billingPush: new BillingPushRepository(db, clock),
+    integrationPartners: new IntegrationPartnersRepository(db, clock),
   };
 }
 

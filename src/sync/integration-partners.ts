@@ -14,14 +14,14 @@
  */
 import type { VendorTenant } from '../connectors/ports.ts';
 import { StoreError } from '../store/errors.ts';
-import { IntegrationPartnersRepository, type IntegrationPartner } from '../store/repositories/integration-partners.ts';
+import type { IntegrationPartner } from '../store/repositories/integration-partners.ts';
 import type { Store } from '../store/store.ts';
 
 export type { IntegrationPartner };
 
-const partnersOf = (store: Pick<Store, 'db'>) => new IntegrationPartnersRepository(store.db);
+const partnersOf = (store: Pick<Store, 'repos'>) => store.repos.integrationPartners;
 
-export function listPartners(store: Pick<Store, 'db'>, integrationId: string): Promise<IntegrationPartner[]> {
+export function listPartners(store: Pick<Store, 'repos'>, integrationId: string): Promise<IntegrationPartner[]> {
   return partnersOf(store).list(integrationId);
 }
 
@@ -31,7 +31,7 @@ async function integrationOf(store: Pick<Store, 'repos'>, integrationId: string)
   return integration;
 }
 
-export async function addPartner(store: Pick<Store, 'db' | 'repos'>, integrationId: string, connectionId: string): Promise<IntegrationPartner[]> {
+export async function addPartner(store: Pick<Store, 'repos'>, integrationId: string, connectionId: string): Promise<IntegrationPartner[]> {
   const integration = await integrationOf(store, integrationId);
   const connection = await store.repos.connections.get(connectionId);
   if (connection === undefined) throw new StoreError('not_found', `no connection with id ${connectionId}; "psa-bridge connection list" shows them`, { connectionId });
@@ -64,7 +64,7 @@ export async function addPartner(store: Pick<Store, 'db' | 'repos'>, integration
  * without it such a tenant counts as the partner's, so a removal is refused rather than orphaning it.
  */
 export async function removePartner(
-  store: Pick<Store, 'db' | 'repos'>,
+  store: Pick<Store, 'repos'>,
   integrationId: string,
   connectionId: string,
   partnerOf?: (tenantId: string) => Promise<string | null>,
@@ -89,7 +89,7 @@ export async function removePartner(
   return partnersOf(store).list(integrationId);
 }
 
-export async function setNewTenantsPartner(store: Pick<Store, 'db' | 'repos'>, integrationId: string, connectionId: string): Promise<IntegrationPartner[]> {
+export async function setNewTenantsPartner(store: Pick<Store, 'repos'>, integrationId: string, connectionId: string): Promise<IntegrationPartner[]> {
   const integration = await integrationOf(store, integrationId);
   const partners = await partnersOf(store).list(integrationId);
   if (!partners.some((p) => p.connectionId === connectionId)) {
@@ -101,7 +101,7 @@ export async function setNewTenantsPartner(store: Pick<Store, 'db' | 'repos'>, i
 
 /** Names of the companies mapped to tenants of the partner. */
 async function mappedToPartner(
-  store: Pick<Store, 'db' | 'repos'>,
+  store: Pick<Store, 'repos'>,
   integrationId: string,
   connectionId: string,
   partnerOf?: (tenantId: string) => Promise<string | null>,

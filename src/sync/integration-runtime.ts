@@ -15,7 +15,6 @@ import type { Target, TargetSystem, VendorCloud } from '../connectors/ports.ts';
 import { createTarget, type TargetFactoryInput } from '../connectors/registry.ts';
 import type { Clock } from '../store/columns.ts';
 import { StoreError } from '../store/errors.ts';
-import { IntegrationPartnersRepository } from '../store/repositories/integration-partners.ts';
 import type { Integration } from '../store/repositories/integrations.ts';
 import type { JournalRepository } from '../store/repositories/journal.ts';
 import type { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
@@ -155,7 +154,7 @@ export function createRuntimeProvider(store: Store, options: RuntimeOptions & { 
   // tell this one) is noticed at the next `get`, which builds a runtime for the new set.
   const runtimes = new Map<string, { version: string; runtime: Promise<IntegrationRuntime> }>();
   const billingRuntimes = new Map<string, { version: string; runtime: Promise<BillingRuntime | null> }>();
-  const partners = new IntegrationPartnersRepository(store.db);
+  const partners = store.repos.integrationPartners;
   async function cached<T>(cache: Map<string, { version: string; runtime: Promise<T> }>, integrationId: string, build: () => Promise<T>): Promise<T> {
     const version = await partners.version(integrationId);
     let entry = cache.get(integrationId);

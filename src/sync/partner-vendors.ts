@@ -11,7 +11,7 @@ import type { CallObserver } from '../connectors/kit/call-metrics.ts';
 import type { VendorCloud } from '../connectors/ports.ts';
 import type { Clock } from '../store/columns.ts';
 import { StoreError } from '../store/errors.ts';
-import { IntegrationPartnersRepository, type IntegrationPartner } from '../store/repositories/integration-partners.ts';
+import type { IntegrationPartner } from '../store/repositories/integration-partners.ts';
 import type { Integration } from '../store/repositories/integrations.ts';
 import type { SyncSnapshotsRepository } from '../store/repositories/sync-snapshots.ts';
 import type { Store } from '../store/store.ts';
@@ -42,7 +42,7 @@ export interface PartnerVendorOptions {
 export async function buildPartnerVendors(store: Store, integration: Integration, options: PartnerVendorOptions): Promise<PartnerVendors> {
   const { repos } = store;
   const { clock, snapshots, cursors } = options;
-  const listed = await new IntegrationPartnersRepository(store.db, clock).list(integration.id);
+  const listed = await repos.integrationPartners.list(integration.id);
   // One vendor connector per partner connection; the primary alone is the integration's vendor as before.
   const members: Array<PartnerMember & { partner: IntegrationPartner }> = [];
   for (const partner of listed) {
