@@ -40,6 +40,21 @@ export const toast = {
   info: (message) => show('info', message, 4000),
 };
 
+/**
+ * Runs a person's action and says how it went: `done` when it succeeded, the error when it failed.
+ * Answers whether it succeeded, so a dialog can stay open on a refusal.
+ */
+export async function withToasts(work, done) {
+  try {
+    await work();
+    toast.success(done);
+    return true;
+  } catch (error) {
+    toast.error(error);
+    return false;
+  }
+}
+
 export function ToastHost() {
   const [list, setList] = useState(items);
   useEffect(() => {

@@ -10,7 +10,7 @@ import { DataTable } from '../components/data-table.js';
 import { confirm, Dialog } from '../components/dialog.js';
 import { SelectField, TextField } from '../components/form-field.js';
 import { ShownOnceDialog } from '../components/shown-once.js';
-import { toast } from '../components/toasts.js';
+import { toast, withToasts } from '../components/toasts.js';
 import { Time } from '../format.js';
 import { useResource } from '../use-resource.js';
 
@@ -93,12 +93,7 @@ export function UsersPage({ user: me }) {
   }, []);
 
   const act = async (work, done) => {
-    try {
-      await work();
-      toast.success(done);
-    } catch (error) {
-      toast.error(error);
-    }
+    await withToasts(work, done);
     users.reload();
     tokens.reload();
   };

@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { confirm } from '../../components/dialog.js';
 import { StatusBadge } from '../../components/status-badge.js';
-import { toast } from '../../components/toasts.js';
+import { withToasts } from '../../components/toasts.js';
 import { Time } from '../../format.js';
 import { useResource } from '../../use-resource.js';
 import { ConnectionDialog } from '../connection-dialog.js';
@@ -25,17 +25,9 @@ export function PartnersCard({ integration }) {
 
   const run = async (work, done) => {
     setBusy(true);
-    try {
-      const updated = await work();
-      state.setData(updated.items);
-      toast.success(done);
-      return true;
-    } catch (error) {
-      toast.error(error);
-      return false;
-    } finally {
-      setBusy(false);
-    }
+    const ok = await withToasts(async () => state.setData((await work()).items), done);
+    setBusy(false);
+    return ok;
   };
 
   // The connection is saved (and tested) by the dialog; it becomes a partner here. A connection the

@@ -11,7 +11,7 @@ import { api } from '../../api.js';
 import { CredentialFields, credentialErrors } from '../../components/credential-fields.js';
 import { fieldErrorsFrom } from '../../components/form-field.js';
 import { Switch } from '../../components/switch.js';
-import { toast } from '../../components/toasts.js';
+import { toast, withToasts } from '../../components/toasts.js';
 import { FEATURE_LABELS } from '../../targets.js';
 import { useUnsavedChanges } from '../../components/unsaved-changes.js';
 import { CallbacksCard } from './callbacks-card.js';
@@ -27,17 +27,9 @@ export default function SettingsTab({ integration, target, onIntegrationChange }
 
   const patch = async (body, what, done) => {
     setSaving(what);
-    try {
-      const updated = await api.patch(`/integrations/${integration.id}`, body);
-      onIntegrationChange(updated);
-      toast.success(done);
-      return true;
-    } catch (error) {
-      toast.error(error);
-      return false;
-    } finally {
-      setSaving(null);
-    }
+    const ok = await withToasts(async () => onIntegrationChange(await api.patch(`/integrations/${integration.id}`, body)), done);
+    setSaving(null);
+    return ok;
   };
 
   return html`
